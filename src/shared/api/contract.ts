@@ -1,0 +1,144 @@
+// Every call and event of Whittle's API, declared once: name -> request and response
+// schemas. The Electron door, the browser host and the CLI all serve these entries.
+// To add a call: one entry in CALLS (and its implementation in src/main/api/handlers.ts).
+// To add an event: one entry in EVENTS.
+import { z } from 'zod';
+import { PipelineDocumentSchema, ProblemSchema } from '../pipeline/document.ts';
+import { NodeKindSpecSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
+
+export { ErrorDataSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
+
+/** A call's request and response schemas. */
+export interface CallSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  request: Req;
+  response: Res;
+  /** One sentence for docs and `whittle --help`-like listings. */
+  help: string;
+}
+function call<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, help: string): CallSpec<Req, Res> {
+  return { request, response, help };
+}
+
+const Empty = z.object({});
+/** A path chosen in a dialog comes back absolute; `canceled` when the user closed it. */
+const Canceled = z.object({ canceled: z.literal(true) });
+const OpenedDocument = z.object({
+  canceled: z.literal(false),
+  /** Absolute path of the file. */
+  path: z.string(),
+  /** Null when the file could not be turned into a document; see `problems`. */
+  document: PipelineDocumentSchema.nullable(),
+  problems: z.array(ProblemSchema),
+  /** The version the file was written in, when it was migrated forward on open. */
+  migratedFrom: z.number().optional(),
+});
+const FileEntry = z.object({ name: z.string(), path: z.string(), kind: z.enum(['file', 'dir']), sizeBytes: z.number() });
+const ExampleInfo = z.object({ id: z.string(), name: z.string(), description: z.string().optional(), path: z.string() });
+/** Paths the user chose explicitly (dialog, typed into a picker, CLI argument) in this session. */
+const AllowedPaths = z.array(z.string()).optional();
+
+export const CALLS = {
+  'app.info': call(Empty, z.object({
+    whittleVersion: z.string(),
+    onnxruntimeVersion: z.string(),
+    door: z.enum(['electron', 'browser', 'cli']),
+    /** Native dialogs exist (Electron); elsewhere use files.list. */
+    nativeDialogs: z.boolean(),
+    /** Root of files.list (browser host); null in Electron. */
+    workspace: z.string().nullable(),
+    /** The document to show on start (the bundled example unless told otherwise). */
+    startupDocument: z.string().nullable(),
+  }), 'What this door is and can do.'),
+
+  'catalog.list': call(Empty, z.object({ kinds: z.array(NodeKindSpecSchema) }), 'Every node kind: ports, params with defaults, bounds and help.'),
+
+  'pipeline.parse': call(
+    z.object({ text: z.string(), documentPath: z.string().nullable().optional() }),
+    z.object({ document: PipelineDocumentSchema.nullable(), problems: z.array(ProblemSchema), migratedFrom: z.number().optional() }),
+    'Text -> document (migrated forward), or every problem that prevents it.'),
+  'pipeline.validate': call(
+    z.object({ document: z.unknown(), documentPath: z.string().nullable().optional(), allowedPaths: AllowedPaths }),
+    z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) }),
+    'Every problem of a document at once, each with its node id.'),
+  'pipeline.serialize': call(
+    z.object({ document: PipelineDocumentSchema }),
+    z.object({ text: z.string() }),
+    'Stable text of a document: the same document always gives the same bytes.'),
+
+  'documents.open': call(
+    z.object({ path: z.string().optional() }),
+    z.union([Canceled, OpenedDocument]),
+    'Open a pipeline file by path (Electron: a dialog when no path is given).'),
+  'documents.save': call(
+    z.object({ path: z.string(), document: PipelineDocumentSchema, fromPath: z.string().nullable().optional() }),
+    z.object({ path: z.string(), sizeBytes: z.number(), text: z.string() }),
+    'Write a document atomically; paths are stored relative to its folder (rebased from `fromPath`).'),
+  'documents.saveAs': call(
+    z.object({ document: PipelineDocumentSchema, path: z.string().optional(), fromPath: z.string().nullable().optional() }),
+    z.union([Canceled, z.object({ canceled: z.literal(false), path: z.string(), sizeBytes: z.number(), text: z.string() })]),
+    'Save under a new path (Electron: a dialog when no path is given).'),
+  'files.list': call(
+    z.object({ dir: z.string().optional(), extensions: z.array(z.string()).optional() }),
+    z.object({ root: z.string(), dir: z.string(), parent: z.string().nullable(), entries: z.array(FileEntry) }),
+    'List a folder inside the workspace (browser host file browser).'),
+  'files.pick': call(
+    z.object({
+      mode: z.enum(['open-file', 'open-folder', 'save-file']),
+      extensions: z.array(z.string()).optional(),
+      documentPath: z.string().nullable().optional(),
+      defaultPath: z.string().optional(),
+    }),
+    z.union([Canceled, z.object({ canceled: z.literal(false), path: z.string(), value: z.string() })]),
+    'Native file dialog (Electron only). `value` is what to store in the param: relative to the document when it has a folder.'),
+
+  'examples.list': call(Empty, z.object({ examples: z.array(ExampleInfo) }), 'Bundled example pipelines.'),
+  'examples.get': call(
+    z.object({ id: z.string() }),
+    z.object({ example: ExampleInfo, document: PipelineDocumentSchema, text: z.string() }),
+    'One bundled example; its `path` is the document path that relative paths resolve against.'),
+
+  'autosave.write': call(
+    z.object({ document: PipelineDocumentSchema, documentPath: z.string().nullable(), dirty: z.boolean() }),
+    z.object({ savedAtMs: z.number() }),
+    'Keep the open document for crash recovery.'),
+  'autosave.read': call(Empty, z.object({
+    entry: z.object({ document: PipelineDocumentSchema, documentPath: z.string().nullable(), dirty: z.boolean(), savedAtMs: z.number() }).nullable(),
+  }), 'The autosaved document, if any (after a crash).'),
+  'autosave.clear': call(Empty, z.object({}), 'Forget the autosaved document (after a clean save or close).'),
+
+  'runs.start': call(
+    z.object({
+      document: PipelineDocumentSchema,
+      documentPath: z.string().nullable().optional(),
+      allowedPaths: AllowedPaths,
+      /** Where export nodes write relative paths (default: the document folder). */
+      outDir: z.string().optional(),
+    }),
+    z.object({ runId: z.string() }),
+    'Validate and start a run; progress arrives as run.event events.'),
+  'runs.cancel': call(z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }), 'Cancel a running run.'),
+  'runs.list': call(z.object({ limit: z.number().int().positive().optional() }), z.object({ runs: z.array(RunSummarySchema) }), 'Run history, newest first.'),
+  'runs.get': call(z.object({ runId: z.string() }), z.object({ run: RunRecordSchema }), 'One run record: per-node status, metrics, timings, artifacts.'),
+} satisfies Record<string, CallSpec>;
+
+export const EVENTS = {
+  /** Every state change of every run, in order. */
+  'run.event': RunEventSchema,
+} satisfies Record<string, z.ZodType>;
+
+export type Calls = typeof CALLS;
+export type CallName = keyof Calls;
+export type CallRequest<N extends CallName> = z.input<Calls[N]['request']>;
+export type CallResponse<N extends CallName> = z.output<Calls[N]['response']>;
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(CALLS, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(EVENTS, name);
+}

@@ -1,0 +1,76 @@
+// The pipeline document of DESIGN.md §3: its zod schema (strict: unknown fields are
+// rejected), the types derived from it, and the format constants.
+import { z } from 'zod';
+
+export const PIPELINE_FORMAT = 'whittle.pipeline';
+/** The version this Whittle writes; older documents migrate forward (migrate.ts). */
+export const PIPELINE_VERSION = 1;
+/** Pipeline files larger than this are refused before parsing. */
+export const MAX_PIPELINE_BYTES = 10 * 1024 * 1024;
+
+export const ParamValueSchema = z.union([
+  z.number(),
+  z.string(),
+  z.boolean(),
+  z.array(z.string()),
+  z.record(z.string(), z.number()),
+]);
+
+export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
+
+export const PipelineNodeSchema = z.strictObject({
+  id: z.string().min(1, 'A node id must not be empty.'),
+  kind: z.string().min(1, 'A node kind must not be empty.'),
+  /** The catalog version of `kind` this node was written against (optional). */
+  kindVersion: z.number().int().positive().optional(),
+  /** A user-given title shown on the canvas instead of the kind's title. */
+  label: z.string().optional(),
+  /** Only params that differ from the defaults need to be present. */
+  params: z.record(z.string(), ParamValueSchema).default({}),
+  position: PositionSchema.optional(),
+});
+
+/** One end of an edge: [nodeId, portName]. */
+export const PortRefSchema = z.tuple([z.string().min(1), z.string().min(1)]);
+
+export const PipelineEdgeSchema = z.strictObject({
+  from: PortRefSchema,
+  to: PortRefSchema,
+});
+
+export const PipelineDocumentSchema = z.strictObject({
+  format: z.literal(PIPELINE_FORMAT),
+  version: z.literal(PIPELINE_VERSION),
+  name: z.string().default('Untitled pipeline'),
+  description: z.string().optional(),
+  nodes: z.array(PipelineNodeSchema).default([]),
+  edges: z.array(PipelineEdgeSchema).default([]),
+});
+
+export type PipelineDocument = z.output<typeof PipelineDocumentSchema>;
+export type PipelineNode = z.output<typeof PipelineNodeSchema>;
+export type PipelineEdge = z.output<typeof PipelineEdgeSchema>;
+export type PortRef = z.output<typeof PortRefSchema>;
+export type Position = z.output<typeof PositionSchema>;
+
+/**
+ * One problem found in a document. Validation returns every problem at once; each names
+ * the node (and param or edge) it belongs to when there is one.
+ */
+export const ProblemSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  nodeId: z.string().optional(),
+  /** The param the problem is about. */
+  param: z.string().optional(),
+  /** Index into `edges` when the problem is about an edge. */
+  edgeIndex: z.number().int().optional(),
+  /** JSON path of a schema problem, e.g. "nodes.2.position.x". */
+  path: z.string().optional(),
+});
+export type Problem = z.output<typeof ProblemSchema>;
+
+export function emptyDocument(name = 'Untitled pipeline'): PipelineDocument {
+  return { format: PIPELINE_FORMAT, version: PIPELINE_VERSION, name, nodes: [], edges: [] };
+}
