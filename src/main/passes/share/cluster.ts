@@ -1,0 +1,188 @@
+// Weight sharing: k-means per layer (or per output channel), stored as a float codebook
+// plus uint8 indices so the file really shrinks; ONNX Runtime folds the chain at load time.
+//
+// Layout contract (stable, version 1) for each clustered weight W of dims D:
+//   <W>.indices  uint8 initializer, dims D        (cluster index of every weight)
+//   <W>.codebook float32 initializer, dims [k]    (per channel: [C*k], channel c at c*k..c*k+k-1)
+//   <W>.offsets  int32 initializer, per channel only: dims D with 1 everywhere except the
+//                output-channel axis (value c*k), added so each channel reads its own codebook
+//   Cast(<W>.indices, to=INT32) [-> Add(<W>.offsets)] -> Gather(<W>.codebook, axis=0) -> value named W
+// so the consuming layer is unchanged. Metadata `whittle.share` holds JSON
+//   { "version": 1, "layers": [ { layer, weight, storage: "codebook" | "dense", k, perChannel,
+//     zeroCluster, codebook?, indices?, offsets? } ] }
+// zeroCluster: entry 0 of each codebook is exactly 0.0 and holds the pruned weights (keep it
+// at zero when fine-tuning). With storage "dense" the weight stays a plain initializer whose
+// values are snapped to the centroids (no codebook tensors).
+import type { Model, Node } from '../../onnx/model.ts';
+import { cloneModel, getMetadata, setMetadata } from '../../onnx/model.ts';
+import { float32Tensor, makeTensor, tensorToFloat32 } from '../../onnx/tensor.ts';
+import { makeNode, removeInitializer, setInitializer } from '../../onnx/graph.ts';
+import { DataType } from '../../onnx/proto.ts';
+import { WhittleError } from '../../../shared/errors.ts';
+import { findWeightLayers, requireLayers, type LayerSkip, type WeightLayer } from '../prune/layers.ts';
+import { kmeans1d, type ClusterInit } from './kmeans.ts';
+
+export const SHARE_KEY = 'whittle.share';
+
+export interface ClusterOptions {
+  /** Clusters per layer (per channel when perChannel), 2..256. */
+  k: number;
+  init?: ClusterInit;
+  perChannel?: boolean;
+  storage?: 'codebook' | 'dense';
+  /** Keep exact zeros (pruned weights) as their own cluster at 0.0. Default true. */
+  keepZeros?: boolean;
+  skip?: string[];
+  minSize?: number;
+  seed?: number;
+}
+
+export interface SharedLayer {
+  layer: string;
+  weight: string;
+  storage: 'codebook' | 'dense';
+  k: number;
+  perChannel: boolean;
+  zeroCluster: boolean;
+  codebook?: string;
+  indices?: string;
+  offsets?: string;
+}
+
+export interface ClusterLayerReport {
+  layer: string;
+  weight: string;
+  params: number;
+  k: number;
+  /** Mean squared error between the original and the snapped weights. */
+  mse: number;
+}
+
+export interface ClusterResult {
+  model: Model;
+  layers: ClusterLayerReport[];
+  skipped: LayerSkip[];
+}
+
+export function checkK(k: number): void {
+  if (!Number.isInteger(k) || k < 2 || k > 256) {
+    throw new WhittleError('share.bad-k', `The number of clusters must be a whole number from 2 to 256 (got ${k}).`, 'uint8 indices hold at most 256 clusters; 16 (4 bits per weight) is a common choice.');
+  }
+}
+
+/** Positions of each output channel's weights (all positions when not per channel). */
+function channelPositions(l: WeightLayer, perChannel: boolean): Int32Array[] {
+  const total = l.dims.reduce((a, b) => a * b, 1);
+  if (!perChannel) return [Int32Array.from({ length: total }, (_, i) => i)];
+  const size = l.dims[l.outAxis];
+  const inner = l.dims.slice(l.outAxis + 1).reduce((a, b) => a * b, 1);
+  const outer = total / (size * inner);
+  return Array.from({ length: size }, (_, c) => {
+    const pos = new Int32Array(outer * inner);
+    let k = 0;
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) pos[k++] = (o * size + c) * inner + i;
+    return pos;
+  });
+}
+
+interface Clustered {
+  codebook: Float32Array;
+  indices: Uint8Array;
+  snapped: Float32Array;
+  zeroCluster: boolean;
+}
+
+/** Cluster one weight tensor; per channel, codebook c*k..c*k+k-1 serves channel c. */
+function clusterWeight(w: Float32Array, channels: Int32Array[], opts: ClusterOptions): Clustered {
+  const k = opts.k;
+  const zeros = w.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
+  const zeroCluster = (opts.keepZeros ?? true) && zeros > 0;
+  const codebook = new Float32Array(channels.length * k);
+  const indices = new Uint8Array(w.length);
+  const snapped = new Float32Array(w.length);
+  channels.forEach((pos, c) => {
+    const nonzero = zeroCluster ? Array.from(pos).filter((p) => w[p] !== 0) : Array.from(pos);
+    const free = zeroCluster ? k - 1 : k;
+    const values = nonzero.map((p) => w[p]);
+    const centroids = values.length > 0 ? kmeans1d(values, free, { init: opts.init, seed: (opts.seed ?? 0) + c }) : undefined;
+    const base = c * k;
+    const shift = zeroCluster ? 1 : 0;
+    if (centroids) codebook.set(centroids.centroids, base + shift);
+    nonzero.forEach((p, i) => { indices[p] = centroids!.assignment[i] + shift; });
+    // Pruned weights (zero cluster) keep index 0, whose codebook entry stays 0.0.
+    for (const p of pos) snapped[p] = codebook[base + indices[p]];
+  });
+  return { codebook, indices, snapped, zeroCluster };
+}
+
+function offsetsTensor(name: string, l: WeightLayer, k: number): ReturnType<typeof makeTensor> {
+  const dims = l.dims.map((d, i) => (i === l.outAxis ? d : 1));
+  return makeTensor(name, dims, Int32Array.from({ length: l.dims[l.outAxis] }, (_, c) => c * k));
+}
+
+/** Replace initializer W by the codebook chain, nodes first so consumers stay in order. */
+function storeAsCodebook(model: Model, l: WeightLayer, c: Clustered, perChannel: boolean, k: number): SharedLayer {
+  const g = model.graph;
+  const w = l.weightName;
+  const names = { codebook: `${w}.codebook`, indices: `${w}.indices`, offsets: perChannel ? `${w}.offsets` : undefined };
+  removeInitializer(g, w);
+  setInitializer(g, float32Tensor(names.codebook, [c.codebook.length], c.codebook));
+  setInitializer(g, makeTensor(names.indices, l.dims, c.indices));
+  const nodes: Node[] = [makeNode('Cast', [names.indices], [`${w}.indices_int32`], { name: `${w}.cast`, attrs: { to: DataType.INT32 } })];
+  let idx = `${w}.indices_int32`;
+  if (names.offsets) {
+    setInitializer(g, offsetsTensor(names.offsets, l, k));
+    nodes.push(makeNode('Add', [idx, names.offsets], [`${w}.indices_channel`], { name: `${w}.offset` }));
+    idx = `${w}.indices_channel`;
+  }
+  nodes.push(makeNode('Gather', [names.codebook, idx], [w], { name: `${w}.gather`, attrs: { axis: 0 } }));
+  g.node.unshift(...nodes);
+  return { layer: l.name, weight: w, storage: 'codebook', k, perChannel, zeroCluster: c.zeroCluster, ...names };
+}
+
+export function clusterWeights(input: Model, options: ClusterOptions): ClusterResult {
+  checkK(options.k);
+  const model = cloneModel(input);
+  const found = findWeightLayers(model, options);
+  const skipped = [...found.skipped];
+  const chosen: WeightLayer[] = [];
+  for (const l of found.layers) {
+    if (chosen.some((x) => x.weightName === l.weightName)) continue;
+    const perChannelSize = (l.dims.reduce((a, b) => a * b, 1)) / (options.perChannel ? l.dims[l.outAxis] : 1);
+    if (options.k > perChannelSize) {
+      skipped.push({ layer: l.name, reason: `k=${options.k} is larger than the ${perChannelSize} weights ${options.perChannel ? 'per output channel' : 'of the layer'}` });
+      continue;
+    }
+    chosen.push(l);
+  }
+  requireLayers(chosen, skipped, `clustering with k=${options.k}`);
+  const storage = options.storage ?? 'codebook';
+  const shared: SharedLayer[] = [];
+  const report: ClusterLayerReport[] = [];
+  for (const l of chosen) {
+    const w = tensorToFloat32(l.weight);
+    const c = clusterWeight(w, channelPositions(l, options.perChannel ?? false), options);
+    let se = 0;
+    for (let i = 0; i < w.length; i++) se += (w[i] - c.snapped[i]) ** 2;
+    report.push({ layer: l.name, weight: l.weightName, params: w.length, k: options.k, mse: se / w.length });
+    if (storage === 'dense') {
+      setInitializer(model.graph, float32Tensor(l.weightName, l.dims, c.snapped));
+      shared.push({ layer: l.name, weight: l.weightName, storage, k: options.k, perChannel: options.perChannel ?? false, zeroCluster: c.zeroCluster });
+    } else {
+      shared.push(storeAsCodebook(model, l, c, options.perChannel ?? false, options.k));
+    }
+  }
+  const previous = readShare(model)?.layers ?? [];
+  setMetadata(model, SHARE_KEY, JSON.stringify({ version: 1, layers: [...previous.filter((p) => !shared.some((s) => s.weight === p.weight)), ...shared] }));
+  return { model, layers: report, skipped };
+}
+
+export function readShare(model: Model): { version: 1; layers: SharedLayer[] } | undefined {
+  const raw = getMetadata(model, SHARE_KEY);
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as { version: 1; layers: SharedLayer[] };
+  } catch {
+    return undefined;
+  }
+}
