@@ -1,0 +1,128 @@
+// Host latency of a model on this machine's CPU: warm-up runs, then N timed runs of one
+// batch of random inputs; mean, percentiles, throughput, and the process's memory.
+import { WhittleError } from '../../shared/errors.ts';
+import { concreteShape, randomTensor, sessionInputs } from './io.ts';
+import { createSession, type ort } from './session.ts';
+
+export interface LatencyOptions {
+  batchSize?: number;
+  /** Intra-op threads; 0 lets ONNX Runtime decide. Default 1 (repeatable figures). */
+  threads?: number;
+  warmupRuns?: number;
+  runs?: number;
+  /** Explicit input shapes by input name, for inputs with free axes besides the batch. */
+  inputShapes?: Record<string, number[]>;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface MemoryFigures {
+  /** Resident set of this process now, in bytes. */
+  rssBytes: number;
+  /**
+   * High-water mark of this process's resident set since it started, in bytes
+   * (getrusage ru_maxrss, the same number as VmHWM in /proc/self/status). It counts
+   * everything the process has held: the runtime, other models, earlier work.
+   */
+  peakRssBytes: number;
+}
+
+export interface LatencyResult {
+  batchSize: number;
+  threads: number;
+  runs: number;
+  warmupRuns: number;
+  meanMs: number;
+  stdMs: number;
+  minMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Samples per second at the mean latency: batchSize * 1000 / meanMs. */
+  throughputPerSec: number;
+  /** Time to create the session (parse, optimize, allocate), in ms. */
+  loadMs: number;
+  /** Resident-set growth from before loading to after the timed runs, in bytes. */
+  rssGrowthBytes: number;
+  memory: MemoryFigures;
+  /** Every timed run, in order, in ms. */
+  latenciesMs: number[];
+}
+
+export function memoryFigures(): MemoryFigures {
+  return { rssBytes: process.memoryUsage().rss, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+}
+
+/** Linear-interpolated percentile (the NumPy default) of sorted values; p in [0, 100]. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * (p / 100);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function summarize(latenciesMs: number[]): Pick<LatencyResult, 'meanMs' | 'stdMs' | 'minMs' | 'p50Ms' | 'p90Ms' | 'p99Ms' | 'maxMs'> {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const meanMs = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  const variance = sorted.reduce((a, b) => a + (b - meanMs) ** 2, 0) / sorted.length;
+  return {
+    meanMs, stdMs: Math.sqrt(variance), minMs: sorted[0], maxMs: sorted[sorted.length - 1],
+    p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90), p99Ms: percentile(sorted, 99),
+  };
+}
+
+export async function measureLatency(model: Uint8Array | string, opts: LatencyOptions = {}): Promise<LatencyResult> {
+  const batchSize = opts.batchSize ?? 1;
+  const threads = opts.threads ?? 1;
+  const warmupRuns = opts.warmupRuns ?? 10;
+  const runs = opts.runs ?? 100;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new WhittleError('runtime.bad-batch-size', `Batch size must be a whole number of at least 1 (got ${batchSize}).`);
+  if (!Number.isInteger(runs) || runs < 1) throw new WhittleError('runtime.bad-runs', `The number of timed runs must be at least 1 (got ${runs}).`);
+  if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new WhittleError('runtime.bad-runs', `The number of warm-up runs must be 0 or more (got ${warmupRuns}).`);
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const session = await createSession(model, { threads });
+  const loadMs = performance.now() - t0;
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    sessionInputs(session).forEach((input, i) => {
+      feeds[input.name] = randomTensor(input, concreteShape(input, batchSize, opts.inputShapes?.[input.name]), i + 1);
+    });
+    const total = warmupRuns + runs;
+    for (let i = 0; i < warmupRuns; i++) {
+      opts.signal?.throwIfAborted();
+      await session.run(feeds);
+      opts.onProgress?.(i + 1, total);
+    }
+    const latenciesMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      opts.signal?.throwIfAborted();
+      const start = performance.now();
+      await session.run(feeds);
+      latenciesMs.push(performance.now() - start);
+      opts.onProgress?.(warmupRuns + i + 1, total);
+    }
+    const stats = summarize(latenciesMs);
+    const memory = memoryFigures();
+    return {
+      batchSize, threads, runs, warmupRuns, ...stats,
+      throughputPerSec: (batchSize * 1000) / stats.meanMs,
+      loadMs, rssGrowthBytes: memory.rssBytes - rssBefore, memory, latenciesMs,
+    };
+  } finally {
+    await session.release();
+  }
+}
+
+/** Counts of latencies in `bins` equal-width bins between min and max (for a histogram). */
+export function latencyHistogram(latenciesMs: number[], bins = 20): { fromMs: number; toMs: number; count: number }[] {
+  if (latenciesMs.length === 0) return [];
+  const min = Math.min(...latenciesMs);
+  const max = Math.max(...latenciesMs);
+  const width = (max - min) / bins || 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of latenciesMs) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
+  return counts.map((count, i) => ({ fromMs: min + i * width, toMs: min + (i + 1) * width, count }));
+}
