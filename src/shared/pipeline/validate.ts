@@ -1,0 +1,140 @@
+// Validation of a pipeline document against the catalog: every problem at once, each
+// with its node id (unknown or newer kind, bad param, path outside the document folder,
+// duplicate id, edge to an unknown node or port, port type mismatch, missing input, cycle).
+import type { NodeKindSpec } from '../catalog/types.ts';
+import { findCycles } from '../graph/order.ts';
+import { PipelineDocumentSchema, type PipelineDocument, type Problem } from './document.ts';
+import { checkParamValue, isParamVisible, paramsWithDefaults } from './params.ts';
+import { isAbsolutePath, isInside, normalizePath } from './paths.ts';
+import { schemaProblems } from './schema-problems.ts';
+
+export interface ValidateOptions {
+  /** Absolute folder of the document; null/undefined for a document never saved. */
+  documentDir?: string | null;
+  /** Absolute paths the user chose explicitly in this session (allowed outside the folder). */
+  allowedPaths?: readonly string[];
+}
+
+/** Validate raw JSON-like data: schema problems first; graph checks when the shape is right. */
+export function validateUnknown(raw: unknown, catalog: readonly NodeKindSpec[], options: ValidateOptions = {}): Problem[] {
+  const parsed = PipelineDocumentSchema.safeParse(raw);
+  if (!parsed.success) return schemaProblems(parsed.error.issues, raw);
+  return validateDocument(parsed.data, catalog, options);
+}
+
+export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKindSpec[], options: ValidateOptions = {}): Problem[] {
+  const kinds = new Map(catalog.map((k) => [k.kind, k]));
+  const problems: Problem[] = [];
+  const byId = new Map<string, PipelineDocument['nodes'][number]>();
+  for (const node of doc.nodes) {
+    if (byId.has(node.id)) {
+      problems.push({ code: 'pipeline.duplicate-id', message: `Two nodes have the id "${node.id}".`, hint: 'Give every node its own id.', nodeId: node.id });
+    } else {
+      byId.set(node.id, node);
+    }
+  }
+  for (const node of doc.nodes) problems.push(...nodeProblems(node, kinds.get(node.kind), options));
+  problems.push(...edgeProblems(doc, byId, kinds));
+  for (const cycle of findCycles([...byId.keys()], doc.edges.map((e) => ({ from: e.from[0], to: e.to[0] })))) {
+    const loop = [...cycle, cycle[0]].join(' -> ');
+    for (const id of cycle) {
+      problems.push({ code: 'pipeline.cycle', message: `Node "${id}" is part of a cycle: ${loop}.`, hint: 'Remove one of the edges of the cycle; a pipeline must flow one way.', nodeId: id });
+    }
+  }
+  return problems;
+}
+
+function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpec | undefined, options: ValidateOptions): Problem[] {
+  const nodeId = node.id;
+  if (!spec) {
+    return [{ code: 'pipeline.unknown-kind', message: `Node "${nodeId}" has the unknown kind "${node.kind}".`, hint: 'It may come from a newer Whittle: update Whittle, or replace the node with one from the palette.', nodeId }];
+  }
+  if (node.kindVersion !== undefined && node.kindVersion > spec.version) {
+    return [{
+      code: 'pipeline.kind-newer',
+      message: `Node "${nodeId}" was made with version ${node.kindVersion} of "${node.kind}"; this Whittle knows version ${spec.version}.`,
+      hint: 'Update Whittle to run this pipeline.', nodeId,
+    }];
+  }
+  const problems: Problem[] = [];
+  const effective = paramsWithDefaults(spec, node.params);
+  for (const name of Object.keys(node.params)) {
+    if (!spec.params[name]) {
+      problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) has no parameter "${name}".`, hint: `Known parameters: ${Object.keys(spec.params).join(', ') || 'none'}.`, nodeId, param: name });
+    }
+  }
+  for (const [name, p] of Object.entries(spec.params)) {
+    if (!isParamVisible(spec, name, effective)) continue;
+    const value = effective[name];
+    const why = checkParamValue(p, value);
+    if (why) {
+      problems.push({ code: 'pipeline.bad-param', message: `Node "${nodeId}": ${p.label} ${why} (got ${JSON.stringify(value)}).`, hint: p.help, nodeId, param: name });
+      continue;
+    }
+    if (p.type === 'path' && typeof value === 'string' && isAbsolutePath(value) && !pathAllowed(value, options)) {
+      problems.push({
+        code: 'pipeline.path-outside',
+        message: `Node "${nodeId}": ${p.label} points outside the document's folder (${value}).`,
+        hint: 'Store the file next to the pipeline and use a relative path, or choose it with the file picker (or pass --allow-path on the command line).',
+        nodeId, param: name,
+      });
+    }
+  }
+  return problems;
+}
+
+function pathAllowed(value: string, options: ValidateOptions): boolean {
+  if (options.documentDir && isInside(options.documentDir, value)) return true;
+  const wanted = normalizePath(value);
+  return (options.allowedPaths ?? []).some((p) => normalizePath(p) === wanted);
+}
+
+function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument['nodes'][number]>, kinds: Map<string, NodeKindSpec>): Problem[] {
+  const problems: Problem[] = [];
+  const fed = new Map<string, number>();
+  doc.edges.forEach((edge, edgeIndex) => {
+    const [fromId, fromPort] = edge.from;
+    const [toId, toPort] = edge.to;
+    const fromNode = byId.get(fromId);
+    const toNode = byId.get(toId);
+    const label = `${fromId}.${fromPort} -> ${toId}.${toPort}`;
+    if (!fromNode || !toNode) {
+      const missing = !fromNode ? fromId : toId;
+      problems.push({ code: 'pipeline.edge-unknown-node', message: `The edge ${label} refers to the missing node "${missing}".`, hint: 'Delete the edge.', nodeId: fromNode ? toId : fromId, edgeIndex });
+      return;
+    }
+    const fromSpec = kinds.get(fromNode.kind);
+    const toSpec = kinds.get(toNode.kind);
+    if (!fromSpec || !toSpec) return; // the unknown kind is already reported on its node
+    const out = fromSpec.outputs.find((p) => p.name === fromPort);
+    const inp = toSpec.inputs.find((p) => p.name === toPort);
+    if (!out) {
+      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label} starts at "${fromPort}", which is not an output of "${fromId}" (${fromSpec.title}).`, hint: `Outputs: ${fromSpec.outputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: fromId, edgeIndex });
+    }
+    if (!inp) {
+      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label} ends at "${toPort}", which is not an input of "${toId}" (${toSpec.title}).`, hint: `Inputs: ${toSpec.inputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: toId, edgeIndex });
+    }
+    if (!out || !inp) return;
+    if (out.type !== inp.type) {
+      problems.push({ code: 'pipeline.port-type-mismatch', message: `The edge ${label} connects a ${out.type} output to a ${inp.type} input.`, hint: `Connect "${toPort}" of "${toId}" to a ${inp.type} output.`, nodeId: toId, edgeIndex });
+      return;
+    }
+    const key = `${toId}\u0000${toPort}`;
+    fed.set(key, (fed.get(key) ?? 0) + 1);
+    if (fed.get(key) === 2) {
+      problems.push({ code: 'pipeline.input-multiple', message: `Input "${toPort}" of "${toId}" has more than one incoming edge.`, hint: 'An input takes one edge; delete the extra ones.', nodeId: toId, edgeIndex });
+    }
+  });
+  for (const node of byId.values()) {
+    const spec = kinds.get(node.kind);
+    if (!spec || (node.kindVersion ?? 0) > spec.version) continue;
+    for (const input of spec.inputs) {
+      if (input.optional) continue;
+      const connected = doc.edges.some((e) => e.to[0] === node.id && e.to[1] === input.name);
+      if (!connected) {
+        problems.push({ code: 'pipeline.missing-input', message: `Node "${node.id}" (${spec.title}) needs its "${input.label}" input connected.`, hint: `Connect a ${input.type} output to "${input.name}".`, nodeId: node.id });
+      }
+    }
+  }
+  return problems;
+}
