@@ -11,6 +11,11 @@ export interface NodeContext {
   inputs: Record<string, PortValue | undefined>;
   /** Folder of the pipeline document: relative paths in params resolve against it. */
   documentDir: string;
+  /**
+   * Where paths the user chose for writing (save-file params) resolve: the document's
+   * folder, or the CLI's --out folder. Absent in hand-made contexts: use documentDir.
+   */
+  outputDir?: string;
   /** A fresh, empty folder for this node's artifacts; the engine moves them into the cache. */
   workDir: string;
   signal: AbortSignal;

@@ -8,6 +8,7 @@ export const EXPORT: NodeKindSpec = {
   category: 'Output',
   description: 'Write the incoming model to an .onnx file (relative paths are relative to the pipeline file, or to --out on the command line).',
   inputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The model to write.' }],
+  cache: false,
   outputs: [],
   params: {
     path: {

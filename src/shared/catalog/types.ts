@@ -105,6 +105,11 @@ export interface NodeKindSpec {
   inputs: PortSpec[];
   outputs: PortSpec[];
   params: Record<string, ParamSpec>;
+  /**
+   * False for kinds whose effect lies outside the cache (e.g. `export` writes a file the
+   * user chose): the engine runs them every time instead of reporting them cached.
+   */
+  cache?: boolean;
 }
 
 // ---- Values that travel along edges at run time ----------------------------------

@@ -1,0 +1,75 @@
+// `model.onnx`: read an .onnx file, check that ONNX Runtime loads it, report its
+// interface and size, and hand a copy (in this node's workDir, moved to the cache) downstream.
+import { createHash } from 'node:crypto';
+import { copyFile, readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { NodeHandler } from '../handler.ts';
+import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
+import { WhittleError } from '../../../shared/errors.ts';
+import { decodeModel, opsetVersion, type Model } from '../../onnx/model.ts';
+import { valueInfoDims, valueInfoElemType } from '../../onnx/graph.ts';
+import { dataTypeName } from '../../onnx/tensor.ts';
+import { createSession } from '../../runtime/session.ts';
+
+interface PortInfo { name: string; type: string; shape: (number | string)[] }
+
+function portsOf(model: Model, which: 'input' | 'output'): PortInfo[] {
+  const initializers = new Set(model.graph.initializer.map((t) => t.name));
+  return model.graph[which]
+    .filter((v) => which === 'output' || !initializers.has(v.name))
+    .map((v) => ({ name: v.name, type: dataTypeName(valueInfoElemType(v)).toLowerCase(), shape: valueInfoDims(v) ?? [] }));
+}
+
+function describePorts(ports: PortInfo[]): string {
+  return ports.map((p) => `${p.name}: ${p.type}[${p.shape.map((d) => (d === -1 ? '?' : d)).join(',')}]`).join('; ');
+}
+
+/** Learned parameters: elements of every initializer. */
+export function parameterCount(model: Model): number {
+  let count = 0;
+  for (const t of model.graph.initializer) count += t.dims.reduce((a: number, d) => a * Number(d), 1);
+  return count;
+}
+
+export const modelOnnx: NodeHandler = async (ctx) => {
+  const rel = String(ctx.params.path ?? '');
+  if (!rel) throw new WhittleError('model.no-path', 'No model file is chosen.', 'Choose an .onnx file in the node\'s "Model file" field.', ctx.nodeId);
+  const file = resolve(ctx.documentDir, rel);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new WhittleError('model.unreadable', code === 'ENOENT' ? `The model file ${rel} does not exist (looked in ${file}).` : `The model file ${rel} cannot be read (${code}).`, 'Check the path; relative paths are relative to the pipeline file.', ctx.nodeId);
+  }
+  ctx.progress(1, 3, 'Decoding');
+  const model = decodeModel(bytes, `the model file ${basename(rel)}`);
+  ctx.signal.throwIfAborted();
+  ctx.progress(2, 3, 'Loading in ONNX Runtime');
+  const session = await createSession(new Uint8Array(bytes), { optimization: 'disabled', threads: 1 });
+  await session.release();
+  ctx.signal.throwIfAborted();
+
+  const copy = resolve(ctx.workDir, basename(file));
+  await copyFile(file, copy);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const inputs = portsOf(model, 'input');
+  const outputs = portsOf(model, 'output');
+  const value: ModelValue = { type: 'model', path: copy, sha256, sizeBytes: bytes.length, label: basename(file).replace(/\.onnx$/i, '') };
+  ctx.progress(3, 3, 'Loaded');
+  const result: NodeResult = {
+    outputs: { model: value },
+    metrics: {
+      inputs: describePorts(inputs),
+      outputs: describePorts(outputs),
+      opset: opsetVersion(model) ?? 0,
+      irVersion: Number(model.irVersion),
+      parameters: parameterCount(model),
+      nodes: model.graph.node.length,
+      sizeBytes: bytes.length,
+      sha256,
+    },
+    reports: [{ kind: 'model.io', title: 'Inputs and outputs', data: { inputs, outputs, producer: model.producerName ?? '' } }],
+  };
+  return result;
+};
