@@ -1,0 +1,193 @@
+// Structured channel pruning: remove whole filters/neurons group by group (depgraph.ts), so
+// tensors really shrink and MACs drop. Importance: L1/L2 of the group's filters or |gamma| of
+// its BatchNormalizations; ratio uniform per group or one global ranking; optional rounding to 8.
+import type { Model, Tensor } from '../../onnx/model.ts';
+import { cloneModel } from '../../onnx/model.ts';
+import { GraphIndex, setAttr, setInitializer, uniqueName } from '../../onnx/graph.ts';
+import { float32Tensor, makeTensor, tensorToFloat32, type TypedArray } from '../../onnx/tensor.ts';
+import { DataType } from '../../onnx/proto.ts';
+import { WhittleError } from '../../../shared/errors.ts';
+import { buildDependencyGraph, type DependencyGraph, type Member, type Space, type View } from './depgraph.ts';
+import { layerName, resolveInitializer, sliceAxis } from './layers.ts';
+import { checkSparsity } from './magnitude.ts';
+
+export interface ChannelPruneOptions {
+  /** Fraction of channels removed per group (uniform) or overall (global), in [0, 1). */
+  ratio: number;
+  importance?: 'l1' | 'l2' | 'bn';
+  scope?: 'uniform' | 'global';
+  roundTo8?: boolean;
+  /** Per-group ratio by the name of any Conv/Gemm layer producing the group. */
+  overrides?: Record<string, number>;
+  /** Groups containing one of these layers are left intact. */
+  skip?: string[];
+}
+
+export interface ChannelGroupReport {
+  id: number;
+  layers: string[];
+  channels: number;
+  kept: number;
+  /** Why the group was left intact, when it was. */
+  blocked?: string;
+}
+
+export interface ChannelPruneResult {
+  model: Model;
+  groups: ChannelGroupReport[];
+  warnings: string[];
+}
+
+function channelNorms(t: Tensor, axis: number, size: number, p: 1 | 2): Float64Array {
+  const w = tensorToFloat32(t);
+  const dims = t.dims.map(Number);
+  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out = new Float64Array(size);
+  for (let i = 0; i < w.length; i++) {
+    const c = Math.floor(i / inner) % size;
+    out[c] += p === 1 ? Math.abs(w[i]) : w[i] * w[i];
+  }
+  return p === 1 ? out : out.map(Math.sqrt);
+}
+
+function importanceOf(space: Space, index: GraphIndex, criterion: 'l1' | 'l2' | 'bn', warnings: string[]): Float64Array {
+  const total = new Float64Array(space.size);
+  if (criterion === 'bn' && space.norms.length > 0) {
+    for (const bn of space.norms) {
+      const gamma = tensorToFloat32(resolveInitializer(index, bn.input[1])!);
+      gamma.forEach((v, c) => { total[c] += Math.abs(v); });
+    }
+    return total;
+  }
+  if (criterion === 'bn') warnings.push(`Group of ${space.sources.map((s) => layerName(s.node)).join(', ')} has no BatchNormalization; ranked by L1 norm instead.`);
+  for (const s of space.sources) {
+    const n = channelNorms(resolveInitializer(index, s.node.input[s.input])!, s.axis, space.size, criterion === 'l2' ? 2 : 1);
+    n.forEach((v, c) => { total[c] += v; });
+  }
+  return total;
+}
+
+function roundKeep(keep: number, size: number, roundTo8: boolean): number {
+  const k = Math.max(1, Math.min(size, keep));
+  if (!roundTo8 || size <= 8) return k;
+  return Math.min(size, Math.max(8, Math.round(k / 8) * 8));
+}
+
+/** How many channels each prunable group keeps. */
+function keepCounts(groups: Space[], imp: Map<number, Float64Array>, opts: ChannelPruneOptions, ratioOf: (s: Space) => number | undefined): Map<number, number> {
+  const counts = new Map<number, number>();
+  const globalGroups = opts.scope === 'global' ? groups.filter((s) => ratioOf(s) === undefined) : [];
+  for (const s of groups) {
+    if (globalGroups.includes(s)) continue;
+    counts.set(s.id, s.size - Math.round((ratioOf(s) ?? opts.ratio) * s.size));
+  }
+  if (globalGroups.length > 0) {
+    // Rank channels of all groups together, each group's importance scaled by its mean.
+    const all: { id: number; score: number }[] = [];
+    for (const s of globalGroups) {
+      const v = imp.get(s.id)!;
+      const mean = v.reduce((a, b) => a + b, 0) / v.length || 1;
+      v.forEach((x) => all.push({ id: s.id, score: x / mean }));
+      counts.set(s.id, s.size);
+    }
+    all.sort((a, b) => a.score - b.score);
+    let remove = Math.round(opts.ratio * all.length);
+    for (const c of all) {
+      if (remove <= 0) break;
+      if (counts.get(c.id)! > 1) { counts.set(c.id, counts.get(c.id)! - 1); remove--; }
+    }
+  }
+  for (const s of groups) counts.set(s.id, roundKeep(counts.get(s.id)!, s.size, opts.roundTo8 ?? false));
+  return counts;
+}
+
+/** Kept input indices of a tensor axis laid out like `view` (flattened: `spatial` per channel). */
+function keptIndices(view: View, spatial: number, dg: DependencyGraph, keep: Map<number, number[]>): number[] {
+  const out: number[] = [];
+  let offset = 0;
+  for (const seg of view.segments) {
+    const list = keep.get(dg.root(seg.space));
+    const kept = list ? new Set(list) : undefined;
+    for (let c = 0; c < seg.length; c++) {
+      if (kept && !kept.has(c)) continue;
+      for (let s = 0; s < spatial; s++) out.push((offset + c) * spatial + s);
+    }
+    offset += seg.length;
+  }
+  return out;
+}
+
+function sliceTensor(t: Tensor, axis: number, kept: number[]): { dims: number[]; data: TypedArray } {
+  const dims = t.dims.map(Number);
+  if (t.dataType === DataType.FLOAT) return { dims: dims.map((d, i) => (i === axis ? kept.length : d)), data: sliceAxis(tensorToFloat32(t), dims, axis, kept) };
+  throw new WhittleError('prune.unsupported-type', `Tensor '${t.name}' is not float32; structured pruning cannot slice it.`);
+}
+
+function applyMember(model: Model, m: Member, dg: DependencyGraph, keep: Map<number, number[]>): void {
+  const kept = keptIndices(m.view, m.spatial, dg, keep);
+  if (m.input === -1) { setAttr(m.node, 'group', kept.length); return; }
+  const index = new GraphIndex(model.graph);
+  const value = m.node.input[m.input];
+  const t = resolveInitializer(index, value) ?? (index.producer.get(value)?.attribute.find((a) => a.name === 'value')?.t as Tensor | undefined);
+  if (!t) throw new WhittleError('internal', `Tensor '${value}' vanished while pruning.`);
+  const full = t.dims.map(Number)[m.axis];
+  if (kept.length === full) return;
+  const { dims, data } = sliceTensor(t, m.axis, kept);
+  const name = uniqueName(model.graph, `${t.name || value}.pruned`);
+  setInitializer(model.graph, data instanceof Float32Array ? float32Tensor(name, dims, data) : makeTensor(name, dims, data));
+  m.node.input[m.input] = name;
+}
+
+/** Drop initializers and constant nodes nothing reads any more. */
+function removeUnused(model: Model): void {
+  const g = model.graph;
+  const initializers = new Set(g.initializer.map((t) => t.name));
+  for (;;) {
+    const used = new Set<string>([...g.node.flatMap((n) => n.input), ...g.output.map((o) => o.name)]);
+    const before = g.node.length + g.initializer.length;
+    g.node = g.node.filter((n) => n.output.some((o) => used.has(o)) || !['Identity', 'Constant'].includes(n.opType));
+    g.initializer = g.initializer.filter((t) => used.has(t.name));
+    g.input = g.input.filter((v) => used.has(v.name) || !initializers.has(v.name));
+    if (g.node.length + g.initializer.length === before) break;
+  }
+  // Intermediate shapes changed; stale value_info would mislead ONNX Runtime's shape checks.
+  g.valueInfo = [];
+}
+
+export function pruneChannels(input: Model, options: ChannelPruneOptions): ChannelPruneResult {
+  checkSparsity(options.ratio, 'The channel ratio');
+  for (const [name, r] of Object.entries(options.overrides ?? {})) checkSparsity(r, `The channel ratio for layer '${name}'`);
+  const model = cloneModel(input);
+  const dg = buildDependencyGraph(model);
+  const index = new GraphIndex(model.graph);
+  const warnings: string[] = [];
+  const skip = new Set(options.skip ?? []);
+  const roots = dg.spaces.filter((s) => dg.root(s.id) === s.id && s.sources.length > 0);
+  const reports: ChannelGroupReport[] = [];
+  const prunable: Space[] = [];
+  for (const s of roots) {
+    const layers = [...new Set(s.sources.map((x) => layerName(x.node)))];
+    const skipped = layers.find((l) => skip.has(l));
+    const blocked = s.blocked[0] ?? (skipped ? `layer '${skipped}' is listed in the layers to skip` : undefined);
+    reports.push({ id: s.id, layers, channels: s.size, kept: s.size, blocked });
+    if (!blocked) prunable.push(s);
+  }
+  if (prunable.length === 0) {
+    const why = reports.slice(0, 3).map((r) => `${r.layers.join('+')}: ${r.blocked}`).join('; ');
+    throw new WhittleError('prune.no-prunable-layer', `The model has no channel group that can be pruned safely${why ? ` (${why})` : ' (no Conv/Gemm/MatMul with stored weights)'}.`, 'Structured pruning needs Conv/Gemm layers whose outputs feed layers it can follow; try unstructured pruning instead.');
+  }
+  const imp = new Map(prunable.map((s) => [s.id, importanceOf(s, index, options.importance ?? 'l1', warnings)]));
+  const ratioOf = (s: Space): number | undefined => s.sources.map((x) => options.overrides?.[layerName(x.node)]).find((r) => r !== undefined);
+  const counts = keepCounts(prunable, imp, options, ratioOf);
+  const keep = new Map<number, number[]>();
+  for (const s of prunable) {
+    const v = imp.get(s.id)!;
+    const order = Array.from({ length: s.size }, (_, i) => i).sort((a, b) => v[b] - v[a] || a - b);
+    const kept = order.slice(0, counts.get(s.id)!).sort((a, b) => a - b);
+    if (kept.length < s.size) keep.set(s.id, kept);
+    reports.find((r) => r.id === s.id)!.kept = kept.length;
+  }
+  for (const m of dg.members) applyMember(model, m, dg, keep);
+  removeUnused(model);
+  return { model, groups: reports, warnings };
+}
