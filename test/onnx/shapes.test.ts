@@ -1,7 +1,6 @@
 // Static shape inference against the shapes ONNX Runtime actually produces, for the
 // fixtures, builder models and a graph exercising every rule (PyTorch's reshape chain too).
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnx, DataType } from '../../src/main/onnx/proto.ts';
 import type { Model } from '../../src/main/onnx/model.ts';
