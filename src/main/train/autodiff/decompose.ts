@@ -1,0 +1,164 @@
+// Rewrites a forward graph into primitives the rule table covers: Gemm into MatMul/Mul/Add,
+// BatchNormalization into batch-statistics arithmetic (training) or a frozen affine map,
+// HardSwish into x * HardSigmoid(x), old-opset attribute forms into opset-13+ inputs.
+import { attr, attrFloat, attrInt, attrInts, type AttrValue } from '../../onnx/graph.ts';
+import type { Node } from '../../onnx/model.ts';
+import { normAxis, type Emitter } from './emit.ts';
+
+export interface DecomposeOptions {
+  /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
+  batchNorm: 'train' | 'frozen';
+  /** Run Dropout in training mode (random mask) or as the identity. */
+  dropout: boolean;
+  /** Opset of the model being rewritten (old attribute forms are converted). */
+  sourceOpset: number;
+}
+
+/** A BatchNormalization in training mode: where its batch statistics come out, and what they update. */
+export interface BatchNormStats {
+  node: string;
+  batchMean: string;
+  batchVar: string;
+  runningMean: string;
+  runningVar: string;
+  momentum: number;
+  /** Elements averaged per channel (N * H * W): turns the biased batch variance into the unbiased one. */
+  count: number;
+}
+
+export interface Decomposed {
+  bnStats: BatchNormStats[];
+  /** Initializers the rewrite consumes as constants and that must never be trained. */
+  frozen: Set<string>;
+}
+
+type Rewrite = (node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed) => boolean;
+
+function gemm(node: Node, e: Emitter): boolean {
+  const [a, b, c] = node.input;
+  const ta = attrInt(node, 'transA', 0) ? e.transpose(a, [1, 0]) : a;
+  const tb = attrInt(node, 'transB', 0) ? e.transpose(b, [1, 0]) : b;
+  const alpha = attrFloat(node, 'alpha', 1);
+  const beta = attrFloat(node, 'beta', 1);
+  const y = node.output[0];
+  const steps: [string, string[]][] = [['MatMul', [ta, tb]]];
+  if (alpha !== 1) steps.push(['Mul', ['', e.scalar(alpha)]]);
+  if (c) steps.push(['Add', ['', beta === 1 ? c : e.op1('Mul', [c, e.scalar(beta)])]]);
+  let prev = '';
+  steps.forEach(([op, inputs], i) => {
+    const ins = inputs.map((v) => (v === '' ? prev : v));
+    if (i === steps.length - 1) e.opInto(op, ins, [y]);
+    else prev = e.op1(op, ins);
+  });
+  return true;
+}
+
+function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed): boolean {
+  const [x, scale, bias, mean, variance] = node.input;
+  const xs = e.shape(x);
+  const eps = attrFloat(node, 'epsilon', 1e-5);
+  const perChannel = [1, xs[1], ...xs.slice(2).map(() => 1)];
+  const y = node.output[0];
+  out.frozen.add(mean).add(variance);
+  if (opts.batchNorm === 'frozen') {
+    const inv = e.op1('Div', [scale, e.op1('Sqrt', [e.op1('Add', [variance, e.scalar(eps)])])]);
+    const centered = e.op1('Sub', [x, e.reshape(mean, perChannel)]);
+    e.opInto('Add', [e.op1('Mul', [centered, e.reshape(inv, perChannel)]), e.reshape(bias, perChannel)], [y]);
+    return true;
+  }
+  const axes = [0, ...xs.slice(2).map((_, i) => i + 2)];
+  const batchMean = e.reduceMean(x, axes, true);
+  const centered = e.op1('Sub', [x, batchMean]);
+  const batchVar = e.reduceMean(e.op1('Mul', [centered, centered]), axes, true);
+  const normalized = e.op1('Div', [centered, e.op1('Sqrt', [e.op1('Add', [batchVar, e.scalar(eps)])])]);
+  e.opInto('Add', [e.op1('Mul', [normalized, e.reshape(scale, perChannel)]), e.reshape(bias, perChannel)], [y]);
+  const count = xs[0] * xs.slice(2).reduce((p, q) => p * q, 1);
+  out.bnStats.push({ node: node.name, batchMean, batchVar, runningMean: mean, runningVar: variance, momentum: attrFloat(node, 'momentum', 0.9), count });
+  return true;
+}
+
+function hardSwish(node: Node, e: Emitter): boolean {
+  const gate = e.op1('HardSigmoid', [node.input[0]], { alpha: 1 / 6, beta: 0.5 });
+  e.opInto('Mul', [node.input[0], gate], [node.output[0]]);
+  return true;
+}
+
+function maxPool(node: Node, e: Emitter): boolean {
+  if (node.output[1]) return false;
+  // The gradient scatters through the Indices output: ask for it.
+  node.output = [node.output[0], e.fresh('maxpool_indices')];
+  return false;
+}
+
+function dropout(node: Node, e: Emitter, opts: DecomposeOptions): boolean {
+  if (opts.sourceOpset < 12 || !opts.dropout) {
+    if (node.output[1] && opts.sourceOpset >= 12) return false;
+    e.opInto('Identity', [node.input[0]], [node.output[0]]);
+    return true;
+  }
+  const ratio = node.input[1] || e.scalar(0.5);
+  const training = e.constI64([1], []);
+  const flag = e.op1('Cast', [training], { to: 9 });
+  e.opInto('Dropout', [node.input[0], ratio, flag], [node.output[0], node.output[1] || e.fresh('dropout_mask')]);
+  return true;
+}
+
+/** Opset < 13 forms (axes/split/min/max/pads as attributes) become the input forms of opset 13+. */
+function attrsToInputs(node: Node, e: Emitter, opts: DecomposeOptions): boolean {
+  if (opts.sourceOpset >= 13) return false;
+  const op = node.opType;
+  const moved = ['axes', 'split', 'min', 'max', 'pads', 'value', 'starts', 'ends'];
+  const attrs: Record<string, AttrValue | undefined> = {};
+  for (const a of node.attribute) if (!moved.includes(a.name)) attrs[a.name] = attr(node, a.name, undefined);
+  if (op === 'Squeeze' || op === 'Unsqueeze' || op === 'ReduceSum') {
+    const axes = attrInts(node, 'axes', []);
+    e.opInto(op, axes.length ? [node.input[0], e.constI64(axes)] : [node.input[0]], node.output, attrs);
+    return true;
+  }
+  if (op === 'Split') {
+    const split = attrInts(node, 'split', []);
+    e.opInto(op, split.length ? [node.input[0], e.constI64(split)] : [node.input[0]], node.output, attrs);
+    return true;
+  }
+  if (op === 'Clip' && opts.sourceOpset < 11) {
+    e.opInto(op, [node.input[0], e.scalar(attrFloat(node, 'min', -3.4e38)), e.scalar(attrFloat(node, 'max', 3.4e38))], node.output);
+    return true;
+  }
+  if (op === 'Pad' && opts.sourceOpset < 11) {
+    e.opInto(op, [node.input[0], e.constI64(attrInts(node, 'pads', [])), e.scalar(attrFloat(node, 'value', 0))], node.output, attrs);
+    return true;
+  }
+  if (op === 'Slice' && opts.sourceOpset < 10) {
+    const starts = attrInts(node, 'starts', []);
+    const axes = attrInts(node, 'axes', starts.map((_, i) => i));
+    e.opInto(op, [node.input[0], e.constI64(starts), e.constI64(attrInts(node, 'ends', [])), e.constI64(axes)], node.output);
+    return true;
+  }
+  if (op === 'Softmax' || op === 'LogSoftmax') {
+    const xs = e.shape(node.input[0]);
+    const axis = normAxis(attrInt(node, 'axis', 1), xs.length);
+    // Before opset 13 these ops flatten to 2-D at `axis`: the same as a last-axis softmax only when axis is last.
+    if (axis === xs.length - 1) { e.opInto(op, node.input, node.output, { axis: -1 }); return true; }
+    const flat = e.op1('Flatten', [node.input[0]], { axis });
+    e.opInto('Reshape', [e.op1(op, [flat], { axis: -1 }), e.constI64(xs)], node.output);
+    return true;
+  }
+  return false;
+}
+
+const REWRITES: Record<string, Rewrite> = {
+  Gemm: gemm, BatchNormalization: batchNorm, HardSwish: hardSwish, MaxPool: maxPool, Dropout: dropout,
+};
+
+/** Append the rewritten forward graph to `e.nodes`, in the given (topological) order. */
+export function decompose(nodes: Node[], e: Emitter, opts: DecomposeOptions): Decomposed {
+  const out: Decomposed = { bnStats: [], frozen: new Set() };
+  for (const original of nodes) {
+    const node = { ...original, output: [...original.output], input: [...original.input] } as Node;
+    if (attrsToInputs(node, e, opts)) continue;
+    const rewrite = REWRITES[node.opType];
+    if (rewrite && rewrite(node, e, opts, out)) continue;
+    e.nodes.push(node);
+  }
+  return out;
+}

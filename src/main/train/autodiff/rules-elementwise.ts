@@ -1,0 +1,147 @@
+// Gradient rules of elementwise arithmetic, activations, softmaxes and MatMul.
+// Broadcast operands get their gradient summed back to their own shape.
+import { attrFloat, attrInt } from '../../onnx/graph.ts';
+import { WhittleError } from '../../../shared/errors.ts';
+import type { GradientRule, RuleArgs } from './rule.ts';
+import { normAxis } from './emit.ts';
+
+function unb(a: RuleArgs, g: string, input: number): string {
+  return a.e.unbroadcast(g, a.e.shape(a.node.output[0]), a.e.shape(a.node.input[input]));
+}
+
+/** dY where `cond` holds, zero elsewhere. */
+function gate(a: RuleArgs, cond: string): string {
+  return a.e.op1('Where', [cond, a.dY[0]!, a.e.scalar(0)]);
+}
+
+const add: GradientRule = (a) => [a.needs[0] ? unb(a, a.dY[0]!, 0) : null, a.needs[1] ? unb(a, a.dY[0]!, 1) : null];
+
+const sub: GradientRule = (a) => [
+  a.needs[0] ? unb(a, a.dY[0]!, 0) : null,
+  a.needs[1] ? unb(a, a.e.op1('Neg', [a.dY[0]!]), 1) : null,
+];
+
+const mul: GradientRule = (a) => {
+  const [x, y] = a.node.input;
+  return [
+    a.needs[0] ? unb(a, a.e.op1('Mul', [a.dY[0]!, y]), 0) : null,
+    a.needs[1] ? unb(a, a.e.op1('Mul', [a.dY[0]!, x]), 1) : null,
+  ];
+};
+
+const div: GradientRule = (a) => {
+  const [, y] = a.node.input;
+  const out = a.node.output[0];
+  return [
+    a.needs[0] ? unb(a, a.e.op1('Div', [a.dY[0]!, y]), 0) : null,
+    // d(x/y)/dy = -(x/y)/y: reuse the output instead of recomputing x/y^2
+    a.needs[1] ? unb(a, a.e.op1('Neg', [a.e.op1('Div', [a.e.op1('Mul', [a.dY[0]!, out]), y])]), 1) : null,
+  ];
+};
+
+const relu: GradientRule = (a) => [gate(a, a.e.op1('Greater', [a.node.output[0], a.e.scalar(0)]))];
+
+const leakyRelu: GradientRule = (a) => {
+  const alpha = attrFloat(a.node, 'alpha', 0.01);
+  const cond = a.e.op1('Greater', [a.node.input[0], a.e.scalar(0)]);
+  return [a.e.op1('Where', [cond, a.dY[0]!, a.e.op1('Mul', [a.dY[0]!, a.e.scalar(alpha)])])];
+};
+
+const clip: GradientRule = (a) => {
+  const [x, lo, hi] = a.node.input;
+  const conds: string[] = [];
+  if (lo) conds.push(a.e.op1('Greater', [x, lo]));
+  if (hi) conds.push(a.e.op1('Less', [x, hi]));
+  if (conds.length === 0) return [a.dY[0]];
+  const cond = conds.length === 2 ? a.e.op1('And', conds) : conds[0];
+  return [gate(a, cond), null, null];
+};
+
+const sigmoid: GradientRule = (a) => {
+  const y = a.node.output[0];
+  const oneMinus = a.e.op1('Sub', [a.e.scalar(1), y]);
+  return [a.e.op1('Mul', [a.dY[0]!, a.e.op1('Mul', [y, oneMinus])])];
+};
+
+const tanh: GradientRule = (a) => {
+  const y = a.node.output[0];
+  const oneMinus = a.e.op1('Sub', [a.e.scalar(1), a.e.op1('Mul', [y, y])]);
+  return [a.e.op1('Mul', [a.dY[0]!, oneMinus])];
+};
+
+const hardSigmoid: GradientRule = (a) => {
+  const alpha = attrFloat(a.node, 'alpha', 0.2);
+  const beta = attrFloat(a.node, 'beta', 0.5);
+  const lin = a.e.op1('Add', [a.e.op1('Mul', [a.node.input[0], a.e.scalar(alpha)]), a.e.scalar(beta)]);
+  const inside = a.e.op1('And', [a.e.op1('Greater', [lin, a.e.scalar(0)]), a.e.op1('Less', [lin, a.e.scalar(1)])]);
+  return [a.e.op1('Mul', [gate(a, inside), a.e.scalar(alpha)])];
+};
+
+function softmaxAxis(a: RuleArgs): number {
+  const rank = a.e.shape(a.node.input[0]).length;
+  return normAxis(attrInt(a.node, 'axis', -1), rank);
+}
+
+const softmax: GradientRule = (a) => {
+  const y = a.node.output[0];
+  const dot = a.e.reduceSum(a.e.op1('Mul', [a.dY[0]!, y]), [softmaxAxis(a)], true);
+  return [a.e.op1('Mul', [y, a.e.op1('Sub', [a.dY[0]!, dot])])];
+};
+
+const logSoftmax: GradientRule = (a) => {
+  const total = a.e.reduceSum(a.dY[0]!, [softmaxAxis(a)], true);
+  const p = a.e.op1('Exp', [a.node.output[0]]);
+  return [a.e.op1('Sub', [a.dY[0]!, a.e.op1('Mul', [p, total])])];
+};
+
+const sqrt: GradientRule = (a) => [a.e.op1('Div', [a.e.op1('Mul', [a.dY[0]!, a.e.scalar(0.5)]), a.node.output[0]])];
+const exp: GradientRule = (a) => [a.e.op1('Mul', [a.dY[0]!, a.node.output[0]])];
+const neg: GradientRule = (a) => [a.e.op1('Neg', [a.dY[0]!])];
+const identity: GradientRule = (a) => [a.dY[0]];
+
+const dropout: GradientRule = (a) => {
+  const [, ratio, training] = a.node.input;
+  const mask = a.node.output[1];
+  // Without a mask output or a training flag the op is the identity (inference mode).
+  if (!training || !mask) return [a.dY[0], null, null];
+  const keep = a.e.op1('Cast', [mask], { to: 1 });
+  const scale = ratio ? a.e.op1('Reciprocal', [a.e.op1('Sub', [a.e.scalar(1), ratio])]) : a.e.scalar(2);
+  return [a.e.op1('Mul', [a.e.op1('Mul', [a.dY[0]!, keep]), scale]), null, null];
+};
+
+const cast: GradientRule = (a) => {
+  const to = attrInt(a.node, 'to', 1);
+  // Only float -> float casts carry a gradient (e.g. codebook indices -> int32 carry none).
+  if (to !== 1 && to !== 10 && to !== 11) return [null];
+  return [a.e.op1('Cast', [a.dY[0]!], { to: 1 })];
+};
+
+function swapLast(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  return perm;
+}
+
+const matMul: GradientRule = (a) => {
+  const [x, w] = a.node.input;
+  const xs = a.e.shape(x);
+  const ws = a.e.shape(w);
+  const ys = a.e.shape(a.node.output[0]);
+  if (xs.length < 2 || ws.length < 2) {
+    throw new WhittleError('train.unsupported', `MatMul '${a.node.name}' multiplies a 1-D operand; training supports MatMul of matrices only.`, 'Reshape the vector to a matrix in the model.');
+  }
+  const batch = ys.slice(0, -2);
+  const dx = a.needs[0] ? a.e.op1('MatMul', [a.dY[0]!, a.e.transpose(w, swapLast(ws.length))]) : null;
+  const dw = a.needs[1] ? a.e.op1('MatMul', [a.e.transpose(x, swapLast(xs.length)), a.dY[0]!]) : null;
+  return [
+    dx && a.e.unbroadcast(dx, [...batch, xs[xs.length - 2], xs[xs.length - 1]], xs),
+    dw && a.e.unbroadcast(dw, [...batch, ws[ws.length - 2], ws[ws.length - 1]], ws),
+  ];
+};
+
+export const ELEMENTWISE_RULES: Record<string, GradientRule> = {
+  Add: add, Sub: sub, Mul: mul, Div: div,
+  Relu: relu, LeakyRelu: leakyRelu, Clip: clip, Sigmoid: sigmoid, Tanh: tanh, HardSigmoid: hardSigmoid,
+  Softmax: softmax, LogSoftmax: logSoftmax, Sqrt: sqrt, Exp: exp, Neg: neg,
+  Identity: identity, Dropout: dropout, Cast: cast, MatMul: matMul,
+};

@@ -1,0 +1,119 @@
+// Every gradient rule against central finite differences run through ONNX Runtime:
+// random shapes, several attribute combinations, strided/grouped Conv, broadcasting.
+import { describe, expect, it } from 'vitest';
+import { int64Tensor, float32Tensor, makeTensor } from '../../src/main/onnx/tensor.ts';
+import { encodeModel } from '../../src/main/onnx/model.ts';
+import { createSession, ort } from '../../src/main/runtime/session.ts';
+import { GRADIENT_RULES } from '../../src/main/train/autodiff/differentiate.ts';
+import { buildTrainGraph } from '../../src/main/train/training-graph.ts';
+import { caseModel, gradCheck, type CheckCase } from './gradcheck.ts';
+
+const TOLERANCE = 5e-3;
+const one = (op: string, x: number[], attrs: CheckCase['nodes'][0]['attrs'] = {}, extra: Partial<CheckCase> = {}): CheckCase => ({
+  x, nodes: [{ op, inputs: ['x', ...Object.keys(extra.params ?? {}), ...(extra.consts ?? []).map((c) => c.name)], outputs: ['y'], attrs }], ...extra,
+});
+const scalar = (name: string, v: number) => float32Tensor(name, [], [v]);
+
+/** Case name -> [ops it covers, case]. */
+const CASES: Record<string, [string[], CheckCase]> = {
+  'Gemm transB alpha beta': [['Gemm'], one('Gemm', [3, 5], { transB: 1, alpha: 0.7, beta: 1.3 }, { params: { w: [4, 5], b: [4] } })],
+  'Gemm transA, no bias': [['Gemm'], one('Gemm', [5, 3], { transA: 1 }, { params: { w: [5, 2] } })],
+  'Gemm both transposed, row bias': [['Gemm'], one('Gemm', [4, 2], { transA: 1, transB: 1, beta: 0.5 }, { params: { w: [3, 4], b: [1, 3] } })],
+  'MatMul 2-D': [['MatMul'], one('MatMul', [3, 4], {}, { params: { w: [4, 5] } })],
+  'MatMul batched, broadcast weight': [['MatMul'], one('MatMul', [2, 3, 3, 4], {}, { params: { w: [4, 2] } })],
+  'Add broadcast channel': [['Add'], one('Add', [2, 3, 4, 4], {}, { params: { b: [3, 1, 1] } })],
+  'Add broadcast both ways': [['Add'], one('Add', [2, 1, 4], {}, { params: { b: [3, 1] } })],
+  'Sub broadcast': [['Sub'], one('Sub', [2, 3, 4], {}, { params: { b: [1, 4] } })],
+  'Mul broadcast': [['Mul'], one('Mul', [2, 3, 4], {}, { params: { b: [3, 1] } })],
+  'Div broadcast': [['Div'], one('Div', [2, 3, 4], {}, { params: { b: { dims: [4], values: Float32Array.from([1.5, -2, 0.8, 3]) } } })],
+  Relu: [['Relu'], one('Relu', [3, 7], {}, { xValues: 'away-from-zero' })],
+  LeakyRelu: [['LeakyRelu'], one('LeakyRelu', [3, 7], { alpha: 0.2 }, { xValues: 'away-from-zero' })],
+  'Clip (ReLU6-like bounds)': [['Clip'], { x: [4, 6], xValues: 'spread', consts: [scalar('lo', -0.3), scalar('hi', 0.4)], nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'] }] }],
+  'Clip upper only': [['Clip'], { x: [4, 6], xValues: 'spread', consts: [scalar('hi', 0.2)], nodes: [{ op: 'Clip', inputs: ['x', '', 'hi'], outputs: ['y'] }] }],
+  Sigmoid: [['Sigmoid'], one('Sigmoid', [3, 5])],
+  Tanh: [['Tanh'], one('Tanh', [3, 5])],
+  HardSigmoid: [['HardSigmoid'], { x: [4, 24], xValues: 'spread', nodes: [{ op: 'HardSigmoid', inputs: ['x'], outputs: ['y'], attrs: { alpha: 0.5, beta: 0.6 } }] }],
+  'HardSwish (rewritten)': [['HardSigmoid', 'Mul'], { x: [2, 48], xValues: 'spread', consts: [scalar('s', 3)], nodes: [
+    { op: 'Mul', inputs: ['x', 's'], outputs: ['z'] }, { op: 'HardSwish', inputs: ['z'], outputs: ['y'] }] }],
+  'Softmax last axis': [['Softmax'], one('Softmax', [3, 6])],
+  'Softmax axis 1 of 3-D': [['Softmax'], one('Softmax', [2, 4, 3], { axis: 1 })],
+  'LogSoftmax': [['LogSoftmax'], one('LogSoftmax', [3, 6], { axis: -1 })],
+  'Softmax opset 11 (coerced to 2-D)': [['Softmax'], { ...one('Softmax', [2, 3, 4], { axis: 1 }), opset: 11 }],
+  'Conv strided, asymmetric pads': [['Conv'], one('Conv', [2, 3, 7, 6], { pads: [1, 0, 1, 2], strides: [2, 1] }, { params: { w: [4, 3, 3, 3], b: [4] } })],
+  'Conv dilated': [['Conv'], one('Conv', [1, 2, 9, 8], { dilations: [2, 3], pads: [2, 1, 0, 1] }, { params: { w: [3, 2, 3, 2], b: [3] } })],
+  'Conv grouped, strided, dilated': [['Conv'], one('Conv', [2, 4, 7, 6], { group: 2, strides: [2, 2], dilations: [1, 2], pads: [1, 1, 1, 1] }, { params: { w: [6, 2, 3, 2] } })],
+  'Conv depthwise stride 2 (MobileNet)': [['Conv'], one('Conv', [2, 3, 8, 8], { group: 3, strides: [2, 2], pads: [1, 1, 1, 1] }, { params: { w: [3, 1, 3, 3], b: [3] } })],
+  'Conv auto_pad SAME_UPPER stride 2': [['Conv'], one('Conv', [1, 2, 7, 7], { auto_pad: 'SAME_UPPER', strides: [2, 2] }, { params: { w: [2, 2, 3, 3] } })],
+  'Conv 1x1': [['Conv'], one('Conv', [2, 4, 3, 3], {}, { params: { w: [5, 4, 1, 1] } })],
+  'MaxPool overlapping 3x3 stride 2': [['MaxPool'], one('MaxPool', [2, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { xValues: 'spread' })],
+  'MaxPool padded, ceil mode': [['MaxPool'], one('MaxPool', [1, 2, 6, 5], { kernel_shape: [2, 3], strides: [2, 2], pads: [1, 1, 0, 1], ceil_mode: 1 }, { xValues: 'spread' })],
+  'AveragePool padded, exclude pad': [['AveragePool'], one('AveragePool', [2, 2, 6, 5], { kernel_shape: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1] })],
+  'AveragePool include pad, ceil': [['AveragePool'], one('AveragePool', [1, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 1, 0, 0], count_include_pad: 1, ceil_mode: 1 })],
+  GlobalAveragePool: [['GlobalAveragePool'], one('GlobalAveragePool', [2, 3, 4, 5])],
+  'BatchNormalization training (rewritten)': [['ReduceMean', 'Sub', 'Mul', 'Div', 'Sqrt', 'Add', 'Reshape'], one('BatchNormalization', [4, 3, 3, 2], { epsilon: 1e-3 }, {
+    params: { s: [3], b: [3], m: [3], v: { dims: [3], values: Float32Array.from([0.5, 1, 2]) } },
+  })],
+  'BatchNormalization inference (frozen)': [['Div', 'Sqrt', 'Mul', 'Sub'], { ...one('BatchNormalization', [2, 3, 2, 2], {}, {
+    params: { s: [3], b: [3], m: [3], v: { dims: [3], values: Float32Array.from([0.5, 1, 2]) } },
+  }), options: { batchNorm: 'frozen' } }],
+  Flatten: [['Flatten'], { x: [2, 3, 2, 2], params: { w: [12, 3] }, nodes: [{ op: 'Flatten', inputs: ['x'], outputs: ['f'] }, { op: 'MatMul', inputs: ['f', 'w'], outputs: ['y'] }] }],
+  Reshape: [['Reshape'], { x: [2, 6], consts: [int64Tensor('shape', [3], [2, 3, 2])], params: { b: [3, 1] }, nodes: [
+    { op: 'Reshape', inputs: ['x', 'shape'], outputs: ['r'] }, { op: 'Mul', inputs: ['r', 'b'], outputs: ['y'] }] }],
+  Transpose: [['Transpose'], { x: [2, 3, 4], params: { b: [4, 2, 3] }, nodes: [
+    { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [2, 0, 1] } }, { op: 'Mul', inputs: ['t', 'b'], outputs: ['y'] }] }],
+  Concat: [['Concat'], { x: [2, 3, 2], params: { b: [2, 2, 2] }, nodes: [{ op: 'Concat', inputs: ['x', 'b'], outputs: ['y'], attrs: { axis: 1 } }] }],
+  'Split (one output unused)': [['Split'], { x: [2, 7], consts: [int64Tensor('sizes', [3], [2, 4, 1])], nodes: [
+    { op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b', 'c'], attrs: { axis: 1 } }, { op: 'Mul', inputs: ['a', 'c'], outputs: ['y'] }] }],
+  'Slice steps 1': [['Slice'], { x: [3, 8], consts: [int64Tensor('st', [2], [1, -6]), int64Tensor('en', [2], [3, 7]), int64Tensor('ax', [2], [0, 1])], nodes: [
+    { op: 'Slice', inputs: ['x', 'st', 'en', 'ax'], outputs: ['y'] }] }],
+  'Slice negative and stride-2 steps': [['Slice'], { x: [4, 9], consts: [int64Tensor('st', [2], [3, 1]), int64Tensor('en', [2], [0, 9]), int64Tensor('ax', [2], [0, 1]), int64Tensor('sp', [2], [-1, 2])], nodes: [
+    { op: 'Slice', inputs: ['x', 'st', 'en', 'ax', 'sp'], outputs: ['y'] }] }],
+  'Pad constant': [['Pad'], { x: [2, 3, 4], consts: [int64Tensor('p', [6], [0, 1, 2, 0, 2, 1])], nodes: [{ op: 'Pad', inputs: ['x', 'p'], outputs: ['y'] }] }],
+  'Pad reflect': [['Pad'], { x: [1, 2, 4, 5], consts: [int64Tensor('p', [8], [0, 0, 2, 1, 0, 0, 1, 3])], nodes: [{ op: 'Pad', inputs: ['x', 'p'], outputs: ['y'], attrs: { mode: 'reflect' } }] }],
+  'Pad edge, negative crop': [['Pad'], { x: [2, 5], consts: [int64Tensor('p', [4], [0, 2, 0, -1])], nodes: [{ op: 'Pad', inputs: ['x', 'p'], outputs: ['y'], attrs: { mode: 'edge' } }] }],
+  'Squeeze / Unsqueeze': [['Squeeze', 'Unsqueeze'], { x: [2, 1, 3], consts: [int64Tensor('a1', [1], [1]), int64Tensor('a2', [1], [0])], params: { b: [1, 2, 3] }, nodes: [
+    { op: 'Squeeze', inputs: ['x', 'a1'], outputs: ['s'] }, { op: 'Unsqueeze', inputs: ['s', 'a2'], outputs: ['u'] }, { op: 'Mul', inputs: ['u', 'b'], outputs: ['y'] }] }],
+  'Squeeze opset 11 (axes attribute)': [['Squeeze'], { x: [2, 1, 3], opset: 11, nodes: [{ op: 'Squeeze', inputs: ['x'], outputs: ['y'], attrs: { axes: [1] } }] }],
+  'ReduceSum keepdims': [['ReduceSum'], { x: [2, 3, 4], consts: [int64Tensor('ax', [2], [0, -1])], nodes: [{ op: 'ReduceSum', inputs: ['x', 'ax'], outputs: ['r'] }, { op: 'Mul', inputs: ['r', 'r'], outputs: ['y'] }] }],
+  'ReduceMean no keepdims': [['ReduceMean'], { x: [2, 3, 4], nodes: [{ op: 'ReduceMean', inputs: ['x'], outputs: ['r'], attrs: { axes: [1], keepdims: 0 } }, { op: 'Mul', inputs: ['r', 'r'], outputs: ['y'] }] }],
+  'Dropout inference': [['Dropout'], one('Dropout', [3, 4])],
+  Identity: [['Identity'], one('Identity', [3, 4])],
+  'Gather embedding (axis 0)': [['Gather'], { x: [2, 3, 4], params: { table: [6, 4] }, consts: [int64Tensor('idx', [2, 3], [0, 5, 2, 2, 1, 0])], nodes: [
+    { op: 'Gather', inputs: ['table', 'idx'], outputs: ['g'] }, { op: 'Mul', inputs: ['g', 'x'], outputs: ['y'] }] }],
+  'Gather axis 1, codebook through Cast': [['Gather', 'Cast'], { x: [3, 2, 2], params: { table: [3, 5] }, consts: [makeTensor('idx', [2, 2], Uint8Array.from([4, 1, 1, 3]))], nodes: [
+    { op: 'Cast', inputs: ['idx'], outputs: ['i32'], attrs: { to: 6 } }, { op: 'Gather', inputs: ['table', 'i32'], outputs: ['g'], attrs: { axis: 1 } }, { op: 'Mul', inputs: ['g', 'x'], outputs: ['y'] }] }],
+  'Exp, Neg, Sqrt': [['Exp', 'Neg', 'Sqrt'], { x: [2, 5], nodes: [{ op: 'Exp', inputs: ['x'], outputs: ['e'] }, { op: 'Sqrt', inputs: ['e'], outputs: ['s'] }, { op: 'Neg', inputs: ['s'], outputs: ['y'] }] }],
+  'Cast float to float': [['Cast'], { x: [2, 3], nodes: [{ op: 'Cast', inputs: ['x'], outputs: ['c'], attrs: { to: 1 } }, { op: 'Tanh', inputs: ['c'], outputs: ['y'] }] }],
+};
+
+describe('gradient rules vs central finite differences', () => {
+  it.each(Object.entries(CASES))('%s', async (_name, [, c]) => {
+    const { worst } = await gradCheck(c, 5);
+    for (const [tensor, err] of Object.entries(worst)) expect(err, tensor).toBeLessThan(TOLERANCE);
+  });
+
+  it('covers every rule in the table', () => {
+    const covered = new Set(Object.values(CASES).flatMap(([ops]) => ops));
+    const missing = Object.keys(GRADIENT_RULES).filter((op) => !covered.has(op));
+    expect(missing).toEqual([]);
+  });
+
+  it('Dropout in training mode scales kept gradients by 1/(1-ratio) and zeroes the dropped ones', async () => {
+    const c: CheckCase = { x: [4, 50], consts: [scalar('ratio', 0.25)], nodes: [{ op: 'Dropout', inputs: ['x', 'ratio'], outputs: ['y'] }] };
+    const { model, values } = caseModel(c);
+    const weights = Float32Array.from({ length: 200 }, (_, i) => (i % 7) - 3);
+    const tg = await buildTrainGraph(model, { batchSize: 4, loss: { kind: 'weighted-sum', weights }, inputGradients: ['x'], dropout: true });
+    const session = await createSession(encodeModel(tg.model));
+    const out = await session.run({ x: new ort.Tensor('float32', values.get('x')!, [4, 50]) });
+    const y = out.y.data as Float32Array;
+    const g = out[tg.inputGradOutputs.get('x')!].data as Float32Array;
+    let dropped = 0;
+    for (let i = 0; i < 200; i++) {
+      const kept = y[i] !== 0;
+      if (!kept) dropped++;
+      expect(g[i]).toBeCloseTo(kept ? weights[i] / 0.75 : 0, 5);
+    }
+    expect(dropped).toBeGreaterThan(20);
+    expect(dropped).toBeLessThan(90);
+  });
+});
