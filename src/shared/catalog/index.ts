@@ -2,10 +2,18 @@
 import type { NodeKindSpec } from './types.ts';
 import { EXPORT } from './export.ts';
 import { MODEL_ONNX } from './model-onnx.ts';
+import { DATASET_MNIST } from './dataset-mnist.ts';
+import { DATASET_IMAGES } from './dataset-images.ts';
+import { DATASET_TENSORS } from './dataset-tensors.ts';
+import { DATASET_SYNTHETIC } from './dataset-synthetic.ts';
+import { EVALUATE } from './evaluate.ts';
+import { BENCHMARK } from './benchmark.ts';
 
 export const CATALOG: NodeKindSpec[] = [
   MODEL_ONNX,
   EXPORT,
+  DATASET_MNIST, DATASET_IMAGES, DATASET_TENSORS, DATASET_SYNTHETIC,
+  EVALUATE, BENCHMARK,
 ];
 
 export function findKind(kind: string): NodeKindSpec | undefined {

@@ -1,9 +1,21 @@
 // Every node kind's handler, by kind. Add one line per kind (keep the list sorted).
 import type { NodeHandler } from '../handler.ts';
+import { benchmark } from './benchmark.ts';
+import { datasetImages } from './dataset-images.ts';
+import { datasetMnist } from './dataset-mnist.ts';
+import { datasetSynthetic } from './dataset-synthetic.ts';
+import { datasetTensors } from './dataset-tensors.ts';
+import { evaluate } from './evaluate.ts';
 import { exportModel } from './export.ts';
 import { modelOnnx } from './model-onnx.ts';
 
 export const HANDLERS: Record<string, NodeHandler> = {
+  'benchmark': benchmark,
+  'dataset.images': datasetImages,
+  'dataset.mnist': datasetMnist,
+  'dataset.synthetic': datasetSynthetic,
+  'dataset.tensors': datasetTensors,
+  'evaluate': evaluate,
   'export': exportModel,
   'model.onnx': modelOnnx,
 };

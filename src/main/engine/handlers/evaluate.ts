@@ -1,0 +1,46 @@
+// `evaluate`: materialize the dataset, run the model (and the optional reference) over it
+// in batches, and report accuracy, agreement and SQNR.
+import type { MetricsValue, NodeResult } from '../../../shared/catalog/types.ts';
+import { openDataset } from '../../data/open.ts';
+import { evaluateModel } from '../../runtime/evaluate.ts';
+import type { NodeHandler } from '../handler.ts';
+import { datasetInput, modelInput } from './node-inputs.ts';
+
+export const evaluate: NodeHandler = async (ctx) => {
+  const model = modelInput(ctx, 'model');
+  const datasetValue = datasetInput(ctx, 'dataset');
+  const reference = modelInput(ctx, 'reference', true);
+  const p = ctx.params;
+  ctx.progress(0, 1, `Loading ${datasetValue.label || 'dataset'}`);
+  const ds = await openDataset(datasetValue, ctx.documentDir, { signal: ctx.signal });
+  const r = await evaluateModel(model.path, ds, {
+    batchSize: Number(p.batchSize ?? 64),
+    limit: Number(p.limit ?? 0),
+    threads: Number(p.threads ?? 0),
+    inputName: String(p.inputName ?? '') || undefined,
+    outputName: String(p.outputName ?? '') || undefined,
+    reference: reference?.path,
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.progress(done, total, `${done}/${total} samples`),
+  });
+  const metrics: NodeResult['metrics'] = {
+    model: model.label, dataset: datasetValue.label || ds.name, samples: r.samples,
+  };
+  if (r.top1 !== undefined) metrics.top1 = r.top1;
+  if (r.top5 !== undefined) metrics.top5 = r.top5;
+  if (r.agreement !== undefined) metrics.agreement = r.agreement;
+  // JSON has no Infinity: identical outputs are reported as the string 'inf'.
+  if (r.sqnrDb !== undefined) metrics.sqnrDb = Number.isFinite(r.sqnrDb) ? r.sqnrDb : 'inf';
+  metrics.samplesPerSec = r.samplesPerSec;
+  metrics.evalMs = r.durationMs;
+  const warnings: string[] = [];
+  if (!ds.labels && !reference) warnings.push('The dataset has no labels and no reference model is connected, so only throughput was measured.');
+  if (datasetValue.source === 'synthetic' && ds.labels) warnings.push('The dataset is synthetic: its accuracy means nothing.');
+  const out: MetricsValue = { type: 'metrics', values: metrics };
+  return {
+    outputs: { metrics: out },
+    metrics,
+    reports: [{ kind: 'evaluate.summary', title: 'Evaluation', data: { ...r, sqnrDb: metrics.sqnrDb ?? null, modelSha256: model.sha256, referenceSha256: reference?.sha256 ?? null } }],
+    warnings,
+  };
+};

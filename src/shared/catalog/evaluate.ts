@@ -1,0 +1,23 @@
+// `evaluate`: run a model over a dataset; accuracy against labels, agreement and SQNR against a reference.
+import type { NodeKindSpec } from './types.ts';
+
+export const EVALUATE: NodeKindSpec = {
+  kind: 'evaluate',
+  version: 1,
+  title: 'Evaluate',
+  category: 'Evaluate',
+  description: 'Runs the model on a dataset with ONNX Runtime (CPU) in batches. With labels: top-1 and top-5 accuracy. With a reference model (e.g. the original before compression): top-1 agreement and SQNR of the outputs in dB.',
+  inputs: [
+    { name: 'model', type: 'model', label: 'Model', help: 'The model to evaluate; its first output is read as class scores [N, classes].' },
+    { name: 'dataset', type: 'dataset', label: 'Dataset', help: 'Samples whose shape matches the model input (without the batch axis).' },
+    { name: 'reference', type: 'model', label: 'Reference', optional: true, help: 'Optional: a model with the same outputs to compare against (usually the uncompressed original).' },
+  ],
+  outputs: [{ name: 'metrics', type: 'metrics', label: 'Metrics', help: 'samples, top1, top5, agreement, sqnrDb, samplesPerSec.' }],
+  params: {
+    batchSize: { type: 'number', label: 'Batch size', default: 64, min: 1, max: 4096, integer: true, help: 'Samples per ONNX Runtime run. A model that fixes its batch axis uses its own size.' },
+    limit: { type: 'number', label: 'Sample limit', default: 0, min: 0, max: 10_000_000, integer: true, help: 'Evaluate at most this many samples (the first ones); 0 evaluates the whole dataset.' },
+    threads: { type: 'number', label: 'Threads', default: 0, min: 0, max: 256, integer: true, advanced: true, help: 'ONNX Runtime intra-op threads; 0 lets it use every core.' },
+    inputName: { type: 'string', label: 'Input name', default: '', advanced: true, help: 'Model input the dataset feeds; empty uses the only input.' },
+    outputName: { type: 'string', label: 'Output name', default: '', advanced: true, help: 'Model output holding the class scores; empty uses the first output.' },
+  },
+};
