@@ -1,0 +1,225 @@
+// The engine's parent side: validates a document, plans it, starts one engine process
+// per run, folds its events into the run record, and keeps history. Cancellation asks
+// the process first and kills it when it does not stop in time; a process that dies
+// fails its run with a clear message, and the next run starts a fresh process.
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import type { NodeKindSpec } from '../../shared/catalog/types.ts';
+import type { ErrorData } from '../../shared/errors.ts';
+import { WhittleError } from '../../shared/errors.ts';
+import type { RunEvent, RunRecord } from '../../shared/api/run.ts';
+import { applyRunEvent, emptyNodeRecord } from '../../shared/api/run-reducer.ts';
+import type { PipelineDocument } from '../../shared/pipeline/document.ts';
+import { validateDocument } from '../../shared/pipeline/validate.ts';
+import { topologicalOrder } from '../../shared/graph/order.ts';
+import { paramsWithDefaults } from '../../shared/pipeline/params.ts';
+import type { RunHistory } from '../store/runs.ts';
+import { forkSpawner, type EngineProcess, type EngineSpawner } from './spawn.ts';
+import type { PlannedNode, RunPlan, WorkerMessage } from './protocol.ts';
+
+export interface RunnerOptions {
+  catalog: readonly NodeKindSpec[];
+  history: RunHistory;
+  cacheDir: string;
+  whittleVersion: string;
+  spawner?: EngineSpawner;
+  /** Extra handler modules the engine process imports (see protocol.ts). */
+  handlerModules?: string[];
+  /** Folder for documents never saved (their relative paths resolve here). */
+  defaultDir?: string;
+  /** How long a cancelled engine gets to stop by itself before it is killed. */
+  cancelGraceMs?: number;
+}
+
+export interface StartOptions {
+  documentPath?: string | null;
+  outDir?: string;
+  allowedPaths?: readonly string[];
+}
+
+interface LiveRun {
+  record: RunRecord;
+  proc: EngineProcess;
+  cancelRequested: boolean;
+  finished: Promise<RunRecord>;
+  finish: (record: RunRecord) => void;
+  killTimer?: NodeJS.Timeout;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export function hostInfo(): RunRecord['host'] {
+  const list = cpus();
+  return { cpu: list[0]?.model ?? 'unknown', cores: list.length, platform: process.platform, arch: process.arch, memoryBytes: totalmem() };
+}
+
+export class EngineRunner {
+  private readonly live = new Map<string, LiveRun>();
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+  private readonly spawner: EngineSpawner;
+  private onnxruntimeVersion = 'unknown';
+
+  constructor(private readonly options: RunnerOptions) {
+    this.spawner = options.spawner ?? forkSpawner();
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validate, plan and start; resolves with the run id once the engine process is started. */
+  async start(document: PipelineDocument, opts: StartOptions = {}): Promise<string> {
+    const documentDir = opts.documentPath ? dirname(resolve(opts.documentPath)) : resolve(this.options.defaultDir ?? process.cwd());
+    const problems = validateDocument(document, this.options.catalog, { documentDir, allowedPaths: opts.allowedPaths });
+    if (problems.length > 0) {
+      const first = problems[0];
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+      throw new WhittleError('pipeline.invalid', `The pipeline cannot run: ${first.message}${more}`, first.hint ?? 'Fix the problems marked on the nodes, then run again.', first.nodeId);
+    }
+    const runId = newRunId();
+    const plan: RunPlan = {
+      runId,
+      nodes: this.plan(document),
+      documentDir,
+      outputDir: opts.outDir ? resolve(opts.outDir) : documentDir,
+      cacheDir: this.options.cacheDir,
+      handlerModules: this.options.handlerModules ?? [],
+    };
+    const record: RunRecord = {
+      id: runId, status: 'running', name: document.name, startedAt: new Date().toISOString(),
+      document, documentPath: opts.documentPath ? resolve(opts.documentPath) : null,
+      versions: { whittle: this.options.whittleVersion, onnxruntime: this.onnxruntimeVersion, node: process.versions.node },
+      host: hostInfo(),
+      order: plan.nodes.map((n) => n.id),
+      nodes: Object.fromEntries(plan.nodes.map((n) => [n.id, emptyNodeRecord(n.id, n.kind)])),
+    };
+    let finish!: (r: RunRecord) => void;
+    const finished = new Promise<RunRecord>((r) => { finish = r; });
+    const proc = this.spawner();
+    const run: LiveRun = { record, proc, cancelRequested: false, finished, finish };
+    this.live.set(runId, run);
+    proc.onMessage((m) => this.onWorkerMessage(run, m));
+    proc.onExit((code, signal, detail) => this.onWorkerExit(run, code, signal, detail));
+    await this.options.history.save(record);
+    this.publish(run, { type: 'run.started', runId, atMs: Date.now(), nodeIds: record.order });
+    proc.send({ type: 'start', plan });
+    return runId;
+  }
+
+  private plan(document: PipelineDocument): PlannedNode[] {
+    const kinds = new Map(this.options.catalog.map((k) => [k.kind, k]));
+    const edges = document.edges.map((e) => ({ from: e.from[0], to: e.to[0] }));
+    const { order } = topologicalOrder(document.nodes.map((n) => n.id), edges);
+    const byId = new Map(document.nodes.map((n) => [n.id, n]));
+    return order.map((id) => {
+      const node = byId.get(id)!;
+      const spec = kinds.get(node.kind)!;
+      const inputs: Record<string, [string, string]> = {};
+      for (const e of document.edges) if (e.to[0] === id) inputs[e.to[1]] = [e.from[0], e.from[1]];
+      return {
+        id, kind: node.kind, version: spec.version, cache: spec.cache !== false,
+        params: paramsWithDefaults(spec, node.params), inputs,
+        readPaths: Object.entries(spec.params).filter(([, p]) => p.type === 'path' && p.mode === 'open-file').map(([name]) => name),
+      };
+    });
+  }
+
+  cancel(runId: string): boolean {
+    const run = this.live.get(runId);
+    if (!run || run.cancelRequested) return false;
+    run.cancelRequested = true;
+    run.proc.send({ type: 'cancel' });
+    // A handler that ignores its signal must not hold the run: kill the process.
+    run.killTimer = setTimeout(() => run.proc.kill(), this.options.cancelGraceMs ?? 500);
+    return true;
+  }
+
+  /** The live record of a running run, or undefined when it is not running here. */
+  current(runId: string): RunRecord | undefined {
+    return this.live.get(runId)?.record;
+  }
+
+  /** Resolves with the final record (from history when the run is over). */
+  async wait(runId: string): Promise<RunRecord> {
+    const run = this.live.get(runId);
+    return run ? run.finished : this.options.history.get(runId);
+  }
+
+  enginePid(runId: string): number | undefined {
+    return this.live.get(runId)?.proc.pid;
+  }
+
+  isRunning(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  private publish(run: LiveRun, event: RunEvent): void {
+    run.record = applyRunEvent(run.record, event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private onWorkerMessage(run: LiveRun, m: WorkerMessage): void {
+    if (m.type === 'hello') {
+      this.onnxruntimeVersion = m.onnxruntimeVersion;
+      run.record = { ...run.record, versions: { ...run.record.versions, onnxruntime: m.onnxruntimeVersion } };
+    } else if (m.type === 'event') {
+      this.publish(run, m.event);
+    } else if (m.type === 'outcome') {
+      const prev = run.record.nodes[m.outcome.nodeId];
+      if (!prev) return;
+      const { result } = m.outcome;
+      const node = { ...prev, outputs: result.outputs, metrics: result.metrics, reports: result.reports ?? prev.reports, warnings: result.warnings ?? [], artifacts: m.outcome.artifacts };
+      if (m.outcome.cacheKey) node.cacheKey = m.outcome.cacheKey;
+      run.record = { ...run.record, nodes: { ...run.record.nodes, [node.nodeId]: node } };
+    } else if (m.type === 'done') {
+      void this.finalize(run, m.status);
+    }
+  }
+
+  private onWorkerExit(run: LiveRun, code: number | null, signal: string | null, detail: string): void {
+    if (!this.live.has(run.record.id)) return;
+    if (run.cancelRequested) {
+      void this.finalize(run, 'cancelled');
+      return;
+    }
+    const runningNode = Object.values(run.record.nodes).find((n) => n.status === 'running');
+    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+    const where = runningNode ? ` while running node "${runningNode.nodeId}" (${runningNode.kind})` : '';
+    const lastLine = detail.trim().split('\n').filter(Boolean).pop();
+    const error: ErrorData = {
+      code: 'engine.crashed',
+      message: `The engine process ${how}${where}; the run stopped.${lastLine ? ` Last output: ${lastLine.slice(0, 300)}` : ''}`,
+      hint: 'A native crash in ONNX Runtime or a node ran out of memory. The app is fine: fix the node or its input and run again.',
+    };
+    if (runningNode) error.nodeId = runningNode.nodeId;
+    void this.finalize(run, 'failed', error);
+  }
+
+  private async finalize(run: LiveRun, status: 'done' | 'failed' | 'cancelled', error?: ErrorData): Promise<void> {
+    if (!this.live.has(run.record.id)) return;
+    this.live.delete(run.record.id);
+    if (run.killTimer) clearTimeout(run.killTimer);
+    run.proc.kill();
+    const now = Date.now();
+    // Nodes the engine never reached (or was in) when it stopped get a final state.
+    for (const node of Object.values(run.record.nodes)) {
+      if (node.status === 'running' && error) this.publish(run, { type: 'failed', runId: run.record.id, atMs: now, nodeId: node.nodeId, error });
+      else if (node.status === 'running' || ((node.status === 'queued' || node.status === 'pending') && status === 'cancelled')) {
+        this.publish(run, { type: 'cancelled', runId: run.record.id, atMs: now, nodeId: node.nodeId });
+      } else if (node.status === 'queued' || node.status === 'pending') {
+        this.publish(run, { type: 'skipped', runId: run.record.id, atMs: now, nodeId: node.nodeId, reason: 'the engine process stopped' });
+      }
+    }
+    this.publish(run, { type: 'run.finished', runId: run.record.id, atMs: now, status, ...(error ? { error } : {}) });
+    try {
+      await this.options.history.save(run.record);
+    } finally {
+      run.finish(run.record);
+    }
+  }
+}
