@@ -8,12 +8,16 @@ import { DATASET_TENSORS } from './dataset-tensors.ts';
 import { DATASET_SYNTHETIC } from './dataset-synthetic.ts';
 import { EVALUATE } from './evaluate.ts';
 import { BENCHMARK } from './benchmark.ts';
+import { PRUNE } from './prune.ts';
+import { SHARE } from './share.ts';
+import { SENSITIVITY } from './sensitivity.ts';
 
 export const CATALOG: NodeKindSpec[] = [
   MODEL_ONNX,
   EXPORT,
   DATASET_MNIST, DATASET_IMAGES, DATASET_TENSORS, DATASET_SYNTHETIC,
   EVALUATE, BENCHMARK,
+  PRUNE, SHARE, SENSITIVITY,
 ];
 
 export function findKind(kind: string): NodeKindSpec | undefined {

@@ -8,6 +8,9 @@ import { datasetTensors } from './dataset-tensors.ts';
 import { evaluate } from './evaluate.ts';
 import { exportModel } from './export.ts';
 import { modelOnnx } from './model-onnx.ts';
+import { prune } from './prune.ts';
+import { sensitivity } from './sensitivity.ts';
+import { share } from './share.ts';
 
 export const HANDLERS: Record<string, NodeHandler> = {
   'benchmark': benchmark,
@@ -18,4 +21,7 @@ export const HANDLERS: Record<string, NodeHandler> = {
   'evaluate': evaluate,
   'export': exportModel,
   'model.onnx': modelOnnx,
+  'prune': prune,
+  'sensitivity': sensitivity,
+  'share': share,
 };

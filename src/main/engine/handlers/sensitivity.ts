@@ -16,7 +16,7 @@ export const sensitivity: NodeHandler = async (ctx) => {
   }
   const ds = await openDataset(dsValue, ctx.documentDir, { signal: ctx.signal });
   const method = param(ctx, 'method', 'magnitude') === 'channels' ? 'channels' : 'magnitude';
-  const ratios = String(param(ctx, 'ratios', '0.25, 0.5, 0.75, 0.9')).split(',').map((s) => Number(s.trim())).filter((s) => s !== 0 || false);
+  const ratios = String(param(ctx, 'ratios', '0.25, 0.5, 0.75, 0.9')).split(',').map((s) => Number(s.trim())).filter((s) => Number.isFinite(s));
   const result = await analyzeSensitivity(model, ds, {
     method, ratios, metric: param(ctx, 'metric', 'accuracy') === 'agreement' ? 'agreement' : 'accuracy',
     target: param(ctx, 'target', 0.5), limit: param(ctx, 'limit', 2000), skip: param<string[]>(ctx, 'skip', []),

@@ -1,0 +1,197 @@
+// Activation statistics and the clipping range each calibration method picks from them:
+// MinMax, Percentile, Entropy (TensorRT's KL search) and MSE-optimal, all on a 2048-bin
+// histogram of |x| that grows by exact bin merging as larger values arrive.
+
+export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy' | 'mse';
+export const HISTOGRAM_BINS = 2048;
+
+export class TensorStats {
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  count = 0;
+  nonFinite = 0;
+  /** Counts of |x| in HISTOGRAM_BINS equal bins over [0, histMax). */
+  hist: Float64Array | undefined;
+  histMax = 0;
+
+  constructor(readonly withHistogram: boolean) {
+    if (withHistogram) this.hist = new Float64Array(HISTOGRAM_BINS);
+  }
+
+  update(values: ArrayLike<number>): void {
+    let lo = this.min;
+    let hi = this.max;
+    let bad = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v - v !== 0) { bad++; continue; } // NaN or +-Inf
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    this.nonFinite += bad;
+    this.count += values.length - bad;
+    this.min = lo;
+    this.max = hi;
+    if (this.hist) this.addToHistogram(values, Math.max(Math.abs(lo), Math.abs(hi)));
+  }
+
+  private addToHistogram(values: ArrayLike<number>, absMax: number): void {
+    const hist = this.hist!;
+    if (absMax <= 0 || !Number.isFinite(absMax)) {
+      // All zeros so far: they land in bin 0 whatever the final range.
+      let zeros = 0;
+      for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
+      hist[0] += zeros;
+      return;
+    }
+    if (this.histMax === 0) this.histMax = absMax;
+    else if (absMax > this.histMax) this.grow(absMax);
+    const perBin = HISTOGRAM_BINS / this.histMax;
+    const last = HISTOGRAM_BINS - 1;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v - v !== 0) continue;
+      const b = (Math.abs(v) * perBin) | 0;
+      hist[b > last ? last : b]++;
+    }
+  }
+
+  /** Double the range until it covers `absMax`, merging bin pairs so old counts stay exact. */
+  private grow(absMax: number): void {
+    const hist = this.hist!;
+    while (this.histMax < absMax) {
+      for (let j = 0; j < HISTOGRAM_BINS / 2; j++) hist[j] = hist[2 * j] + hist[2 * j + 1];
+      hist.fill(0, HISTOGRAM_BINS / 2);
+      this.histMax *= 2;
+    }
+  }
+}
+
+export interface CalibrationSettings {
+  method: CalibrationMethod;
+  /** Percentile of |x| kept by the percentile method, e.g. 99.999. */
+  percentile: number;
+  /** Quantized levels of the entropy method's candidate distributions (TensorRT: 128). */
+  entropyLevels: number;
+}
+
+export interface ClipRange {
+  min: number;
+  max: number;
+  /** Threshold on |x| the method chose; undefined for MinMax. */
+  threshold?: number;
+}
+
+/** The range to quantize over, from the stats of one tensor. */
+export function chooseRange(stats: TensorStats, settings: CalibrationSettings, steps: number): ClipRange {
+  const min = Number.isFinite(stats.min) ? stats.min : 0;
+  const max = Number.isFinite(stats.max) ? stats.max : 0;
+  if (settings.method === 'minmax' || !stats.hist || stats.histMax === 0) return { min, max };
+  let threshold: number;
+  if (settings.method === 'percentile') threshold = percentileThreshold(stats.hist, stats.histMax, settings.percentile);
+  else if (settings.method === 'entropy') threshold = entropyThreshold(stats.hist, stats.histMax, settings.entropyLevels);
+  else threshold = mseThreshold(stats.hist, stats.histMax, steps);
+  return { min: Math.max(min, -threshold), max: Math.min(max, threshold), threshold };
+}
+
+export function percentileThreshold(hist: Float64Array, histMax: number, percentile: number): number {
+  const total = hist.reduce((a, b) => a + b, 0);
+  const want = (total * percentile) / 100;
+  const width = histMax / hist.length;
+  let cum = 0;
+  for (let i = 0; i < hist.length; i++) {
+    cum += hist[i];
+    if (cum >= want) return (i + 1) * width;
+  }
+  return histMax;
+}
+
+/**
+ * TensorRT's entropy calibration: for each candidate cut i, P is the histogram up to i with
+ * the clipped tail folded into its last bin, Q is the same bins merged into `levels` groups
+ * and spread back over their non-empty bins; pick the cut with the least KL(P || Q).
+ */
+export function entropyThreshold(hist: Float64Array, histMax: number, levels: number): number {
+  const n = hist.length;
+  const width = histMax / n;
+  if (n <= levels) return histMax;
+  const suffix = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + hist[i];
+  const total = suffix[0];
+  if (total === 0) return histMax;
+  let bestI = n;
+  let bestKl = Number.POSITIVE_INFINITY;
+  const p = new Float64Array(n);
+  const q = new Float64Array(n);
+  for (let i = levels; i <= n; i++) {
+    // P: bins [0, i) with the clipped tail added to the last kept bin (sums to `total`).
+    for (let j = 0; j < i; j++) p[j] = hist[j];
+    p[i - 1] += suffix[i];
+    // Q: the unclipped bins merged into `levels` groups, each group's sum spread evenly
+    // over the bins where P is non-empty.
+    const merged = Math.floor(i / levels);
+    let qTotal = 0;
+    for (let g = 0; g < levels; g++) {
+      const start = g * merged;
+      const end = g === levels - 1 ? i : start + merged;
+      let sum = 0;
+      let nonEmpty = 0;
+      for (let j = start; j < end; j++) {
+        sum += hist[j];
+        if (p[j] > 0) nonEmpty++;
+      }
+      const share = nonEmpty > 0 ? sum / nonEmpty : 0;
+      for (let j = start; j < end; j++) q[j] = p[j] > 0 ? share : 0;
+      qTotal += sum;
+    }
+    let kl = 0;
+    for (let j = 0; j < i; j++) {
+      if (p[j] === 0) continue;
+      const pj = p[j] / total;
+      const qj = qTotal > 0 ? q[j] / qTotal : 0;
+      // A bin P holds and Q left empty: smooth it like ORT does rather than divide by zero.
+      kl += pj * Math.log(pj / (qj > 0 ? qj : 1e-12));
+    }
+    if (kl < bestKl) {
+      bestKl = kl;
+      bestI = i;
+    }
+  }
+  return Math.min(histMax, (bestI + 0.5) * width);
+}
+
+/**
+ * Threshold minimizing the expected squared error: rounding noise step^2/12 inside the
+ * range, (|x| - t)^2 for clipped values; `steps` is the number of quantization steps over [0, t].
+ */
+export function mseThreshold(hist: Float64Array, histMax: number, steps: number): number {
+  const n = hist.length;
+  const width = histMax / n;
+  // Prefix sums of count, count*x and count*x^2 over bin centres make each candidate O(1).
+  const c = new Float64Array(n + 1);
+  const cx = new Float64Array(n + 1);
+  const cxx = new Float64Array(n + 1);
+  for (let j = 0; j < n; j++) {
+    const x = (j + 0.5) * width;
+    c[j + 1] = c[j] + hist[j];
+    cx[j + 1] = cx[j] + hist[j] * x;
+    cxx[j + 1] = cxx[j] + hist[j] * x * x;
+  }
+  let best = histMax;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (let k = 1; k <= n; k++) {
+    const t = k * width;
+    const step = t / steps;
+    const inside = c[k] * (step * step) / 12;
+    const nOut = c[n] - c[k];
+    const sx = cx[n] - cx[k];
+    const sxx = cxx[n] - cxx[k];
+    const clipped = sxx - 2 * t * sx + t * t * nOut;
+    const err = inside + clipped;
+    if (err < bestErr) {
+      bestErr = err;
+      best = t;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,96 @@
+// Graph clean-up before quantization: Constant nodes and Identity-of-initializer become
+// initializers, BatchNormalization folds into the Conv before it, and a model that is
+// already quantized is refused (quantizing twice gives a silently wrong model).
+import { WhittleError } from '../../../shared/errors.ts';
+import { DataType } from '../../onnx/proto.ts';
+import { cloneModel, type Model, type Node } from '../../onnx/model.ts';
+import { attr, attrFloat, GraphIndex, renameUses, setInitializer } from '../../onnx/graph.ts';
+import { float32Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
+import type { onnx } from '../../onnx/proto.ts';
+
+const QUANTIZED_OPS = new Set([
+  'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QGemm',
+  'MatMulInteger', 'ConvInteger', 'MatMulIntegerToFloat', 'DynamicQuantizeMatMul', 'QLinearAdd', 'QLinearMul',
+  'MatMulNBits', 'QAttention',
+]);
+
+/** Throws when the model already holds quantization ops or low-precision weights. */
+export function assertNotQuantized(model: Model): void {
+  const q = model.graph.node.find((n) => QUANTIZED_OPS.has(n.opType));
+  if (q) {
+    throw new WhittleError('quantize.already-quantized', `The model is already quantized: it contains ${q.opType} ('${q.name}').`, 'Quantize the original float32 model instead; quantizing twice compounds the error.');
+  }
+  const half = model.graph.initializer.find((t) => t.dataType === DataType.FLOAT16 && (t.dims ?? []).reduce((a, b) => a * Number(b), 1) > 16);
+  if (half) {
+    throw new WhittleError('quantize.already-reduced', `The model already stores weights in float16 (e.g. '${half.name}').`, 'Start from the float32 model.');
+  }
+}
+
+/** A copy with constants as initializers and BatchNormalization folded into Conv where possible. */
+export function normalizeForQuantization(model: Model): Model {
+  const m = cloneModel(model);
+  const g = m.graph;
+  const outputs = new Set(g.output.map((o) => o.name));
+  const keep: Node[] = [];
+  const inits = new Set(g.initializer.map((t) => t.name));
+  for (const node of g.node) {
+    if (node.opType === 'Constant' && node.output.length === 1 && !outputs.has(node.output[0])) {
+      const value = attr(node, 'value', undefined) as onnx.ITensorProto | undefined;
+      if (value && typeof value === 'object' && 'dataType' in value) {
+        setInitializer(g, { ...value, name: node.output[0] } as never);
+        inits.add(node.output[0]);
+        continue;
+      }
+    }
+    keep.push(node);
+  }
+  g.node = keep;
+  // Identity of an initializer (exporters emit these for shared weights): read the initializer directly.
+  g.node = g.node.filter((node) => {
+    if (node.opType !== 'Identity' || !inits.has(node.input[0]) || outputs.has(node.output[0])) return true;
+    renameUses(g, node.output[0], node.input[0]);
+    return false;
+  });
+  foldBatchNorms(m);
+  return m;
+}
+
+function foldBatchNorms(m: Model): void {
+  const g = m.graph;
+  let index = new GraphIndex(g);
+  const removed = new Set<Node>();
+  for (const bn of g.node) {
+    if (bn.opType !== 'BatchNormalization' || bn.output.filter((o) => o).length !== 1) continue;
+    const conv = index.producer.get(bn.input[0]);
+    if (!conv || conv.opType !== 'Conv' || index.soleConsumer(conv.output[0]) !== bn) continue;
+    const w = index.initializers.get(conv.input[1]);
+    const params = bn.input.slice(1, 5).map((n) => index.initializers.get(n));
+    if (!w || w.dataType !== DataType.FLOAT || params.some((p) => !p)) continue;
+    if ((index.consumersOf(conv.input[1]).length !== 1)) continue;
+    const [scale, bias, mean, variance] = params.map((p) => tensorToFloat32(p!));
+    const eps = attrFloat(bn, 'epsilon', 1e-5);
+    const weights = tensorToFloat32(w);
+    const outC = Number(w.dims[0]);
+    const per = weights.length / outC;
+    const oldBias = conv.input[2] ? index.initializers.get(conv.input[2]) : undefined;
+    if (conv.input[2] && !oldBias) continue;
+    const b0 = oldBias ? tensorToFloat32(oldBias) : new Float32Array(outC);
+    const newBias = new Float32Array(outC);
+    for (let c = 0; c < outC; c++) {
+      const k = scale[c] / Math.sqrt(variance[c] + eps);
+      for (let j = 0; j < per; j++) weights[c * per + j] *= k;
+      newBias[c] = (b0[c] - mean[c]) * k + bias[c];
+    }
+    setInitializer(g, float32Tensor(w.name, w.dims.map(Number), weights));
+    const biasName = `${conv.name || conv.output[0]}_folded_bias`;
+    setInitializer(g, float32Tensor(biasName, [outC], newBias));
+    conv.input = [conv.input[0], conv.input[1], biasName];
+    conv.output = [bn.output[0]];
+    removed.add(bn);
+  }
+  if (removed.size > 0) {
+    g.node = g.node.filter((n) => !removed.has(n));
+    index = new GraphIndex(g);
+    g.initializer = g.initializer.filter((t) => index.consumersOf(t.name).length > 0 || index.outputs.has(t.name));
+  }
+}

@@ -1,0 +1,186 @@
+// Writes the QDQ model from a plan: QuantizeLinear -> DequantizeLinear on every planned
+// activation, int8 weights with a DequantizeLinear (per channel on the output axis), int32
+// biases at input scale x weight scale, and Relu/Clip removed where the range absorbs them.
+import { DataType } from '../../onnx/proto.ts';
+import { cloneModel, opsetVersion, type Model } from '../../onnx/model.ts';
+import { attrFloat, GraphIndex, makeNode, setAttr, setInitializer, topologicalOrder } from '../../onnx/graph.ts';
+import { makeTensor, tensorToFloat32 } from '../../onnx/tensor.ts';
+import type { ActivationType } from './presets.ts';
+import { quantizeValue, quantizeWeight, typeBounds, type QuantParams } from './params.ts';
+import type { PlannedNode, QuantPlan } from './plan.ts';
+import type { TensorQuantInfo } from './types.ts';
+
+export interface BuildSettings {
+  activationType: ActivationType;
+  perChannel: boolean;
+  reduceRange: boolean;
+}
+
+export interface BuiltQdq {
+  model: Model;
+  weights: TensorQuantInfo[];
+  warnings: string[];
+  /** Activation tensor -> the name its dequantized value has in the new model. */
+  dequantized: Map<string, string>;
+}
+
+const INT32_MAX = 2147483647;
+
+export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string, QuantParams>, settings: BuildSettings): BuiltQdq {
+  const m = cloneModel(source);
+  const g = m.graph;
+  const warnings: string[] = [];
+  const weights: TensorQuantInfo[] = [];
+  const opset = opsetVersion(m) ?? 13;
+  const perChannel = settings.perChannel && opset >= 13;
+  if (settings.perChannel && !perChannel) warnings.push(`Opset ${opset} has no per-channel DequantizeLinear (needs 13); weights were quantized per tensor.`);
+  const zpType = settings.activationType === 'uint8' ? DataType.UINT8 : DataType.INT8;
+  const zpArray = (v: number): Uint8Array | Int8Array => (settings.activationType === 'uint8' ? Uint8Array.of(v) : Int8Array.of(v));
+  const byName = new Map(g.node.map((n) => [n.name, n]));
+  const newNodes = [];
+
+  // Folded Relu/Clip: the producer writes the activation's output name directly.
+  const drop = new Set<string>();
+  for (const p of plan.nodes) {
+    if (!p.folded) continue;
+    const node = byName.get(p.node.name)!;
+    node.output[0] = p.folded.output[0];
+    drop.add(p.folded.name);
+  }
+  g.node = g.node.filter((n) => !drop.has(n.name));
+
+  // Activation Q/DQ pairs; tensors sharing a scale reuse its initializers.
+  // Generated value names are short on purpose: on small models they are a visible share of the file.
+  const short = 'qdq';
+  const qparamNames = new Map<string, [string, string]>();
+  const dequantized = new Map<string, string>();
+  const outputs = new Set(g.output.map((o) => o.name));
+  for (const [tensor, root] of plan.tensors) {
+    const p = params.get(root);
+    if (!p) throw new Error(`no quantization parameters for '${root}'`);
+    let names = qparamNames.get(root);
+    if (!names) {
+      names = [`${short}_s${qparamNames.size}`, `${short}_z${qparamNames.size}`];
+      setInitializer(g, makeTensor(names[0], [], Float32Array.of(p.scale)));
+      setInitializer(g, makeTensor(names[1], [], zpArray(p.zeroPoint), zpType));
+      qparamNames.set(root, names);
+    }
+    let source = tensor;
+    const id = dequantized.size;
+    const quantized = `${short}_q${id}`;
+    let deq = `${short}_d${id}`;
+    if (outputs.has(tensor)) {
+      // Keep the graph output's name on the dequantized value.
+      source = `${tensor}_float`;
+      for (const n of g.node) n.output = n.output.map((o) => (o === tensor ? source : o));
+      deq = tensor;
+    } else {
+      for (const n of g.node) n.input = n.input.map((i) => (i === tensor ? deq : i));
+    }
+    // Q/DQ nodes stay unnamed: names cost file bytes and ORT names what it keeps.
+    newNodes.push(makeNode('QuantizeLinear', [source, ...names], [quantized], { name: '' }));
+    newNodes.push(makeNode('DequantizeLinear', [quantized, ...names], [deq], { name: '' }));
+    dequantized.set(tensor, deq);
+  }
+
+  const index = new GraphIndex(g);
+  for (const p of plan.nodes) {
+    const node = byName.get(p.node.name)!;
+    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings));
+    for (const i of p.constantInputs) {
+      const t = index.initializers.get(node.input[i])!;
+      const values = tensorToFloat32(t);
+      let lo = 0;
+      let hi = 0;
+      for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      const [qmin, qmax] = typeBounds(settings.activationType);
+      const scale = hi - lo > 0 ? (hi - lo) / (qmax - qmin) : 1;
+      const cp = { scale, zeroPoint: Math.min(qmax, Math.max(qmin, Math.round(qmin - lo / scale))) };
+      const qv = values.map((v) => quantizeValue(v, cp, qmin, qmax));
+      const base = `${node.input[i]}_${i}`;
+      setInitializer(g, makeTensor(`${base}_q`, t.dims.map(Number), settings.activationType === 'uint8' ? Uint8Array.from(qv) : Int8Array.from(qv)));
+      setInitializer(g, makeTensor(`${base}_s`, [], Float32Array.of(cp.scale)));
+      setInitializer(g, makeTensor(`${base}_z`, [], zpArray(cp.zeroPoint), zpType));
+      newNodes.push(makeNode('DequantizeLinear', [`${base}_q`, `${base}_s`, `${base}_z`], [`${base}_dq`], { name: '' }));
+      node.input[i] = `${base}_dq`;
+    }
+  }
+  g.node.push(...newNodes);
+  // Float initializers nothing reads any more (the int8 copies replaced them).
+  const used = new GraphIndex(g);
+  g.initializer = g.initializer.filter((t) => used.consumersOf(t.name).length > 0 || used.outputs.has(t.name));
+  g.input = g.input.filter((v) => !used.initializers.has(v.name) || used.consumersOf(v.name).length > 0);
+  const produced = new Set(g.node.flatMap((n) => n.output));
+  g.valueInfo = g.valueInfo.filter((v) => produced.has(v.name));
+  g.node = topologicalOrder(g);
+  return { model: m, weights, warnings, dequantized };
+}
+
+function quantizeNodeWeights(
+  node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, params: Map<string, QuantParams>, plan: QuantPlan,
+  settings: BuildSettings, perChannel: boolean, report: TensorQuantInfo[], warnings: string[],
+): ReturnType<typeof makeNode>[] {
+  const g = index.graph;
+  const w = index.initializers.get(node.input[1])!;
+  const dims = w.dims.map(Number);
+  let values = tensorToFloat32(w);
+  const isGemm = node.opType === 'Gemm';
+  const alpha = isGemm ? attrFloat(node, 'alpha', 1) : 1;
+  if (alpha !== 1) values = values.map((v) => v * alpha);
+  const axis = perChannel ? p.weightAxis : undefined;
+  const q = quantizeWeight(values, dims, axis, settings.reduceRange);
+  // Weights and biases are named after the node (a shared weight is quantized per node);
+  // zero points are left out: DequantizeLinear defaults them to 0 of the data's type.
+  const base = `${w.name}_${node.name.length <= 12 ? node.name : 'n' + report.length}`;
+  const channels = q.scales.length;
+  const scaleDims = axis === undefined ? [] : [channels];
+  setInitializer(g, makeTensor(`${base}_q`, dims, q.values));
+  setInitializer(g, makeTensor(`${base}_s`, scaleDims, q.scales));
+  const out: ReturnType<typeof makeNode>[] = [];
+  // QGemm needs B's zero point as an input; Conv and MatMul take the default 0.
+  const wInputs = [`${base}_q`, `${base}_s`];
+  if (isGemm) {
+    setInitializer(g, makeTensor(`${base}_z`, scaleDims, new Int8Array(channels)));
+    wInputs.push(`${base}_z`);
+  }
+  out.push(makeNode('DequantizeLinear', wInputs, [`${base}_dq`], {
+    name: '', attrs: axis === undefined ? {} : { axis },
+  }));
+  node.input[1] = `${base}_dq`;
+  if (isGemm) {
+    setAttr(node, 'alpha', 1, 'float');
+    setAttr(node, 'beta', 1, 'float');
+  }
+  report.push({
+    tensor: w.name, producer: node.name, producerOp: node.opType, kind: 'weight',
+    scale: Math.max(...q.scales), zeroPoint: 0, observedMin: q.min, observedMax: q.max,
+    rangeMin: -Math.max(...q.scales) * (settings.reduceRange ? 63 : 127), rangeMax: Math.max(...q.scales) * (settings.reduceRange ? 63 : 127),
+    sqnrDb: q.sqnrDb, channels: axis === undefined ? undefined : channels,
+  });
+  if (p.biasInput === undefined) return out;
+  const b = index.initializers.get(node.input[p.biasInput])!;
+  const inputScale = params.get(plan.tensors.get(p.node.input[0]) ?? p.node.input[0])!.scale;
+  const beta = isGemm ? attrFloat(p.node, 'beta', 1) : 1;
+  const outC = axis === undefined ? (isGemm || node.opType === 'Conv' ? dims[p.weightAxis!] : 1) : channels;
+  let bias = tensorToFloat32(b).map((v) => v * beta);
+  if (bias.length === 1 && outC > 1) bias = new Float32Array(outC).fill(bias[0]);
+  if (bias.length !== outC) {
+    warnings.push(`Bias of '${node.name}' has ${bias.length} values for ${outC} outputs; it was left in float.`);
+    return out;
+  }
+  const biasScales = Float32Array.from({ length: outC }, (_, c) => inputScale * q.scales[axis === undefined ? 0 : c]);
+  let clipped = 0;
+  const qb = Int32Array.from(bias, (v, c) => {
+    const r = Math.round(v / biasScales[c]);
+    if (Math.abs(r) > INT32_MAX) clipped++;
+    return Math.max(-INT32_MAX, Math.min(INT32_MAX, r));
+  });
+  if (clipped > 0) warnings.push(`Bias of '${node.name}': ${clipped} values exceed int32 at scale input x weight and were clipped.`);
+  const bb = `${base}_b`;
+  const perC = axis !== undefined;
+  setInitializer(g, makeTensor(`${bb}_q`, [outC], qb));
+  setInitializer(g, makeTensor(`${bb}_s`, perC ? [outC] : [], perC ? biasScales : Float32Array.of(biasScales[0])));
+  out.push(makeNode('DequantizeLinear', [`${bb}_q`, `${bb}_s`], [`${bb}_dq`], { name: '', attrs: perC ? { axis: 0 } : {} }));
+  node.input[p.biasInput] = `${bb}_dq`;
+  return out;
+}

@@ -1,0 +1,43 @@
+// Per-tensor SQNR between the float model's activations and the quantized model's
+// dequantized activations, on the first few calibration samples.
+import { sampleSize, type Dataset } from '../../data/dataset.ts';
+import { encodeModel, type Model } from '../../onnx/model.ts';
+import { createSession, ort } from '../../runtime/session.ts';
+import { sqnrDb } from './params.ts';
+import { withExtraOutputs } from './probe.ts';
+
+/** tensor (float model name) -> name of the same value in the quantized model. */
+export async function activationSqnr(
+  floatModel: Model, quantModel: Model, pairs: Map<string, string>, inputName: string, ds: Dataset, samples: number, fixedBatch?: number,
+): Promise<Map<string, number>> {
+  const floatNames = [...pairs.keys()].filter((n) => n !== inputName);
+  const quantNames = floatNames.map((n) => pairs.get(n)!);
+  const count = Math.min(samples, ds.size, fixedBatch ?? samples);
+  const per = sampleSize(ds);
+  const data = ds.inputs.slice(0, count * per);
+  const feeds = { [inputName]: new ort.Tensor('float32', data, [count, ...ds.sampleShape]) };
+  const run = async (model: Model, names: string[]): Promise<Record<string, ort.Tensor>> => {
+    const s = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'basic' });
+    try {
+      return await s.run(feeds, names);
+    } finally {
+      await s.release();
+    }
+  };
+  const ref = await run(floatModel, floatNames);
+  const got = await run(quantModel, quantNames);
+  const result = new Map<string, number>();
+  floatNames.forEach((name, i) => {
+    const a = ref[name].data as Float32Array;
+    const b = got[quantNames[i]].data as Float32Array;
+    let signal = 0;
+    let noise = 0;
+    for (let j = 0; j < a.length; j++) {
+      signal += a[j] * a[j];
+      const d = a[j] - b[j];
+      noise += d * d;
+    }
+    result.set(name, sqnrDb(signal, noise));
+  });
+  return result;
+}

@@ -1,0 +1,158 @@
+// Static int8 quantization in QDQ format: normalize, plan, calibrate, write Q/DQ and int8
+// weights, then verify in ONNX Runtime that the groups fuse into int8 kernels and measure
+// the per-tensor SQNR of the result.
+import type { Dataset } from '../../data/dataset.ts';
+import type { Model } from '../../onnx/model.ts';
+import { chooseRange, type CalibrationMethod, type ClipRange, type TensorStats } from './calibrate.ts';
+import { checkDatasetFits, collectStats, type CollectResult } from './collect.ts';
+import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
+import { activationParams, type QuantParams } from './params.ts';
+import { planQuantization, type QuantPlan } from './plan.ts';
+import { detectHostCpu, PRESETS, type ActivationType, type QuantTarget } from './presets.ts';
+import { probeValueTypes, type ValueType } from './probe.ts';
+import { buildQdqModel } from './qdq.ts';
+import { activationSqnr } from './sqnr.ts';
+import type { ExclusionOptions, PassContext, QuantizeReport, QuantizeResult, StaticOptions, TensorQuantInfo } from './types.ts';
+import { verifyFusion } from './verify.ts';
+
+export interface ResolvedSettings {
+  target: QuantTarget;
+  method: CalibrationMethod;
+  percentile: number;
+  perChannel: boolean;
+  activationType: ActivationType;
+  activationSymmetric: boolean;
+  reduceRange: boolean;
+  calibrationSamples: number;
+}
+
+export function resolveSettings(options: StaticOptions): ResolvedSettings {
+  const target = options.target ?? detectHostCpu().target;
+  const preset = PRESETS[target];
+  return {
+    target,
+    method: options.method ?? 'minmax',
+    percentile: options.percentile ?? 99.999,
+    perChannel: options.perChannel ?? true,
+    activationType: options.activationType ?? preset.activationType,
+    activationSymmetric: options.activationSymmetric ?? preset.activationSymmetric,
+    reduceRange: options.reduceRange ?? preset.reduceRange,
+    calibrationSamples: options.calibrationSamples ?? 256,
+  };
+}
+
+/** Everything calibration produced; building with other exclusions reuses it. */
+export interface Calibrated {
+  source: Model;
+  normalized: Model;
+  types: Map<string, ValueType>;
+  settings: ResolvedSettings;
+  collect: CollectResult;
+  ranges: Map<string, ClipRange>;
+  inputName: string;
+  fixedBatch?: number;
+}
+
+/** Calibrate `tensors` (default: every float activation, so any exclusion set can be built later). */
+export async function calibrateModel(model: Model, ds: Dataset, options: StaticOptions, ctx: PassContext, onlyFor?: ExclusionOptions): Promise<Calibrated> {
+  assertNotQuantized(model);
+  const settings = resolveSettings(options);
+  const normalized = normalizeForQuantization(model);
+  const types = await probeValueTypes(normalized);
+  const input = checkDatasetFits(normalized, types, ds);
+  let tensors: string[];
+  if (onlyFor) {
+    const plan = planQuantization(normalized, types, { ...onlyFor, asymmetric: !settings.activationSymmetric });
+    tensors = [...new Set(plan.tensors.values())];
+  } else {
+    const inits = new Set(normalized.graph.initializer.map((t) => t.name));
+    tensors = [input.name, ...normalized.graph.node.flatMap((n) => n.output).filter((o) => o && !inits.has(o) && types.get(o)?.type === 'float32')];
+  }
+  const collect = await collectStats(normalized, tensors, types, ds, {
+    samples: settings.calibrationSamples, batchSize: options.batchSize, histograms: settings.method !== 'minmax',
+  }, ctx);
+  const ranges = new Map<string, ClipRange>();
+  for (const [name, stats] of collect.stats) ranges.set(name, rangeFor(stats, settings));
+  return { source: model, normalized, types, settings, collect, ranges, inputName: input.name, fixedBatch: input.fixedBatch };
+}
+
+function rangeFor(stats: TensorStats, s: ResolvedSettings): ClipRange {
+  const nonNegative = stats.min >= 0;
+  // Quantization steps over [0, threshold]: 255 for unsigned data on an asymmetric grid, else 127.
+  const steps = nonNegative && !s.activationSymmetric ? 255 : 127;
+  const levels = nonNegative && !s.activationSymmetric ? 256 : 128;
+  return chooseRange(stats, { method: s.method, percentile: s.percentile, entropyLevels: levels }, steps);
+}
+
+export interface BuiltStatic {
+  model: Model;
+  plan: QuantPlan;
+  tensors: TensorQuantInfo[];
+  warnings: string[];
+  dequantized: Map<string, string>;
+}
+
+/** The QDQ model for one set of exclusions from a calibration. */
+export function buildStatic(cal: Calibrated, exclusions: ExclusionOptions): BuiltStatic {
+  const s = cal.settings;
+  const plan = planQuantization(cal.normalized, cal.types, { ...exclusions, asymmetric: !s.activationSymmetric });
+  const params = new Map<string, QuantParams>();
+  const tensors: TensorQuantInfo[] = [];
+  const producers = new Map(cal.normalized.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  for (const [tensor, root] of plan.tensors) {
+    const range = cal.ranges.get(root);
+    const stats = cal.collect.stats.get(root);
+    if (!range || !stats) throw new Error(`tensor '${root}' was not calibrated`);
+    let p = params.get(root);
+    if (!p) {
+      p = activationParams(range.min, range.max, s.activationType, s.activationSymmetric);
+      params.set(root, p);
+    }
+    const producer = producers.get(tensor);
+    tensors.push({
+      tensor, producer: producer?.name ?? '(graph input)', producerOp: producer?.opType ?? 'input', kind: 'activation',
+      scale: p.scale, zeroPoint: p.zeroPoint, observedMin: stats.min, observedMax: stats.max,
+      rangeMin: range.min, rangeMax: range.max, sharedWith: root !== tensor ? root : undefined,
+    });
+  }
+  const built = buildQdqModel(cal.normalized, plan, params, { activationType: s.activationType, perChannel: s.perChannel, reduceRange: s.reduceRange });
+  return { model: built.model, plan, tensors: [...tensors, ...built.weights], warnings: built.warnings, dequantized: built.dequantized };
+}
+
+export async function finishReport(cal: Calibrated, built: BuiltStatic, options: StaticOptions, ctx: PassContext, ds: Dataset): Promise<QuantizeReport> {
+  const s = cal.settings;
+  const warnings = [...cal.collect.warnings, ...built.warnings];
+  const report: QuantizeReport = {
+    mode: 'static', target: s.target,
+    settings: { ...s, preset: PRESETS[s.target].why },
+    tensors: built.tensors,
+    quantizedNodes: built.plan.nodes.map((p) => ({ node: p.node.name, opType: p.node.opType })),
+    floatNodes: built.plan.floatNodes,
+    warnings,
+    calibration: { samples: cal.collect.samples, batchSize: cal.collect.batchSize, durationMs: cal.collect.durationMs },
+  };
+  if (options.verify ?? true) {
+    ctx.progress?.(0, 1, 'checking int8 fusion in ONNX Runtime');
+    const groups = built.plan.nodes.filter((p) => p.role !== 'movement').map((p) => ({ node: p.node.name, opType: p.node.opType }));
+    report.fusion = await verifyFusion(built.model, groups, s.activationType, ctx.tempDir);
+    for (const u of report.fusion.unfused) warnings.push(`${u.opType} '${u.node}' was not fused into an int8 kernel: ${u.reason}`);
+  }
+  const sqnrSamples = options.sqnrSamples ?? 32;
+  if (sqnrSamples > 0) {
+    const pairs = new Map([...built.dequantized].filter(([t]) => t !== cal.inputName));
+    const sqnr = await activationSqnr(cal.normalized, built.model, pairs, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
+    for (const t of report.tensors) if (t.kind === 'activation' && sqnr.has(t.tensor)) t.sqnrDb = sqnr.get(t.tensor);
+  }
+  const nonFloat = report.floatNodes.filter((f) => !f.reason.startsWith('data movement'));
+  if (nonFloat.length > 0) warnings.push(`${nonFloat.length} node(s) stay in float: ${nonFloat.slice(0, 6).map((f) => `${f.opType} '${f.node}' (${f.reason})`).join('; ')}${nonFloat.length > 6 ? '; ...' : ''}`);
+  return report;
+}
+
+/** Static int8 QDQ quantization of `model`, calibrated on `ds`. */
+export async function quantizeStatic(model: Model, ds: Dataset, options: StaticOptions = {}, ctx: PassContext = {}): Promise<QuantizeResult<Model>> {
+  const cal = await calibrateModel(model, ds, options, ctx, options);
+  const built = buildStatic(cal, options);
+  if (built.plan.nodes.length === 0) built.warnings.push('Nothing in this model could be quantized; the result computes in float.');
+  const report = await finishReport(cal, built, options, ctx, ds);
+  return { model: built.model, report };
+}

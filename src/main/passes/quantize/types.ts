@@ -1,0 +1,97 @@
+// Options and reports shared by the quantization passes (static QDQ, dynamic, fp16).
+import type { CalibrationMethod } from './calibrate.ts';
+import type { ActivationType, QuantTarget } from './presets.ts';
+
+export interface PassContext {
+  signal?: AbortSignal;
+  progress?: (value: number, max: number, message?: string) => void;
+  log?: (message: string) => void;
+  /** Folder for temporary files (verification writes the optimized graph here). */
+  tempDir?: string;
+}
+
+export interface ExclusionOptions {
+  /** Node names kept in float. */
+  excludeNodes?: string[];
+  /** Operator types kept in float (e.g. 'Gemm'). */
+  excludeOpTypes?: string[];
+  /** Keep the first Conv/Gemm/MatMul in float. */
+  excludeFirst?: boolean;
+  /** Keep the last Conv/Gemm/MatMul in float. */
+  excludeLast?: boolean;
+}
+
+export interface StaticOptions extends ExclusionOptions {
+  /** Default: the host CPU's preset. */
+  target?: QuantTarget;
+  method?: CalibrationMethod;
+  percentile?: number;
+  /** Per-channel weights (default true). */
+  perChannel?: boolean;
+  /** Overrides of the preset. */
+  activationType?: ActivationType;
+  activationSymmetric?: boolean;
+  reduceRange?: boolean;
+  /** Calibration samples used (default 256). */
+  calibrationSamples?: number;
+  /** Samples per calibration run; default picked from the activation memory. */
+  batchSize?: number;
+  /** Open the result in ONNX Runtime and count fused int8 kernels (default true). */
+  verify?: boolean;
+  /** Samples for the per-layer SQNR report (default 32, 0 skips it). */
+  sqnrSamples?: number;
+}
+
+export interface TensorQuantInfo {
+  tensor: string;
+  /** Node whose output (or input, for graph inputs) this is. */
+  producer: string;
+  producerOp: string;
+  kind: 'activation' | 'weight';
+  scale: number;
+  zeroPoint: number;
+  /** Range seen in calibration (activations) or of the weights. */
+  observedMin: number;
+  observedMax: number;
+  /** Range the quantization covers after clipping. */
+  rangeMin: number;
+  rangeMax: number;
+  /** fp32 vs int8 model activations (or weights vs their int8 values), dB. */
+  sqnrDb?: number;
+  /** Per-channel weights: number of channels (scale is then the largest channel scale). */
+  channels?: number;
+  /** Tensor shares the scale of another (data-movement ops). */
+  sharedWith?: string;
+}
+
+export interface FloatNode {
+  node: string;
+  opType: string;
+  reason: string;
+}
+
+export interface FusionReport {
+  /** Quantized compute groups (Conv/Gemm/MatMul/Add/...) in the QDQ model. */
+  groups: number;
+  fused: number;
+  /** Op type counts of int8 kernels in ORT's optimized graph. */
+  kernels: Record<string, number>;
+  unfused: { node: string; opType: string; reason: string }[];
+}
+
+export interface QuantizeReport {
+  mode: 'static' | 'dynamic' | 'fp16';
+  target?: QuantTarget;
+  settings: Record<string, string | number | boolean>;
+  tensors: TensorQuantInfo[];
+  quantizedNodes: { node: string; opType: string }[];
+  floatNodes: FloatNode[];
+  fusion?: FusionReport;
+  warnings: string[];
+  calibration?: { samples: number; batchSize: number; durationMs: number };
+}
+
+export interface QuantizeResult<M> {
+  model: M;
+  report: QuantizeReport;
+}
