@@ -51,7 +51,7 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
 
   // Activation Q/DQ pairs; tensors sharing a scale reuse its initializers.
   // Generated value names are short on purpose: on small models they are a visible share of the file.
-  const short = 'qdq';
+  const short = 'qdq_';
   const qparamNames = new Map<string, [string, string]>();
   const dequantized = new Map<string, string>();
   const outputs = new Set(g.output.map((o) => o.name));
@@ -60,15 +60,15 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
     if (!p) throw new Error(`no quantization parameters for '${root}'`);
     let names = qparamNames.get(root);
     if (!names) {
-      names = [`${short}_s${qparamNames.size}`, `${short}_z${qparamNames.size}`];
+      names = [`${short}s${qparamNames.size}`, `${short}z${qparamNames.size}`];
       setInitializer(g, makeTensor(names[0], [], Float32Array.of(p.scale)));
       setInitializer(g, makeTensor(names[1], [], zpArray(p.zeroPoint), zpType));
       qparamNames.set(root, names);
     }
     let source = tensor;
     const id = dequantized.size;
-    const quantized = `${short}_q${id}`;
-    let deq = `${short}_d${id}`;
+    const quantized = `${short}q${id}`;
+    let deq = `${short}d${id}`;
     if (outputs.has(tensor)) {
       // Keep the graph output's name on the dequantized value.
       source = `${tensor}_float`;
@@ -86,7 +86,7 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
   const index = new GraphIndex(g);
   for (const p of plan.nodes) {
     const node = byName.get(p.node.name)!;
-    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings));
+    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings, qparamNames));
     for (const i of p.constantInputs) {
       const t = index.initializers.get(node.input[i])!;
       const values = tensorToFloat32(t);
@@ -118,7 +118,7 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
 
 function quantizeNodeWeights(
   node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, params: Map<string, QuantParams>, plan: QuantPlan,
-  settings: BuildSettings, perChannel: boolean, report: TensorQuantInfo[], warnings: string[],
+  settings: BuildSettings, perChannel: boolean, report: TensorQuantInfo[], warnings: string[], qparamNames: Map<string, [string, string]>,
 ): ReturnType<typeof makeNode>[] {
   const g = index.graph;
   const w = index.initializers.get(node.input[1])!;
@@ -131,7 +131,7 @@ function quantizeNodeWeights(
   const q = quantizeWeight(values, dims, axis, settings.reduceRange);
   // Weights and biases are named after the node (a shared weight is quantized per node);
   // zero points are left out: DequantizeLinear defaults them to 0 of the data's type.
-  const base = `${w.name}_${node.name.length <= 12 ? node.name : 'n' + report.length}`;
+  const base = index.consumersOf(w.name).length === 1 ? w.name : `${w.name}_${report.length}`;
   const channels = q.scales.length;
   const scaleDims = axis === undefined ? [] : [channels];
   setInitializer(g, makeTensor(`${base}_q`, dims, q.values));
@@ -159,7 +159,9 @@ function quantizeNodeWeights(
   });
   if (p.biasInput === undefined) return out;
   const b = index.initializers.get(node.input[p.biasInput])!;
-  const inputScale = params.get(plan.tensors.get(p.node.input[0]) ?? p.node.input[0])!.scale;
+  const inputRoot = plan.tensors.get(p.node.input[0]) ?? p.node.input[0];
+  const inputScale = params.get(inputRoot)!.scale;
+  const inputScaleName = qparamNames.get(inputRoot)![0];
   const beta = isGemm ? attrFloat(p.node, 'beta', 1) : 1;
   const outC = axis === undefined ? (isGemm || node.opType === 'Conv' ? dims[p.weightAxis!] : 1) : channels;
   let bias = tensorToFloat32(b).map((v) => v * beta);
@@ -168,7 +170,7 @@ function quantizeNodeWeights(
     warnings.push(`Bias of '${node.name}' has ${bias.length} values for ${outC} outputs; it was left in float.`);
     return out;
   }
-  const biasScales = Float32Array.from({ length: outC }, (_, c) => inputScale * q.scales[axis === undefined ? 0 : c]);
+  const biasScales = Float32Array.from({ length: outC }, (_, c) => Math.fround(Math.fround(inputScale) * q.scales[axis === undefined ? 0 : c]));
   let clipped = 0;
   const qb = Int32Array.from(bias, (v, c) => {
     const r = Math.round(v / biasScales[c]);
@@ -176,10 +178,12 @@ function quantizeNodeWeights(
     return Math.max(-INT32_MAX, Math.min(INT32_MAX, r));
   });
   if (clipped > 0) warnings.push(`Bias of '${node.name}': ${clipped} values exceed int32 at scale input x weight and were clipped.`);
-  const bb = `${base}_b`;
   const perC = axis !== undefined;
+  const bb = index.consumersOf(b.name).length === 1 ? b.name : `${b.name}_${report.length}`;
   setInitializer(g, makeTensor(`${bb}_q`, [outC], qb));
-  setInitializer(g, makeTensor(`${bb}_s`, perC ? [outC] : [], perC ? biasScales : Float32Array.of(biasScales[0])));
+  // The bias scale is literally input scale x weight scale: a Mul of the two initializers,
+  // which ONNX Runtime constant-folds, instead of a third copy of the channel scales.
+  out.push(makeNode('Mul', [inputScaleName, `${base}_s`], [`${bb}_s`], { name: '' }));
   out.push(makeNode('DequantizeLinear', [`${bb}_q`, `${bb}_s`], [`${bb}_dq`], { name: '', attrs: perC ? { axis: 0 } : {} }));
   node.input[p.biasInput] = `${bb}_dq`;
   return out;
