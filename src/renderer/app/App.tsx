@@ -1,0 +1,62 @@
+// The window: a tab bar hosting the editor, runs & results, and devices. Tabs stay
+// mounted so switching keeps the canvas view and half-typed fields.
+import { useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { DevicesPanel } from '../devices/DevicesPanel.tsx';
+import { EditorView } from '../editor/EditorView.tsx';
+import { RecoveryBanner, type AutosaveEntry } from '../editor/RecoveryBanner.tsx';
+import { useAutosave } from '../editor/useAutosave.ts';
+import { RunsView } from '../runs/RunsView.tsx';
+import { usePipelineStore } from '../store/usePipelineStore.ts';
+import { selectIsRunning } from '../store/selectors.ts';
+import { useAppInfo } from './useAppInfo.ts';
+import { useRunEvents } from './useRunEvents.ts';
+
+type Tab = 'editor' | 'runs' | 'devices';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'editor', label: 'Editor' },
+  { id: 'runs', label: 'Runs & results' },
+  { id: 'devices', label: 'Devices' },
+];
+
+export function App({ recovery }: { recovery: AutosaveEntry | null }) {
+  const info = useAppInfo();
+  const [tab, setTab] = useState<Tab>('editor');
+  const [pendingRecovery, setPendingRecovery] = useState(recovery);
+  const running = usePipelineStore(selectIsRunning);
+  useRunEvents();
+  useAutosave(pendingRecovery === null);
+
+  return (
+    <div className="wh-app">
+      <header className="wh-appbar">
+        <div className="wh-brand">Whittle</div>
+        <nav className="wh-tabs" role="tablist">
+          {TABS.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`wh-tab${tab === t.id ? ' wh-tab--active' : ''}`} onClick={() => setTab(t.id)} data-testid={`tab-${t.id}`}>
+              {t.label}
+              {t.id === 'runs' && running && <span className="wh-tab__live" title="A run is in progress" />}
+            </button>
+          ))}
+        </nav>
+        <div className="wh-appbar__info wh-muted">
+          {info.door === 'browser' ? 'Browser host' : 'Desktop'} · v{info.whittleVersion} · ONNX Runtime {info.onnxruntimeVersion}
+        </div>
+      </header>
+      {pendingRecovery && <RecoveryBanner entry={pendingRecovery} onDone={() => setPendingRecovery(null)} />}
+      <main className="wh-main">
+        <section className="wh-tabpanel" hidden={tab !== 'editor'}>
+          <ReactFlowProvider>
+            <EditorView active={tab === 'editor'} />
+          </ReactFlowProvider>
+        </section>
+        <section className="wh-tabpanel" hidden={tab !== 'runs'}>
+          {tab === 'runs' && <RunsView />}
+        </section>
+        <section className="wh-tabpanel wh-tabpanel--scroll" hidden={tab !== 'devices'}>
+          {tab === 'devices' && <DevicesPanel />}
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// The editor tab: toolbar, palette, canvas, inspector, and its dialogs.
+import { useMemo, useState } from 'react';
+import { Inspector } from '../inspector/Inspector.tsx';
+import { ErrorDialogView } from './ErrorDialogView.tsx';
+import { ExamplesGallery } from './ExamplesGallery.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { Palette } from './Palette.tsx';
+import { PipelineCanvas } from './PipelineCanvas.tsx';
+import { ProblemsBar } from './ProblemsBar.tsx';
+import { Toasts } from './Toasts.tsx';
+import { Toolbar } from './Toolbar.tsx';
+import { useDocumentActions } from './useDocumentActions.ts';
+import { useEditorShortcuts } from './useEditorShortcuts.ts';
+import { useRunActions } from './useRunActions.ts';
+import { useAppInfo } from '../app/useAppInfo.ts';
+
+export function EditorView({ active }: { active: boolean }) {
+  const docs = useDocumentActions();
+  const runs = useRunActions();
+  const info = useAppInfo();
+  const [help, setHelp] = useState(false);
+  const [examples, setExamples] = useState(false);
+  const [browse, setBrowse] = useState<'open' | 'save' | null>(null);
+
+  const handlers = useMemo(() => ({
+    save: async () => { if ((await docs.save()) === 'needs-path' && !info.nativeDialogs) setBrowse('save'); },
+    saveAs: () => (info.nativeDialogs ? void docs.saveTo(undefined) : setBrowse('save')),
+    open: () => (info.nativeDialogs ? void docs.open() : setBrowse('open')),
+    run: () => void runs.run(),
+    toggleHelp: () => setHelp((h) => !h),
+  }), [docs, runs, info.nativeDialogs]);
+  useEditorShortcuts(active, handlers);
+
+  return (
+    <div className="wh-editor" data-testid="editor">
+      <Toolbar
+        docs={docs}
+        onRun={() => void runs.run()}
+        onCancel={() => void runs.cancel()}
+        onExamples={() => setExamples(true)}
+        onHelp={() => setHelp(true)}
+        browse={browse}
+        setBrowse={setBrowse}
+      />
+      <div className="wh-editor__body">
+        <Palette />
+        <div className="wh-editor__center">
+          <PipelineCanvas />
+          <ProblemsBar />
+          <Toasts />
+        </div>
+        <Inspector />
+      </div>
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {examples && <ExamplesGallery onClose={() => setExamples(false)} onOpen={(id) => void docs.openExample(id).then((ok) => ok && setExamples(false))} />}
+      <ErrorDialogView />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+// One pipeline node on the canvas: title, typed ports, and its live run state
+// (queued / running with progress / cached / done / failed with the message / skipped).
+import { memo, useMemo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import type { PortSpec } from '../../shared/catalog/types.ts';
+import { usePipelineStore } from '../store/usePipelineStore.ts';
+import { nodeRunSelector } from '../store/selectors.ts';
+import type { PipelineFlowNode } from './flowTypes.ts';
+import { NodeStatusLine } from './NodeStatusLine.tsx';
+
+const PORT_ROW_PX = 22;
+const PORTS_TOP_PX = 44;
+
+function PortRow({ nodeId, port, side, index }: { nodeId: string; port: PortSpec; side: 'in' | 'out'; index: number }) {
+  const top = PORTS_TOP_PX + index * PORT_ROW_PX + PORT_ROW_PX / 2;
+  return (
+    <>
+      <Handle
+        type={side === 'in' ? 'target' : 'source'}
+        position={side === 'in' ? Position.Left : Position.Right}
+        id={port.name}
+        style={{ top }}
+        className={`wh-port wh-port--${port.type}`}
+        data-testid={`port-${nodeId}-${side}-${port.name}`}
+        title={`${port.label} (${port.type})${port.optional ? ', optional' : ''}${port.help ? ` — ${port.help}` : ''}`}
+      />
+      <div className={`wh-port-label wh-port-label--${side}`} style={{ top: top - PORT_ROW_PX / 2, height: PORT_ROW_PX }}>
+        {port.label}
+        <span className={`wh-port-type wh-port-type--${port.type}`}>{port.type}</span>
+      </div>
+    </>
+  );
+}
+
+function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
+  const selectRun = useMemo(() => nodeRunSelector(id), [id]);
+  const run = usePipelineStore(selectRun);
+  const spec = data.spec;
+  const rows = Math.max(spec?.inputs.length ?? 0, spec?.outputs.length ?? 0);
+  const status = run?.status ?? 'idle';
+  return (
+    <div
+      className={`wh-node wh-node--${status}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}`}
+      data-testid={`node-${id}`}
+      data-status={status}
+      data-kind={data.kind}
+    >
+      <div className={`wh-node__header wh-cat--${spec?.category ?? 'unknown'}`}>
+        <span className="wh-node__title">{data.label || spec?.title || data.kind}</span>
+        <span className="wh-node__id">{id}</span>
+      </div>
+      <div className="wh-node__ports" style={{ height: rows * PORT_ROW_PX + 4 }}>
+        {spec?.inputs.map((p, i) => <PortRow key={`in-${p.name}`} nodeId={id} port={p} side="in" index={i} />)}
+        {spec?.outputs.map((p, i) => <PortRow key={`out-${p.name}`} nodeId={id} port={p} side="out" index={i} />)}
+      </div>
+      {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
+      <NodeStatusLine nodeId={id} run={run} />
+    </div>
+  );
+}
+
+export const PipelineNodeView = memo(PipelineNodeViewImpl);

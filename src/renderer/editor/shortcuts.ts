@@ -1,0 +1,24 @@
+// The keyboard shortcuts, listed once: the key handler and the help overlay read this.
+export interface Shortcut {
+  keys: string;
+  action: string;
+}
+
+export const SHORTCUTS: Shortcut[] = [
+  { keys: 'Ctrl+Z', action: 'Undo' },
+  { keys: 'Ctrl+Shift+Z / Ctrl+Y', action: 'Redo' },
+  { keys: 'Ctrl+C', action: 'Copy the selected nodes' },
+  { keys: 'Ctrl+X', action: 'Cut the selected nodes' },
+  { keys: 'Ctrl+V', action: 'Paste' },
+  { keys: 'Ctrl+D', action: 'Duplicate the selected nodes' },
+  { keys: 'Ctrl+A', action: 'Select everything' },
+  { keys: 'Delete / Backspace', action: 'Delete the selection' },
+  { keys: 'Shift+click', action: 'Add a node to the selection' },
+  { keys: 'Shift+drag', action: 'Select with a box' },
+  { keys: 'Ctrl+S', action: 'Save' },
+  { keys: 'Ctrl+Shift+S', action: 'Save as' },
+  { keys: 'Ctrl+O', action: 'Open' },
+  { keys: 'Ctrl+Enter', action: 'Run the pipeline' },
+  { keys: 'Escape', action: 'Clear the selection / close a dialog' },
+  { keys: '?', action: 'Show this list' },
+];

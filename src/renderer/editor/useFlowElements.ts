@@ -1,0 +1,75 @@
+// Turns the document into React Flow nodes and edges. Objects are cached per node so an
+// unchanged node keeps its identity and React Flow skips it (this keeps a drag on a
+// 300-node graph cheap). Measured sizes live here: React Flow needs them on every node.
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { NodeKindSpec } from '../../shared/catalog/types.ts';
+import { edgeKey } from '../../shared/editor/changes.ts';
+import type { PipelineEdge, PipelineNode } from '../../shared/pipeline/document.ts';
+import type { PipelineFlowEdge, PipelineFlowNode } from './flowTypes.ts';
+
+type Size = { width: number; height: number };
+
+interface CacheEntry {
+  src: PipelineNode;
+  spec: NodeKindSpec | undefined;
+  selected: boolean;
+  size: Size | undefined;
+  flow: PipelineFlowNode;
+}
+
+export function useFlowElements(nodes: PipelineNode[], edges: PipelineEdge[], kinds: Map<string, NodeKindSpec>, selectedNodes: string[], selectedEdges: string[]) {
+  const [sizes, setSizes] = useState<Record<string, Size>>({});
+  const cache = useRef(new Map<string, CacheEntry>());
+
+  const flowNodes = useMemo(() => {
+    const selected = new Set(selectedNodes);
+    const next = new Map<string, CacheEntry>();
+    const out: PipelineFlowNode[] = [];
+    for (const n of nodes) {
+      const spec = kinds.get(n.kind);
+      const isSelected = selected.has(n.id);
+      const size = sizes[n.id];
+      let entry = cache.current.get(n.id);
+      if (!entry || entry.src !== n || entry.spec !== spec || entry.selected !== isSelected || entry.size !== size) {
+        const flow: PipelineFlowNode = {
+          id: n.id,
+          type: 'pipeline',
+          position: n.position ?? { x: 0, y: 0 },
+          data: { kind: n.kind, spec, label: n.label },
+          selected: isSelected,
+          ...(size ? { measured: size } : {}),
+        };
+        entry = { src: n, spec, selected: isSelected, size, flow };
+      }
+      next.set(n.id, entry);
+      out.push(entry.flow);
+    }
+    cache.current = next;
+    return out;
+  }, [nodes, kinds, selectedNodes, sizes]);
+
+  const flowEdges = useMemo(() => {
+    const selected = new Set(selectedEdges);
+    return edges.map((e): PipelineFlowEdge => {
+      const id = edgeKey(e);
+      return { id, source: e.from[0], sourceHandle: e.from[1], target: e.to[0], targetHandle: e.to[1], selected: selected.has(id), className: 'wh-edge' };
+    });
+  }, [edges, selectedEdges]);
+
+  const setMeasured = useCallback((updates: Record<string, Size>) => {
+    setSizes((prev) => {
+      let changed = false;
+      const next = { ...prev };
+      for (const [id, size] of Object.entries(updates)) {
+        const old = prev[id];
+        if (!old || old.width !== size.width || old.height !== size.height) {
+          next[id] = size;
+          changed = true;
+        }
+      }
+      return changed ? next : prev;
+    });
+  }, []);
+
+  return { flowNodes, flowEdges, setMeasured };
+}

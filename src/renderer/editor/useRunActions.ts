@@ -1,0 +1,53 @@
+// Run and cancel. The document is validated first so every problem shows on its node.
+import { useMemo } from 'react';
+import type { ApiClient } from '../../shared/api/client.ts';
+import { useApi } from '../api/useApi.ts';
+import type { PipelineStore } from '../store/createPipelineStore.ts';
+import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
+
+function createRunActions(api: ApiClient, store: PipelineStore) {
+  return {
+    async run() {
+      const s = store.getState();
+      const document = s.history.present;
+      if (document.nodes.length === 0) {
+        s.toast('info', 'Add nodes to the pipeline before running it.');
+        return;
+      }
+      try {
+        const check = await api.call('pipeline.validate', { document, documentPath: s.documentPath, allowedPaths: s.allowedPaths });
+        store.getState().setProblems(check.problems);
+        if (!check.ok) {
+          store.getState().showDialog({
+            title: 'The pipeline cannot run yet',
+            message: check.problems.length === 1 ? check.problems[0].message : `${check.problems.length} problems need fixing first.`,
+            problems: check.problems,
+          });
+          return;
+        }
+        store.getState().setAwaitingRun(true);
+        const { runId } = await api.call('runs.start', { document, documentPath: s.documentPath, allowedPaths: s.allowedPaths });
+        store.getState().startRun(runId, document.nodes.map((n) => n.id));
+      } catch (err) {
+        store.getState().setAwaitingRun(false);
+        const e = err as { message?: string; hint?: string };
+        store.getState().showDialog({ title: 'Could not start the run', message: e.message ?? String(err), hint: e.hint });
+      }
+    },
+    async cancel() {
+      const run = store.getState().run;
+      if (!run || run.status !== 'running') return;
+      try {
+        await api.call('runs.cancel', { runId: run.runId });
+      } catch (err) {
+        store.getState().toast('error', err instanceof Error ? err.message : String(err));
+      }
+    },
+  };
+}
+
+export function useRunActions() {
+  const api = useApi();
+  const store = usePipelineStoreApi();
+  return useMemo(() => createRunActions(api, store), [api, store]);
+}

@@ -1,0 +1,106 @@
+// One field of the inspector, chosen by the param's type. Every field shows its help;
+// a value outside its bounds shows an inline error and is not committed.
+import type { ParamSpec, ParamValue, Params } from '../../shared/catalog/types.ts';
+import { effectiveValue, formatNumberMap, paramError, parseNumberMap } from '../../shared/editor/params.ts';
+import { TextDraftInput } from './TextDraftInput.tsx';
+import { PathField } from './PathField.tsx';
+import { DeviceField } from './DeviceField.tsx';
+
+interface Props {
+  nodeId: string;
+  name: string;
+  spec: ParamSpec;
+  params: Params;
+  onChange(name: string, value: ParamValue | undefined): void;
+}
+
+function boundsText(spec: ParamSpec): string | null {
+  if (spec.type !== 'number' && spec.type !== 'number-map') return null;
+  const lo = spec.min !== undefined ? `${spec.min} ≤` : '';
+  const hi = spec.max !== undefined ? `${spec.exclusiveMax ? '<' : '≤'} ${spec.max}` : '';
+  if (!lo && !hi) return null;
+  return `${lo} value ${hi}`.trim();
+}
+
+function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
+  const value = effectiveValue(spec, params, name);
+  const testId = `param-${name}`;
+  const set = (v: ParamValue) => onChange(name, v);
+  switch (spec.type) {
+    case 'number':
+      return (
+        <TextDraftInput
+          type="number"
+          value={String(value)}
+          validate={(d) => (d.trim() === '' ? 'Enter a number.' : paramError(spec, Number(d)))}
+          onCommit={(d) => set(Number(d))}
+          testId={testId}
+          inputProps={{ step: spec.step ?? (spec.integer ? 1 : 'any'), min: spec.min, max: spec.max }}
+        />
+      );
+    case 'enum':
+      return (
+        <select className="wh-input" value={String(value)} onChange={(e) => set(e.target.value)} data-testid={testId}>
+          {spec.options.map((o) => <option key={o.value} value={o.value} title={o.help}>{o.label}</option>)}
+        </select>
+      );
+    case 'boolean':
+      return (
+        <input type="checkbox" className="wh-checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} data-testid={testId} />
+      );
+    case 'string':
+      return <TextDraftInput value={String(value)} placeholder={spec.placeholder} validate={(d) => paramError(spec, d)} onCommit={set} testId={testId} />;
+    case 'path':
+      return <PathField nodeId={nodeId} spec={spec} value={String(value)} onCommit={set} testId={testId} />;
+    case 'string-list':
+      return (
+        <TextDraftInput
+          multiline
+          value={(value as string[]).join('\n')}
+          placeholder={spec.placeholder ?? 'One item per line'}
+          onCommit={(d) => set(d.split('\n').map((s) => s.trim()).filter(Boolean))}
+          testId={testId}
+        />
+      );
+    case 'number-map':
+      return (
+        <TextDraftInput
+          multiline
+          value={formatNumberMap(value as Record<string, number>)}
+          placeholder="layer-name: 0.5"
+          validate={(d) => {
+            const parsed = parseNumberMap(d);
+            return parsed ? paramError(spec, parsed) : 'Write one "name: number" per line.';
+          }}
+          onCommit={(d) => set(parseNumberMap(d) ?? {})}
+          testId={testId}
+        />
+      );
+    case 'device':
+      return <DeviceField value={String(value)} onCommit={set} testId={testId} />;
+  }
+}
+
+export function ParamField(props: Props) {
+  const { name, spec, params, onChange } = props;
+  const isSet = Object.prototype.hasOwnProperty.call(params, name);
+  const bounds = boundsText(spec);
+  const unit = spec.type === 'number' ? spec.unit : undefined;
+  return (
+    <div className={`wh-field wh-field--${spec.type}`} data-testid={`field-${name}`}>
+      <div className="wh-field__label">
+        <span>{spec.label}{unit ? ` (${unit})` : ''}</span>
+        {isSet && (
+          <button type="button" className="wh-link" onClick={() => onChange(name, undefined)} title="Use the default value" data-testid={`param-${name}-reset`}>
+            reset
+          </button>
+        )}
+      </div>
+      <FieldControl {...props} />
+      <span className="wh-field__help">
+        {spec.help}
+        {bounds ? ` Range: ${bounds}.` : ''}
+      </span>
+    </div>
+  );
+}

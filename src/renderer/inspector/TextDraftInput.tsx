@@ -1,0 +1,66 @@
+// A text input that edits a local draft and commits on Enter or blur, so typing a value
+// is one undo step rather than one per key. Escape restores the committed value.
+import { useEffect, useState } from 'react';
+
+interface Props {
+  value: string;
+  onCommit(value: string): void;
+  /** Shown under the field while the draft is not acceptable; the draft is not committed. */
+  validate?(draft: string): string | null;
+  placeholder?: string;
+  type?: 'text' | 'number';
+  testId?: string;
+  inputProps?: Record<string, string | number | undefined>;
+  /** A textarea: Enter makes a new line, Ctrl+Enter or blur commits. */
+  multiline?: boolean;
+}
+
+export function TextDraftInput({ value, onCommit, validate, placeholder, type = 'text', testId, inputProps, multiline }: Props) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  const error = validate ? validate(draft) : null;
+  const commit = () => {
+    if (draft !== value && !error) onCommit(draft);
+  };
+  if (multiline) {
+    return (
+      <>
+        <textarea
+          className={`wh-input wh-textarea${error ? ' wh-input--invalid' : ''}`}
+          value={draft}
+          placeholder={placeholder}
+          rows={Math.min(8, Math.max(3, draft.split('\n').length + 1))}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={commit}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) commit();
+            if (e.key === 'Escape') setDraft(value);
+          }}
+          aria-invalid={error ? true : undefined}
+          data-testid={testId}
+        />
+        {error && <span className="wh-field__error" data-testid={testId ? `${testId}-error` : undefined}>{error}</span>}
+      </>
+    );
+  }
+  return (
+    <>
+      <input
+        className={`wh-input${error ? ' wh-input--invalid' : ''}`}
+        type={type}
+        value={draft}
+        placeholder={placeholder}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') setDraft(value);
+        }}
+        aria-invalid={error ? true : undefined}
+        data-testid={testId}
+        {...inputProps}
+      />
+      {error && <span className="wh-field__error" data-testid={testId ? `${testId}-error` : undefined}>{error}</span>}
+    </>
+  );
+}

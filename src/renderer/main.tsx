@@ -1,0 +1,67 @@
+// Renderer entry: connect to the API (Electron preload or the browser host's socket),
+// fetch what the app needs to start, open the start-up document, then render.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles/index.css';
+import type { ApiClient } from '../shared/api/client.ts';
+import { emptyDocument } from '../shared/pipeline/document.ts';
+import { ApiContext } from './api/ApiContext.ts';
+import { connectApi } from './api/transport.ts';
+import { App } from './app/App.tsx';
+import { AppInfoContext } from './app/AppInfoContext.ts';
+import { StartupError } from './app/StartupError.tsx';
+import { createPipelineStore, type PipelineStore } from './store/createPipelineStore.ts';
+import { PipelineStoreContext } from './store/PipelineStoreContext.ts';
+
+async function openStartupDocument(api: ApiClient, store: PipelineStore, path: string | null) {
+  if (!path) return;
+  try {
+    const res = await api.call('documents.open', { path });
+    if (res.canceled || !res.document) {
+      if (!res.canceled) store.getState().showDialog({ title: `Could not open ${res.path}`, message: res.problems[0]?.message ?? 'The file is not a pipeline.', problems: res.problems });
+      return;
+    }
+    const example = /[\\/]resources[\\/]examples[\\/]/.test(res.path);
+    store.getState().loadDocument(res.document, res.path, { example });
+  } catch (err) {
+    store.getState().toast('error', `Could not open the start-up pipeline: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function start() {
+  const root = createRoot(document.getElementById('root')!);
+  let api: ApiClient;
+  try {
+    api = await connectApi();
+  } catch (err) {
+    root.render(<StartupError error={err} />);
+    return;
+  }
+  try {
+    const [info, catalog, autosave] = await Promise.all([
+      api.call('app.info', {}),
+      api.call('catalog.list', {}),
+      api.call('autosave.read', {}).catch(() => ({ entry: null })),
+    ]);
+    const store = createPipelineStore(emptyDocument());
+    store.getState().setCatalog(catalog.kinds);
+    await openStartupDocument(api, store, info.startupDocument);
+    const recovery = autosave.entry?.dirty ? autosave.entry : null;
+    root.render(
+      <StrictMode>
+        <ApiContext.Provider value={api}>
+          <AppInfoContext.Provider value={info}>
+            <PipelineStoreContext.Provider value={store}>
+              <App recovery={recovery} />
+            </PipelineStoreContext.Provider>
+          </AppInfoContext.Provider>
+        </ApiContext.Provider>
+      </StrictMode>,
+    );
+  } catch (err) {
+    root.render(<StartupError error={err} />);
+  }
+}
+
+void start();

@@ -1,0 +1,17 @@
+// Report kind -> the component that draws it. A node's result carries reports tagged by
+// `kind` (e.g. 'quantize.layers'); add ONE line per kind here (plus its import). Kinds
+// without an entry are shown by GenericReport as a table of their data.
+import type { ComponentType } from 'react';
+import type { Report, RunRecord } from '../../shared/api/run.ts';
+
+export interface ReportViewProps {
+  report: Report;
+  /** The run the report belongs to (other nodes' results, artifacts). */
+  run: RunRecord;
+  nodeId: string;
+}
+
+export type ReportComponent = ComponentType<ReportViewProps>;
+
+export const REPORT_VIEWS: Record<string, ReportComponent> = {
+};

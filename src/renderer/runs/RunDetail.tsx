@@ -1,0 +1,43 @@
+// One run: header (status, time, versions, host), then Nodes / Compare / Model tabs.
+import { Suspense, useState } from 'react';
+import { CompareView, ModelView } from '../results/optionalViews.ts';
+import { formatMs } from '../editor/NodeStatusLine.tsx';
+import { NodeResultsTable } from './NodeResultsTable.tsx';
+import { useRunRecord } from './useRunRecord.ts';
+
+type Tab = 'nodes' | 'compare' | 'model';
+
+export function RunDetail({ runId }: { runId: string }) {
+  const { run, error } = useRunRecord(runId);
+  const [tab, setTab] = useState<Tab>('nodes');
+  const [nodeId, setNodeId] = useState<string | null>(null);
+  if (error) return <p className="wh-error wh-pad">{error}</p>;
+  if (!run) return <p className="wh-muted wh-pad">Loading run…</p>;
+  return (
+    <div className="wh-rundetail" data-testid="run-detail" data-run-id={run.id} data-status={run.status}>
+      <header className="wh-rundetail__header">
+        <h2>{run.name} <span className={`wh-pill wh-pill--${run.status}`}>{run.status}</span></h2>
+        <div className="wh-muted">
+          {new Date(run.startedAt).toLocaleString()}
+          {run.durationMs !== undefined && ` · ${formatMs(run.durationMs)}`}
+          {` · Whittle ${run.versions.whittle} · ONNX Runtime ${run.versions.onnxruntime} · ${run.host.cpu} (${run.host.cores} cores)`}
+        </div>
+        {run.error && <p className="wh-error">{run.error.message}{run.error.hint ? ` ${run.error.hint}` : ''}</p>}
+      </header>
+      <nav className="wh-subtabs" role="tablist">
+        {(['nodes', 'compare', 'model'] as const).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className={`wh-subtab${tab === t ? ' wh-subtab--active' : ''}`} onClick={() => setTab(t)} data-testid={`results-tab-${t}`}>
+            {t === 'nodes' ? 'Nodes' : t === 'compare' ? 'Compare models' : 'Model graph'}
+          </button>
+        ))}
+      </nav>
+      <div className="wh-rundetail__body">
+        {tab === 'nodes' && <NodeResultsTable run={run} selected={nodeId} onSelect={setNodeId} />}
+        <Suspense fallback={<p className="wh-muted">Loading…</p>}>
+          {tab === 'compare' && (CompareView ? <CompareView run={run} /> : <p className="wh-muted">The model comparison view is not part of this build.</p>)}
+          {tab === 'model' && (ModelView ? <ModelView run={run} nodeId={nodeId} /> : <p className="wh-muted">The model graph view is not part of this build.</p>)}
+        </Suspense>
+      </div>
+    </div>
+  );
+}

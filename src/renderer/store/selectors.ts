@@ -1,0 +1,33 @@
+// Module-level selectors for usePipelineStore: stable function identities, one place.
+import type { PipelineState } from './createPipelineStore.ts';
+
+export const selectDocument = (s: PipelineState) => s.history.present;
+export const selectNodes = (s: PipelineState) => s.history.present.nodes;
+export const selectEdges = (s: PipelineState) => s.history.present.edges;
+export const selectDocumentName = (s: PipelineState) => s.history.present.name;
+export const selectDocumentPath = (s: PipelineState) => s.documentPath;
+export const selectIsDirty = (s: PipelineState) => s.savedDoc !== s.history.present;
+export const selectCanUndo = (s: PipelineState) => s.history.past.length > 0;
+export const selectCanRedo = (s: PipelineState) => s.history.future.length > 0;
+export const selectCatalog = (s: PipelineState) => s.catalog;
+export const selectKinds = (s: PipelineState) => s.kinds;
+export const selectSelectedNodes = (s: PipelineState) => s.selectedNodes;
+export const selectSelectedEdges = (s: PipelineState) => s.selectedEdges;
+export const selectToasts = (s: PipelineState) => s.toasts;
+export const selectRun = (s: PipelineState) => s.run;
+export const selectIsRunning = (s: PipelineState) => s.run?.status === 'running';
+export const selectLoadCount = (s: PipelineState) => s.loadCount;
+export const selectAllowedPaths = (s: PipelineState) => s.allowedPaths;
+
+/** A node's run state; a factory because it closes over the id (memoize per node). */
+export function nodeRunSelector(nodeId: string) {
+  return (s: PipelineState) => s.run?.nodes[nodeId];
+}
+
+export function nodeSelector(nodeId: string) {
+  return (s: PipelineState) => s.history.present.nodes.find((n) => n.id === nodeId);
+}
+export const selectDialog = (s: PipelineState) => s.dialog;
+export const selectProblems = (s: PipelineState) => s.problems;
+export const selectDocumentIsExample = (s: PipelineState) => s.documentIsExample;
+export const selectAwaitingRun = (s: PipelineState) => s.awaitingRun;
