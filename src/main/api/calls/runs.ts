@@ -1,0 +1,37 @@
+// runs.* and app.info: start, cancel and read runs through the engine runner.
+import { WhittleError } from '../../../shared/errors.ts';
+import type { CallImpl } from '../types.ts';
+import { onnxruntimeVersion } from '../version.ts';
+
+export const runsStart: CallImpl<'runs.start'> = async (req, ctx) => {
+  const runId = await ctx.runner.start(req.document, {
+    documentPath: req.documentPath ?? null,
+    ...(req.outDir ? { outDir: req.outDir } : {}),
+    ...(req.allowedPaths ? { allowedPaths: req.allowedPaths } : {}),
+  });
+  return { runId };
+};
+
+export const runsCancel: CallImpl<'runs.cancel'> = async (req, ctx) => ({ cancelled: ctx.runner.cancel(req.runId) });
+
+export const runsList: CallImpl<'runs.list'> = async (req, ctx) => ({ runs: await ctx.history.list(req.limit ?? 50) });
+
+export const runsGet: CallImpl<'runs.get'> = async (req, ctx) => {
+  const live = ctx.runner.current(req.runId);
+  if (live) return { run: live };
+  try {
+    return { run: await ctx.history.get(req.runId) };
+  } catch (err) {
+    if (err instanceof WhittleError) throw err;
+    throw new WhittleError('runs.unreadable', `The record of run ${req.runId} cannot be read.`, 'It may come from another Whittle version.');
+  }
+};
+
+export const appInfo: CallImpl<'app.info'> = async (_req, ctx) => ({
+  whittleVersion: ctx.whittleVersion,
+  onnxruntimeVersion: onnxruntimeVersion(),
+  door: ctx.door,
+  nativeDialogs: Boolean(ctx.dialogs),
+  workspace: ctx.workspace,
+  startupDocument: ctx.startupDocument,
+});

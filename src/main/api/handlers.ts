@@ -1,0 +1,31 @@
+// Every contract call's implementation, by name: the one place a call is wired.
+// To add a call: its entry in src/shared/api/contract.ts, its function in calls/<area>.ts,
+// and one line here (keep the groups).
+import type { Implementations } from './types.ts';
+import { autosaveClear, autosaveRead, autosaveWrite } from './calls/autosave.ts';
+import { examplesGet, examplesList } from './calls/examples.ts';
+import { documentsOpen, documentsSave, documentsSaveAs, filesList, filesPick } from './calls/files.ts';
+import { catalogList, pipelineParse, pipelineSerialize, pipelineValidate } from './calls/pipeline.ts';
+import { appInfo, runsCancel, runsGet, runsList, runsStart } from './calls/runs.ts';
+
+export const IMPLEMENTATIONS: Implementations = {
+  'app.info': appInfo,
+  'catalog.list': catalogList,
+  'pipeline.parse': pipelineParse,
+  'pipeline.validate': pipelineValidate,
+  'pipeline.serialize': pipelineSerialize,
+  'documents.open': documentsOpen,
+  'documents.save': documentsSave,
+  'documents.saveAs': documentsSaveAs,
+  'files.list': filesList,
+  'files.pick': filesPick,
+  'examples.list': examplesList,
+  'examples.get': examplesGet,
+  'autosave.write': autosaveWrite,
+  'autosave.read': autosaveRead,
+  'autosave.clear': autosaveClear,
+  'runs.start': runsStart,
+  'runs.cancel': runsCancel,
+  'runs.list': runsList,
+  'runs.get': runsGet,
+};
