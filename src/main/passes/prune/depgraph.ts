@@ -37,6 +37,8 @@ export interface Space {
 export interface DependencyGraph {
   spaces: Space[];
   members: Member[];
+  /** Conv/Gemm/MatMul layers that cannot be pruned at all (e.g. weight fed as a graph input). */
+  skippedLayers: { layer: string; reason: string }[];
   root(space: number): number;
 }
 
@@ -51,6 +53,7 @@ export function buildDependencyGraph(model: Model): DependencyGraph {
   const members: Member[] = [];
   const views = new Map<string, View>();
   const constants = new Set<string>(['', ...index.initializers.keys()]);
+  const skippedLayers: DependencyGraph['skippedLayers'] = [];
 
   const root = (s: number): number => { while (parent[s] !== s) s = parent[s] = parent[parent[s]]; return s; };
   const newSpace = (size: number, blocked?: string): number => {
@@ -119,7 +122,13 @@ export function buildDependencyGraph(model: Model): DependencyGraph {
       const dims = w?.dims.map(Number) ?? [];
       const group = op === 'Conv' ? attrInt(node, 'group', 1) : 1;
       const inLen = total(x);
-      if (!w || live.length !== 1) { blockNode(node, `${what(node)} has a weight that is not an initializer`); continue; }
+      if (!w || live.length !== 1) {
+        const isInput = g.input.some((v) => v.name === node.input[1]);
+        const reason = isInput ? `its weight '${node.input[1]}' is a graph input, not an initializer` : `its weight '${node.input[1]}' is computed in the graph`;
+        skippedLayers.push({ layer: layerName(node), reason });
+        blockNode(node, `${what(node)}: ${reason}`);
+        continue;
+      }
       if (op === 'Conv' && group > 1) {
         if (group === inLen && dims[0] === group && dims[1] === 1 && !x.flattened) {
           // Depthwise: channels pass through; weight axis 0, bias and the group count follow.
@@ -133,9 +142,12 @@ export function buildDependencyGraph(model: Model): DependencyGraph {
       const inAxis = op === 'Conv' || (op === 'Gemm' && attrInt(node, 'transB', 0)) ? 1 : 0;
       const outAxis = op === 'Conv' ? 0 : 1 - inAxis;
       if (op !== 'Conv' && x.rank !== 2) { blockNode(node, `${what(node)} reads a ${x.rank}-D tensor`); continue; }
-      const spatial = dims[inAxis] / inLen;
-      if (!Number.isInteger(spatial) || (spatial !== 1 && !x.flattened)) { blockNode(node, `${what(node)}: its ${dims[inAxis]} inputs do not match ${inLen} channels`); continue; }
-      members.push({ node, input: 1, axis: inAxis, view: x, spatial });
+      // An input of unknown width comes only from blocked spaces: nothing to cut on that side.
+      if (!Number.isNaN(inLen)) {
+        const spatial = dims[inAxis] / inLen;
+        if (!Number.isInteger(spatial) || (spatial !== 1 && !x.flattened)) { blockNode(node, `${what(node)}: its ${dims[inAxis]} inputs do not match ${inLen} channels`); continue; }
+        members.push({ node, input: 1, axis: inAxis, view: x, spatial });
+      }
       const out = fresh(dims[outAxis], op === 'Conv' ? dims.length : 2);
       spaces[out.segments[0].space].sources.push({ node, input: 1, axis: outAxis });
       members.push({ node, input: 1, axis: outAxis, view: out, spatial: 1 });
@@ -197,5 +209,5 @@ export function buildDependencyGraph(model: Model): DependencyGraph {
     blockNode(node, `${what(node)} (the analysis does not follow this operator)`);
   }
   for (const o of g.output) block(views.get(o.name), `reaches the graph output '${o.name}'`);
-  return { spaces, members, root };
+  return { spaces, members, root, skippedLayers };
 }

@@ -35,6 +35,8 @@ export interface ChannelGroupReport {
 export interface ChannelPruneResult {
   model: Model;
   groups: ChannelGroupReport[];
+  /** Layers outside every group (their weight is not stored in the model). */
+  skippedLayers: { layer: string; reason: string }[];
   warnings: string[];
 }
 
@@ -124,6 +126,7 @@ function sliceTensor(t: Tensor, axis: number, kept: number[]): { dims: number[];
 }
 
 function applyMember(model: Model, m: Member, dg: DependencyGraph, keep: Map<number, number[]>): void {
+  if (!m.view.segments.some((s) => keep.has(dg.root(s.space)))) return;
   const kept = keptIndices(m.view, m.spatial, dg, keep);
   if (m.input === -1) { setAttr(m.node, 'group', kept.length); return; }
   const index = new GraphIndex(model.graph);
@@ -173,7 +176,7 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
     if (!blocked) prunable.push(s);
   }
   if (prunable.length === 0) {
-    const why = reports.slice(0, 3).map((r) => `${r.layers.join('+')}: ${r.blocked}`).join('; ');
+    const why = [...reports.map((r) => `${r.layers.join('+')}: ${r.blocked}`), ...dg.skippedLayers.map((l) => `${l.layer}: ${l.reason}`)].slice(0, 4).join('; ');
     throw new WhittleError('prune.no-prunable-layer', `The model has no channel group that can be pruned safely${why ? ` (${why})` : ' (no Conv/Gemm/MatMul with stored weights)'}.`, 'Structured pruning needs Conv/Gemm layers whose outputs feed layers it can follow; try unstructured pruning instead.');
   }
   const imp = new Map(prunable.map((s) => [s.id, importanceOf(s, index, options.importance ?? 'l1', warnings)]));
@@ -189,5 +192,5 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
   }
   for (const m of dg.members) applyMember(model, m, dg, keep);
   removeUnused(model);
-  return { model, groups: reports, warnings };
+  return { model, groups: reports, skippedLayers: dg.skippedLayers, warnings };
 }

@@ -12,6 +12,7 @@ export async function activationSqnr(
 ): Promise<Map<string, number>> {
   const floatNames = [...pairs.keys()].filter((n) => n !== inputName);
   const quantNames = floatNames.map((n) => pairs.get(n)!);
+  if (floatNames.length === 0) return new Map();
   const count = Math.min(samples, ds.size, fixedBatch ?? samples);
   const per = sampleSize(ds);
   const data = ds.inputs.slice(0, count * per);
