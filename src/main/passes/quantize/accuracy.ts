@@ -72,7 +72,7 @@ export async function quantizeAccuracyAware(model: Model, calibration: Dataset, 
   const what = useLabels ? 'accuracy' : 'agreement with fp32';
   const message = reached
     ? `Within the limit: ${what} ${last.metricPct.toFixed(2)}% vs ${baseline.toFixed(2)}% (drop ${last.dropPoints.toFixed(2)} <= ${options.maxDropPoints} points) with ${last.floatLayers.length} layer(s) in float.`
-    : `Could not reach the limit of ${options.maxDropPoints} points: the best was a drop of ${best.dropPoints.toFixed(2)} points (${what} ${best.metricPct.toFixed(2)}%) at step ${best.step}, even with ${last.floatLayers.length} layer(s) in float.`;
+    : `Could not reach the limit of ${options.maxDropPoints} points: the smallest drop was ${best.dropPoints.toFixed(2)} points (${what} ${best.metricPct.toFixed(2)}% vs ${baseline.toFixed(2)}%) at step ${best.step}; the last step had ${last.floatLayers.length} layer(s) in float and nothing left to restore.`;
   const report = await finishReport(cal, built, options, ctx, calibration);
   if (!reached) report.warnings.unshift(message);
   return {
