@@ -71,8 +71,8 @@ export function resolveExternalLocation(modelDir: string, location: string, tens
   return realTarget;
 }
 
-/** Replace every external tensor's reference with its bytes in raw_data (mutates `model`). */
-export function loadExternalData(model: Model, modelDir: string): void {
+/** Replace every external tensor's reference with its bytes in raw_data (mutates `model`); returns the files read. */
+export function loadExternalData(model: Model, modelDir: string): string[] {
   const files = new Map<string, { fd: number; sizeBytes: number }>();
   try {
     forEachTensor(model, (t) => {
@@ -109,6 +109,7 @@ export function loadExternalData(model: Model, modelDir: string): void {
   } finally {
     for (const { fd } of files.values()) closeSync(fd);
   }
+  return [...files.keys()];
 }
 
 export interface ExternalPlan {

@@ -14,7 +14,13 @@ const PROTOBUF_LIMIT_BYTES = 2 ** 31 - 1;
 export interface LoadedModelFile {
   model: Model;
   path: string;
+  /** Size of the .onnx file itself. */
   sizeBytes: number;
+  /** The file's bytes (the model's inline tensors are views into them). */
+  bytes: Uint8Array;
+  /** External data files read, and their total size. */
+  externalFiles: string[];
+  externalBytes: number;
 }
 
 /** Read a model and its external data; every malformed input becomes a WhittleError. */
@@ -35,15 +41,17 @@ export function loadModelFileWithInfo(path: string): LoadedModelFile {
     const code = (err as NodeJS.ErrnoException).code;
     throw new WhittleError('onnx.unreadable', code === 'ENOENT' ? `The model file '${path}' does not exist.` : `The model file '${path}' cannot be read (${code ?? String(err)}).`, 'Check the path and that the file is readable.');
   }
-  const model = loadModelBytes(bytes, dirname(absolute), `the model file '${basename(path)}'`);
-  return { model, path: absolute, sizeBytes: bytes.length };
+  const externalFiles: string[] = [];
+  const model = loadModelBytes(bytes, dirname(absolute), `the model file '${basename(path)}'`, externalFiles);
+  const externalBytes = externalFiles.reduce((sum, f) => sum + statSync(f).size, 0);
+  return { model, path: absolute, sizeBytes: bytes.length, bytes, externalFiles, externalBytes };
 }
 
 /**
  * Decode bytes, check every tensor's declared size against its data, and resolve external
  * data against `modelDir` (without a folder, an external tensor is an error).
  */
-export function loadModelBytes(bytes: Uint8Array, modelDir?: string, what = 'the model'): Model {
+export function loadModelBytes(bytes: Uint8Array, modelDir?: string, what = 'the model', externalFiles: string[] = []): Model {
   const model = decodeModel(bytes, what);
   checkTensors(model);
   let hasExternal = false;
@@ -52,7 +60,7 @@ export function loadModelBytes(bytes: Uint8Array, modelDir?: string, what = 'the
     if (!modelDir) {
       throw new WhittleError('onnx.external-unresolved', 'The model keeps tensor data in external files, but was given as bytes without its folder.', 'Load the model from its file so Whittle can read the data next to it.');
     }
-    loadExternalData(model, modelDir);
+    externalFiles.push(...loadExternalData(model, modelDir));
     checkTensors(model);
   }
   return model;

@@ -1,0 +1,126 @@
+// Resolve a node input back to the constant weight it is: an initializer or Constant, or a
+// chain that only re-encodes one (Identity, Cast, Reshape, Transpose, Squeeze/Unsqueeze,
+// Flatten, DequantizeLinear for QDQ models, Gather(codebook, indices) for shared weights).
+import { DataType } from './proto.ts';
+import type { Node, Tensor } from './model.ts';
+import { GraphIndex, attr, attrInt, attrInts } from './graph.ts';
+import { tensorToArray, tensorToFloat32 } from './tensor.ts';
+
+export interface ResolvedWeight {
+  /** Dims of the weight as its consumer sees it. */
+  dims: number[];
+  /** Initializers (or Constant outputs) the weight is built from. */
+  sources: string[];
+  /** How it is stored: plain, a QDQ-quantized tensor, or a codebook with indices. */
+  encoding: 'plain' | 'quantized' | 'codebook';
+  /** The logical (float) weight values, computed on demand. */
+  values(): Float32Array;
+}
+
+const PASS_THROUGH = new Set(['Identity', 'Cast', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
+
+function constantTensor(node: Node): Tensor | undefined {
+  const t = attr(node, 'value', undefined);
+  return t && typeof t === 'object' && !Array.isArray(t) && 'dims' in t ? (t as Tensor) : undefined;
+}
+
+function asNumbers(t: Tensor): Float32Array {
+  const arr = tensorToArray(t);
+  if (t.dataType === DataType.FLOAT16 || t.dataType === DataType.FLOAT || t.dataType === DataType.DOUBLE) return tensorToFloat32(t);
+  return Float32Array.from(arr as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+function transposeValues(values: Float32Array, dims: number[], perm: number[]): Float32Array {
+  const rank = dims.length;
+  const outDims = perm.map((p) => dims[p]);
+  const inStrides = new Array<number>(rank).fill(1);
+  for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * dims[i + 1];
+  const out = new Float32Array(values.length);
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < out.length; o++) {
+    let src = 0;
+    for (let k = 0; k < rank; k++) src += idx[k] * inStrides[perm[k]];
+    out[o] = values[src];
+    for (let k = rank - 1; k >= 0; k--) {
+      if (++idx[k] < outDims[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * The constant weight behind `value`, or undefined when it is computed from activations.
+ * `outputDims` gives shapes of intermediate values (needed after Reshape/Squeeze/Unsqueeze/Flatten).
+ */
+export function resolveWeight(index: GraphIndex, value: string, outputDims?: (name: string) => number[] | undefined, depth = 0): ResolvedWeight | undefined {
+  if (!value || depth > 16) return undefined;
+  const init = index.initializers.get(value);
+  if (init) {
+    return { dims: init.dims.map(Number), sources: [value], encoding: 'plain', values: () => asNumbers(init) };
+  }
+  if (index.inputs.has(value)) return undefined;
+  const node = index.producer.get(value);
+  if (!node) return undefined;
+  if (node.opType === 'Constant') {
+    const t = constantTensor(node);
+    return t ? { dims: t.dims.map(Number), sources: [value], encoding: 'plain', values: () => asNumbers(t) } : undefined;
+  }
+  if (PASS_THROUGH.has(node.opType)) {
+    const inner = resolveWeight(index, node.input[0], outputDims, depth + 1);
+    if (!inner) return undefined;
+    const dims = node.opType === 'Identity' || node.opType === 'Cast' ? inner.dims : outputDims?.(value);
+    return dims ? { ...inner, dims } : undefined;
+  }
+  if (node.opType === 'Transpose') {
+    const inner = resolveWeight(index, node.input[0], outputDims, depth + 1);
+    if (!inner) return undefined;
+    const perm = attrInts(node, 'perm', inner.dims.map((_, i) => inner.dims.length - 1 - i));
+    return { ...inner, dims: perm.map((p) => inner.dims[p]), values: () => transposeValues(inner.values(), inner.dims, perm) };
+  }
+  if (node.opType === 'DequantizeLinear') {
+    const q = resolveWeight(index, node.input[0], outputDims, depth + 1);
+    const scale = resolveWeight(index, node.input[1], outputDims, depth + 1);
+    const zero = node.input[2] ? resolveWeight(index, node.input[2], outputDims, depth + 1) : undefined;
+    if (!q || !scale) return undefined;
+    const axis = attrInt(node, 'axis', 1);
+    return {
+      dims: q.dims,
+      sources: [...q.sources, ...scale.sources, ...(zero?.sources ?? [])],
+      encoding: 'quantized',
+      values: () => dequantize(q.values(), q.dims, scale.values(), zero?.values(), axis),
+    };
+  }
+  if (node.opType === 'Gather' && attrInt(node, 'axis', 0) === 0) {
+    const codebook = resolveWeight(index, node.input[0], outputDims, depth + 1);
+    const indices = resolveWeight(index, node.input[1], outputDims, depth + 1);
+    if (!codebook || !indices || codebook.dims.length !== 1) return undefined;
+    return {
+      dims: indices.dims,
+      sources: [...indices.sources, ...codebook.sources],
+      encoding: 'codebook',
+      values: () => {
+        const book = codebook.values();
+        return Float32Array.from(indices.values(), (i) => book[i < 0 ? i + book.length : i]);
+      },
+    };
+  }
+  return undefined;
+}
+
+function dequantize(q: Float32Array, dims: number[], scale: Float32Array, zero: Float32Array | undefined, axis: number): Float32Array {
+  const out = new Float32Array(q.length);
+  if (scale.length === 1) {
+    const z = zero?.[0] ?? 0;
+    for (let i = 0; i < q.length; i++) out[i] = (q[i] - z) * scale[0];
+    return out;
+  }
+  const a = axis < 0 ? axis + dims.length : axis;
+  const inner = dims.slice(a + 1).reduce((x, y) => x * y, 1);
+  const channels = dims[a];
+  for (let i = 0; i < q.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    out[i] = (q[i] - (zero?.[c] ?? 0)) * scale[c];
+  }
+  return out;
+}
