@@ -109,7 +109,10 @@ function attrsToInputs(node: Node, e: Emitter, opts: DecomposeOptions): boolean 
   const op = node.opType;
   const moved = ['axes', 'split', 'min', 'max', 'pads', 'value', 'starts', 'ends'];
   const attrs: Record<string, AttrValue | undefined> = {};
-  for (const a of node.attribute) if (!moved.includes(a.name)) attrs[a.name] = attr(node, a.name, undefined);
+  for (const a of node.attribute) {
+    const name = a.name ?? '';
+    if (!moved.includes(name)) attrs[name] = attr(node, name, undefined);
+  }
   if (op === 'Squeeze' || op === 'Unsqueeze' || op === 'ReduceSum') {
     const axes = attrInts(node, 'axes', []);
     e.opInto(op, axes.length ? [node.input[0], e.constI64(axes)] : [node.input[0]], node.output, attrs);

@@ -1,0 +1,147 @@
+// One training step = one ONNX Runtime run of the training graph (plus one of the teacher
+// when distilling), then the optimizer in typed-array code. Sessions are created once; input
+// tensors wrap buffers that are refilled in place, so little happens outside ONNX Runtime.
+import { encodeModel, cloneModel, type Model } from '../onnx/model.ts';
+import { onnx } from '../onnx/proto.ts';
+import { createSession, ort } from '../runtime/session.ts';
+import type { TrainGraph } from './training-graph.ts';
+import { Optimizer, clipGlobalNorm, type OptimizerSpec } from './optimizers.ts';
+import { applyMask, type MaskSet } from './constraints.ts';
+import type { LiveTensor } from './evaluate.ts';
+
+export interface StepOutcome {
+  loss: number;
+  correct: number;
+}
+
+export interface StepTiming {
+  ortMs: number;
+  totalMs: number;
+  steps: number;
+}
+
+export class TrainStep {
+  /** Parameters and BN running statistics by initializer name, updated in place. */
+  readonly live = new Map<string, LiveTensor>();
+  readonly timing: StepTiming = { ortMs: 0, totalMs: 0, steps: 0 };
+  readonly dataBuffer: Float32Array;
+  private readonly feeds: Record<string, ort.Tensor> = {};
+  private readonly oneHot?: Float32Array;
+  private readonly optimizer: Optimizer;
+  private readonly paramValues: Float32Array[];
+
+  private constructor(
+    readonly graph: TrainGraph,
+    private readonly session: ort.InferenceSession,
+    private readonly teacher: { session: ort.InferenceSession; input: string; outputs: string[] } | undefined,
+    optimizer: OptimizerSpec,
+    private readonly masks: MaskSet,
+    private readonly clipNorm: number,
+  ) {
+    const n = graph.batchSize;
+    this.dataBuffer = new Float32Array(n * graph.sampleShape.reduce((a, b) => a * b, 1));
+    this.feeds[graph.dataInput] = new ort.Tensor('float32', this.dataBuffer, [n, ...graph.sampleShape]);
+    if (graph.labelInput) {
+      this.oneHot = new Float32Array(n * graph.numClasses);
+      this.feeds[graph.labelInput] = new ort.Tensor('float32', this.oneHot, [n, graph.numClasses]);
+    }
+    for (const p of graph.params) {
+      const values = p.values.slice();
+      this.live.set(p.name, { dims: p.dims, values });
+      this.feeds[p.name] = new ort.Tensor('float32', values, p.dims);
+      const mask = masks.get(p.name);
+      if (mask) applyMask(values, mask);
+    }
+    this.paramValues = graph.params.map((p) => this.live.get(p.name)!.values);
+    this.optimizer = new Optimizer(optimizer, this.paramValues.map((v) => v.length));
+  }
+
+  static async create(graph: TrainGraph, opts: {
+    optimizer: OptimizerSpec; masks: MaskSet; clipNorm?: number; threads?: number;
+    teacher?: Model; teacherFeatures?: string[]; runningStats: Map<string, LiveTensor>;
+  }): Promise<TrainStep> {
+    const session = await createSession(encodeModel(graph.model), { threads: opts.threads ?? 0 });
+    let teacher: { session: ort.InferenceSession; input: string; outputs: string[] } | undefined;
+    if (opts.teacher) {
+      const t = cloneModel(opts.teacher);
+      const outputs = [t.graph.output[0].name, ...(opts.teacherFeatures ?? [])];
+      for (const f of opts.teacherFeatures ?? []) if (!t.graph.output.some((o) => o.name === f)) t.graph.output.push(onnx.ValueInfoProto.create({ name: f }));
+      const inits = new Set(t.graph.initializer.map((i) => i.name));
+      const input = t.graph.input.find((i) => !inits.has(i.name))!.name;
+      teacher = { session: await createSession(encodeModel(t), { threads: opts.threads ?? 0 }), input, outputs };
+    }
+    const step = new TrainStep(graph, session, teacher, opts.optimizer, opts.masks, opts.clipNorm ?? 0);
+    for (const [name, t] of opts.runningStats) step.live.set(name, t);
+    return step;
+  }
+
+  /** Run forward + backward on the batch already in `dataBuffer`, then update the parameters at rate `lr`. */
+  async run(labels: Int32Array | undefined, lr: number): Promise<StepOutcome> {
+    const t0 = performance.now();
+    const g = this.graph;
+    if (this.oneHot && labels) {
+      this.oneHot.fill(0);
+      for (let i = 0; i < labels.length; i++) this.oneHot[i * g.numClasses + labels[i]] = 1;
+    }
+    let ortMs = 0;
+    if (this.teacher) {
+      const ts = performance.now();
+      const out = await this.teacher.session.run({ [this.teacher.input]: this.feeds[g.dataInput] }, this.teacher.outputs);
+      ortMs += performance.now() - ts;
+      if (g.teacherInput) this.feeds[g.teacherInput] = out[this.teacher.outputs[0]];
+      g.featureInputs.forEach((name, i) => { this.feeds[name] = out[this.teacher!.outputs[i + 1]]; });
+    }
+    const ts = performance.now();
+    const out = await this.session.run(this.feeds);
+    ortMs += performance.now() - ts;
+    const loss = (out[g.lossOutput].data as Float32Array)[0];
+    const correct = labels ? countCorrect(out[g.logitsOutput].data as Float32Array, labels, g.numClasses) : 0;
+    if (Number.isFinite(loss)) this.update(out, lr);
+    this.timing.ortMs += ortMs;
+    this.timing.totalMs += performance.now() - t0;
+    this.timing.steps++;
+    return { loss, correct };
+  }
+
+  private update(out: ort.InferenceSession.ReturnType, lr: number): void {
+    const grads = this.graph.params.map((p) => out[p.gradOutput].data as Float32Array);
+    this.graph.params.forEach((p, k) => {
+      const mask = this.masks.get(p.name);
+      if (mask) applyMask(grads[k], mask);
+    });
+    if (this.clipNorm > 0) clipGlobalNorm(grads, this.clipNorm);
+    this.optimizer.step(this.paramValues, grads, lr);
+    this.graph.params.forEach((p, k) => {
+      const mask = this.masks.get(p.name);
+      if (mask) applyMask(this.paramValues[k], mask);
+    });
+    for (const s of this.graph.bnStats) {
+      const mean = this.live.get(s.runningMean)?.values;
+      const variance = this.live.get(s.runningVar)?.values;
+      if (!mean || !variance) continue;
+      const bm = out[s.batchMean].data as Float32Array;
+      const bv = out[s.batchVar].data as Float32Array;
+      const unbias = s.count > 1 ? s.count / (s.count - 1) : 1;
+      for (let c = 0; c < mean.length; c++) {
+        mean[c] = s.momentum * mean[c] + (1 - s.momentum) * bm[c];
+        variance[c] = s.momentum * variance[c] + (1 - s.momentum) * bv[c] * unbias;
+      }
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+    await this.teacher?.session.release();
+  }
+}
+
+function countCorrect(logits: Float32Array, labels: Int32Array, classes: number): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    const base = i * classes;
+    for (let j = 1; j < classes; j++) if (logits[base + j] > logits[base + best]) best = j;
+    if (best === labels[i]) correct++;
+  }
+  return correct;
+}
