@@ -1,0 +1,52 @@
+// Jetson boards in USB device mode: NVIDIA's gadget (vendor 0955, product 7020 or 7035)
+// under sysfs, and the network interface it brought up. The board's end of that link is
+// 192.168.55.1 by L4T's default; Whittle only suggests it, the user adds the device.
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { UsbBoard } from '../../shared/devices/schema.ts';
+
+export const NVIDIA_USB_VENDOR = '0955';
+export const JETSON_GADGET_PRODUCTS = ['7020', '7035'];
+/** L4T's l4tbr0 address: the board's side of the USB network link (a default only). */
+export const JETSON_USB_HOST = '192.168.55.1';
+
+function readAttr(dir: string, name: string): string | undefined {
+  try { return readFileSync(join(dir, name), 'utf8').trim(); } catch { return undefined; }
+}
+
+/** Network interfaces whose device lives under `usbDir` (cdc_ether / rndis functions of the gadget). */
+function interfacesOf(sysfsRoot: string, usbDir: string): string[] {
+  const netDir = join(sysfsRoot, 'class', 'net');
+  if (!existsSync(netDir)) return [];
+  const usbReal = realpathSync(usbDir);
+  const out: string[] = [];
+  for (const ifname of readdirSync(netDir)) {
+    try {
+      const dev = realpathSync(join(netDir, ifname, 'device'));
+      if (dev === usbReal || dev.startsWith(`${usbReal}/`) || dev.startsWith(`${usbReal}:`)) out.push(ifname);
+    } catch { /* virtual interface without a device */ }
+  }
+  return out.sort();
+}
+
+export function detectUsbBoards(sysfsRoot = '/sys'): UsbBoard[] {
+  const devicesDir = join(sysfsRoot, 'bus', 'usb', 'devices');
+  if (!existsSync(devicesDir)) return [];
+  const boards: UsbBoard[] = [];
+  for (const name of readdirSync(devicesDir).sort()) {
+    const dir = join(devicesDir, name);
+    const vendorId = readAttr(dir, 'idVendor')?.toLowerCase();
+    const productId = readAttr(dir, 'idProduct')?.toLowerCase();
+    if (vendorId !== NVIDIA_USB_VENDOR || !productId || !JETSON_GADGET_PRODUCTS.includes(productId)) continue;
+    boards.push({
+      sysfsPath: dir,
+      vendorId,
+      productId,
+      product: readAttr(dir, 'product') ?? 'NVIDIA Jetson (USB device mode)',
+      serial: readAttr(dir, 'serial'),
+      netInterface: interfacesOf(sysfsRoot, dir)[0],
+      suggestedHost: JETSON_USB_HOST,
+    });
+  }
+  return boards;
+}

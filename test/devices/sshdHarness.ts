@@ -1,0 +1,158 @@
+// A real OpenSSH server for the device tests: a test user (created if missing, unlocked
+// with a password), fresh host and client keys in a temp folder, its own sshd_config,
+// `sshd -D` on a free 127.0.0.1 port. Needs root, as CI runs.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TEST_USER = 'whittle-test';
+export const TEST_PASSWORD = 'whittle-test-pw-4821';
+export const KEY_PASSPHRASE = 'correct horse battery';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function ensureUser(): void {
+  try {
+    execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-m', '-s', '/bin/sh', TEST_USER]);
+  }
+  // sshd refuses a locked account even for key auth when PAM is off.
+  execFileSync('chpasswd', { input: `${TEST_USER}:${TEST_PASSWORD}\n` });
+}
+
+function keygen(path: string, passphrase = ''): string {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'whittle-test', '-f', path]);
+  return readFileSync(`${path}.pub`, 'utf8');
+}
+
+export interface SshServer {
+  dir: string;
+  port: number;
+  keyPath: string;
+  encryptedKeyPath: string;
+  /** SHA-256 fingerprint of the current host key, as ssh-keygen -l prints it. */
+  hostFingerprint(): string;
+  /** Replaces the host key and restarts sshd on the same port (a "reflashed" board). */
+  rotateHostKey(): Promise<void>;
+  /** SIGKILLs the daemon and every sshd process it forked: the board vanishes mid-session. */
+  killHard(): void;
+  stop(): Promise<void>;
+}
+
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch { /* process ended */ }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
+
+function comm(pid: number): string {
+  try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
+}
+
+/** Processes of the test user whose command line contains `needle` (a check, never a kill). */
+export function userProcesses(needle: string): string[] {
+  const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }).trim());
+  const out: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const u = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (u === uid && cmd.includes(needle)) out.push(`${entry} ${cmd}`);
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('data', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd did not start on port ${port}`);
+}
+
+export async function startSshd(): Promise<SshServer> {
+  ensureUser();
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-sshd-'));
+  chmodSync(dir, 0o755);
+  const keyPath = join(dir, 'client_ed25519');
+  const encryptedKeyPath = join(dir, 'client_encrypted');
+  const authorized = keygen(keyPath) + keygen(encryptedKeyPath, KEY_PASSPHRASE);
+  const authPath = join(dir, 'authorized_keys');
+  writeFileSync(authPath, authorized, { mode: 0o644 });
+  const hostKey = join(dir, 'host_ed25519');
+  keygen(hostKey);
+  const port = await freePort();
+  const config = join(dir, 'sshd_config');
+  writeFileSync(config, [
+    `ListenAddress 127.0.0.1`,
+    `HostKey ${hostKey}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${authPath}`,
+    'UsePAM no', 'PasswordAuthentication yes', 'PubkeyAuthentication yes', 'KbdInteractiveAuthentication no',
+    'StrictModes no', 'PermitRootLogin no', `AllowUsers ${TEST_USER}`, 'Subsystem sftp internal-sftp',
+    'MaxStartups 50', 'LogLevel ERROR', 'ClientAliveInterval 0',
+  ].join('\n') + '\n');
+  let proc: ChildProcess;
+  const start = async () => {
+    proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config, '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc.stderr?.on('data', (d: Buffer) => { if (process.env.WHITTLE_SSHD_LOG) process.stderr.write(d); });
+    await waitForPort(port, 5000);
+  };
+  const stopProc = async () => {
+    if (!proc || proc.exitCode !== null || proc.signalCode) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
+  };
+  await start();
+  return {
+    dir, port, keyPath, encryptedKeyPath,
+    hostFingerprint: () => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`], { encoding: 'utf8' }).split(' ')[1],
+    async rotateHostKey() {
+      await stopProc();
+      rmSync(hostKey); rmSync(`${hostKey}.pub`);
+      keygen(hostKey);
+      await start();
+    },
+    killHard() {
+      const pids = [proc.pid!, ...descendants(proc.pid!).filter((p) => comm(p) === 'sshd')];
+      for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ } }
+    },
+    async stop() {
+      await stopProc();
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
