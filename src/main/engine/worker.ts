@@ -64,6 +64,9 @@ onMessage((message) => {
   }
 });
 
+// The parent is gone (app closed, CLI killed): nobody wants this run any more.
+if (!parentPort) process.on('disconnect', () => process.exit(0));
+
 onnxruntimeVersion().then(
   (version) => post({ type: 'hello', onnxruntimeVersion: version, pid: process.pid }),
   () => post({ type: 'hello', onnxruntimeVersion: 'unavailable', pid: process.pid }),

@@ -1,0 +1,59 @@
+// `npm run web`: start the browser host on 127.0.0.1 and print its URL (with the
+// per-launch token) in one line. Options: --port N (0 = random), --open-example ID,
+// --open FILE, --workspace DIR (what the file browser may open), --dev (vite middleware).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApiService } from '../api/service.ts';
+import { defaultResourcesDir, findUp } from '../api/version.ts';
+import { startHost, type HostOptions } from './server.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'open-example': { type: 'string' },
+      open: { type: 'string' },
+      workspace: { type: 'string' },
+      dev: { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`whittle web: --port must be a whole number from 0 to 65535 (got ${values.port}).`);
+    process.exit(2);
+  }
+  const repoRoot = resolve(findUp(import.meta.dirname, 'package.json') ?? join(process.cwd(), 'package.json'), '..');
+  const resourcesDir = defaultResourcesDir();
+  const workspace = resolve(values.workspace ?? process.cwd());
+  let startupDocument = join(resourcesDir, 'examples', `${values['open-example'] ?? 'lenet5'}.json`);
+  if (values.open) startupDocument = resolve(values.open);
+  if (!existsSync(startupDocument)) {
+    console.error(`whittle web: ${startupDocument} does not exist.`);
+    process.exit(2);
+  }
+  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope: [workspace, resourcesDir], startupDocument });
+  const staticDir = join(repoRoot, 'out', 'renderer');
+  const hostOptions: HostOptions = { api, staticDir, port };
+  if (values.dev) {
+    const { createServer } = await import('vite');
+    const { rendererConfig } = await import('../../../vite.renderer.config.ts');
+    const vite = await createServer({ ...rendererConfig, configFile: false, server: { middlewareMode: true, hmr: false } });
+    hostOptions.middleware = vite.middlewares;
+  } else if (!existsSync(join(staticDir, 'index.html'))) {
+    console.error(`whittle web: the renderer is not built (${staticDir} has no index.html). Run \`npm run web\`, which builds it first.`);
+    process.exit(2);
+  }
+  const host = await startHost(hostOptions);
+  console.log(`Whittle browser host: ${host.url}`);
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`whittle web: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
