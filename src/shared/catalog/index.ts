@@ -2,6 +2,7 @@
 import type { NodeKindSpec } from './types.ts';
 import { EXPORT } from './export.ts';
 import { MODEL_ONNX } from './model-onnx.ts';
+import { MODEL_ZOO } from './model-zoo.ts';
 import { DATASET_MNIST } from './dataset-mnist.ts';
 import { DATASET_IMAGES } from './dataset-images.ts';
 import { DATASET_TENSORS } from './dataset-tensors.ts';
@@ -11,13 +12,15 @@ import { BENCHMARK } from './benchmark.ts';
 import { PRUNE } from './prune.ts';
 import { SHARE } from './share.ts';
 import { SENSITIVITY } from './sensitivity.ts';
+import { QUANTIZE } from './quantize.ts';
 
 export const CATALOG: NodeKindSpec[] = [
-  MODEL_ONNX,
+  MODEL_ONNX, MODEL_ZOO,
   EXPORT,
   DATASET_MNIST, DATASET_IMAGES, DATASET_TENSORS, DATASET_SYNTHETIC,
   EVALUATE, BENCHMARK,
   PRUNE, SHARE, SENSITIVITY,
+  QUANTIZE,
 ];
 
 export function findKind(kind: string): NodeKindSpec | undefined {

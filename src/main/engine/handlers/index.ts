@@ -8,7 +8,9 @@ import { datasetTensors } from './dataset-tensors.ts';
 import { evaluate } from './evaluate.ts';
 import { exportModel } from './export.ts';
 import { modelOnnx } from './model-onnx.ts';
+import { modelZoo } from './model-zoo.ts';
 import { prune } from './prune.ts';
+import { quantize } from './quantize.ts';
 import { sensitivity } from './sensitivity.ts';
 import { share } from './share.ts';
 
@@ -21,7 +23,9 @@ export const HANDLERS: Record<string, NodeHandler> = {
   'evaluate': evaluate,
   'export': exportModel,
   'model.onnx': modelOnnx,
+  'model.zoo': modelZoo,
   'prune': prune,
+  'quantize': quantize,
   'sensitivity': sensitivity,
   'share': share,
 };

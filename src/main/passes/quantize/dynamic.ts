@@ -2,7 +2,7 @@
 // quantized at run time (DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul), the
 // pattern ONNX Runtime fuses into DynamicQuantizeMatMul / MatMulIntegerToFloat.
 import { DataType } from '../../onnx/proto.ts';
-import { cloneModel, opsetVersion, type Model } from '../../onnx/model.ts';
+import { opsetVersion, type Model } from '../../onnx/model.ts';
 import { attrFloat, attrInt, GraphIndex, makeNode, setInitializer, topologicalOrder } from '../../onnx/graph.ts';
 import { makeTensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import { WhittleError } from '../../../shared/errors.ts';

@@ -1,0 +1,110 @@
+// `quantize`: run the static, dynamic or fp16 pass on the incoming model, write the result
+// and report per-layer quantization figures, fusion and the accuracy-aware steps.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
+import { WhittleError } from '../../../shared/errors.ts';
+import { openDataset } from '../../data/open.ts';
+import { encodeModel } from '../../onnx/model.ts';
+import { loadModelFile, saveModelFile } from '../../onnx/file.ts';
+import { quantizeAccuracyAware, type AccuracyAwareReport } from '../../passes/quantize/accuracy.ts';
+import { quantizeDynamic } from '../../passes/quantize/dynamic.ts';
+import { convertFp16 } from '../../passes/quantize/fp16.ts';
+import { detectHostCpu, type ActivationType, type QuantTarget } from '../../passes/quantize/presets.ts';
+import { quantizeStatic } from '../../passes/quantize/static.ts';
+import type { PassContext, QuantizeReport, StaticOptions } from '../../passes/quantize/types.ts';
+import type { CalibrationMethod } from '../../passes/quantize/calibrate.ts';
+import type { NodeContext, NodeHandler } from '../handler.ts';
+import { datasetInput, modelInput } from './node-inputs.ts';
+
+function staticOptions(ctx: NodeContext): StaticOptions {
+  const p = ctx.params;
+  const target = String(p.target ?? 'host');
+  const pick = <T>(v: unknown, map: Record<string, T>): T | undefined => map[String(v ?? 'preset')];
+  return {
+    target: target === 'host' ? detectHostCpu().target : (target as QuantTarget),
+    method: String(p.method ?? 'minmax') as CalibrationMethod,
+    percentile: Number(p.percentile ?? 99.999),
+    perChannel: p.perChannel === undefined ? true : Boolean(p.perChannel),
+    activationType: pick<ActivationType>(p.activationType, { uint8: 'uint8', int8: 'int8' }),
+    activationSymmetric: pick(p.activationScheme, { symmetric: true, asymmetric: false }),
+    reduceRange: pick(p.reduceRange, { on: true, off: false }),
+    calibrationSamples: Number(p.calibrationSamples ?? 256),
+    excludeNodes: (p.excludeNodes as string[] | undefined) ?? [],
+    excludeOpTypes: (p.excludeOpTypes as string[] | undefined) ?? [],
+    excludeFirst: Boolean(p.excludeFirst ?? false),
+    excludeLast: Boolean(p.excludeLast ?? false),
+  };
+}
+
+/** JSON has no Infinity/NaN: non-finite figures travel as null. */
+function jsonSafe<T>(data: T): T {
+  return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as T;
+}
+
+export const quantize: NodeHandler = async (ctx) => {
+  const input = modelInput(ctx, 'model');
+  const model = loadModelFile(input.path);
+  const mode = String(ctx.params.mode ?? 'static');
+  const pass: PassContext = { signal: ctx.signal, progress: (v, m, msg) => ctx.progress(v, m, msg), log: (m) => ctx.log(m) };
+  const options = staticOptions(ctx);
+  let result: { model: typeof model; report: QuantizeReport };
+  let accuracy: AccuracyAwareReport | undefined;
+  if (mode === 'dynamic') {
+    result = await quantizeDynamic(model, { ...options, reduceRange: options.reduceRange ?? false }, pass);
+  } else if (mode === 'fp16') {
+    result = await convertFp16(model, { keepFp32Ops: options.excludeOpTypes });
+  } else if (mode === 'static') {
+    if (!ctx.inputs.calibration) {
+      throw new WhittleError('quantize.no-calibration', 'Static int8 quantization needs calibration data, and the "Calibration data" input is not connected.', 'Connect a dataset node (a few hundred samples of real inputs), or choose the dynamic or fp16 mode.', ctx.nodeId);
+    }
+    ctx.progress(0, 1, 'Loading calibration data');
+    const calibration = await openDataset(datasetInput(ctx, 'calibration'), ctx.documentDir, { signal: ctx.signal });
+    if (ctx.params.accuracyAware) {
+      const validation = ctx.inputs.validation ? await openDataset(datasetInput(ctx, 'validation'), ctx.documentDir, { signal: ctx.signal }) : calibration;
+      const r = await quantizeAccuracyAware(model, calibration, validation, { ...options, maxDropPoints: Number(ctx.params.maxDrop ?? 0.5) }, pass);
+      result = r;
+      accuracy = r.accuracy;
+    } else {
+      result = await quantizeStatic(model, calibration, options, pass);
+    }
+  } else {
+    throw new WhittleError('quantize.bad-mode', `Unknown quantization mode '${mode}'.`, 'Choose static, dynamic or fp16.', ctx.nodeId);
+  }
+  const bytes = encodeModel(result.model);
+  const path = join(ctx.workDir, 'model.onnx');
+  saveModelFile(result.model, path);
+  const suffix = mode === 'fp16' ? 'fp16' : mode === 'dynamic' ? 'int8 dynamic' : `int8 ${result.report.target}`;
+  const value: ModelValue = { type: 'model', path, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, label: `${input.label} · ${suffix}` };
+  const report = result.report;
+  const activations = report.tensors.filter((t) => t.kind === 'activation' && t.sqnrDb !== undefined && Number.isFinite(t.sqnrDb));
+  const worst = activations.reduce<(typeof activations)[number] | undefined>((a, t) => (!a || t.sqnrDb! < a.sqnrDb! ? t : a), undefined);
+  const metrics: NodeResult['metrics'] = {
+    mode, sizeBytes: bytes.length, inputSizeBytes: input.sizeBytes, sizeRatio: bytes.length / input.sizeBytes,
+    quantizedNodes: report.quantizedNodes.length, floatNodes: report.floatNodes.length,
+  };
+  if (report.target) metrics.target = report.target;
+  if (report.fusion) {
+    metrics.fusedGroups = report.fusion.fused;
+    metrics.quantizedGroups = report.fusion.groups;
+    if (report.fusion.unfused.length > 0) metrics.unfused = report.fusion.unfused.map((u) => `${u.opType} ${u.node}`).join(', ');
+  }
+  if (report.calibration) metrics.calibrationMs = report.calibration.durationMs;
+  if (worst) {
+    metrics.worstLayer = worst.tensor;
+    metrics.worstSqnrDb = worst.sqnrDb!;
+  }
+  if (accuracy) {
+    metrics.baselinePct = accuracy.baselinePct;
+    const last = accuracy.steps[accuracy.steps.length - 1];
+    metrics.finalPct = last.metricPct;
+    metrics.dropPoints = last.dropPoints;
+    metrics.withinLimit = accuracy.reached;
+    metrics.layersInFloat = last.floatLayers.length;
+  }
+  const reports: NonNullable<NodeResult['reports']> = [
+    { kind: 'quantize.layers', title: 'Quantization per layer', data: jsonSafe({ mode, target: report.target, tensors: report.tensors, floatNodes: report.floatNodes, fusion: report.fusion ?? null, settings: report.settings }) },
+  ];
+  if (accuracy) reports.push({ kind: 'quantize.accuracy', title: 'Accuracy-aware steps', data: jsonSafe(accuracy) });
+  return { outputs: { model: value }, metrics, reports, warnings: report.warnings };
+};
