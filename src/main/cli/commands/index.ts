@@ -1,0 +1,14 @@
+// Every `whittle` sub-command: each file exports a function that adds its command to the
+// program. Add one line per command.
+import type { Command } from 'commander';
+import { registerNodes } from './nodes.ts';
+import { registerRun } from './run.ts';
+import { registerValidate } from './validate.ts';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [
+  registerRun,
+  registerValidate,
+  registerNodes,
+];

@@ -1,0 +1,86 @@
+// `whittle run <pipeline.json> [--json] [--out DIR]`: validate, run in the engine process
+// with progress per node, print the run record (--json) or a summary; exit 0 when every
+// node is done or cached, 1 otherwise, 130 when cancelled with Ctrl+C.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { RunEvent, RunRecord } from '../../../shared/api/run.ts';
+import { toErrorData } from '../../../shared/errors.ts';
+import { cliApi, formatProblem, reportError } from '../api.ts';
+import { barProgress, plainProgress, type ProgressView } from '../progress.ts';
+
+interface RunOptions {
+  json?: boolean;
+  out?: string;
+  allowPath?: string[];
+}
+
+function summary(record: RunRecord): string {
+  const lines = record.order.map((id) => {
+    const n = record.nodes[id];
+    const time = n.durationMs !== undefined ? ` ${n.durationMs} ms` : '';
+    const extra = n.error ? ` — ${n.error.message}` : n.skippedReason ? ` — ${n.skippedReason}` : '';
+    return `  ${id.padEnd(16)} ${n.status.padEnd(9)}${time}${extra}`;
+  });
+  const artifacts = Object.values(record.nodes).flatMap((n) => Object.entries(n.metrics).filter(([k, v]) => k.endsWith('Path') && typeof v === 'string').map(([, v]) => `  wrote ${v}`));
+  return [`Run ${record.id}: ${record.status} in ${record.durationMs ?? 0} ms`, ...lines, ...artifacts].join('\n');
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Run a pipeline file and report per-node results.')
+    .argument('<pipeline>', 'pipeline .json file')
+    .option('--json', 'print the run record as JSON on stdout (progress goes to stderr)')
+    .option('--out <dir>', 'folder for exported files (relative export paths resolve here instead of next to the pipeline)')
+    .option('--allow-path <path...>', 'absolute paths outside the pipeline folder that nodes may use')
+    .action(async (file: string, opts: RunOptions) => {
+      process.exitCode = await runCommand(file, opts);
+    });
+}
+
+async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  const api = cliApi();
+  const err = process.stderr;
+  try {
+    const opened = await api.call('documents.open', { path: file });
+    if (opened.canceled) return 1;
+    if (!opened.document || opened.problems.length > 0) {
+      err.write(`whittle: ${opened.path} cannot run: ${opened.problems.length} problem${opened.problems.length === 1 ? '' : 's'}\n${opened.problems.map(formatProblem).join('\n')}\n`);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, problems: opened.problems }, null, 2)}\n`);
+      return 1;
+    }
+    const stream = opts.json ? process.stderr : process.stdout;
+    const nodeIds = opened.document.nodes.map((n) => n.id);
+    const view: ProgressView = (stream as NodeJS.WriteStream).isTTY ? barProgress(stream, nodeIds) : plainProgress(stream);
+    let runId = '';
+    const early: RunEvent[] = [];
+    api.on('run.event', (e) => {
+      if (!runId) early.push(e);
+      else if (e.runId === runId) view.onEvent(e);
+    });
+    let interrupted = 0;
+    process.on('SIGINT', () => {
+      interrupted++;
+      if (interrupted > 1) process.exit(130);
+      err.write('\nCancelling the run (Ctrl+C again to quit at once)…\n');
+      if (runId) void api.call('runs.cancel', { runId });
+    });
+    ({ runId } = await api.call('runs.start', {
+      document: opened.document,
+      documentPath: opened.path,
+      ...(opts.out ? { outDir: resolve(opts.out) } : {}),
+      ...(opts.allowPath ? { allowedPaths: opts.allowPath.map((p) => resolve(p)) } : {}),
+    }));
+    for (const e of early) if (e.runId === runId) view.onEvent(e);
+    if (interrupted) await api.call('runs.cancel', { runId });
+    const record = await api.ctx.runner.wait(runId);
+    view.stop();
+    if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    else process.stdout.write(`${summary(record)}\n`);
+    if (record.status === 'cancelled') return 130;
+    return record.status === 'done' ? 0 : 1;
+  } catch (e) {
+    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, error: toErrorData(e) }, null, 2)}\n`);
+    return reportError(e);
+  }
+}
