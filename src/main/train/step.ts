@@ -15,7 +15,9 @@ export interface StepOutcome {
 }
 
 export interface StepTiming {
+  /** Time inside session.run (training graph and teacher). */
   ortMs: number;
+  /** Whole steps: batch assembly, augmentation, runs, optimizer (kept by the training loop). */
   totalMs: number;
   steps: number;
 }
@@ -77,7 +79,6 @@ export class TrainStep {
 
   /** Run forward + backward on the batch already in `dataBuffer`, then update the parameters at rate `lr`. */
   async run(labels: Int32Array | undefined, lr: number): Promise<StepOutcome> {
-    const t0 = performance.now();
     const g = this.graph;
     if (this.oneHot && labels) {
       this.oneHot.fill(0);
@@ -98,7 +99,6 @@ export class TrainStep {
     const correct = labels ? countCorrect(out[g.logitsOutput].data as Float32Array, labels, g.numClasses) : 0;
     if (Number.isFinite(loss)) this.update(out, lr);
     this.timing.ortMs += ortMs;
-    this.timing.totalMs += performance.now() - t0;
     this.timing.steps++;
     return { loss, correct };
   }

@@ -133,6 +133,7 @@ async function loop(
     let lr = 0;
     for (let b = 0; b < stepsPerEpoch; b++) {
       if (opts.signal?.aborted) { stopReason = 'cancelled'; break epochs; }
+      const stepStarted = performance.now();
       const target = augmenting ? raw : step.dataBuffer;
       for (let i = 0; i < opts.batchSize; i++) {
         const s = order[b * opts.batchSize + i];
@@ -142,6 +143,7 @@ async function loop(
       if (augmenting) augmentImages(raw, step.dataBuffer, opts.batchSize, train.sampleShape, opts.augment!, rand);
       lr = learningRate(opts.optimizer.lr, schedule, globalStep, totalSteps);
       const outcome = await step.run(labels, lr);
+      step.timing.totalMs += performance.now() - stepStarted;
       globalStep++;
       if (!Number.isFinite(outcome.loss)) {
         stopReason = 'diverged';
