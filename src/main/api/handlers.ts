@@ -7,6 +7,7 @@ import { examplesGet, examplesList } from './calls/examples.ts';
 import { documentsOpen, documentsSave, documentsSaveAs, filesList, filesPick } from './calls/files.ts';
 import { catalogList, pipelineParse, pipelineSerialize, pipelineValidate } from './calls/pipeline.ts';
 import { appInfo, runsCancel, runsGet, runsList, runsStart } from './calls/runs.ts';
+import { devicesAcceptHostKey, devicesAdd, devicesCancelProfile, devicesDeleteProfile, devicesList, devicesProbe, devicesProfile, devicesProfiles, devicesRemove, devicesTest, devicesUpdate, devicesUsb } from './calls/devices.ts';
 
 export const IMPLEMENTATIONS: Implementations = {
   'app.info': appInfo,
@@ -28,4 +29,16 @@ export const IMPLEMENTATIONS: Implementations = {
   'runs.cancel': runsCancel,
   'runs.list': runsList,
   'runs.get': runsGet,
+  'devices.list': devicesList,
+  'devices.add': devicesAdd,
+  'devices.update': devicesUpdate,
+  'devices.remove': devicesRemove,
+  'devices.test': devicesTest,
+  'devices.acceptHostKey': devicesAcceptHostKey,
+  'devices.probe': devicesProbe,
+  'devices.usb': devicesUsb,
+  'devices.profile': devicesProfile,
+  'devices.cancelProfile': devicesCancelProfile,
+  'devices.profiles': devicesProfiles,
+  'devices.deleteProfile': devicesDeleteProfile,
 };

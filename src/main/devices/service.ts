@@ -3,25 +3,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { WhittleError, toErrorData, type ErrorData } from '../../shared/errors.ts';
-import { ProfileRequest, type ConnectionReport, type Device, type ProbeResult, type UsbBoard } from '../../shared/devices/schema.ts';
+import { WhittleError, toErrorData } from '../../shared/errors.ts';
+import { ProfileRequest, type ConnectionReport, type Device, type ProbeResult, type ProfileJobEvent, type UsbBoard } from '../../shared/devices/schema.ts';
 import type { DeviceRegistry, StoredProfile } from '../store/devices.ts';
 import { connectBoard, HostKeyError } from './ssh.ts';
 import { probeBoard } from './probe.ts';
 import { profileOnBoard } from './profile.ts';
 import { detectUsbBoards } from './usb.ts';
-
-export interface ProfileJobEvent {
-  jobId: string;
-  deviceId: string;
-  modelLabel: string;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
-  value: number;
-  max: number;
-  message: string;
-  error?: ErrorData;
-  profileId?: string;
-}
 
 export interface DeviceServiceOptions {
   registry: DeviceRegistry;

@@ -5,14 +5,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { WhittleError } from '../../shared/errors.ts';
-import { Device, DeviceInput, ProbeResult, ProfileResult } from '../../shared/devices/schema.ts';
+import { Device, DeviceInput, ProbeResult, ProfileResult, type StoredProfile } from '../../shared/devices/schema.ts';
+
+export type { StoredProfile };
 import type { SecretStore } from './secrets.ts';
 
-export interface StoredProfile {
-  id: string;
-  runId?: string;
-  result: ProfileResult;
-}
 
 interface RegistryFile {
   version: 1;

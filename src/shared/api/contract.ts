@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PipelineDocumentSchema, ProblemSchema } from '../pipeline/document.ts';
 import { NodeKindSpecSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
+import { ConnectionReport, Device, DeviceInput, ProbeResult, ProfileJobEvent, ProfileRequest, StoredProfile, UsbBoard } from '../devices/schema.ts';
 
 export { ErrorDataSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
 
@@ -119,11 +120,42 @@ export const CALLS = {
   'runs.cancel': call(z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }), 'Cancel a running run.'),
   'runs.list': call(z.object({ limit: z.number().int().positive().optional() }), z.object({ runs: z.array(RunSummarySchema) }), 'Run history, newest first.'),
   'runs.get': call(z.object({ runId: z.string() }), z.object({ run: RunRecordSchema }), 'One run record: per-node status, metrics, timings, artifacts.'),
+  // ---- devices (boards over SSH / USB network; secrets never cross as data) ----
+  'devices.list': call(Empty, z.object({
+    devices: z.array(Device),
+    probes: z.record(z.string(), ProbeResult),
+    /** Passwords and passphrases can be stored (desktop app with an OS keychain). */
+    keychain: z.boolean(),
+  }), 'Every board, its last probe, and whether secrets can be stored here.'),
+  'devices.add': call(DeviceInput, z.object({ device: Device }), 'Add a board; a password or passphrase goes to the keychain, never to disk in clear.'),
+  'devices.update': call(z.object({ id: z.string(), device: DeviceInput }), z.object({ device: Device }), 'Edit a board (changing host or port forgets its pinned host key).'),
+  'devices.remove': call(z.object({ id: z.string() }), z.object({}), 'Remove a board and its stored secrets.'),
+  'devices.test': call(z.object({ id: z.string() }), ConnectionReport, 'Connect and log in: ok, a host key to review, or a clear failure (DNS, refused, timeout, auth, key changed).'),
+  'devices.acceptHostKey': call(z.object({ id: z.string(), sha256: z.string() }), z.object({ device: Device }), 'Pin (or re-pin after review) the host key fingerprint the user accepted.'),
+  'devices.probe': call(z.object({ id: z.string() }), z.object({ probe: ProbeResult }), 'OS, CPU, memory, disk, Jetson model and L4T, and the runners a board has.'),
+  'devices.usb': call(Empty, z.object({ boards: z.array(UsbBoard) }), 'Jetson boards in USB device mode attached to this computer.'),
+  'devices.profile': call(
+    ProfileRequest.extend({
+      modelPath: z.string().optional(),
+      /** A model a run produced: run id + node id (+ port); used instead of modelPath. */
+      nodeId: z.string().optional(),
+      port: z.string().optional(),
+    }),
+    z.object({ jobId: z.string() }),
+    'Profile a model on a board; progress arrives as devices.profile events.'),
+  'devices.cancelProfile': call(z.object({ jobId: z.string() }), z.object({ cancelled: z.boolean() }), 'Cancel a profile; the runner on the board is stopped too.'),
+  'devices.profiles': call(
+    z.object({ deviceId: z.string().optional(), runId: z.string().optional() }),
+    z.object({ profiles: z.array(StoredProfile) }),
+    'Stored profile results, oldest first.'),
+  'devices.deleteProfile': call(z.object({ id: z.string() }), z.object({}), 'Forget one stored profile result.'),
 } satisfies Record<string, CallSpec>;
 
 export const EVENTS = {
   /** Every state change of every run, in order. */
   'run.event': RunEventSchema,
+  /** Progress, result or failure of a device profile job. */
+  'devices.profile': ProfileJobEvent,
 } satisfies Record<string, z.ZodType>;
 
 export type Calls = typeof CALLS;

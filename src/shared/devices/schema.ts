@@ -145,3 +145,20 @@ export const UsbBoard = z.object({
   suggestedHost: z.string(),
 });
 export type UsbBoard = z.infer<typeof UsbBoard>;
+
+/** Progress of one profile job, streamed as the `devices.profile` event. */
+export const ProfileJobEvent = z.object({
+  jobId: z.string(),
+  deviceId: z.string(),
+  modelLabel: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  value: z.number(),
+  max: z.number(),
+  message: z.string(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional(), nodeId: z.string().optional() }).optional(),
+  profileId: z.string().optional(),
+});
+export type ProfileJobEvent = z.infer<typeof ProfileJobEvent>;
+
+export const StoredProfile = z.object({ id: z.string(), runId: z.string().optional(), result: ProfileResult });
+export type StoredProfile = z.infer<typeof StoredProfile>;
