@@ -3,6 +3,9 @@
 // without an entry are shown by GenericReport as a table of their data.
 import type { ComponentType } from 'react';
 import type { Report, RunRecord } from '../../shared/api/run.ts';
+import { LayerSparsityView } from './prune/LayerSparsityView.tsx';
+import { SensitivityView } from './prune/SensitivityView.tsx';
+import { SizeReportView } from './prune/SizeReportView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -14,4 +17,7 @@ export interface ReportViewProps {
 export type ReportComponent = ComponentType<ReportViewProps>;
 
 export const REPORT_VIEWS: Record<string, ReportComponent> = {
+  'prune.layers': LayerSparsityView,
+  'prune.sensitivity': SensitivityView,
+  'prune.size': SizeReportView,
 };
