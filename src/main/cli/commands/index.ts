@@ -1,6 +1,7 @@
 // Every `whittle` sub-command: each file exports a function that adds its command to the
 // program. Add one line per command.
 import type { Command } from 'commander';
+import { registerInspect } from './inspect.ts';
 import { registerNodes } from './nodes.ts';
 import { registerRun } from './run.ts';
 import { registerValidate } from './validate.ts';
@@ -11,4 +12,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerRun,
   registerValidate,
   registerNodes,
+  registerInspect,
 ];
