@@ -1,0 +1,93 @@
+// Compare every model of a run: a table of statistics and metrics, accuracy against size
+// and against latency with the Pareto front marked, and the selected model's layers.
+import { useMemo, useState } from 'react';
+import type { RunRecord } from '../../../shared/api/run.ts';
+import { formatBytes, formatCount, modelRows, type ModelRow } from './compareData.ts';
+import { LayerBreakdown } from './LayerBreakdown.tsx';
+import { ParetoScatter, type ScatterPoint } from './ParetoScatter.tsx';
+import { useModelInspections, type InspectionState } from './useModelInspections.ts';
+import './compare.css';
+
+const pct = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(2)}%`);
+
+function sqnrText(v: number | string | undefined): string {
+  if (v === undefined) return '';
+  return typeof v === 'number' ? `${v.toFixed(1)} dB` : v === 'inf' ? '∞ (identical)' : v;
+}
+
+function StatCells({ state }: { state: InspectionState | undefined }) {
+  if (!state || state.status === 'loading') return <td colSpan={5} className="wh-muted">Reading statistics…</td>;
+  if (state.status === 'error') return <td colSpan={5} className="wh-error">{state.message}</td>;
+  const s = state.value;
+  return (
+    <>
+      <td className="wh-num">{formatBytes(s.gzipSizeBytes)}</td>
+      <td className="wh-num">{formatCount(s.parameters)}</td>
+      <td className="wh-num">{formatCount(s.nonZeroParameters)}</td>
+      <td className="wh-num">{(s.sparsity * 100).toFixed(1)}%</td>
+      <td className="wh-num">{formatCount(s.macs)}{s.macsUnknownLayers > 0 ? '*' : ''}</td>
+    </>
+  );
+}
+
+function scatterPoints(rows: ModelRow[], x: (r: ModelRow) => number | undefined): ScatterPoint[] {
+  return rows.flatMap((r) => {
+    const xv = x(r);
+    return xv !== undefined && r.accuracy !== undefined ? [{ key: r.key, x: xv, y: r.accuracy, label: r.label }] : [];
+  });
+}
+
+export function CompareView({ run }: { run: RunRecord }) {
+  const rows = useMemo(() => modelRows(run), [run]);
+  const stats = useModelInspections(run.id, rows);
+  const [selected, setSelected] = useState<string | null>(null);
+  const chosen = rows.find((r) => r.key === selected) ?? rows[0];
+  const chosenStats = chosen ? stats[chosen.key] : undefined;
+  if (rows.length === 0) {
+    return <p className="wh-muted" data-testid="compare-empty">This run produced no models yet. Models appear here when nodes that output a model finish.</p>;
+  }
+  const sizePoints = scatterPoints(rows, (r) => r.sizeBytes);
+  const latencyPoints = scatterPoints(rows, (r) => r.latencyMs);
+  return (
+    <div className="wh-compare" data-testid="compare-view">
+      <div className="wh-compare__table-wrap">
+        <table className="wh-table wh-table--hover" data-testid="compare-table">
+          <thead>
+            <tr>
+              <th>Model</th><th>Node</th><th className="wh-num">Size</th><th className="wh-num">Gzip size</th>
+              <th className="wh-num">Params</th><th className="wh-num">Non-zeros</th><th className="wh-num">Sparsity</th><th className="wh-num">MACs</th>
+              <th className="wh-num">Top-1</th><th className="wh-num">Top-5</th><th className="wh-num">Agreement</th><th className="wh-num">SQNR</th>
+              <th className="wh-num">Latency p50</th><th className="wh-num">Throughput</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} className={r.key === chosen?.key ? 'wh-row--selected' : undefined} onClick={() => setSelected(r.key)} data-testid={`compare-row-${r.nodeId}`}>
+                <td>{r.label}</td>
+                <td><code>{r.nodeId}</code>{r.port !== 'model' ? <span className="wh-muted"> · {r.port}</span> : null}</td>
+                <td className="wh-num">{formatBytes(r.sizeBytes)}</td>
+                <StatCells state={stats[r.key]} />
+                <td className="wh-num" data-testid="compare-top1">{pct(r.accuracy)}</td>
+                <td className="wh-num">{pct(r.top5)}</td>
+                <td className="wh-num">{pct(r.agreement)}</td>
+                <td className="wh-num">{sqnrText(r.sqnrDb)}</td>
+                <td className="wh-num">{r.latencyMs === undefined ? '' : `${r.latencyMs.toFixed(2)} ms`}</td>
+                <td className="wh-num">{r.throughputPerSec === undefined ? '' : `${r.throughputPerSec.toFixed(0)}/s`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="wh-muted wh-compare__note">
+          Accuracy comes from an Evaluate node wired to the model; latency (host CPU, median) from a Host latency node.
+          Gzip size: the model file compressed, what a download costs. MACs at batch 1{Object.values(stats).some((s) => s.status === 'ok' && s.value.macsUnknownLayers > 0) ? '; * some layers have unknown shapes and are not counted' : ''}.
+        </p>
+      </div>
+      <div className="wh-compare__charts">
+        <ParetoScatter testId="scatter-size" title="Accuracy against size" xLabel="Size" yLabel="Top-1" points={sizePoints} formatX={(v) => formatBytes(v)} emptyHint="Connect an Evaluate node to the models to plot accuracy against size." />
+        <ParetoScatter testId="scatter-latency" title="Accuracy against latency" xLabel="Latency p50 (ms)" yLabel="Top-1" points={latencyPoints} formatX={(v) => `${v.toFixed(2)} ms`} emptyHint="Connect Evaluate and Host latency nodes to the models to plot accuracy against latency." />
+      </div>
+      {chosenStats?.status === 'ok' && <LayerBreakdown stats={chosenStats.value} />}
+      {chosenStats?.status === 'error' && <p className="wh-error">{chosenStats.message}</p>}
+    </div>
+  );
+}

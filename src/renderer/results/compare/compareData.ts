@@ -1,0 +1,93 @@
+// The compare view's data, without React: one row per model a run produced, joined with
+// the metrics of the evaluate/benchmark nodes wired to it, and the Pareto front.
+import type { RunRecord } from '../../../shared/api/run.ts';
+import type { ModelValue } from '../../../shared/catalog/types.ts';
+
+export interface ModelRow {
+  /** `${nodeId}/${port}` */
+  key: string;
+  nodeId: string;
+  port: string;
+  kind: string;
+  label: string;
+  sizeBytes: number;
+  /** Top-1 accuracy in [0, 1], from an evaluate node on this model. */
+  accuracy?: number;
+  top5?: number;
+  agreement?: number;
+  sqnrDb?: number | string;
+  /** Median host latency (ms), from a benchmark node on this model. */
+  latencyMs?: number;
+  throughputPerSec?: number;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Every model output of every finished node, in the engine's order. */
+export function modelRows(run: RunRecord): ModelRow[] {
+  const rows: ModelRow[] = [];
+  const byKey = new Map<string, ModelRow>();
+  const order = [...run.order, ...Object.keys(run.nodes).filter((id) => !run.order.includes(id))];
+  for (const id of order) {
+    const n = run.nodes[id];
+    if (!n || (n.status !== 'done' && n.status !== 'cached')) continue;
+    for (const [port, value] of Object.entries(n.outputs)) {
+      if (value.type !== 'model') continue;
+      const m = value as ModelValue;
+      const row: ModelRow = { key: `${id}/${port}`, nodeId: id, port, kind: n.kind, label: m.label || id, sizeBytes: m.sizeBytes };
+      rows.push(row);
+      byKey.set(row.key, row);
+    }
+  }
+  // Join measurements through the document's edges: evaluate.model <- [node, port].
+  for (const e of run.document.edges) {
+    const [toNode, toPort] = e.to;
+    const target = run.nodes[toNode];
+    const row = byKey.get(`${e.from[0]}/${e.from[1]}`);
+    if (!target || !row || toPort !== 'model' || (target.status !== 'done' && target.status !== 'cached')) continue;
+    const m = target.metrics;
+    if (target.kind === 'evaluate') {
+      // The first labelled evaluation wins; a later one on the same model does not overwrite it.
+      if (row.accuracy === undefined && num(m.top1) !== undefined) { row.accuracy = num(m.top1); row.top5 = num(m.top5); }
+      if (row.agreement === undefined && num(m.agreement) !== undefined) {
+        row.agreement = num(m.agreement);
+        row.sqnrDb = typeof m.sqnrDb === 'string' ? m.sqnrDb : num(m.sqnrDb);
+      }
+    } else if (target.kind === 'benchmark' && row.latencyMs === undefined) {
+      row.latencyMs = num(m.p50Ms);
+      row.throughputPerSec = num(m.throughputPerSec);
+    }
+  }
+  return rows;
+}
+
+export interface Point { key: string; x: number; y: number }
+
+/**
+ * Keys of the points no other point beats: smaller-or-equal x and larger-or-equal y, one
+ * strictly. (x is a cost such as size or latency; y a quality such as accuracy.)
+ */
+export function paretoFront(points: Point[]): Set<string> {
+  const front = new Set<string>();
+  for (const p of points) {
+    const dominated = points.some((q) => q !== p && q.x <= p.x && q.y >= p.y && (q.x < p.x || q.y > p.y));
+    if (!dominated) front.add(p.key);
+  }
+  return front;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}

@@ -1,0 +1,94 @@
+// The results views' data logic (no React): model rows joined with evaluate/benchmark
+// metrics through the document's edges, the Pareto front, and the layered graph layout.
+import { describe, expect, it } from 'vitest';
+import { modelRows, paretoFront } from '../../src/renderer/results/compare/compareData.ts';
+import { assignLayers, layeredLayout } from '../../src/renderer/results/model-view/layeredLayout.ts';
+import type { RunRecord } from '../../src/shared/api/run.ts';
+
+type NodeRec = RunRecord['nodes'][string];
+const node = (nodeId: string, kind: string, outputs: NodeRec['outputs'], metrics: NodeRec['metrics'] = {}, status: NodeRec['status'] = 'done'): NodeRec =>
+  ({ nodeId, kind, status, metrics, reports: [], warnings: [], outputs, artifacts: [] });
+const model = (label: string, sizeBytes: number) => ({ type: 'model' as const, path: `/x/${label}.onnx`, sha256: label, sizeBytes, label });
+
+function run(): RunRecord {
+  return {
+    id: 'r', status: 'done', name: 'n', startedAt: '', documentPath: null,
+    versions: { whittle: '', onnxruntime: '', node: '' }, host: { cpu: '', cores: 1, platform: '', arch: '', memoryBytes: 0 },
+    order: ['m', 'q', 'e1', 'e2', 'b', 'f'],
+    document: {
+      format: 'whittle.pipeline', version: 1, name: 'n', nodes: [],
+      edges: [
+        { from: ['m', 'model'], to: ['q', 'model'] },
+        { from: ['m', 'model'], to: ['e1', 'model'] },
+        { from: ['q', 'model'], to: ['e2', 'model'] },
+        { from: ['m', 'model'], to: ['e2', 'reference'] },
+        { from: ['q', 'model'], to: ['b', 'model'] },
+      ],
+    },
+    nodes: {
+      m: node('m', 'model.onnx', { model: model('fp32', 4000) }),
+      q: node('q', 'quantize', { model: model('int8', 1000) }),
+      e1: node('e1', 'evaluate', { metrics: { type: 'metrics', values: {} } }, { top1: 0.96, top5: 0.99 }),
+      e2: node('e2', 'evaluate', { metrics: { type: 'metrics', values: {} } }, { top1: 0.95, top5: 0.99, agreement: 0.98, sqnrDb: 31.5 }),
+      b: node('b', 'benchmark', {}, { p50Ms: 0.5, throughputPerSec: 2000 }),
+      f: node('f', 'prune', {}, {}, 'failed'),
+    },
+  };
+}
+
+describe('compare data', () => {
+  it('joins each model with the evaluate and benchmark nodes wired to its model port', () => {
+    const rows = modelRows(run());
+    expect(rows.map((r) => r.key)).toEqual(['m/model', 'q/model']);
+    expect(rows[0]).toMatchObject({ label: 'fp32', sizeBytes: 4000, accuracy: 0.96, top5: 0.99 });
+    expect(rows[0].latencyMs).toBeUndefined();
+    expect(rows[0].agreement).toBeUndefined(); // e2 uses m as its reference, not as the model evaluated
+    expect(rows[1]).toMatchObject({ label: 'int8', accuracy: 0.95, agreement: 0.98, sqnrDb: 31.5, latencyMs: 0.5, throughputPerSec: 2000 });
+  });
+
+  it('marks the Pareto front: nothing smaller and at least as accurate', () => {
+    const front = paretoFront([
+      { key: 'big-good', x: 10, y: 0.99 },
+      { key: 'small-ok', x: 2, y: 0.95 },
+      { key: 'mid-bad', x: 5, y: 0.9 }, // beaten by small-ok
+      { key: 'tiny-poor', x: 1, y: 0.5 },
+      { key: 'dup', x: 2, y: 0.95 }, // equal points do not dominate each other
+    ]);
+    expect([...front].sort()).toEqual(['big-good', 'dup', 'small-ok', 'tiny-poor']);
+  });
+});
+
+describe('layered layout', () => {
+  // A residual block: in -> a -> b -> add, in -> add, add -> out.
+  const graph = {
+    nodes: ['in', 'a', 'b', 'add', 'out'].map((id) => ({ id })),
+    edges: [['in', 'a'], ['a', 'b'], ['b', 'add'], ['in', 'add'], ['add', 'out']].map(([from, to]) => ({ from, to })),
+  };
+
+  it('puts each node one layer below its deepest predecessor', () => {
+    const layers = assignLayers(graph);
+    expect(Object.fromEntries(layers)).toEqual({ in: 0, a: 1, b: 2, add: 3, out: 4 });
+  });
+
+  it('places every node, edges point downwards, and boxes in a layer do not overlap', () => {
+    const wide = { nodes: [...graph.nodes, { id: 'c' }, { id: 'd' }], edges: [...graph.edges, { from: 'in', to: 'c' }, { from: 'in', to: 'd' }, { from: 'c', to: 'add' }, { from: 'd', to: 'add' }] };
+    const l = layeredLayout(wide, { nodeWidth: 100, nodeHeight: 30, gapX: 10, gapY: 20 });
+    expect(l.positions.size).toBe(7);
+    for (const e of wide.edges) expect(l.positions.get(e.to)!.y).toBeGreaterThan(l.positions.get(e.from)!.y);
+    const layer1 = ['a', 'c', 'd'].map((id) => l.positions.get(id)!.x).sort((x, y) => x - y);
+    expect(layer1[1] - layer1[0]).toBeGreaterThanOrEqual(110);
+    expect(layer1[2] - layer1[1]).toBeGreaterThanOrEqual(110);
+    for (const p of l.positions.values()) {
+      expect(p.x).toBeGreaterThanOrEqual(0);
+      expect(p.x + 100).toBeLessThanOrEqual(l.width);
+      expect(p.y + 30).toBeLessThanOrEqual(l.height);
+    }
+  });
+
+  it('survives a cycle by putting its nodes last', () => {
+    const layers = assignLayers({ nodes: [{ id: 'x' }, { id: 'y' }, { id: 'z' }], edges: [{ from: 'y', to: 'z' }, { from: 'z', to: 'y' }] });
+    expect(layers.get('x')).toBe(0);
+    expect(layers.get('y')).toBe(1);
+    expect(layers.get('z')).toBe(1);
+  });
+});
