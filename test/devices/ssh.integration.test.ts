@@ -14,6 +14,8 @@ import { isWhittleError } from '../../src/shared/errors.ts';
 import { freePort, KEY_PASSPHRASE, startSshd, TEST_PASSWORD, TEST_USER, userProcesses, type SshServer } from './sshdHarness.ts';
 import { memoryKeyCipher } from './testCipher.ts';
 import { writeInt8Copy } from './int8Fixture.ts';
+import { profile as profileHandler } from '../../src/main/engine/handlers/profile.ts';
+import type { NodeContext } from '../../src/main/engine/handler.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
@@ -44,7 +46,9 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<Error> {
 beforeAll(async () => {
   sshd = await startSshd();
   dir = mkdtempSync(join(tmpdir(), 'whittle-devices-'));
-  registry = new DeviceRegistry(join(dir, 'data'), createKeychainSecretStore(join(dir, 'data', 'secrets.json'), memoryKeyCipher()));
+  // The profile node's handler reads the registry under WHITTLE_HOME, like the engine process.
+  process.env.WHITTLE_HOME = join(dir, 'home');
+  registry = new DeviceRegistry(join(dir, 'home', 'devices'), createKeychainSecretStore(join(dir, 'home', 'devices', 'secrets.json'), memoryKeyCipher()));
   service = new DeviceService({ registry, runnersDir: RUNNERS, lookup: loopback });
   int8Path = join(dir, 'lenet5-int8.onnx');
   expect(writeInt8Copy(LENET, int8Path)).toBeGreaterThan(2);
@@ -123,10 +127,27 @@ describe('devices over a real sshd', () => {
     expect(stored.result.modelSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('runs the profile node handler with a hand-made context and returns the ProfileResult', async () => {
+    const progress: number[] = [];
+    const ctx: NodeContext = {
+      nodeId: 'p', params: { device: id, runner: 'auto', precision: 'fp32', sparsity: false, warmupRuns: 2, runs: 30 },
+      inputs: { model: { type: 'model', path: int8Path, sha256: 'abc', sizeBytes: 1, label: 'LeNet-5 int8' } },
+      documentDir: dir, workDir: dir, signal: new AbortController().signal,
+      progress: (v) => progress.push(v), log: () => {}, report: () => {},
+    };
+    const result = await profileHandler(ctx);
+    const value = result.outputs.profile;
+    expect(value.type).toBe('profile');
+    expect(result.metrics.runner).toBe('node-ort');
+    expect(result.metrics.meanMs).toBeGreaterThan(0);
+    expect(result.reports?.[0].kind).toBe('devices.profile');
+    expect(progress.at(-1)).toBe(30);
+  });
+
   it('logs in with a password kept encrypted, and says so when it is wrong', async () => {
     const pw = registry.add(board({ name: 'pw', auth: { kind: 'password' }, password: TEST_PASSWORD, hostKeySha256: undefined }));
-    expect(readFileSync(join(dir, 'data', 'secrets.json'), 'utf8')).not.toContain(TEST_PASSWORD);
-    expect(readFileSync(join(dir, 'data', 'devices.json'), 'utf8')).not.toContain(TEST_PASSWORD);
+    expect(readFileSync(join(dir, 'home', 'devices', 'secrets.json'), 'utf8')).not.toContain(TEST_PASSWORD);
+    expect(readFileSync(join(dir, 'home', 'devices', 'devices.json'), 'utf8')).not.toContain(TEST_PASSWORD);
     registry.pinHostKey(pw.id, sshd.hostFingerprint());
     expect((await service.testConnection(pw.id)).ok).toBe(true);
     registry.update(pw.id, { ...board({ name: 'pw', auth: { kind: 'password' } }), password: 'wrong password' });

@@ -13,6 +13,7 @@ import { PRUNE } from './prune.ts';
 import { SHARE } from './share.ts';
 import { SENSITIVITY } from './sensitivity.ts';
 import { QUANTIZE } from './quantize.ts';
+import { PROFILE } from './profile.ts';
 
 export const CATALOG: NodeKindSpec[] = [
   MODEL_ONNX, MODEL_ZOO,
@@ -21,6 +22,7 @@ export const CATALOG: NodeKindSpec[] = [
   EVALUATE, BENCHMARK,
   PRUNE, SHARE, SENSITIVITY,
   QUANTIZE,
+  PROFILE,
 ];
 
 export function findKind(kind: string): NodeKindSpec | undefined {

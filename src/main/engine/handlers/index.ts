@@ -9,6 +9,7 @@ import { evaluate } from './evaluate.ts';
 import { exportModel } from './export.ts';
 import { modelOnnx } from './model-onnx.ts';
 import { modelZoo } from './model-zoo.ts';
+import { profile } from './profile.ts';
 import { prune } from './prune.ts';
 import { quantize } from './quantize.ts';
 import { sensitivity } from './sensitivity.ts';
@@ -24,6 +25,7 @@ export const HANDLERS: Record<string, NodeHandler> = {
   'export': exportModel,
   'model.onnx': modelOnnx,
   'model.zoo': modelZoo,
+  'profile': profile,
   'prune': prune,
   'quantize': quantize,
   'sensitivity': sensitivity,
