@@ -7,6 +7,8 @@ import { examplesGet, examplesList } from './calls/examples.ts';
 import { documentsOpen, documentsSave, documentsSaveAs, filesList, filesPick } from './calls/files.ts';
 import { catalogList, pipelineParse, pipelineSerialize, pipelineValidate } from './calls/pipeline.ts';
 import { appInfo, runsCancel, runsGet, runsList, runsStart } from './calls/runs.ts';
+import { datasetsPreview } from './calls/datasets.ts';
+import { modelsGraph, modelsInspect } from './calls/models.ts';
 import { devicesAcceptHostKey, devicesAdd, devicesCancelProfile, devicesDeleteProfile, devicesList, devicesProbe, devicesProfile, devicesProfiles, devicesRemove, devicesTest, devicesUpdate, devicesUsb } from './calls/devices.ts';
 
 export const IMPLEMENTATIONS: Implementations = {
@@ -29,6 +31,9 @@ export const IMPLEMENTATIONS: Implementations = {
   'runs.cancel': runsCancel,
   'runs.list': runsList,
   'runs.get': runsGet,
+  'models.inspect': modelsInspect,
+  'models.graph': modelsGraph,
+  'datasets.preview': datasetsPreview,
   'devices.list': devicesList,
   'devices.add': devicesAdd,
   'devices.update': devicesUpdate,

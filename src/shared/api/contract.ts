@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PipelineDocumentSchema, ProblemSchema } from '../pipeline/document.ts';
 import { NodeKindSpecSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
 import { ConnectionReport, Device, DeviceInput, ProbeResult, ProfileJobEvent, ProfileRequest, StoredProfile, UsbBoard } from '../devices/schema.ts';
+import { DatasetPreviewRequestSchema, DatasetPreviewSchema, ModelGraphSchema, ModelInspectionSchema, ModelRefSchema } from './models.ts';
 
 export { ErrorDataSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
 
@@ -120,6 +121,11 @@ export const CALLS = {
   'runs.cancel': call(z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }), 'Cancel a running run.'),
   'runs.list': call(z.object({ limit: z.number().int().positive().optional() }), z.object({ runs: z.array(RunSummarySchema) }), 'Run history, newest first.'),
   'runs.get': call(z.object({ runId: z.string() }), z.object({ run: RunRecordSchema }), 'One run record: per-node status, metrics, timings, artifacts.'),
+
+  'models.inspect': call(ModelRefSchema, ModelInspectionSchema, 'Statistics of a model a run produced: size, gzip size, parameters, non-zeros, MACs, ops, and per layer.'),
+  'models.graph': call(ModelRefSchema, ModelGraphSchema, 'The graph of a model a run produced: operators, activations between them and their shapes (for the model view).'),
+  'datasets.preview': call(DatasetPreviewRequestSchema, DatasetPreviewSchema, 'Thumbnails (PNG data URLs) of the first samples of a dataset node, from its params.'),
+
   // ---- devices (boards over SSH / USB network; secrets never cross as data) ----
   'devices.list': call(Empty, z.object({
     devices: z.array(Device),

@@ -1,0 +1,39 @@
+// datasets.preview: thumbnails of a dataset node's first samples for the inspector, from
+// the node's params as they stand in the document (no run needed).
+import { WhittleError } from '../../../shared/errors.ts';
+import type { Params } from '../../../shared/catalog/types.ts';
+import { describeDataset, isDatasetKind } from '../../data/describe.ts';
+import { openDataset, resolveDataPath } from '../../data/open.ts';
+import { previewDataset } from '../../data/preview.ts';
+import type { CallImpl } from '../types.ts';
+import { scopedPath } from './files.ts';
+import { documentDirOf } from './pipeline.ts';
+
+const DEFAULT_COUNT = 8;
+const THUMB_PX = 64;
+
+export const datasetsPreview: CallImpl<'datasets.preview'> = async (req, ctx) => {
+  if (!isDatasetKind(req.kind)) {
+    throw new WhittleError('datasets.not-a-dataset', `'${req.kind}' is not a dataset node kind.`, 'Previews exist for dataset.mnist, dataset.images, dataset.tensors and dataset.synthetic.');
+  }
+  const documentDir = documentDirOf(req.documentPath, ctx) ?? process.cwd();
+  const spec = ctx.catalog.find((k) => k.kind === req.kind);
+  const params: Params = Object.fromEntries(Object.entries(spec?.params ?? {}).map(([k, p]) => [k, p.default]));
+  Object.assign(params, req.params);
+  // The browser host may only read inside its workspace: check the paths before touching them.
+  for (const key of ['path', 'labelsPath']) {
+    const p = params[key];
+    if (typeof p === 'string' && p) scopedPath(ctx, resolveDataPath(p, documentDir));
+  }
+  const value = describeDataset(req.kind, params, documentDir);
+  const count = req.count ?? DEFAULT_COUNT;
+  const ds = await openDataset(value, documentDir, { firstSamples: count });
+  const preview = await previewDataset(ds, count, THUMB_PX);
+  const out = { label: value.label, sampleShape: preview.sampleShape, samples: preview.samples.map((s) => {
+    const sample: { index: number; dataUrl: string; label?: number; className?: string } = { index: s.index, dataUrl: s.dataUrl };
+    if (s.label !== undefined) sample.label = s.label;
+    if (s.className !== undefined) sample.className = s.className;
+    return sample;
+  }) };
+  return preview.note ? { ...out, note: preview.note } : out;
+};
