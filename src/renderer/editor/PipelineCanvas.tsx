@@ -1,6 +1,6 @@
 // The graph canvas: React Flow over the document in the store. Drags are transient
 // until they end (one undo step); connections are checked and a refusal says why.
-import { useCallback, type DragEvent } from 'react';
+import { useCallback, useMemo, type DragEvent } from 'react';
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { checkConnection } from '../../shared/editor/connection.ts';
 import { edgeKey } from '../../shared/editor/changes.ts';
@@ -27,6 +27,9 @@ export function PipelineCanvas() {
   const loadCount = usePipelineStore(selectLoadCount);
   const { flowNodes, flowEdges, setMeasured } = useFlowElements(nodes, edges, kinds, selectedNodes, selectedEdges);
   const flow = useReactFlow();
+  // Fit the view to a freshly loaded document; an empty one keeps the default view so
+  // the first dropped node lands where it was dropped.
+  const fitOnLoad = useMemo(() => nodes.length > 0, [loadCount]);
 
   const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
     const s = store.getState();
@@ -115,7 +118,7 @@ export function PipelineCanvas() {
         deleteKeyCode={null}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
-        fitView
+        fitView={fitOnLoad}
         fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}

@@ -45,7 +45,8 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
         <span className={`wh-dirty${dirty ? ' wh-dirty--on' : ''}`} data-testid="dirty-indicator" data-dirty={dirty} title={dirty ? 'Unsaved changes' : 'Saved'}>
           {dirty ? '● Unsaved' : 'Saved'}
         </span>
-        {path && <span className="wh-toolbar__path" title={path}>{path}</span>}
+        {/* The marks keep a leading slash in place inside the right-to-left ellipsis box. */}
+        {path && <span className="wh-toolbar__path" title={path}>{`\u200E${path}\u200E`}</span>}
       </div>
       <div className="wh-toolbar__group">
         <button type="button" className="wh-btn" onClick={docs.newDocument} data-testid="btn-new">New</button>

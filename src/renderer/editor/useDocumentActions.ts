@@ -2,6 +2,7 @@
 // error dialog and leaves the open document as it was.
 import { useMemo } from 'react';
 import type { ApiClient } from '../../shared/api/client.ts';
+import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import { emptyDocument, MAX_PIPELINE_BYTES, type PipelineDocument, type Problem } from '../../shared/pipeline/document.ts';
 import { useApi } from '../api/useApi.ts';
 import { useAppInfo } from '../app/useAppInfo.ts';
@@ -42,6 +43,19 @@ function describeProblems(problems: Problem[]): string {
   return problems.length === 1 ? problems[0].message : `${problems.length} problems prevent opening this pipeline.`;
 }
 
+/** Nodes of kinds this Whittle lacks, or of a newer kind version than it knows. */
+function newerKindProblems(doc: PipelineDocument, kinds: Map<string, NodeKindSpec>): Problem[] {
+  const problems: Problem[] = [];
+  for (const n of doc.nodes) {
+    const spec = kinds.get(n.kind);
+    if (!spec) problems.push({ code: 'pipeline.unknown-kind', nodeId: n.id, message: `Node "${n.id}" is of kind "${n.kind}", which this version of Whittle does not know.` });
+    else if (n.kindVersion !== undefined && n.kindVersion > spec.version) {
+      problems.push({ code: 'pipeline.newer-kind', nodeId: n.id, message: `Node "${n.id}" was written for version ${n.kindVersion} of "${n.kind}"; this Whittle has version ${spec.version}.` });
+    }
+  }
+  return problems;
+}
+
 function createActions(api: ApiClient, store: PipelineStore, nativeDialogs: boolean) {
   const fail = (title: string, err: unknown) => store.getState().showDialog({ title, ...messageOf(err) });
   const doc = () => store.getState().history.present;
@@ -49,6 +63,16 @@ function createActions(api: ApiClient, store: PipelineStore, nativeDialogs: bool
   const loadParsed = (title: string, res: { document: PipelineDocument | null; problems: Problem[]; migratedFrom?: number }, path: string | null, dirty: boolean) => {
     if (!res.document) {
       store.getState().showDialog({ title, message: describeProblems(res.problems), problems: res.problems, hint: 'Your open pipeline was not changed.' });
+      return false;
+    }
+    const newer = newerKindProblems(res.document, store.getState().kinds);
+    if (newer.length > 0) {
+      store.getState().showDialog({
+        title,
+        message: newer.length === 1 ? newer[0].message : `${newer.length} nodes use kinds this Whittle does not have.`,
+        problems: newer,
+        hint: 'The file was probably made with a newer Whittle: update Whittle to open it. Your open pipeline was not changed.',
+      });
       return false;
     }
     store.getState().loadDocument(res.document, path, { dirty });

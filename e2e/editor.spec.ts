@@ -1,0 +1,157 @@
+// The editor driven like a user in headless Chromium against the browser host: build a
+// pipeline from the palette, get a mistyped connection refused with its reason, edit,
+// undo/redo, run to "done", export and re-import to the same bytes; bad files refused.
+import { test, expect, type Page } from '@playwright/test';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
+import { connectPorts, dropKind, edgeCount } from './helpers/canvas.ts';
+
+test.use({ screenshot: 'only-on-failure' });
+
+const SHOTS = join(REPO_ROOT, '.tmp', 'screenshots');
+let host: RunningHost;
+
+test.beforeAll(async () => {
+  host = await startHost({ withModel: true });
+});
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+async function openEditor(page: Page) {
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(host.url);
+  await expect(page.getByTestId('palette-item-model.onnx')).toBeVisible();
+}
+
+async function paramValue(page: Page, nodeId: string, param: string): Promise<string> {
+  await page.getByTestId(`node-${nodeId}`).click();
+  await expect(page.getByTestId('inspector-node-id')).toHaveText(nodeId);
+  return page.getByTestId(`param-${param}`).inputValue();
+}
+
+test('build, check, edit, undo/redo, run, export and re-import a pipeline', async ({ page }) => {
+  await openEditor(page);
+
+  // Three nodes from the palette, connected: model -> export, model -> export.
+  await dropKind(page, 'model.onnx', 160, 200);
+  await dropKind(page, 'export', 560, 120);
+  await dropKind(page, 'export', 560, 360);
+  for (const id of ['onnx-1', 'export-1', 'export-2']) await expect(page.getByTestId(`node-${id}`)).toBeVisible();
+  await connectPorts(page, 'port-onnx-1-out-model', 'port-export-1-in-model');
+  await connectPorts(page, 'port-onnx-1-out-model', 'port-export-2-in-model');
+  await expect.poll(() => edgeCount(page)).toBe(2);
+
+  // A dataset output into a model input is refused, and the toast says why.
+  await dropKind(page, 'dataset.mnist', 160, 460);
+  await connectPorts(page, 'port-mnist-1-out-dataset', 'port-export-2-in-model');
+  const refusal = page.getByTestId('toast-error');
+  await expect(refusal).toBeVisible();
+  await expect(refusal).toContainText('Connection refused');
+  await expect(refusal).toContainText('dataset output');
+  await expect(refusal).toContainText('model input');
+  expect(await edgeCount(page)).toBe(2);
+  // The stray node goes again (select + Delete).
+  await page.getByTestId('node-mnist-1').click();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node-mnist-1')).toHaveCount(0);
+
+  // The model file comes from the workspace browser.
+  await page.getByTestId('node-onnx-1').click();
+  await page.getByTestId('param-path-browse').click();
+  await page.getByTestId('file-entry-models').click();
+  await page.getByTestId('file-entry-lenet5.onnx').click();
+  await expect(page.getByTestId('param-path')).toHaveValue(join(host.workspace, 'models', 'lenet5.onnx'));
+
+  // Edit a parameter, then undo and redo it.
+  expect(await paramValue(page, 'export-2', 'path')).toBe('out/model.onnx');
+  await page.getByTestId('param-path').fill('out/copy.onnx');
+  await page.getByTestId('param-path').press('Enter');
+  await page.getByTestId('node-export-2').click();
+  await expect(page.getByTestId('param-path')).toHaveValue('out/copy.onnx');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('param-path')).toHaveValue('out/model.onnx');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('param-path')).toHaveValue('out/copy.onnx');
+  await expect(page.getByTestId('dirty-indicator')).toHaveAttribute('data-dirty', 'true');
+
+  mkdirSync(SHOTS, { recursive: true });
+  await page.getByTestId('canvas').click({ position: { x: 20, y: 20 } });
+  await page.screenshot({ path: join(SHOTS, 'editor-before-run.png') });
+
+  // Run: every node reaches "done".
+  await page.getByTestId('btn-run').click();
+  for (const id of ['onnx-1', 'export-1', 'export-2']) {
+    await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  }
+  await expect(page.getByTestId('btn-run')).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, 'editor-after-run.png') });
+  copyFileSync(join(SHOTS, 'editor-after-run.png'), join(REPO_ROOT, 'docs', 'editor.png'));
+  expect(readFileSync(join(host.workspace, 'out', 'copy.onnx')).length).toBeGreaterThan(1000);
+
+  // The run is in history with per-node results.
+  await page.getByTestId('tab-runs').click();
+  await expect(page.getByTestId('run-detail')).toHaveAttribute('data-status', 'done');
+  for (const id of ['onnx-1', 'export-1', 'export-2']) await expect(page.getByTestId(`node-result-${id}`)).toHaveAttribute('data-status', 'done');
+  await page.getByTestId('tab-editor').click();
+
+  // Export, import the file again, export again: the same bytes.
+  const first = await exportBytes(page);
+  const doc = JSON.parse(first.toString('utf8')) as { nodes: unknown[]; edges: unknown[] };
+  expect(doc.nodes).toHaveLength(3);
+  expect(doc.edges).toHaveLength(2);
+  const exported = join(host.workspace, 'exported.json');
+  writeFileSync(exported, first);
+  await page.getByTestId('btn-new').click();
+  await expect(page.locator('.react-flow__node')).toHaveCount(0);
+  await page.getByTestId('import-input').setInputFiles(exported);
+  await expect(page.locator('.react-flow__node')).toHaveCount(3);
+  await expect.poll(() => edgeCount(page)).toBe(2);
+  const second = await exportBytes(page);
+  expect(second.equals(first)).toBe(true);
+});
+
+async function exportBytes(page: Page): Promise<Buffer> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId('btn-export').click();
+  const file = await (await download).path();
+  return readFileSync(file);
+}
+
+test('bad pipeline files are refused with a clear error and the open work stays', async ({ page }) => {
+  await openEditor(page);
+  await dropKind(page, 'model.onnx', 200, 200);
+  await dropKind(page, 'export', 560, 200);
+  await connectPorts(page, 'port-onnx-1-out-model', 'port-export-1-in-model');
+  await expect.poll(() => edgeCount(page)).toBe(1);
+
+  const dir = join(host.workspace, 'bad');
+  mkdirSync(dir, { recursive: true });
+  const good = JSON.stringify({ format: 'whittle.pipeline', version: 1, name: 'x', nodes: [{ id: 'a', kind: 'model.onnx', params: {} }], edges: [] });
+  const cases: { name: string; content: string | Buffer; expect: RegExp }[] = [
+    { name: 'truncated.json', content: good.slice(0, good.length - 20), expect: /truncated/i },
+    { name: 'not-json.json', content: 'this is not JSON at all', expect: /not valid JSON/i },
+    { name: 'wrong-format.json', content: JSON.stringify({ hello: 'world' }), expect: /not a Whittle pipeline/i },
+    { name: 'huge.json', content: Buffer.alloc(50 * 1024 * 1024, 0x20), expect: /50\.0 MB/ },
+    {
+      name: 'newer-kind.json',
+      content: JSON.stringify({ format: 'whittle.pipeline', version: 1, name: 'n', nodes: [{ id: 'q', kind: 'quantum.teleport', params: {} }], edges: [] }),
+      expect: /quantum\.teleport/,
+    },
+    { name: 'newer-version.json', content: JSON.stringify({ format: 'whittle.pipeline', version: 99, name: 'n', nodes: [], edges: [] }), expect: /version/i },
+  ];
+  for (const c of cases) {
+    const path = join(dir, c.name);
+    writeFileSync(path, c.content);
+    await page.getByTestId('import-input').setInputFiles(path);
+    const dialog = page.getByTestId('error-dialog');
+    await expect(dialog, c.name).toBeVisible();
+    await expect(dialog, c.name).toContainText(c.expect);
+    await page.getByTestId('error-dialog-close').click();
+    await expect(dialog).toHaveCount(0);
+    // Nothing of the open pipeline was lost.
+    await expect(page.locator('.react-flow__node'), c.name).toHaveCount(2);
+    expect(await edgeCount(page), c.name).toBe(1);
+  }
+});

@@ -1,0 +1,27 @@
+// Canvas gestures for the editor e2e tests: drop a palette kind, connect two ports.
+import { expect, type Page } from '@playwright/test';
+
+/** Drags a palette entry onto the canvas at (x, y) relative to the canvas' corner. */
+export async function dropKind(page: Page, kind: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-item-${kind}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+}
+
+/** Drags from an output port to an input port with the mouse, like a user. */
+export async function connectPorts(page: Page, from: string, to: string): Promise<void> {
+  const source = page.getByTestId(from);
+  const target = page.getByTestId(to);
+  await expect(source).toBeVisible();
+  await expect(target).toBeVisible();
+  const a = (await source.boundingBox())!;
+  const b = (await target.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** The number of edges drawn on the canvas. */
+export function edgeCount(page: Page): Promise<number> {
+  return page.locator('.react-flow__edge').count();
+}
