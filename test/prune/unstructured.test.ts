@@ -11,6 +11,7 @@ import type { Dataset } from '../../src/main/data/dataset.ts';
 import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
 import { check24, prune24 } from '../../src/main/passes/prune/semistructured.ts';
 import { readMask, MASK_KEY } from '../../src/main/passes/prune/mask.ts';
+import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
 import { scoreModel } from '../../src/main/passes/prune/score.ts';
 import { Tiny } from './tiny-graphs.ts';
 
@@ -78,6 +79,21 @@ describe('magnitude pruning on LeNet-5', () => {
     const r = pruneMagnitude(t.head(c, 8), { sparsity: 0.5 });
     expect(r.skipped).toEqual([{ layer: 'a', reason: "its weight 'w_in' is a graph input, not an initializer" }]);
     expect(r.layers.map((l) => l.layer)).toEqual(['fc3']);
+  });
+});
+
+describe('masks through later passes', () => {
+  it('channel pruning after magnitude pruning keeps the mask pointing at the sliced weights', () => {
+    const sparse = pruneMagnitude(lenet, { sparsity: 0.5, scope: 'global' }).model;
+    const slim = pruneChannels(sparse, { ratio: 0.25 }).model;
+    const mask = readMask(slim)!;
+    expect(mask.tensors).toHaveLength(5);
+    const index = new GraphIndex(slim.graph);
+    for (const name of mask.tensors) {
+      const w = tensorToFloat32(index.initializers.get(name)!);
+      expect(w.filter((v) => v === 0).length / w.length).toBeGreaterThan(0.05);
+    }
+    expect(mask.tensors.some((n) => n.endsWith('.pruned'))).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@
 // tensors really shrink and MACs drop. Importance: L1/L2 of the group's filters or |gamma| of
 // its BatchNormalizations; ratio uniform per group or one global ranking; optional rounding to 8.
 import type { Model, Tensor } from '../../onnx/model.ts';
-import { cloneModel } from '../../onnx/model.ts';
+import { cloneModel, setMetadata } from '../../onnx/model.ts';
+import { MASK_KEY, readMask } from './mask.ts';
 import { GraphIndex, setAttr, setInitializer, uniqueName } from '../../onnx/graph.ts';
 import { float32Tensor, makeTensor, tensorToFloat32, type TypedArray } from '../../onnx/tensor.ts';
 import { DataType } from '../../onnx/proto.ts';
@@ -125,7 +126,7 @@ function sliceTensor(t: Tensor, axis: number, kept: number[]): { dims: number[];
   throw new WhittleError('prune.unsupported-type', `Tensor '${t.name}' is not float32; structured pruning cannot slice it.`);
 }
 
-function applyMember(model: Model, m: Member, dg: DependencyGraph, keep: Map<number, number[]>): void {
+function applyMember(model: Model, m: Member, dg: DependencyGraph, keep: Map<number, number[]>, renamed: Map<string, string>): void {
   if (!m.view.segments.some((s) => keep.has(dg.root(s.space)))) return;
   const kept = keptIndices(m.view, m.spatial, dg, keep);
   if (m.input === -1) { setAttr(m.node, 'group', kept.length); return; }
@@ -139,6 +140,16 @@ function applyMember(model: Model, m: Member, dg: DependencyGraph, keep: Map<num
   const name = uniqueName(model.graph, `${t.name || value}.pruned`);
   setInitializer(model.graph, data instanceof Float32Array ? float32Tensor(name, dims, data) : makeTensor(name, dims, data));
   m.node.input[m.input] = name;
+  renamed.set(t.name, name);
+}
+
+/** Keep the unstructured mask (mask.ts) pointing at the sliced copies of masked weights. */
+function renameMasked(model: Model, renamed: Map<string, string>): void {
+  const mask = readMask(model);
+  if (!mask) return;
+  const follow = (n: string): string => { let x = n; while (renamed.has(x)) x = renamed.get(x)!; return x; };
+  const tensors = mask.tensors.map(follow);
+  setMetadata(model, MASK_KEY, JSON.stringify({ ...mask, tensors: [...new Set(tensors)].filter((n) => model.graph.initializer.some((t) => t.name === n)).sort() }));
 }
 
 /** Drop initializers and constant nodes nothing reads any more. */
@@ -190,7 +201,9 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
     if (kept.length < s.size) keep.set(s.id, kept);
     reports.find((r) => r.id === s.id)!.kept = kept.length;
   }
-  for (const m of dg.members) applyMember(model, m, dg, keep);
+  const renamed = new Map<string, string>();
+  for (const m of dg.members) applyMember(model, m, dg, keep, renamed);
   removeUnused(model);
+  renameMasked(model, renamed);
   return { model, groups: reports, skippedLayers: dg.skippedLayers, warnings };
 }

@@ -76,7 +76,7 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
       const data = new Float32Array(n * per);
       data.set(ds.inputs.subarray(start * per, (start + count) * per));
       const feeds = { [input.name]: new ort.Tensor('float32', data, [n, ...ds.sampleShape]) };
-      const out = await session.run(feeds, names);
+      const out = names.length > 0 ? await session.run(feeds, names) : {};
       stats.get(input.name)?.update(data.subarray(0, count * per));
       for (const name of names) {
         const t = out[name];
