@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { autoLayout, LAYOUT_COLUMN_PX, LAYOUT_ROW_PX, layerOf } from '../../src/shared/editor/layout.ts';
 import { effectiveValue, formatNumberMap, isParamVisible, paramError, parseNumberMap } from '../../src/shared/editor/params.ts';
+import type { EditorDocument } from '../../src/shared/editor/types.ts';
 import { chainDoc, lookup } from './fixtures.ts';
 
 describe('auto-layout', () => {
   it('places nodes in columns by longest path from the sources', () => {
     const doc = chainDoc();
-    const bare = { ...doc, nodes: doc.nodes.map(({ position: _p, ...n }) => n) };
+    const bare: EditorDocument = { ...doc, nodes: doc.nodes.map(({ position: _p, ...n }) => n) };
     expect([...layerOf(bare)]).toEqual([['m', 0], ['p1', 1], ['p2', 2], ['d', 0]]);
     const laid = autoLayout(bare);
     expect(laid.nodes.map((n) => n.position)).toEqual([
@@ -16,7 +17,7 @@ describe('auto-layout', () => {
 
   it('keeps existing positions and places missing ones below them', () => {
     const doc = chainDoc();
-    const partial = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'p2' ? { id: n.id, kind: n.kind, params: n.params } : n)) };
+    const partial: EditorDocument = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'p2' ? { id: n.id, kind: n.kind, params: n.params } : n)) };
     const laid = autoLayout(partial);
     expect(laid.nodes[0].position).toEqual({ x: 0, y: 0 });
     expect(laid.nodes[2].position).toEqual({ x: 2 * LAYOUT_COLUMN_PX, y: 200 + LAYOUT_ROW_PX });
