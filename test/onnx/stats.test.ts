@@ -1,12 +1,13 @@
 // Statistics against published figures (MobileNetV2, ResNet-18), hand-computed LeNet-5
 // figures, and weights stored as codebooks (Gather) or QDQ (DequantizeLinear).
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { DataType } from '../../src/main/onnx/proto.ts';
 import { cloneModel, encodeModel, type Model } from '../../src/main/onnx/model.ts';
-import { loadModelFile } from '../../src/main/onnx/file.ts';
+import { loadModelFile, saveModelFile } from '../../src/main/onnx/file.ts';
 import { buildLeNet5, buildMobileNetV2Style, buildResNet } from '../../src/main/onnx/builder/index.ts';
 import { makeNode, removeInitializer, renameUses } from '../../src/main/onnx/graph.ts';
 import { float32Tensor, makeTensor, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
@@ -139,6 +140,17 @@ describe('model statistics', () => {
     expect(c1.nonZeroParams).toBe(156 - [...q].filter((v) => v === 0).length);
     expect(c1.macs).toBe(117600);
     expect((await logits(model)).length).toBe(20);
+  });
+
+  it('a model with external data: size counts both files, figures are unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-stats-'));
+    const path = join(dir, 'lenet.onnx');
+    const saved = saveModelFile(buildLeNet5(), path, { externalDataThresholdBytes: 1024 });
+    const stats = modelFileStats(path);
+    expect(stats.sizeBytes).toBe(statSync(path).size + statSync(saved.externalDataPath!).size);
+    expect(stats.params).toBe(61706);
+    expect(stats.macs).toBe(LENET_MACS.reduce((a, b) => a + b, 0));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('MobileNetV2 fixture loaded from its file gives the same figures as from the decoded model', () => {
