@@ -6,6 +6,7 @@ import type { Report, RunRecord } from '../../shared/api/run.ts';
 import { LayerSparsityView } from './prune/LayerSparsityView.tsx';
 import { SensitivityView } from './prune/SensitivityView.tsx';
 import { SizeReportView } from './prune/SizeReportView.tsx';
+import { LatencyReportView } from './runtime/LatencyReportView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -17,6 +18,7 @@ export interface ReportViewProps {
 export type ReportComponent = ComponentType<ReportViewProps>;
 
 export const REPORT_VIEWS: Record<string, ReportComponent> = {
+  'benchmark.latency': LatencyReportView,
   'prune.layers': LayerSparsityView,
   'prune.sensitivity': SensitivityView,
   'prune.size': SizeReportView,
