@@ -92,7 +92,39 @@ function opZoo(): Model {
   return model;
 }
 
+/** Opset 11 forms: axes and split as attributes, batched and 1-D MatMul, Gemm with transA, grouped ConvTranspose. */
+function opset11Graph(): Model {
+  const b = new GraphBuilder(2);
+  const fl = (name: string, dims: number[]) => b.initializers.push(float32Tensor(name, dims, Array.from({ length: dims.reduce((x, y) => x * y, 1) }, (_, i) => (i % 5) / 10)));
+  const op = (type: string, inputs: string[], outputs: string[], attrs?: Record<string, number | number[] | string>) => b.op(type, inputs, outputs, attrs);
+  op('Unsqueeze', ['input'], ['u'], { axes: [0] });
+  op('Squeeze', ['u'], ['s'], { axes: [0] });
+  op('Split', ['s'], ['s1', 's2'], { axis: 1, split: [1, 2] });
+  op('ReduceMean', ['s2'], ['rm'], { axes: [1], keepdims: 0 });
+  fl('m', [8, 4]);
+  op('MatMul', ['rm', 'm'], ['mm']);
+  fl('v', [4]);
+  op('MatMul', ['mm', 'v'], ['mv']);
+  fl('ga', [6, 2]);
+  fl('gb', [6, 4]);
+  op('Gemm', ['ga', 'gb'], ['gemm_ta'], { transA: 1 });
+  fl('wt', [2, 3, 3, 3]);
+  op('ConvTranspose', ['s2', 'wt'], ['ct'], { group: 2, strides: [2, 2], auto_pad: 'SAME_UPPER' });
+  op('ReduceSum', ['ct'], ['logits'], { axes: [2, 3], keepdims: 0 });
+  const model = b.finish([3, 8, 8], 6, 'opset 11 forms', 'opset11');
+  model.opsetImport[0].version = 11;
+  return model;
+}
+
 describe('static shape inference', () => {
+  it('handles opset 11 forms (attributes instead of inputs) like ONNX Runtime', async () => {
+    await expectStaticMatchesRuntime(opset11Graph(), 3);
+    const s = inferShapes(opset11Graph()).shapes;
+    expect(s.get('mv')).toEqual(['N', 8]);
+    expect(s.get('gemm_ta')).toEqual([2, 4]);
+    expect(s.get('ct')).toEqual(['N', 6, 16, 16]);
+  });
+
   it('matches ONNX Runtime on every value of the op zoo, batch 2', async () => {
     const count = await expectStaticMatchesRuntime(opZoo(), 2);
     expect(count).toBeGreaterThan(35);
