@@ -47,8 +47,8 @@ describe('bad inputs', () => {
     const empty: Dataset = { name: 'empty', size: 0, sampleShape: [1, 28, 28], inputs: new Float32Array(0) };
     expect(await codeOf(quantizeStatic(lenet(), empty))).toBe('quantize.empty-dataset');
     expect(await codeOf(quantizeStatic(buildResNet({ depth: 'small' }), loadMnist('test')))).toBe('quantize.shape-mismatch');
-    const err = await quantizeStatic(lenet(), synthetic(4, [3, 32, 32])).catch((e: Error) => e);
-    expect(err.message).toMatch(/samples of shape \[3, 32, 32\], but the model input 'input' expects \[N, 1, 28, 28\]/);
+    const err = await quantizeStatic(lenet(), synthetic(4, [3, 32, 32])).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/samples of shape \[3, 32, 32\], but the model input 'input' expects \[N, 1, 28, 28\]/);
   });
 
   it('an operator with no int8 kernel stays float with the reason, and the model stays correct', async () => {
