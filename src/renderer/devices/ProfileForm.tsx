@@ -1,0 +1,117 @@
+// What to profile and where: a model a run produced (or an .onnx path), one or several
+// boards, the runner and its settings. Each board gets its own job.
+import { useEffect, useState } from 'react';
+import type { Device, Precision, RunnerKind } from '../../shared/devices/schema.ts';
+import { RUNNER_KINDS, RUNNER_LABELS } from '../../shared/devices/schema.ts';
+import type { RunSummary } from '../../shared/api/run.ts';
+import { useApi } from '../api/useApi.ts';
+
+interface RunModel { nodeId: string; port: string; label: string }
+
+export function ProfileForm({ devices, selectedId, onStarted }: { devices: Device[]; selectedId?: string; onStarted(): void }) {
+  const api = useApi();
+  const [source, setSource] = useState<'run' | 'file'>('file');
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [runId, setRunId] = useState('');
+  const [runModels, setRunModels] = useState<RunModel[]>([]);
+  const [modelKey, setModelKey] = useState('');
+  const [path, setPath] = useState('');
+  const [boards, setBoards] = useState<string[]>(selectedId ? [selectedId] : []);
+  const [runner, setRunner] = useState<RunnerKind | 'auto'>('auto');
+  const [precision, setPrecision] = useState<Precision>('fp32');
+  const [sparsity, setSparsity] = useState(false);
+  const [warmupRuns, setWarmupRuns] = useState(10);
+  const [timedRuns, setTimedRuns] = useState(200);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => { if (selectedId && !boards.includes(selectedId)) setBoards([selectedId]); }, [selectedId]);
+  useEffect(() => {
+    api.call('runs.list', { limit: 30 }).then((r) => {
+      setRuns(r.runs);
+      if (r.runs.length) setSource('run');
+    }).catch(() => setRuns([]));
+  }, [api]);
+  useEffect(() => {
+    if (!runId) { setRunModels([]); return; }
+    api.call('runs.get', { runId }).then(({ run }) => {
+      const models: RunModel[] = [];
+      for (const nodeId of run.order) {
+        for (const [port, v] of Object.entries(run.nodes[nodeId]?.outputs ?? {})) {
+          if (v.type === 'model') models.push({ nodeId, port, label: `${v.label} (${nodeId})` });
+        }
+      }
+      setRunModels(models);
+      setModelKey(models.length ? `${models[models.length - 1].nodeId}|${models[models.length - 1].port}` : '');
+    }).catch((err: Error) => setError(err.message));
+  }, [api, runId]);
+
+  const ready = boards.length > 0 && (source === 'file' ? path.trim() !== '' : runId !== '' && modelKey !== '');
+  const start = async () => {
+    setError(null);
+    const [nodeId, port] = modelKey.split('|');
+    const model = source === 'file' ? { modelPath: path.trim() } : { runId, nodeId, port };
+    try {
+      for (const deviceId of boards) {
+        await api.call('devices.profile', { deviceId, ...model, runner, precision, sparsity, warmupRuns, runs: timedRuns });
+      }
+      onStarted();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const pinned = devices.filter((d) => d.hostKeySha256);
+
+  return (
+    <div className="wh-profileform" data-testid="profile-form">
+      <h3>Profile a model</h3>
+      <div className="wh-profileform__source">
+        <label><input type="radio" checked={source === 'run'} onChange={() => setSource('run')} disabled={!runs.length} /> From a run</label>
+        <label><input type="radio" checked={source === 'file'} onChange={() => setSource('file')} data-testid="profile-source-file" /> .onnx file</label>
+      </div>
+      {source === 'run' ? (
+        <div className="wh-devform__row">
+          <select className="wh-input" value={runId} onChange={(e) => setRunId(e.target.value)} data-testid="profile-run">
+            <option value="">— choose a run —</option>
+            {runs.map((r) => <option key={r.id} value={r.id}>{r.name} · {new Date(r.startedAt).toLocaleString()}</option>)}
+          </select>
+          <select className="wh-input" value={modelKey} onChange={(e) => setModelKey(e.target.value)} disabled={!runModels.length} data-testid="profile-run-model">
+            {runModels.map((m) => <option key={`${m.nodeId}|${m.port}`} value={`${m.nodeId}|${m.port}`}>{m.label}</option>)}
+          </select>
+        </div>
+      ) : (
+        <input className="wh-input" value={path} onChange={(e) => setPath(e.target.value)} placeholder="models/lenet5-int8.onnx" data-testid="profile-path" />
+      )}
+      <fieldset className="wh-profileform__boards">
+        <legend>Boards</legend>
+        {pinned.length === 0 && <span className="wh-muted">Add a board and pin its host key first.</span>}
+        {pinned.map((d) => (
+          <label key={d.id}>
+            <input type="checkbox" checked={boards.includes(d.id)} onChange={(e) => setBoards((b) => (e.target.checked ? [...b, d.id] : b.filter((x) => x !== d.id)))} data-testid={`profile-board-${d.name}`} /> {d.name}
+          </label>
+        ))}
+      </fieldset>
+      <div className="wh-devform__row">
+        <label>Runner
+          <select className="wh-input" value={runner} onChange={(e) => setRunner(e.target.value as RunnerKind | 'auto')} data-testid="profile-runner">
+            <option value="auto">Best available</option>
+            {RUNNER_KINDS.map((k) => <option key={k} value={k}>{RUNNER_LABELS[k]}</option>)}
+          </select>
+        </label>
+        <label>Precision
+          <select className="wh-input" value={precision} onChange={(e) => setPrecision(e.target.value as Precision)}>
+            <option value="fp32">FP32</option><option value="fp16">FP16</option><option value="int8">INT8</option><option value="best">Best</option>
+          </select>
+        </label>
+        <label className="wh-devform__check"><input type="checkbox" checked={sparsity} onChange={(e) => setSparsity(e.target.checked)} /> 2:4 sparsity</label>
+      </div>
+      <div className="wh-devform__row">
+        <label>Warm-up runs<input className="wh-input" type="number" min={0} value={warmupRuns} onChange={(e) => setWarmupRuns(Number(e.target.value))} /></label>
+        <label>Timed runs<input className="wh-input" type="number" min={1} value={timedRuns} onChange={(e) => setTimedRuns(Number(e.target.value))} data-testid="profile-runs" /></label>
+      </div>
+      {error && <p className="wh-error" role="alert">{error}</p>}
+      <button type="button" className="wh-btn wh-btn--primary" disabled={!ready} onClick={() => void start()} data-testid="profile-start">
+        Profile on {boards.length || 'no'} board{boards.length === 1 ? '' : 's'}
+      </button>
+    </div>
+  );
+}
