@@ -121,6 +121,20 @@ describe('channel dependency groups', () => {
     expect(dimsOf(pruned, pruned.graph.node.find((n) => n.opType === 'Gemm')!.name)).toEqual([5, 4 * 16]);
   });
 
+  it('spatial ReduceMean and Squeeze keep channels on axis 1; Mul by a per-channel constant is sliced', async () => {
+    const t = new Tiny();
+    const a = t.relu(t.conv('input', 3, 8, { name: 'a' }));
+    t.inits.push(float32Tensor('scale', [8, 1, 1], Array.from({ length: 8 }, (_, i) => 1 + i / 8)));
+    const scaled = t.op('Mul', [a, 'scale']);
+    const pooled = t.op('ReduceMean', [scaled], { axes: [2, 3], keepdims: 1 });
+    const squeezed = t.op('Squeeze', [pooled, t.int64('sq.axes', [2, 3])]);
+    t.gemm(squeezed, 8, 5, 'logits');
+    const pruned = await checkCase(t.model());
+    expect(dimsOf(pruned, 'a')[0]).toBe(6);
+    const mul = pruned.graph.node.find((n) => n.opType === 'Mul')!;
+    expect(dimsOf(pruned, mul.name)).toEqual([6, 1, 1]);
+  });
+
   it('a group the analysis cannot follow (Split on channels) is left intact and reported', async () => {
     const t = new Tiny();
     const a = t.conv('input', 3, 8, { name: 'a' });
