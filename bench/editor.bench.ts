@@ -1,0 +1,143 @@
+// `npm run bench:editor`: a generated 300-node / 400-edge pipeline in the browser host,
+// in headless Chromium. Prints the time to first render (page load, and import of the
+// file into a running editor) and how long a node drag takes to reach the screen.
+import { chromium, type Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { layeredPositions } from '../src/shared/editor/layout.ts';
+import type { EditorDocument, EditorEdge, EditorNode } from '../src/shared/editor/types.ts';
+import { startHost } from '../e2e/helpers/host.ts';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+const DRAGS = 30;
+const MOVES_PER_DRAG = 10;
+
+/**
+ * 10 models and 10 MNIST sources, 10 prune chains of 16, and 120 evaluate nodes that each
+ * take a pruned model and a dataset: 300 nodes, 160 + 240 = 400 edges, every input fed once.
+ */
+export function generatePipeline(): EditorDocument {
+  const nodes: EditorNode[] = [];
+  const edges: EditorEdge[] = [];
+  for (let i = 0; i < 10; i++) {
+    nodes.push({ id: `m${i}`, kind: 'model.onnx', params: { path: `models/m${i}.onnx` } });
+    nodes.push({ id: `d${i}`, kind: 'dataset.mnist', params: {} });
+  }
+  for (let c = 0; c < 10; c++) {
+    for (let k = 0; k < 16; k++) {
+      const id = `p${c}_${k}`;
+      nodes.push({ id, kind: 'prune', params: { sparsity: Math.round((k + 1) * 50 / 17) / 100 } });
+      edges.push({ from: [k === 0 ? `m${c}` : `p${c}_${k - 1}`, 'model'], to: [id, 'model'] });
+    }
+  }
+  for (let e = 0; e < 120; e++) {
+    const id = `e${e}`;
+    const chain = e % 10;
+    const step = Math.floor(e / 10) + 4;
+    nodes.push({ id, kind: 'evaluate', params: {} });
+    edges.push({ from: [`p${chain}_${step}`, 'model'], to: [id, 'model'] });
+    edges.push({ from: [`d${(chain + e) % 10}`, 'dataset'], to: [id, 'dataset'] });
+  }
+  const doc: EditorDocument = { format: 'whittle.pipeline', version: 1, name: 'Bench: 300 nodes', nodes, edges };
+  const positions = layeredPositions(doc);
+  return { ...doc, nodes: nodes.map((n) => ({ ...n, position: positions[n.id] })) };
+}
+
+// In-page code is passed as text: tsx's name helpers (`__name`) do not exist in the page.
+
+/** Resolves (in the page) at the first frame where `count` nodes are measured and shown. */
+function waitForNodesPainted(page: Page, count: number): Promise<number> {
+  return page.evaluate(`new Promise((resolve) => {
+    const check = () => {
+      const nodes = document.querySelectorAll('.react-flow__node');
+      const shown = nodes.length === ${count} && [...nodes].every((el) => el.style.visibility !== 'hidden');
+      if (shown) requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+      else requestAnimationFrame(check);
+    };
+    check();
+  })`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** Pointer move -> the frame after the node's transform changed, for every move of every drag. */
+async function measureDrags(page: Page): Promise<number[]> {
+  await page.evaluate(`(() => {
+    window.__dragLatencyMs = [];
+    let pendingSinceMs = null;
+    window.addEventListener('pointermove', (e) => { if (e.buttons) pendingSinceMs = e.timeStamp; }, true);
+    const observer = new MutationObserver(() => {
+      if (pendingSinceMs === null) return;
+      const since = pendingSinceMs;
+      pendingSinceMs = null;
+      // rAF then a task: the frame carrying the change has been painted.
+      requestAnimationFrame(() => setTimeout(() => window.__dragLatencyMs.push(performance.now() - since)));
+    });
+    observer.observe(document.querySelector('.react-flow__nodes'), { attributes: true, attributeFilter: ['style'], subtree: true });
+  })()`);
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const ids = await page.$$eval('.react-flow__node', (els) => els.map((el) => el.getAttribute('data-id')!));
+  let measured = 0;
+  for (let d = 0; d < DRAGS; d++) {
+    const id = ids[(d * 37) % ids.length];
+    const box = await page.locator(`.react-flow__node[data-id="${id}"] .wh-node__header`).boundingBox();
+    if (!box || box.x < canvas.x || box.y < canvas.y || box.x + box.width > canvas.x + canvas.width || box.y + box.height > canvas.y + canvas.height) continue;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let m = 1; m <= MOVES_PER_DRAG; m++) {
+      await page.mouse.move(x + m * 4, y + m * 2);
+      measured++;
+      await page.waitForFunction(`window.__dragLatencyMs.length >= ${measured}`, undefined, { timeout: 10_000 });
+    }
+    await page.mouse.up();
+  }
+  return page.evaluate('window.__dragLatencyMs') as Promise<number[]>;
+}
+
+export default async function benchEditor(): Promise<void> {
+  const doc = generatePipeline();
+  const host = await startHost({ startupDocument: doc });
+  const browser = await chromium.launch({ executablePath: process.env.WHITTLE_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('dialog', (d) => void d.accept());
+    // Cold: navigation start (performance.now() origin) -> 300 nodes painted.
+    await page.goto(host.url);
+    const loadMs = await waitForNodesPainted(page, doc.nodes.length);
+
+    // Warm: importing the same file into the running editor.
+    const file = join(host.workspace, 'bench-300.json');
+    writeFileSync(file, JSON.stringify(doc));
+    await page.getByTestId('btn-new').click();
+    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 0`);
+    await page.evaluate(`document.querySelector('[data-testid="import-input"]')
+      .addEventListener('change', () => { window.__importStartMs = performance.now(); }, { once: true })`);
+    await page.getByTestId('import-input').setInputFiles(file);
+    const paintedMs = await waitForNodesPainted(page, doc.nodes.length);
+    const importMs = paintedMs - ((await page.evaluate('window.__importStartMs')) as number);
+
+    const latencies = await measureDrags(page);
+    console.log(`Editor with a generated pipeline: ${doc.nodes.length} nodes, ${doc.edges.length} edges (headless Chromium, 1440x900, browser host)`);
+    console.log('| measure | value |');
+    console.log('|---|---|');
+    console.log(`| first render on page load (navigation -> all nodes painted) | ${loadMs.toFixed(0)} ms |`);
+    console.log(`| first render after import (file chosen -> all nodes painted) | ${importMs.toFixed(0)} ms |`);
+    console.log(`| node drag -> on screen, median | ${median(latencies).toFixed(1)} ms |`);
+    console.log(`| node drag -> on screen, p90 | ${percentile(latencies, 90).toFixed(1)} ms |`);
+    console.log(`| drag samples | ${latencies.length} moves over ${Math.round(latencies.length / MOVES_PER_DRAG)} drags |`);
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}
