@@ -20,9 +20,10 @@ export class RunHistory {
   }
 
   async get(id: string): Promise<RunRecord> {
+    const file = this.fileOf(id);
     let text: string;
     try {
-      text = await readFile(this.fileOf(id), 'utf8');
+      text = await readFile(file, 'utf8');
     } catch {
       throw new WhittleError('runs.not-found', `There is no run "${id}" in the run history.`, 'List runs with `runs.list` (or `whittle` runs in the app\'s Runs view).');
     }
