@@ -6,7 +6,7 @@ import type { Model, Node } from './model.ts';
 import { attr, attrInt, topologicalOrder, valueInfoDims, valueInfoElemType } from './graph.ts';
 import { tensorToArray } from './tensor.ts';
 import { opsetVersion } from './model.ts';
-import { SHAPE_RULES, broadcast, type Dim, type RuleContext, type Shape } from './shape-rules.ts';
+import { SHAPE_RULES, broadcast, type Dim, type Shape } from './shape-rules.ts';
 import type { onnx } from './proto.ts';
 
 export type { Dim, Shape } from './shape-rules.ts';
@@ -136,11 +136,8 @@ function outputElemType(node: Node, index: number, typeOf: (name: string) => num
 
 export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInference {
   const graph = model.graph;
-  const opset = opsetVersion(model) ?? 17;
-  const shapes = new Map<string, Shape>();
-  const elemTypes = new Map<string, number>();
-  const values = new Map<string, Dim[]>();
-  const unsupportedOps = new Set<string>();
+  const result: ShapeInference = { shapes: new Map(), elemTypes: new Map(), values: new Map(), unsupportedOps: new Set() };
+  const { shapes, elemTypes, values } = result;
   let unknownCount = 0;
   const unknown = (): string => `?${++unknownCount}`;
   const bind = (d: number | string): Dim => (typeof d === 'string' ? options.bindings?.[d] ?? d : d < 0 ? unknown() : d);
@@ -156,41 +153,17 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
     const v = tensorValues(t);
     if (v) values.set(t.name, v);
   }
+  // Shapes the file declares (value_info, outputs) fill in where no rule applies.
   const hints = new Map<string, onnx.IValueInfoProto>();
   for (const v of [...graph.valueInfo, ...graph.output]) hints.set(v.name, v);
+  const opset = opsetVersion(model) ?? 17;
 
   for (const node of topologicalOrder(graph)) {
-    const shape = (i: number): Shape | undefined => (node.input[i] ? shapes.get(node.input[i]) : undefined);
-    const value = (i: number): Dim[] | undefined => (node.input[i] ? values.get(node.input[i]) : undefined);
-    let outs: (Shape | undefined)[] | undefined;
-    if (node.opType === 'Constant') {
-      const c = constantNode(node);
-      if (c) {
-        outs = [c.shape];
-        if (c.values) values.set(node.output[0], c.values);
-        elemTypes.set(node.output[0], c.elemType);
-      }
-    } else {
-      const rule = node.domain === '' || node.domain === 'ai.onnx' || node.domain === 'com.microsoft' ? SHAPE_RULES[node.opType] : undefined;
-      if (rule) {
-        const ctx: RuleContext = { node, opset, shape, value, unknown };
-        try {
-          outs = rule(ctx);
-        } catch {
-          outs = undefined; // a malformed node: leave its outputs unknown
-        }
-      } else {
-        unsupportedOps.add(node.domain ? `${node.domain}.${node.opType}` : node.opType);
-      }
-      const folded = foldValue(node, value, shape);
-      if (folded) values.set(node.output[0], folded);
-    }
+    const outs = inferNode(node, opset, result, unknown);
     node.output.forEach((name, i) => {
       if (!name) return;
-      const inferred = outs?.[i];
       const hint = hints.get(name);
-      const hinted = hint ? valueInfoDims(hint)?.map(bind) : undefined;
-      const s = inferred ?? hinted;
+      const s = outs?.[i] ?? (hint ? valueInfoDims(hint)?.map(bind) : undefined);
       if (s) shapes.set(name, s);
       if (!elemTypes.has(name)) {
         const t = outputElemType(node, i, (n) => elemTypes.get(n)) ?? (hint ? valueInfoElemType(hint) : undefined);
@@ -198,7 +171,35 @@ export function inferShapes(model: Model, options: ShapeOptions = {}): ShapeInfe
       }
     });
   }
-  return { shapes, elemTypes, values, unsupportedOps };
+  return result;
+}
+
+/** Output shapes of one node (recording folded constants in `state`), or undefined. */
+function inferNode(node: Node, opset: number, state: ShapeInference, unknown: () => string): (Shape | undefined)[] | undefined {
+  const { shapes, values, elemTypes } = state;
+  const shape = (i: number): Shape | undefined => (node.input[i] ? shapes.get(node.input[i]) : undefined);
+  const value = (i: number): Dim[] | undefined => (node.input[i] ? values.get(node.input[i]) : undefined);
+  if (node.opType === 'Constant') {
+    const c = constantNode(node);
+    if (!c) return undefined;
+    if (c.values) values.set(node.output[0], c.values);
+    elemTypes.set(node.output[0], c.elemType);
+    return [c.shape];
+  }
+  let outs: (Shape | undefined)[] | undefined;
+  const rule = node.domain === '' || node.domain === 'ai.onnx' || node.domain === 'com.microsoft' ? SHAPE_RULES[node.opType] : undefined;
+  if (rule) {
+    try {
+      outs = rule({ node, opset, shape, value, unknown });
+    } catch {
+      outs = undefined; // a malformed node: leave its outputs unknown
+    }
+  } else {
+    state.unsupportedOps.add(node.domain ? `${node.domain}.${node.opType}` : node.opType);
+  }
+  const folded = foldValue(node, value, shape);
+  if (folded) values.set(node.output[0], folded);
+  return outs;
 }
 
 /** Numpy-style broadcast of two shapes (exported for passes that build elementwise ops). */

@@ -109,6 +109,36 @@ function summary(v: { name: string; type?: unknown }, dims: (number | string)[] 
   return { name: v.name, dims, elemType: dataTypeName(elemType).toLowerCase() };
 }
 
+/** One node's figures, or undefined when it has neither parameters nor MACs. `claimed` avoids counting a shared weight twice. */
+function layerOf(node: Node, index: GraphIndex, shapes: Map<string, Shape>, dimsOf: (name: string) => number[] | undefined, claimed: Set<string>): LayerStats | undefined {
+  // A node that only re-encodes a constant (DequantizeLinear, Gather of a codebook...) belongs to its consumer.
+  if (node.output[0] && resolveWeight(index, node.output[0], dimsOf)) return undefined;
+  const isMacOp = MAC_OPS.has(node.opType);
+  let params = 0;
+  let nonZero = 0;
+  let main: ResolvedWeight | undefined;
+  for (const slot of PARAM_SLOTS[node.opType] ?? []) {
+    const w = resolveWeight(index, node.input[slot] ?? '', dimsOf);
+    if (!w) continue;
+    if (slot === weightSlot(node.opType) || (!main && isMacOp)) main ??= w;
+    if (w.sources.some((s) => claimed.has(s))) continue;
+    // Scalars on elementwise ops are constants of the formula (x * 0.5), not parameters.
+    if (!isMacOp && product(w.dims) <= 1) continue;
+    w.sources.forEach((s) => claimed.add(s));
+    const values = w.values();
+    params += values.length;
+    nonZero += countNonZero(values);
+  }
+  const macs = isMacOp ? layerMacs(node, shapes, main?.dims) : 0;
+  if (params === 0 && macs === 0) return undefined;
+  const layer: LayerStats = {
+    name: node.name || node.output[0], opType: node.opType, params, nonZeroParams: nonZero,
+    sparsity: params > 0 ? 1 - nonZero / params : 0, macs, outputShape: shapes.get(node.output[0]),
+  };
+  if (main) { layer.weightDims = main.dims; layer.weightEncoding = main.encoding; }
+  return layer;
+}
+
 /** Statistics of a decoded model; pass the file's bytes (or size) to get sizes too. */
 export function modelStats(model: Model, file?: { bytes?: Uint8Array; sizeBytes?: number }): ModelStats {
   const graph = model.graph;
@@ -126,32 +156,8 @@ export function modelStats(model: Model, file?: { bytes?: Uint8Array; sizeBytes?
   const claimed = new Set<string>();
   const layers: LayerStats[] = [];
   for (const node of graph.node) {
-    // A node that only re-encodes a constant (DequantizeLinear, Gather of a codebook...) belongs to its consumer.
-    if (node.output[0] && resolveWeight(index, node.output[0], dimsOf)) continue;
-    const slots = PARAM_SLOTS[node.opType] ?? [];
-    let params = 0;
-    let nonZero = 0;
-    let main: ResolvedWeight | undefined;
-    for (const slot of slots) {
-      const w = resolveWeight(index, node.input[slot] ?? '', dimsOf);
-      if (!w) continue;
-      if (slot === weightSlot(node.opType) || (!main && MAC_OPS.has(node.opType))) main ??= w;
-      if (w.sources.some((s) => claimed.has(s))) continue;
-      // Scalars on elementwise ops are constants of the formula (x * 0.5), not parameters.
-      if (!MAC_OPS.has(node.opType) && product(w.dims) <= 1) continue;
-      w.sources.forEach((s) => claimed.add(s));
-      const values = w.values();
-      params += values.length;
-      nonZero += countNonZero(values);
-    }
-    const macs = MAC_OPS.has(node.opType) ? layerMacs(node, shapes, main?.dims) : 0;
-    if (params === 0 && macs === 0) continue;
-    const layer: LayerStats = {
-      name: node.name || node.output[0], opType: node.opType, params, nonZeroParams: nonZero,
-      sparsity: params > 0 ? 1 - nonZero / params : 0, macs, outputShape: shapes.get(node.output[0]),
-    };
-    if (main) { layer.weightDims = main.dims; layer.weightEncoding = main.encoding; }
-    layers.push(layer);
+    const layer = layerOf(node, index, shapes, dimsOf, claimed);
+    if (layer) layers.push(layer);
   }
   const params = layers.reduce((s, l) => s + l.params, 0);
   const nonZeroParams = layers.reduce((s, l) => s + l.nonZeroParams, 0);
