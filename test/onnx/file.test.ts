@@ -189,6 +189,11 @@ describe('external data', () => {
     writeFileSync(join(g, 'short.bin'), new Uint8Array(100));
     expectError(() => loadModelFile(path), 'onnx.external-bad');
     expectError(() => loadModelBytes(readFileSync(path)), 'onnx.external-unresolved');
+    // A folder inside the model's folder is not a data file either.
+    const h = join(dir, 'h');
+    const inFolder = withLocation('sub', h);
+    mkdirSync(join(h, 'sub'));
+    expectError(() => loadModelFile(inFolder), /^onnx\.external-(bad|missing)$/);
   });
 });
 
@@ -242,5 +247,6 @@ describe('hostile inputs give WhittleErrors', () => {
   it('a missing file or a folder', () => {
     expectError(() => loadModelFile(join(dir, 'nope.onnx')), 'onnx.unreadable');
     expectError(() => loadModelFile(dir), 'onnx.not-a-file');
+    expectError(() => loadModelFile('/dev/zero'), 'onnx.not-a-file');
   });
 });

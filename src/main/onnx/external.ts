@@ -86,8 +86,12 @@ export function loadExternalData(model: Model, modelDir: string): string[] {
       let file = files.get(path);
       if (!file) {
         const fd = openSync(path, 'r');
-        file = { fd, sizeBytes: fstatSync(fd).size };
+        const stat = fstatSync(fd);
+        file = { fd, sizeBytes: stat.size };
         files.set(path, file);
+        if (!stat.isFile()) {
+          throw new WhittleError('onnx.external-bad', `Tensor '${name}' keeps its data in '${location}', which is not a regular file.`, 'Point external data at a file next to the model.');
+        }
       }
       const offset = Number(externalEntry(t, 'offset') ?? 0);
       const lengthEntry = externalEntry(t, 'length');

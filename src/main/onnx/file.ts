@@ -32,8 +32,13 @@ export function loadModelFileWithInfo(path: string): LoadedModelFile {
   const absolute = resolve(path);
   let bytes: Buffer;
   try {
-    if (statSync(absolute).isDirectory()) {
+    const stat = statSync(absolute);
+    if (stat.isDirectory()) {
       throw new WhittleError('onnx.not-a-file', `'${path}' is a folder, not an .onnx file.`, 'Choose the .onnx file inside it.');
+    }
+    // A device or pipe (e.g. /dev/zero) would never end: only regular files are read.
+    if (!stat.isFile()) {
+      throw new WhittleError('onnx.not-a-file', `'${path}' is not a regular file.`, 'Choose an .onnx model file.');
     }
     bytes = readFileSync(absolute);
   } catch (err) {
