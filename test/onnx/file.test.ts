@@ -12,6 +12,8 @@ import { makeNode } from '../../src/main/onnx/graph.ts';
 import { float32Tensor } from '../../src/main/onnx/tensor.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
+import { checkModel } from '../../src/main/onnx/check.ts';
+import { modelStats } from '../../src/main/onnx/stats.ts';
 
 const FIXTURES = new URL('../../../shared/fixtures/models/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'whittle-onnx-file-'));
@@ -242,6 +244,26 @@ describe('hostile inputs give WhittleErrors', () => {
     const model = buildLeNet5();
     model.irVersion = 42;
     expectError(() => loadModelBytes(encodeModel(model)), 'onnx.ir-too-new');
+  });
+
+  it('mutated models: every failure of load, check or statistics is a WhittleError', () => {
+    let seed = 99;
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 2 ** 32; };
+    let loaded = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const bytes = Uint8Array.from(lenet);
+      // The first 1.5 KB hold the header and the nodes (initializers follow).
+      for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) bytes[Math.floor(rand() * 1500)] = Math.floor(rand() * 256);
+      try {
+        const model = loadModelBytes(bytes);
+        loaded++;
+        checkModel(model);
+        modelStats(model);
+      } catch (err) {
+        expect(isWhittleError(err), `trial ${trial}: ${String(err)}`).toBe(true);
+      }
+    }
+    expect(loaded).toBeGreaterThan(10); // some mutations decode, so check and statistics are exercised too
   });
 
   it('a missing file or a folder', () => {
