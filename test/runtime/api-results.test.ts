@@ -8,7 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiService, type ApiService } from '../../src/main/api/service.ts';
 import { decodeModel } from '../../src/main/onnx/model.ts';
 import type { RunRecord } from '../../src/shared/api/run.ts';
+import { modelGraph } from '../../src/main/api/calls/models.ts';
+import { loadModelFile } from '../../src/main/onnx/file.ts';
 
+const mobilenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/mobilenet_v2-random.onnx', import.meta.url));
 const lenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/lenet5-mnist-trained.onnx', import.meta.url));
 
 function record(): RunRecord {
@@ -80,5 +83,18 @@ describe('results API calls', () => {
     expect(flat.note).toBeDefined();
     const envelope = await api.dispatch('datasets.preview', { kind: 'evaluate', params: {} });
     expect(envelope).toMatchObject({ ok: false, error: { code: 'datasets.not-a-dataset' } });
+  });
+
+  it('folds Constant nodes into their consumers, as Netron draws them (MobileNetV2 fixture)', () => {
+    const model = loadModelFile(mobilenetPath);
+    const constants = model.graph.node.filter((n) => n.opType === 'Constant').length;
+    const g = modelGraph(model, 'mnv2');
+    expect(g.nodes.some((n) => n.opType === 'Constant')).toBe(false);
+    expect(g.nodes.filter((n) => n.opType !== 'Input' && n.opType !== 'Output')).toHaveLength(model.graph.node.length - constants);
+    const clip = g.nodes.find((n) => n.opType === 'Clip')!;
+    expect(clip.weights.length).toBe(constants > 0 ? 2 : clip.weights.length);
+    const ids = new Set(g.nodes.map((n) => n.id));
+    expect(g.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
+    expect(g.edges.find((e) => e.from === 'in:input')!.shape).toEqual(['N', 3, 224, 224]);
   });
 });

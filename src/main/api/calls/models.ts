@@ -87,6 +87,14 @@ export function modelGraph(model: Model, label: string): ModelGraph {
     // Shapes are decoration here: a graph the inference cannot walk is still drawn.
   }
   const ops = g.node.slice(0, MAX_GRAPH_NODES);
+  // Constant nodes are drawn as Netron does: folded into their consumers like initializers.
+  const constants = new Map<string, number[]>();
+  for (const n of ops) {
+    if (n.opType === 'Constant' && n.output.length === 1) {
+      const t = n.attribute.find((a) => a.name === 'value')?.t;
+      constants.set(n.output[0], (t?.dims ?? []).map(Number));
+    }
+  }
   const nodes: GraphNode[] = [];
   const producerId = new Map<string, string>();
   for (const v of index.realInputs()) {
@@ -94,8 +102,10 @@ export function modelGraph(model: Model, label: string): ModelGraph {
     producerId.set(v.name, `in:${v.name}`);
   }
   ops.forEach((n, i) => {
+    if (n.opType === 'Constant' && constants.has(n.output[0])) return;
     const id = `n${i}`;
-    const weights = n.input.filter((name) => index.isInitializer(name)).map((name) => ({ name, shape: index.initializers.get(name)!.dims.map(Number) }));
+    const weights = n.input.filter((name) => index.isInitializer(name) || constants.has(name))
+      .map((name) => ({ name, shape: constants.get(name) ?? index.initializers.get(name)!.dims.map(Number) }));
     nodes.push({ id, opType: n.opType, name: n.name || n.output[0] || id, attributes: attributeText(n), weights });
     for (const o of n.output) if (o) producerId.set(o, id);
   });

@@ -41,12 +41,15 @@ export function CompareView({ run }: { run: RunRecord }) {
   const rows = useMemo(() => modelRows(run), [run]);
   const stats = useModelInspections(run.id, rows);
   const [selected, setSelected] = useState<string | null>(null);
+  // Pruning shrinks the compressed size only, so the size chart offers both.
+  const [sizeKind, setSizeKind] = useState<'file' | 'gzip'>('file');
   const chosen = rows.find((r) => r.key === selected) ?? rows[0];
   const chosenStats = chosen ? stats[chosen.key] : undefined;
   if (rows.length === 0) {
     return <p className="wh-muted" data-testid="compare-empty">This run produced no models yet. Models appear here when nodes that output a model finish.</p>;
   }
-  const sizePoints = scatterPoints(rows, (r) => r.sizeBytes);
+  const gzipOf = (r: ModelRow) => { const st = stats[r.key]; return st?.status === 'ok' ? st.value.gzipSizeBytes : undefined; };
+  const sizePoints = scatterPoints(rows, sizeKind === 'file' ? (r) => r.sizeBytes : gzipOf);
   const latencyPoints = scatterPoints(rows, (r) => r.latencyMs);
   return (
     <div className="wh-compare" data-testid="compare-view">
@@ -82,9 +85,14 @@ export function CompareView({ run }: { run: RunRecord }) {
           Gzip size: the model file compressed, what a download costs. MACs at batch 1{Object.values(stats).some((s) => s.status === 'ok' && s.value.macsUnknownLayers > 0) ? '; * some layers have unknown shapes and are not counted' : ''}.
         </p>
       </div>
+      <div className="wh-compare__size-toggle" role="radiogroup" aria-label="Size measure">
+        Size in the chart:
+        <label className="wh-compare__radio"><input type="radio" name="size-kind" checked={sizeKind === 'file'} onChange={() => setSizeKind('file')} /> file</label>
+        <label className="wh-compare__radio"><input type="radio" name="size-kind" checked={sizeKind === 'gzip'} onChange={() => setSizeKind('gzip')} data-testid="size-kind-gzip" /> gzip</label>
+      </div>
       <div className="wh-compare__charts">
-        <ParetoScatter testId="scatter-size" title="Accuracy against size" xLabel="Size" yLabel="Top-1" points={sizePoints} formatX={(v) => formatBytes(v)} emptyHint="Connect an Evaluate node to the models to plot accuracy against size." />
-        <ParetoScatter testId="scatter-latency" title="Accuracy against latency" xLabel="Latency p50 (ms)" yLabel="Top-1" points={latencyPoints} formatX={(v) => `${v.toFixed(2)} ms`} emptyHint="Connect Evaluate and Host latency nodes to the models to plot accuracy against latency." />
+        <ParetoScatter testId="scatter-size" title={`Accuracy against ${sizeKind === 'file' ? 'file' : 'gzip'} size`} xLabel={sizeKind === 'file' ? 'Size' : 'Gzip size'} yLabel="Top-1" points={sizePoints} formatX={(v) => formatBytes(v)} emptyHint="Connect an Evaluate node to the models to plot accuracy against size." />
+        <ParetoScatter testId="scatter-latency" title="Accuracy against latency" xLabel="Latency p50 (ms)" yLabel="Top-1" points={latencyPoints} formatX={(v) => `${Number(v.toPrecision(3))} ms`} emptyHint="Connect Evaluate and Host latency nodes to the models to plot accuracy against latency." />
       </div>
       {chosenStats?.status === 'ok' && <LayerBreakdown stats={chosenStats.value} />}
       {chosenStats?.status === 'error' && <p className="wh-error">{chosenStats.message}</p>}

@@ -27,7 +27,7 @@ export function ParetoScatter({ title, xLabel, yLabel, points, formatX, emptyHin
           <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" dataKey="x" name={xLabel} tickFormatter={formatX} domain={['auto', 'auto']} label={{ value: xLabel, position: 'insideBottom', offset: -18 }} />
-            <YAxis type="number" dataKey="y" name={yLabel} domain={['auto', 'auto']} tickFormatter={(v: number) => `${(v * 100).toFixed(1)}%`} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
+            <YAxis type="number" dataKey="y" name={yLabel} domain={[(min: number) => Math.max(0, Math.floor(min * 20 - 1) / 20), (max: number) => Math.min(1, Math.ceil(max * 20 + 1) / 20)]} tickFormatter={(v: number) => `${(v * 100).toFixed(1)}%`} label={{ value: yLabel, angle: -90, position: 'insideLeft' }} />
             <Tooltip
               cursor={{ strokeDasharray: '3 3' }}
               content={({ payload }) => {
