@@ -35,6 +35,13 @@ export class TensorStats {
     if (this.hist) this.addToHistogram(values, Math.max(Math.abs(lo), Math.abs(hi)));
   }
 
+  /** Fold in a batch's min and max computed elsewhere (ReduceMin/ReduceMax inside ORT). */
+  updateRange(min: number, max: number, count: number): void {
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    this.count += count;
+  }
+
   private addToHistogram(values: ArrayLike<number>, absMax: number): void {
     const hist = this.hist!;
     if (absMax <= 0 || !Number.isFinite(absMax)) {

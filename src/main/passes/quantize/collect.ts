@@ -6,6 +6,8 @@ import { encodeModel, type Model } from '../../onnx/model.ts';
 import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
+import { makeNode } from '../../onnx/graph.ts';
+import { onnx } from '../../onnx/proto.ts';
 import type { PassContext } from './types.ts';
 
 /** Activation values held in memory per calibration batch (floats): bounds the batch size. */
@@ -59,12 +61,16 @@ export function checkDatasetFits(model: Model, types: Map<string, ValueType>, ds
 export async function collectStats(model: Model, tensors: string[], types: Map<string, ValueType>, ds: Dataset, opts: CollectOptions, ctx: PassContext): Promise<CollectResult> {
   const input = checkDatasetFits(model, types, ds);
   const total = Math.min(ds.size, opts.samples);
-  const perSample = tensors.reduce((acc, t) => acc + elementsPerSample(types.get(t)), 0);
-  const batchSize = input.fixedBatch ?? opts.batchSize ?? Math.max(1, Math.min(64, Math.floor(BATCH_BUDGET_FLOATS / Math.max(1, perSample))));
   const names = tensors.filter((t) => t !== input.name);
-  const probe = withExtraOutputs(model, names);
-  // Level 'basic' keeps every exposed value (they are graph outputs) and still folds constants.
-  const session = await createSession(encodeModel(probe), { optimization: 'basic' });
+  // MinMax needs two numbers per tensor: ReduceMin/ReduceMax run inside ORT, so activations
+  // never cross into JS. Histograms need the values themselves.
+  const inGraph = !opts.histograms;
+  const perSample = inGraph ? 0 : names.reduce((acc, t) => acc + elementsPerSample(types.get(t)), 0);
+  const batchSize = input.fixedBatch ?? opts.batchSize ?? (inGraph ? 16 : Math.max(1, Math.min(64, Math.floor(BATCH_BUDGET_FLOATS / Math.max(1, perSample)))));
+  const probe = inGraph ? withReductions(model, names) : withExtraOutputs(model, names);
+  const fetches = inGraph ? names.flatMap((n) => [`${n}__min`, `${n}__max`]) : names;
+  const session = await createSession(encodeModel(probe), { optimization: 'all' });
+  let valueSession: ort.InferenceSession | undefined;
   const stats = new Map<string, TensorStats>(tensors.map((t) => [t, new TensorStats(opts.histograms)]));
   const per = sampleSize(ds);
   const started = performance.now();
@@ -76,20 +82,31 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
       const data = new Float32Array(n * per);
       data.set(ds.inputs.subarray(start * per, (start + count) * per));
       const feeds = { [input.name]: new ort.Tensor('float32', data, [n, ...ds.sampleShape]) };
-      const out = names.length > 0 ? await session.run(feeds, names) : {};
+      const out = fetches.length > 0 ? await session.run(feeds, fetches) : {};
       stats.get(input.name)?.update(data.subarray(0, count * per));
+      const needValues: string[] = [];
       for (const name of names) {
-        const t = out[name];
-        const values = t.data as Float32Array;
-        const used = n === count ? values : values.subarray(0, (values.length / n) * count);
-        stats.get(name)!.update(used);
-        t.dispose?.();
+        if (inGraph) {
+          const lo = (out[`${name}__min`].data as Float32Array)[0];
+          const hi = (out[`${name}__max`].data as Float32Array)[0];
+          // A NaN/Inf poisons the reduction: fetch that tensor's values to count them.
+          if (Number.isFinite(lo) && Number.isFinite(hi) && n === count) stats.get(name)!.updateRange(lo, hi, count);
+          else needValues.push(name);
+          continue;
+        }
+        updateFrom(stats.get(name)!, out[name], n, count);
+      }
+      if (needValues.length > 0) {
+        valueSession ??= await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
+        const full = await valueSession.run(feeds, needValues);
+        for (const name of needValues) updateFrom(stats.get(name)!, full[name], n, count);
       }
       ctx.progress?.(start + count, total, `calibrating on ${total} samples`);
       await new Promise((r) => setImmediate(r));
     }
   } finally {
     await session.release();
+    await valueSession?.release();
   }
   const warnings: string[] = [];
   for (const [name, s] of stats) {
@@ -102,6 +119,24 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
     }
   }
   return { stats, samples: total, batchSize, durationMs: performance.now() - started, warnings };
+}
+
+function updateFrom(stats: TensorStats, t: ort.Tensor, n: number, count: number): void {
+  const values = t.data as Float32Array;
+  stats.update(n === count ? values : values.subarray(0, (values.length / n) * count));
+}
+
+/** A copy whose outputs include ReduceMin/ReduceMax (over all axes) of each named value. */
+function withReductions(model: Model, names: string[]): Model {
+  const copy = withExtraOutputs(model, []);
+  for (const name of names) {
+    for (const op of ['Min', 'Max']) {
+      const out = `${name}__${op.toLowerCase()}`;
+      copy.graph.node.push(makeNode(`Reduce${op}`, [name], [out], { name: out, attrs: { keepdims: 0 } }));
+      copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
+    }
+  }
+  return copy;
 }
 
 function elementsPerSample(t: ValueType | undefined): number {

@@ -101,16 +101,19 @@ function clusterWeight(w: Float32Array, channels: Int32Array[], opts: ClusterOpt
   const indices = new Uint8Array(w.length);
   const snapped = new Float32Array(w.length);
   channels.forEach((pos, c) => {
-    const nonzero = zeroCluster ? Array.from(pos).filter((p) => w[p] !== 0) : Array.from(pos);
-    const free = zeroCluster ? k - 1 : k;
-    const values = nonzero.map((p) => w[p]);
-    const centroids = values.length > 0 ? kmeans1d(values, free, { init: opts.init, seed: (opts.seed ?? 0) + c }) : undefined;
-    const base = c * k;
+    // Typed arrays throughout: layers reach millions of weights.
+    const nonzero = zeroCluster ? pos.filter((p) => w[p] !== 0) : pos;
+    const values = new Float32Array(nonzero.length);
+    for (let i = 0; i < nonzero.length; i++) values[i] = w[nonzero[i]];
     const shift = zeroCluster ? 1 : 0;
-    if (centroids) codebook.set(centroids.centroids, base + shift);
-    nonzero.forEach((p, i) => { indices[p] = centroids!.assignment[i] + shift; });
+    const base = c * k;
+    if (values.length > 0) {
+      const fit = kmeans1d(values, k - shift, { init: opts.init, seed: (opts.seed ?? 0) + c });
+      codebook.set(fit.centroids, base + shift);
+      for (let i = 0; i < nonzero.length; i++) indices[nonzero[i]] = fit.assignment[i] + shift;
+    }
     // Pruned weights (zero cluster) keep index 0, whose codebook entry stays 0.0.
-    for (const p of pos) snapped[p] = codebook[base + indices[p]];
+    for (let i = 0; i < pos.length; i++) snapped[pos[i]] = codebook[base + indices[pos[i]]];
   });
   return { codebook, indices, snapped, zeroCluster };
 }

@@ -27,8 +27,8 @@ function quantile(sorted: Float64Array, q: number): number {
 
 function initKMeansPlusPlus(sorted: Float64Array, k: number, seed: number): number[] {
   const rand = seededRandom(seed);
-  // Seeding on at most 20k evenly strided samples keeps this O(20k * k) on big layers.
-  const stride = Math.max(1, Math.floor(sorted.length / 20000));
+  // Seeding on at most 4096 evenly strided samples of the sorted values keeps this cheap on big layers.
+  const stride = Math.max(1, Math.floor(sorted.length / 4096));
   const sample: number[] = [];
   for (let i = 0; i < sorted.length; i += stride) sample.push(sorted[i]);
   const centers = [sample[Math.floor(rand() * sample.length)]];
