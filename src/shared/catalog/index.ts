@@ -13,6 +13,8 @@ import { PRUNE } from './prune.ts';
 import { SHARE } from './share.ts';
 import { SENSITIVITY } from './sensitivity.ts';
 import { QUANTIZE } from './quantize.ts';
+import { TRAIN } from './train.ts';
+import { DISTILL } from './distill.ts';
 import { PROFILE } from './profile.ts';
 
 export const CATALOG: NodeKindSpec[] = [
@@ -22,6 +24,7 @@ export const CATALOG: NodeKindSpec[] = [
   EVALUATE, BENCHMARK,
   PRUNE, SHARE, SENSITIVITY,
   QUANTIZE,
+  TRAIN, DISTILL,
   PROFILE,
 ];
 

@@ -14,6 +14,8 @@ import { prune } from './prune.ts';
 import { quantize } from './quantize.ts';
 import { sensitivity } from './sensitivity.ts';
 import { share } from './share.ts';
+import { train } from './train.ts';
+import { distill } from './distill.ts';
 
 export const HANDLERS: Record<string, NodeHandler> = {
   'benchmark': benchmark,
@@ -21,6 +23,7 @@ export const HANDLERS: Record<string, NodeHandler> = {
   'dataset.mnist': datasetMnist,
   'dataset.synthetic': datasetSynthetic,
   'dataset.tensors': datasetTensors,
+  'distill': distill,
   'evaluate': evaluate,
   'export': exportModel,
   'model.onnx': modelOnnx,
@@ -30,4 +33,5 @@ export const HANDLERS: Record<string, NodeHandler> = {
   'quantize': quantize,
   'sensitivity': sensitivity,
   'share': share,
+  'train': train,
 };
