@@ -2,10 +2,11 @@
 // pipeline from the palette, get a mistyped connection refused with its reason, edit,
 // undo/redo, run to "done", export and re-import to the same bytes; bad files refused.
 import { test, expect, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { connectPorts, dropKind, edgeCount } from './helpers/canvas.ts';
+import { connectPorts, dismissToasts, dropKind, edgeCount } from './helpers/canvas.ts';
 
 test.use({ screenshot: 'only-on-failure' });
 
@@ -33,6 +34,9 @@ async function paramValue(page: Page, nodeId: string, param: string): Promise<st
 
 test('build, check, edit, undo/redo, run, export and re-import a pipeline', async ({ page }) => {
   await openEditor(page);
+
+  await page.getByTestId('doc-name').fill('LeNet-5: load, export twice');
+  await page.getByTestId('doc-name').press('Enter');
 
   // Three nodes from the palette, connected: model -> export, model -> export.
   await dropKind(page, 'model.onnx', 160, 200);
@@ -78,6 +82,7 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
 
   mkdirSync(SHOTS, { recursive: true });
   await page.getByTestId('canvas').click({ position: { x: 20, y: 20 } });
+  await dismissToasts(page);
   await page.screenshot({ path: join(SHOTS, 'editor-before-run.png') });
 
   // Run: every node reaches "done".
@@ -86,6 +91,8 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
     await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   }
   await expect(page.getByTestId('btn-run')).toBeVisible();
+  await page.getByTestId('node-onnx-1').click();
+  await dismissToasts(page);
   await page.screenshot({ path: join(SHOTS, 'editor-after-run.png') });
   copyFileSync(join(SHOTS, 'editor-after-run.png'), join(REPO_ROOT, 'docs', 'editor.png'));
   expect(readFileSync(join(host.workspace, 'out', 'copy.onnx')).length).toBeGreaterThan(1000);
@@ -153,5 +160,40 @@ test('bad pipeline files are refused with a clear error and the open work stays'
     // Nothing of the open pipeline was lost.
     await expect(page.locator('.react-flow__node'), c.name).toHaveCount(2);
     expect(await edgeCount(page), c.name).toBe(1);
+  }
+});
+
+test('after a crash the autosaved pipeline is offered back', async ({ browser }) => {
+  const home = mkdtempSync(join(tmpdir(), 'whittle-home-'));
+  const first = await startHost({ home });
+  try {
+    const page = await browser.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(first.url);
+    await dropKind(page, 'model.onnx', 200, 200);
+    await dropKind(page, 'export', 560, 200);
+    await connectPorts(page, 'port-onnx-1-out-model', 'port-export-1-in-model');
+    await expect.poll(() => edgeCount(page)).toBe(1);
+    // The debounced autosave reaches the data folder.
+    const autosaveDir = join(home, 'autosave');
+    await expect.poll(() => existsSync(autosaveDir) && readdirSync(autosaveDir).some((f) => readFileSync(join(autosaveDir, f), 'utf8').includes('export-1')), { timeout: 10_000 }).toBe(true);
+    await page.close();
+  } finally {
+    await first.stop();
+  }
+  const second = await startHost({ home });
+  try {
+    const page = await browser.newPage();
+    await page.goto(second.url);
+    await expect(page.getByTestId('recovery-banner')).toBeVisible();
+    await expect(page.locator('.react-flow__node')).toHaveCount(0);
+    await page.getByTestId('recovery-restore').click();
+    await expect(page.locator('.react-flow__node')).toHaveCount(2);
+    await expect.poll(() => edgeCount(page)).toBe(1);
+    await expect(page.getByTestId('dirty-indicator')).toHaveAttribute('data-dirty', 'true');
+    await page.close();
+  } finally {
+    await second.stop();
+    rmSync(home, { recursive: true, force: true });
   }
 });

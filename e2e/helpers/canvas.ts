@@ -25,3 +25,9 @@ export async function connectPorts(page: Page, from: string, to: string): Promis
 export function edgeCount(page: Page): Promise<number> {
   return page.locator('.react-flow__edge').count();
 }
+
+/** Closes every toast (so screenshots show the canvas). */
+export async function dismissToasts(page: Page): Promise<void> {
+  const close = page.locator('.wh-toast button[aria-label="Dismiss"]');
+  while ((await close.count()) > 0) await close.first().click();
+}

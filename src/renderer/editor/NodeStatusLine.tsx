@@ -1,5 +1,9 @@
 // The run state strip at the bottom of a node.
+import { formatMs, formatValue } from '../app/format.ts';
 import type { NodeRunView } from '../store/runView.ts';
+
+/** Metrics shown inside a finished node; the rest are in Runs & results. */
+const NODE_METRICS_SHOWN = 3;
 
 const LABELS: Record<string, string> = {
   pending: 'Waiting', queued: 'Queued', running: 'Running', cached: 'Cached', done: 'Done',
@@ -28,13 +32,14 @@ export function NodeStatusLine({ nodeId, run }: { nodeId: string; run: NodeRunVi
           {run.error.message}
         </div>
       )}
+      {(run.status === 'done' || run.status === 'cached') && run.metrics && Object.keys(run.metrics).length > 0 && (
+        <div className="wh-status__metrics">
+          {Object.entries(run.metrics).slice(0, NODE_METRICS_SHOWN).map(([k, v]) => (
+            <span key={k}><span className="wh-muted">{k}</span> {formatValue(v, k)}</span>
+          ))}
+        </div>
+      )}
       {run.status === 'skipped' && run.skippedReason && <div className="wh-status__message">{run.skippedReason}</div>}
     </div>
   );
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

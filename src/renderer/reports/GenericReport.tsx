@@ -1,19 +1,12 @@
 // The fallback view of a report: its data as a table (rows of objects, or key/value),
 // so every report is readable before it has a chart of its own.
+import { formatValue as formatCell } from '../app/format.ts';
 import type { ReportViewProps } from './registry.ts';
 
 type Row = Record<string, unknown>;
 
 function isPlainObject(v: unknown): v is Row {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function formatCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toPrecision(4).replace(/\.?0+$/, '').replace(/\.?0+e/, 'e');
-  if (typeof v === 'string' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) return v.map(formatCell).join(', ');
-  return JSON.stringify(v);
 }
 
 function RowsTable({ rows }: { rows: Row[] }) {

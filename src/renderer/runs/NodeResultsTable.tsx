@@ -1,8 +1,8 @@
 // Per-node results of a run in engine order: status, time, metrics; a selected node
 // shows its error, warnings, artifacts and reports below.
 import type { RunRecord } from '../../shared/api/run.ts';
-import { formatMs } from '../editor/NodeStatusLine.tsx';
-import { formatCell } from '../reports/GenericReport.tsx';
+import { formatMs } from '../app/format.ts';
+import { formatValue } from '../app/format.ts';
 import { ReportView } from '../reports/ReportView.tsx';
 
 interface Props {
@@ -31,7 +31,7 @@ export function NodeResultsTable({ run, selected, onSelect }: Props) {
                 <td><span className={`wh-pill wh-pill--${n.status}`}>{n.status}</span></td>
                 <td className="wh-num">{n.durationMs !== undefined ? formatMs(n.durationMs) : ''}</td>
                 <td className="wh-metrics">
-                  {Object.entries(n.metrics).map(([k, v]) => <span key={k} className="wh-metric"><span className="wh-muted">{k}</span> {formatCell(v)}</span>)}
+                  {Object.entries(n.metrics).map(([k, v]) => <span key={k} className="wh-metric"><span className="wh-muted">{k}</span> {formatValue(v, k)}</span>)}
                   {n.error && <span className="wh-error">{n.error.message}</span>}
                   {n.skippedReason && <span className="wh-muted">{n.skippedReason}</span>}
                 </td>

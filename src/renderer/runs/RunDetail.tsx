@@ -1,7 +1,7 @@
 // One run: header (status, time, versions, host), then Nodes / Compare / Model tabs.
 import { Suspense, useState } from 'react';
 import { CompareView, ModelView } from '../results/optionalViews.ts';
-import { formatMs } from '../editor/NodeStatusLine.tsx';
+import { formatMs } from '../app/format.ts';
 import { NodeResultsTable } from './NodeResultsTable.tsx';
 import { useRunRecord } from './useRunRecord.ts';
 

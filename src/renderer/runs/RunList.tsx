@@ -1,6 +1,6 @@
 // The list of past and current runs, newest first.
 import type { RunSummary } from '../../shared/api/run.ts';
-import { formatMs } from '../editor/NodeStatusLine.tsx';
+import { formatMs } from '../app/format.ts';
 
 interface Props {
   runs: RunSummary[] | null;
