@@ -1,0 +1,86 @@
+// The `whittle` command as a user runs it (node bin/whittle.js, a fresh data folder):
+// run the bundled example with --json, exit codes, validate, nodes --json, --help.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'whittle-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function whittle(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/whittle.js'), ...args], { cwd: ROOT, env: { ...process.env, WHITTLE_HOME: join(dir, 'home'), FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => { stdout += c; });
+    child.stderr.on('data', (c) => { stderr += c; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('whittle', () => {
+  it('run <example> --json prints the run record and exits 0', async () => {
+    const out = join(dir, 'out');
+    const r = await whittle(['run', 'resources/examples/lenet5.json', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record.status).toBe('done');
+    expect(record.nodes.model).toMatchObject({ status: 'done', metrics: { parameters: 61706, opset: 13 } });
+    const exported = join(out, 'out', 'lenet5-mnist.onnx');
+    expect(record.nodes.export.artifacts).toContain(exported);
+    const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+    expect(sha(exported)).toBe(sha(join(ROOT, 'resources/models/lenet5-mnist.onnx')));
+    // Progress goes to stderr as plain lines when it is not a terminal.
+    expect(r.stderr).toContain('[model] started');
+  });
+
+  it('run exits 1 and names the node when a node fails', async () => {
+    writeFileSync(join(dir, 'broken.onnx'), 'not a model');
+    const p = join(dir, 'fails.json');
+    writeFileSync(p, JSON.stringify({
+      format: 'whittle.pipeline', version: 1, name: 'fails',
+      nodes: [{ id: 'load', kind: 'model.onnx', params: { path: 'broken.onnx' } }, { id: 'save', kind: 'export', params: {} }],
+      edges: [{ from: ['load', 'model'], to: ['save', 'model'] }],
+    }));
+    const r = await whittle(['run', p]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\[load\] FAILED: .*broken\.onnx/);
+    expect(r.stdout).toMatch(/save\s+skipped/);
+  });
+
+  it('validate: 0 for a valid file, 1 with every problem listed otherwise', async () => {
+    expect((await whittle(['validate', 'resources/examples/lenet5.json'])).code).toBe(0);
+    const p = join(dir, 'bad.json');
+    writeFileSync(p, JSON.stringify({
+      format: 'whittle.pipeline', version: 1, name: 'bad',
+      nodes: [{ id: 'a', kind: 'model.onnx', params: { path: 'x.txt' } }, { id: 'b', kind: 'export', params: {} }, { id: 'c', kind: 'quantum.leap', params: {} }],
+      edges: [],
+    }));
+    const r = await whittle(['validate', p, '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.problems.map((x: { code: string; nodeId: string }) => `${x.code}@${x.nodeId}`).sort()).toEqual(['pipeline.bad-param@a', 'pipeline.missing-input@b', 'pipeline.unknown-kind@c']);
+    writeFileSync(join(dir, 'trunc.json'), '{"format": "whittle.pipeline", "nodes": [');
+    const t = await whittle(['validate', join(dir, 'trunc.json')]);
+    expect(t.code).toBe(1);
+    expect(t.stdout).toContain('truncated');
+  });
+
+  it('nodes --json lists every kind with ports and params; --help exits 0', async () => {
+    const r = await whittle(['nodes', '--json']);
+    expect(r.code).toBe(0);
+    const kinds = JSON.parse(r.stdout) as { kind: string; params: Record<string, { default: unknown; help: string }> }[];
+    const model = kinds.find((k) => k.kind === 'model.onnx')!;
+    expect(model.params.path).toMatchObject({ type: 'path', default: '', help: expect.any(String) });
+    for (const k of kinds) for (const p of Object.values(k.params)) expect(p.default, `${k.kind}`).not.toBeUndefined();
+    const help = await whittle(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/run \[options\] <pipeline>/);
+    expect((await whittle(['frobnicate'])).code).toBe(1);
+  });
+});
