@@ -1,7 +1,7 @@
 // Sensitivity analysis: prune one layer (or channel group) at a time at several ratios,
 // score each variant, and propose per-layer ratios that reach a target with the least loss.
 import type { Model } from '../../onnx/model.ts';
-import type { Dataset } from '../../data/dataset.ts';
+import { shuffledIndices, subset, type Dataset } from '../../data/dataset.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { findWeightLayers, requireLayers } from './layers.ts';
 import { checkSparsity, pruneMagnitude } from './magnitude.ts';
@@ -97,7 +97,9 @@ export async function analyzeSensitivity(model: Model, ds: Dataset, opts: Sensit
     throw new WhittleError('prune.no-labels', `The dataset '${ds.name}' has no labels, so accuracy cannot be measured.`, 'Choose the "agreement" metric, which compares with the unpruned model.');
   }
   const units = unitsOf(model, opts);
-  const base = await scoreModel(model, ds, { limit: opts.limit });
+  // Datasets often come sorted by class: score a seeded random subset, not the first samples.
+  if (opts.limit !== undefined && opts.limit < ds.size) ds = subset(ds, Array.from(shuffledIndices(ds.size, 0).subarray(0, opts.limit)));
+  const base = await scoreModel(model, ds);
   const reference = base.predictions;
   const pick = (s: { accuracy?: number; agreement?: number }): number => (opts.metric === 'accuracy' ? s.accuracy! : s.agreement!);
   const baseline = opts.metric === 'accuracy' ? base.accuracy! : 1;
@@ -108,7 +110,7 @@ export async function analyzeSensitivity(model: Model, ds: Dataset, opts: Sensit
     const points: { ratio: number; score: number }[] = [];
     for (const ratio of [...opts.ratios].sort((a, b) => a - b)) {
       opts.signal?.throwIfAborted();
-      const s = await scoreModel(pruneOne(model, opts, u.layer, ratio), ds, { limit: opts.limit, reference });
+      const s = await scoreModel(pruneOne(model, opts, u.layer, ratio), ds, { reference });
       points.push({ ratio, score: pick(s) });
       opts.onProgress?.(++done, totalRuns, `${u.layer} at ${Math.round(ratio * 100)}%`);
     }

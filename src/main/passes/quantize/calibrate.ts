@@ -35,7 +35,7 @@ export class TensorStats {
     if (this.hist) this.addToHistogram(values, Math.max(Math.abs(lo), Math.abs(hi)));
   }
 
-  /** Fold in a batch's min and max computed elsewhere (ReduceMin/ReduceMax inside ORT). */
+  /** Fold in a batch's min and max computed elsewhere (ReduceMin/ReduceMax inside ORT); `count` only marks finite data seen. */
   updateRange(min: number, max: number, count: number): void {
     if (min < this.min) this.min = min;
     if (max > this.max) this.max = max;

@@ -111,11 +111,10 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
   const warnings: string[] = [];
   for (const [name, s] of stats) {
     if (s.nonFinite > 0) {
-      const share = s.nonFinite / (s.nonFinite + s.count);
       if (s.count === 0) {
         throw new WhittleError('quantize.non-finite', `Calibration saw only NaN/Inf values in '${name}'.`, 'Check the calibration data and the model: a quantization range cannot be computed from NaN or Inf.');
       }
-      warnings.push(`'${name}': ${s.nonFinite} NaN/Inf values (${(share * 100).toPrecision(2)}%) in calibration were ignored; the range uses the finite values only.`);
+      warnings.push(`'${name}': ${s.nonFinite} NaN/Inf values in calibration were ignored; the range uses the finite values only. Check the data and the ops that produce this value.`);
     }
   }
   return { stats, samples: total, batchSize, durationMs: performance.now() - started, warnings };
