@@ -87,12 +87,20 @@ export function modelGraph(model: Model, label: string): ModelGraph {
     // Shapes are decoration here: a graph the inference cannot walk is still drawn.
   }
   const ops = g.node.slice(0, MAX_GRAPH_NODES);
-  // Constant nodes are drawn as Netron does: folded into their consumers like initializers.
+  // Constant subgraphs are drawn as Netron does: a node fed only by initializers and
+  // constants (Constant, Identity of a weight, Cast of a constant...) folds into its
+  // consumers like an initializer. (Nodes are in topological order in valid ONNX.)
   const constants = new Map<string, number[]>();
+  const isConstant = (name: string) => index.isInitializer(name) || constants.has(name);
+  const folded = new Set<Node>();
   for (const n of ops) {
-    if (n.opType === 'Constant' && n.output.length === 1) {
-      const t = n.attribute.find((a) => a.name === 'value')?.t;
-      constants.set(n.output[0], (t?.dims ?? []).map(Number));
+    if (n.input.filter(Boolean).every(isConstant) && n.output.length > 0) {
+      folded.add(n);
+      for (const o of n.output) {
+        const t = n.opType === 'Constant' ? n.attribute.find((a) => a.name === 'value')?.t : undefined;
+        const known = shapes.get(o);
+        constants.set(o, t ? (t.dims ?? []).map(Number) : (known ?? []).filter((d): d is number => typeof d === 'number'));
+      }
     }
   }
   const nodes: GraphNode[] = [];
@@ -102,9 +110,9 @@ export function modelGraph(model: Model, label: string): ModelGraph {
     producerId.set(v.name, `in:${v.name}`);
   }
   ops.forEach((n, i) => {
-    if (n.opType === 'Constant' && constants.has(n.output[0])) return;
+    if (folded.has(n)) return;
     const id = `n${i}`;
-    const weights = n.input.filter((name) => index.isInitializer(name) || constants.has(name))
+    const weights = n.input.filter(isConstant)
       .map((name) => ({ name, shape: constants.get(name) ?? index.initializers.get(name)!.dims.map(Number) }));
     nodes.push({ id, opType: n.opType, name: n.name || n.output[0] || id, attributes: attributeText(n), weights });
     for (const o of n.output) if (o) producerId.set(o, id);
