@@ -157,9 +157,16 @@ export const CALLS = {
   'devices.deleteProfile': call(z.object({ id: z.string() }), z.object({}), 'Forget one stored profile result.'),
 } satisfies Record<string, CallSpec>;
 
+/** Menu commands the Electron app sends to the editor (which owns undo, save, run...). */
+export const MenuCommandSchema = z.object({
+  command: z.enum(['new', 'open', 'save', 'saveAs', 'import', 'export', 'undo', 'redo', 'duplicate', 'delete', 'selectAll', 'run', 'cancel', 'examples', 'runs']),
+});
+
 export const EVENTS = {
   /** Every state change of every run, in order. */
   'run.event': RunEventSchema,
+  /** A menu item or its shortcut was used (Electron only). */
+  'app.menu': MenuCommandSchema,
   /** Progress, result or failure of a device profile job. */
   'devices.profile': ProfileJobEvent,
 } satisfies Record<string, z.ZodType>;
