@@ -7,6 +7,7 @@ import { LayerSparsityView } from './prune/LayerSparsityView.tsx';
 import { SensitivityView } from './prune/SensitivityView.tsx';
 import { SizeReportView } from './prune/SizeReportView.tsx';
 import { LatencyReportView } from './runtime/LatencyReportView.tsx';
+import { TrainCurveView } from './train/TrainCurveView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -22,4 +23,5 @@ export const REPORT_VIEWS: Record<string, ReportComponent> = {
   'prune.layers': LayerSparsityView,
   'prune.sensitivity': SensitivityView,
   'prune.size': SizeReportView,
+  'train.curve': TrainCurveView,
 };
