@@ -1,0 +1,77 @@
+// Quantization figures: int8 vs fp32 host latency (batch 1, 2 threads) for MobileNetV2 and
+// a builder ResNet; calibration time for 256 samples next to 256 plain ORT forward passes;
+// LeNet-5 accuracy and file size for fp32 / int8 / fp16; the CPU and whether it has VNNI.
+import { readFileSync, statSync } from 'node:fs';
+import { loadMnist } from '../src/main/data/mnist.ts';
+import { seededRandom, subset, type Dataset } from '../src/main/data/dataset.ts';
+import { decodeModel, encodeModel, type Model } from '../src/main/onnx/model.ts';
+import { buildResNet } from '../src/main/onnx/builder/index.ts';
+import { createSession, ort } from '../src/main/runtime/session.ts';
+import { evaluateModel } from '../src/main/runtime/evaluate.ts';
+import { measureLatency } from '../src/main/runtime/latency.ts';
+import { quantizeStatic } from '../src/main/passes/quantize/static.ts';
+import { convertFp16 } from '../src/main/passes/quantize/fp16.ts';
+import { detectHostCpu } from '../src/main/passes/quantize/presets.ts';
+
+const FIXTURES = '/work/shared/fixtures/models';
+
+function synthetic(count: number, shape: number[]): Dataset {
+  const per = shape.reduce((a, b) => a * b, 1);
+  const rand = seededRandom(11);
+  const inputs = new Float32Array(count * per);
+  for (let i = 0; i < inputs.length; i++) inputs[i] = rand() * 2 - 1;
+  return { name: 'synthetic', size: count, sampleShape: shape, inputs };
+}
+
+async function forwardPassesMs(model: Model, ds: Dataset): Promise<number> {
+  const s = await createSession(encodeModel(model), { threads: 2 });
+  const per = ds.sampleShape.reduce((a, b) => a * b, 1);
+  const start = performance.now();
+  for (let i = 0; i < ds.size; i++) {
+    await s.run({ input: new ort.Tensor('float32', ds.inputs.subarray(i * per, (i + 1) * per), [1, ...ds.sampleShape]) });
+  }
+  const ms = performance.now() - start;
+  await s.release();
+  return ms;
+}
+
+async function latencyRow(name: string, fp32: Model, shape: number[]): Promise<void> {
+  const cal = synthetic(256, shape);
+  const { model, report } = await quantizeStatic(fp32, cal, { sqnrSamples: 0 });
+  const passesMs = await forwardPassesMs(fp32, cal);
+  const opts = { batchSize: 1, threads: 2, warmupRuns: 10, runs: 60 };
+  const f = await measureLatency(encodeModel(fp32), opts);
+  const q = await measureLatency(encodeModel(model), opts);
+  console.log(`| ${name} | ${f.meanMs.toFixed(2)} | ${q.meanMs.toFixed(2)} | ${(f.meanMs / q.meanMs).toFixed(2)}x | ${report.fusion!.fused}/${report.fusion!.groups} | ${report.calibration!.durationMs.toFixed(0)} | ${passesMs.toFixed(0)} |`);
+}
+
+export default async function run(): Promise<void> {
+  const cpu = detectHostCpu();
+  console.log(`CPU: ${cpu.model} (${cpu.arch}); VNNI: ${cpu.vnni ? 'yes' : 'no'}; AVX2: ${cpu.avx2 ? 'yes' : 'no'}; preset used: ${cpu.target}`);
+  console.log('\nint8 (static QDQ, host preset, MinMax) vs fp32, batch 1, 2 threads; calibration on 256 samples vs 256 fp32 forward passes (batch 1, 2 threads)');
+  console.log('| model | fp32 mean ms | int8 mean ms | speed-up | fused groups | calibration ms | 256 forward passes ms |');
+  console.log('|---|---|---|---|---|---|---|');
+  await latencyRow('MobileNetV2 (fixture)', decodeModel(readFileSync(`${FIXTURES}/mobilenet_v2-random.onnx`)), [3, 224, 224]);
+  await latencyRow('ResNet-18 (builder)', buildResNet({ depth: 18 }), [3, 224, 224]);
+
+  const lenetPath = `${FIXTURES}/lenet5-mnist-trained.onnx`;
+  const lenet = decodeModel(readFileSync(lenetPath));
+  const train = loadMnist('train');
+  const cal = subset(train, Array.from({ length: 256 }, (_, i) => i * Math.floor(train.size / 256)));
+  const test = loadMnist('test');
+  const fp32Bytes = statSync(lenetPath).size;
+  console.log('\nLeNet-5 on the MNIST test split (2004 samples)');
+  console.log('| variant | top-1 % | file bytes | vs fp32 |');
+  console.log('|---|---|---|---|');
+  const row = async (name: string, bytes: Uint8Array | string): Promise<void> => {
+    const r = await evaluateModel(bytes, test);
+    const size = typeof bytes === 'string' ? fp32Bytes : bytes.length;
+    console.log(`| ${name} | ${(r.top1! * 100).toFixed(2)} | ${size} | ${(size / fp32Bytes).toFixed(3)}x |`);
+  };
+  await row('fp32', lenetPath);
+  for (const method of ['minmax', 'percentile', 'entropy', 'mse'] as const) {
+    const q = await quantizeStatic(lenet, cal, { method, sqnrSamples: 0, verify: false });
+    await row(`int8 per-channel, ${method}`, encodeModel(q.model));
+  }
+  await row('fp16', encodeModel((await convertFp16(lenet)).model));
+}
