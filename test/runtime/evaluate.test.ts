@@ -128,6 +128,20 @@ describe('evaluateModel', () => {
     await expectCode(evaluateModel(lenetPath, flat), 'runtime.shape-mismatch');
   });
 
+  it('evaluates a model that fixes its batch axis, zero-padding the last batch', async () => {
+    const free = await evaluateModel(lenetPath, test, { limit: 10 });
+    for (const fixed of [1, 4]) {
+      const model = decodeModel(readFileSync(lenetPath));
+      model.graph.input[0] = makeValueInfo('input', DataType.FLOAT, [fixed, 1, 28, 28]);
+      model.graph.output[0] = makeValueInfo('logits', DataType.FLOAT, [fixed, 10]);
+      const progress: number[] = [];
+      const r = await evaluateModel(encodeModel(model), test, { limit: 10, batchSize: 64, onProgress: (d) => progress.push(d) });
+      expect(r.samples).toBe(10);
+      expect(r.top1).toBe(free.top1);
+      expect(progress).toHaveLength(Math.ceil(10 / fixed));
+    }
+  });
+
   it('refuses an empty dataset', async () => {
     const empty: Dataset = { name: 'empty', size: 0, sampleShape: [1, 28, 28], inputs: new Float32Array(0) };
     await expectCode(evaluateModel(lenetPath, empty), 'data.empty');
