@@ -11,6 +11,7 @@ import { Toasts } from './Toasts.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useDocumentActions } from './useDocumentActions.ts';
 import { useEditorShortcuts } from './useEditorShortcuts.ts';
+import { useProblemRefresh } from './useProblemRefresh.ts';
 import { useRunActions } from './useRunActions.ts';
 import { useAppInfo } from '../app/useAppInfo.ts';
 
@@ -30,6 +31,7 @@ export function EditorView({ active }: { active: boolean }) {
     toggleHelp: () => setHelp((h) => !h),
   }), [docs, runs, info.nativeDialogs]);
   useEditorShortcuts(active, handlers);
+  useProblemRefresh();
 
   return (
     <div className="wh-editor" data-testid="editor">

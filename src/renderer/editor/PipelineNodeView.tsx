@@ -4,7 +4,7 @@ import { memo, useMemo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { PortSpec } from '../../shared/catalog/types.ts';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
-import { nodeRunSelector } from '../store/selectors.ts';
+import { nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
 
@@ -35,12 +35,15 @@ function PortRow({ nodeId, port, side, index }: { nodeId: string; port: PortSpec
 function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const selectRun = useMemo(() => nodeRunSelector(id), [id]);
   const run = usePipelineStore(selectRun);
+  const selectProblems = useMemo(() => nodeProblemsSelector(id), [id]);
+  const problems = usePipelineStore(selectProblems);
   const spec = data.spec;
   const rows = Math.max(spec?.inputs.length ?? 0, spec?.outputs.length ?? 0);
   const status = run?.status ?? 'idle';
   return (
     <div
-      className={`wh-node wh-node--${status}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}`}
+      className={`wh-node wh-node--${status}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}${problems ? ' wh-node--problem' : ''}`}
+      title={problems || undefined}
       data-testid={`node-${id}`}
       data-status={status}
       data-kind={data.kind}
@@ -53,6 +56,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
         {spec?.inputs.map((p, i) => <PortRow key={`in-${p.name}`} nodeId={id} port={p} side="in" index={i} />)}
         {spec?.outputs.map((p, i) => <PortRow key={`out-${p.name}`} nodeId={id} port={p} side="out" index={i} />)}
       </div>
+      {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
       <NodeStatusLine nodeId={id} run={run} />
     </div>

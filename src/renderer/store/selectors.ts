@@ -31,3 +31,8 @@ export const selectDialog = (s: PipelineState) => s.dialog;
 export const selectProblems = (s: PipelineState) => s.problems;
 export const selectDocumentIsExample = (s: PipelineState) => s.documentIsExample;
 export const selectAwaitingRun = (s: PipelineState) => s.awaitingRun;
+
+/** The validation messages about one node, joined (a string, so unchanged means equal). */
+export function nodeProblemsSelector(nodeId: string) {
+  return (s: PipelineState) => s.problems.filter((p) => p.nodeId === nodeId).map((p) => p.message).join('\n');
+}
