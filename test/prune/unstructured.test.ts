@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, getMetadata, type Model } from '../../src/main/onnx/model.ts';
-import { GraphIndex, makeValueInfo } from '../../src/main/onnx/graph.ts';
+import { GraphIndex, makeNode, makeValueInfo } from '../../src/main/onnx/graph.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
-import { tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
+import { float32Tensor, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import { loadMnist } from '../../src/main/data/mnist.ts';
 import type { Dataset } from '../../src/main/data/dataset.ts';
 import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
@@ -124,10 +124,27 @@ describe('2:4 semi-structured sparsity on LeNet-5', () => {
     const r = prune24(model);
     expect(r.layers.map((l) => l.layer)).toEqual(['b', 'fc3']);
     const w = weight(r.model, 'b.w');
+    expect(check24(r.model).ok).toBe(true);
     // b.w is [4, 8, 1, 1]: each row of 8 input channels is two quads with two zeros each.
     for (let o = 0; o < 4; o++) for (let q = 0; q < 2; q++) {
       const quad = Array.from(w.subarray(o * 8 + q * 4, o * 8 + q * 4 + 4));
       expect(quad.filter((v) => v === 0).length).toBe(2);
     }
+  });
+
+  it('MatMul weights [K, N] keep two of every four along K (axis 0)', () => {
+    const t = new Tiny();
+    const f = t.op('Flatten', [t.op('GlobalAveragePool', [t.conv('input', 3, 8, { name: 'a' })])], { axis: 1 });
+    t.inits.push(float32Tensor('mm.w', [8, 5], Array.from({ length: 40 }, (_, i) => ((i * 7) % 11) - 5 + 0.5)));
+    t.nodes.push(makeNode('MatMul', [f, 'mm.w'], ['logits'], { name: 'mm' }));
+    const r = prune24(t.model());
+    expect(r.layers.map((l) => l.layer)).toEqual(['mm']);
+    expect(r.skipped).toEqual([{ layer: 'a', reason: '3 input channels, not a multiple of 4' }]);
+    const w = weight(r.model, 'mm.w');
+    for (let q = 0; q < 2; q++) for (let n = 0; n < 5; n++) {
+      const quad = [0, 1, 2, 3].map((j) => w[(q * 4 + j) * 5 + n]);
+      expect(quad.filter((v) => v === 0).length).toBe(2);
+    }
+    expect(check24(r.model).ok).toBe(true);
   });
 });
