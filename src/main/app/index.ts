@@ -1,0 +1,77 @@
+// The Electron entry: security defaults, the API with native dialogs and the engine in
+// a utilityProcess, the IPC door, the menu, and one window that opens the bundled example.
+import { join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApiService } from '../api/service.ts';
+import { defaultResourcesDir } from '../api/version.ts';
+import { electronDialogs } from './dialogs.ts';
+import { loadElectron, type BrowserWindow } from './electron-api.ts';
+import { utilitySpawner } from './engine-process.ts';
+import { registerIpc } from './ipc.ts';
+import { buildMenu } from './menu.ts';
+import { applySecurity } from './security.ts';
+
+const electron = loadElectron();
+const { app, BrowserWindow: Window } = electron;
+
+// Built layout: out/main/index.js, out/main/engine.js, out/preload/index.js, out/renderer/.
+const mainDir = import.meta.dirname;
+const rendererDir = resolve(mainDir, '..', 'renderer');
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+
+/** Only our own page may call the API: the dev server's origin, or files of out/renderer. */
+function isTrustedUrl(url: string): boolean {
+  if (devServerUrl && !app.isPackaged) return url.startsWith(new URL(devServerUrl).origin + '/');
+  const base = pathToFileURL(rendererDir + sep).href;
+  return url.startsWith(base);
+}
+
+function createWindow(): BrowserWindow {
+  const win = new Window({
+    width: 1440, height: 900, minWidth: 900, minHeight: 600, show: false, title: 'Whittle', backgroundColor: '#101418',
+    webPreferences: {
+      preload: join(mainDir, '..', 'preload', 'index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  if (devServerUrl && !app.isPackaged) void win.loadURL(devServerUrl);
+  else void win.loadFile(join(rendererDir, 'index.html'));
+  return win;
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  applySecurity(electron);
+  const resourcesDir = app.isPackaged ? join((process as NodeJS.Process & { resourcesPath: string }).resourcesPath, 'resources') : defaultResourcesDir();
+  const api = createApiService({
+    door: 'electron',
+    resourcesDir,
+    dialogs: electronDialogs(electron),
+    workspace: null,
+    startupDocument: join(resourcesDir, 'examples', 'lenet5.json'),
+    spawner: utilitySpawner(electron, join(mainDir, 'engine.js')),
+  });
+  registerIpc(electron, api, isTrustedUrl);
+  buildMenu(electron, (command) => api.ctx.emit('app.menu', { command }));
+  createWindow();
+  app.on('activate', () => {
+    if (Window.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+void main();
