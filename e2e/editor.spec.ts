@@ -197,3 +197,76 @@ test('after a crash the autosaved pipeline is offered back', async ({ browser })
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('edit commands, save as, examples and the shortcut list', async ({ page }) => {
+  await openEditor(page);
+  await dropKind(page, 'model.onnx', 160, 160);
+  await dropKind(page, 'export', 520, 160);
+  await connectPorts(page, 'port-onnx-1-out-model', 'port-export-1-in-model');
+  await expect.poll(() => edgeCount(page)).toBe(1);
+
+  // Box-select both (Shift+drag on the empty pane), duplicate: the inner edge comes along.
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(canvas.x + 60, canvas.y + 60);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + 800, canvas.y + 330, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(2);
+  await page.keyboard.press('Control+d');
+  await expect(page.locator('.react-flow__node')).toHaveCount(4);
+  await expect.poll(() => edgeCount(page)).toBe(2);
+  await expect(page.getByTestId('node-onnx-2')).toBeVisible();
+
+  // Copy one node, paste it twice: fresh ids each time; undo removes the last paste.
+  await page.getByTestId('node-export-1').click();
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await page.keyboard.press('Control+v');
+  await expect(page.locator('.react-flow__node')).toHaveCount(6);
+  await expect(page.getByTestId('node-export-4')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(page.locator('.react-flow__node')).toHaveCount(5);
+  await page.keyboard.press('Control+y');
+  await expect(page.locator('.react-flow__node')).toHaveCount(6);
+
+  // Shift+click adds to the selection; Delete removes both and their edges.
+  await page.getByTestId('node-onnx-2').click();
+  await page.getByTestId('node-export-3').click({ modifiers: ['Shift'] });
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(2);
+  await page.keyboard.press('Delete');
+  await expect(page.locator('.react-flow__node')).toHaveCount(4);
+  await expect.poll(() => edgeCount(page)).toBe(1);
+
+  // A number outside its bounds shows an inline error and is not committed.
+  await dropKind(page, 'prune', 300, 420);
+  await page.getByTestId('node-prune-1').click();
+  const sparsity = page.getByTestId('param-sparsity');
+  const before = await sparsity.inputValue();
+  await sparsity.fill('1.5');
+  await expect(page.getByTestId('param-sparsity-error')).toBeVisible();
+  await sparsity.press('Escape');
+  await expect(sparsity).toHaveValue(before);
+
+  // Save as into the workspace through the file browser: the file holds the document.
+  await page.getByTestId('btn-save-as').click();
+  await page.getByTestId('file-browser-name').fill('saved.json');
+  await page.getByTestId('file-browser-choose').click();
+  await expect(page.getByTestId('dirty-indicator')).toHaveAttribute('data-dirty', 'false');
+  const saved = JSON.parse(readFileSync(join(host.workspace, 'saved.json'), 'utf8')) as { nodes: { id: string }[] };
+  expect(saved.nodes.map((n) => n.id).sort()).toEqual(['export-1', 'export-2', 'export-4', 'onnx-1', 'prune-1']);
+
+  // The shortcut list opens with "?".
+  await page.getByTestId('canvas').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toContainText('Ctrl+Shift+Z');
+  await page.keyboard.press('Escape');
+
+  // The example gallery opens a bundled example.
+  await page.getByTestId('btn-examples').click();
+  await page.getByTestId('example-lenet5').click();
+  await expect(page.getByTestId('examples-gallery')).toHaveCount(0);
+  await expect(page.getByTestId('node-model')).toBeVisible();
+  await expect(page.getByTestId('node-export')).toBeVisible();
+});
