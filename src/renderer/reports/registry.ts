@@ -8,6 +8,8 @@ import { SensitivityView } from './prune/SensitivityView.tsx';
 import { SizeReportView } from './prune/SizeReportView.tsx';
 import { LatencyReportView } from './runtime/LatencyReportView.tsx';
 import { TrainCurveView } from './train/TrainCurveView.tsx';
+import { AccuracyStepsView } from './quantize/AccuracyStepsView.tsx';
+import { QuantizeLayersView } from './quantize/QuantizeLayersView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -23,5 +25,7 @@ export const REPORT_VIEWS: Record<string, ReportComponent> = {
   'prune.layers': LayerSparsityView,
   'prune.sensitivity': SensitivityView,
   'prune.size': SizeReportView,
+  'quantize.accuracy': AccuracyStepsView,
+  'quantize.layers': QuantizeLayersView,
   'train.curve': TrainCurveView,
 };
