@@ -1,7 +1,7 @@
 // How the parent starts an engine process. From source (tests, CLI, browser host) it is
 // child_process.fork with tsx as loader; the Electron app injects a utilityProcess spawner.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { ParentMessage, WorkerMessage } from './protocol.ts';
 
 export interface EngineProcess {
@@ -19,7 +19,8 @@ const STDERR_TAIL_CHARS = 2000;
 
 /** The engine worker next to this file: worker.ts from source, or a built worker path. */
 export function defaultWorkerPath(): string {
-  return fileURLToPath(new URL('./worker.ts', import.meta.url));
+  // join, not `new URL('./worker.ts', import.meta.url)`: bundlers would treat that as an asset.
+  return join(import.meta.dirname, 'worker.ts');
 }
 
 export function forkSpawner(workerPath = defaultWorkerPath()): EngineSpawner {
