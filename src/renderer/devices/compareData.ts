@@ -35,11 +35,16 @@ export function sharedHistogram(series: { name: string; latenciesMs: number[] }[
   const all = series.flatMap((s) => s.latenciesMs);
   if (!all.length) return [];
   const sorted = [...all].sort((a, b) => a - b);
-  // Clip the long tail at the pooled p99.5 so one outlier does not squash every bar.
+  // Bins span [min, min(pooled p99, 4 × pooled p90)]; slower runs land in the last bin,
+  // labelled "≥", so a few outliers (GC, a busy board) do not squash every bar into one.
   const lo = sorted[0];
-  const hi = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.995))];
-  const width = (hi - lo) / bins || 1e-6;
-  const rows: HistogramRow[] = Array.from({ length: bins }, (_, i) => ({ binLabel: (lo + (i + 0.5) * width).toPrecision(3), fromMs: lo + i * width }));
+  const p90 = sorted[Math.floor((sorted.length - 1) * 0.9)];
+  const hi = Math.min(sorted[Math.floor((sorted.length - 1) * 0.99)], Math.max(p90 * 4, lo * 1.5));
+  const width = (hi - lo) / (bins - 1) || 1e-6;
+  const rows: HistogramRow[] = Array.from({ length: bins }, (_, i) => ({
+    binLabel: i === bins - 1 ? `≥${(lo + i * width).toPrecision(3)}` : (lo + (i + 0.5) * width).toPrecision(3),
+    fromMs: lo + i * width,
+  }));
   for (const s of series) {
     for (const row of rows) row[s.name] = 0;
     for (const v of s.latenciesMs) {

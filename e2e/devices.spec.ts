@@ -1,0 +1,93 @@
+// The device panel driven like a user against the browser host and a real sshd on
+// 127.0.0.1: add a board, review and pin its host key, probe, profile LeNet-5 fp32 and
+// int8 with the node runner, add a second board, and compare both ways (screenshot).
+import { test, expect, type Page } from '@playwright/test';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
+import { startSshd, TEST_USER, type SshServer } from '../test/devices/sshdHarness.ts';
+import { writeInt8Copy } from '../test/devices/int8Fixture.ts';
+
+const SHOTS = join(REPO_ROOT, '.tmp', 'screenshots');
+let host: RunningHost;
+let sshd: SshServer;
+
+test.beforeAll(async () => {
+  sshd = await startSshd();
+  host = await startHost({ withModel: true });
+  writeInt8Copy(join(host.workspace, 'models', 'lenet5.onnx'), join(host.workspace, 'models', 'lenet5-int8.onnx'));
+});
+test.afterAll(async () => {
+  await host?.stop();
+  await sshd?.stop();
+});
+
+async function addBoard(page: Page, name: string) {
+  await page.getByTestId('device-add').click();
+  await page.getByTestId('device-name').fill(name);
+  await page.getByTestId('device-host').fill('127.0.0.1');
+  await page.getByTestId('device-port').fill(String(sshd.port));
+  await page.getByTestId('device-user').fill(TEST_USER);
+  await page.getByTestId('device-auth').selectOption('key');
+  await page.getByTestId('device-key').fill(sshd.keyPath);
+  await page.locator('summary', { hasText: 'Runners and timeout' }).click();
+  await page.getByTestId('device-ortpath').fill(join(REPO_ROOT, 'node_modules'));
+  await page.getByTestId('device-timeout').fill('5');
+  await page.getByTestId('device-save').click();
+  // The first connection stops at the host key: the user compares and accepts it.
+  const review = page.getByTestId('hostkey-review');
+  await expect(review).toBeVisible();
+  await expect(page.getByTestId('hostkey-fingerprint')).toHaveText(sshd.hostFingerprint());
+  await page.getByTestId('hostkey-accept').click();
+  await expect(page.getByTestId('board-status')).toContainText('Connected');
+  await page.getByTestId('board-probe').click();
+  await expect(page.getByTestId('runner-node-ort')).toContainText('onnxruntime-node');
+}
+
+/** `check`: boards to tick now; `jobsExpected`: how many boards are ticked in all (ticks persist). */
+async function profile(page: Page, modelPath: string, check: string[], jobsExpected: number) {
+  await page.getByTestId('profile-source-file').check();
+  await page.getByTestId('profile-path').fill(modelPath);
+  for (const b of check) await page.getByTestId(`profile-board-${b}`).check();
+  await page.getByTestId('profile-runs').fill('300');
+  const before = await page.getByTestId('profile-job').count();
+  await page.getByTestId('profile-start').click();
+  const jobs = page.getByTestId('profile-job');
+  await expect(jobs).toHaveCount(before + jobsExpected, { timeout: 30_000 });
+  await expect(page.locator('[data-testid="profile-job"][data-state="done"]')).toHaveCount(before + jobsExpected, { timeout: 60_000 });
+}
+
+test('add a board, pin its key, probe, profile two models, compare on one board and across boards', async ({ page }) => {
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(host.url);
+  await page.getByTestId('tab-devices').click();
+  await expect(page.getByTestId('devices-panel')).toBeVisible();
+  await expect(page.getByTestId('usb-boards')).toContainText('No Jetson');
+
+  await addBoard(page, 'bench-a');
+  await expect(page.getByTestId('board-bench-a').getByTestId('board-state')).toHaveText('connected');
+  await profile(page, 'models/lenet5.onnx', ['bench-a'], 1);
+  await profile(page, 'models/lenet5-int8.onnx', [], 1);
+
+  const compare = page.getByTestId('compare-view');
+  await expect(compare.getByTestId('compare-row')).toHaveCount(2);
+  await expect(compare.getByTestId('compare-table')).toContainText('lenet5.onnx');
+  await expect(compare.getByTestId('compare-table')).toContainText('lenet5-int8.onnx');
+  await expect(compare.getByTestId('latency-histogram').locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(compare.getByTestId('time-chart')).toBeVisible();
+  mkdirSync(SHOTS, { recursive: true });
+  await compare.screenshot({ path: join(SHOTS, 'devices-compare.png') });
+  mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+  copyFileSync(join(SHOTS, 'devices-compare.png'), join(REPO_ROOT, 'docs', 'devices.png'));
+
+  // A second board: the same model on both, compared across boards.
+  await addBoard(page, 'bench-b');
+  // Selecting bench-b ticks it alone; tick bench-a too: one model on both boards.
+  await profile(page, 'models/lenet5-int8.onnx', ['bench-a', 'bench-b'], 2);
+  await page.getByTestId('compare-mode-boards').click();
+  await page.getByTestId('compare-model').selectOption({ label: await page.getByTestId('compare-model').locator('option', { hasText: 'lenet5-int8.onnx' }).textContent() ?? '' });
+  await expect(compare.getByTestId('compare-row')).toHaveCount(2);
+  await expect(compare.getByTestId('compare-table')).toContainText('bench-a');
+  await expect(compare.getByTestId('compare-table')).toContainText('bench-b');
+  await compare.screenshot({ path: join(SHOTS, 'devices-compare-boards.png') });
+});
