@@ -64,6 +64,9 @@ describe('evaluateModel', () => {
     expect(result.top1).toBeCloseTo(0.9611, 4);
     expect(result.numClasses).toBe(10);
     expect(result.agreement).toBeUndefined();
+    const perClass = Array.from({ length: 10 }, () => [0, 0]);
+    logits.forEach((v, i) => { const l = test.labels![i]; perClass[l][1]++; if (argmax(v) === l) perClass[l][0]++; });
+    expect(result.perClass).toEqual(perClass.map(([c, n], label) => ({ label, samples: n, top1: c / n })));
     console.log(`LeNet-5 on MNIST test: top-1 ${(result.top1! * 100).toFixed(2)}%, top-5 ${(result.top5! * 100).toFixed(2)}%`);
   });
 

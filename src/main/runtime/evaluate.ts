@@ -33,6 +33,8 @@ export interface EvaluationResult {
   top1?: number;
   /** Fraction whose label is among the 5 highest scores (all scores when there are fewer). */
   top5?: number;
+  /** Top-1 per class index (labels the model has a score for). */
+  perClass?: { label: number; samples: number; top1: number }[];
   /** Fraction of samples where arg-max equals the reference's arg-max. */
   agreement?: number;
   /** 10*log10(sum ref^2 / sum (out - ref)^2) over every output value; Infinity when identical. */
@@ -95,7 +97,9 @@ async function runBatch(r: Runner, inputs: Float32Array, count: number, ds: Data
 }
 
 /** Scores of one batch against labels: adds to the top-1 and top-5 hit counts. */
-function scoreLabels(scores: Float32Array, labels: Int32Array, width: number, hits: { top1: number; top5: number }): void {
+interface Hits { top1: number; top5: number; classTotal: number[]; classCorrect: number[] }
+
+function scoreLabels(scores: Float32Array, labels: Int32Array, width: number, hits: Hits): void {
   const k = Math.min(5, width);
   for (let i = 0; i < labels.length; i++) {
     const row = i * width;
@@ -109,7 +113,8 @@ function scoreLabels(scores: Float32Array, labels: Int32Array, width: number, hi
       if (v > scores[row + best]) best = c;
     }
     if (Number.isNaN(target)) continue;
-    if (best === label) hits.top1++;
+    hits.classTotal[label] = (hits.classTotal[label] ?? 0) + 1;
+    if (best === label) { hits.top1++; hits.classCorrect[label] = (hits.classCorrect[label] ?? 0) + 1; }
     if (above < k) hits.top5++;
   }
 }
@@ -136,7 +141,7 @@ export async function evaluateModel(model: ModelSource, ds: Dataset, opts: Evalu
       throw new WhittleError('runtime.fixed-batch', `The model fixes its batch size to ${runner.fixedBatch} and the reference to ${reference.fixedBatch}.`, 'Export both models with a free batch axis.');
     }
     const per = sampleSize(ds);
-    const hits = { top1: 0, top5: 0 };
+    const hits: Hits = { top1: 0, top5: 0, classTotal: [], classCorrect: [] };
     let agree = 0;
     let signalEnergy = 0;
     let noiseEnergy = 0;
@@ -169,6 +174,7 @@ export async function evaluateModel(model: ModelSource, ds: Dataset, opts: Evalu
     if (ds.labels) {
       result.top1 = hits.top1 / total;
       result.top5 = hits.top5 / total;
+      result.perClass = Array.from(hits.classTotal, (n, c) => ({ label: c, samples: n ?? 0, top1: n ? (hits.classCorrect[c] ?? 0) / n : 0 }));
     }
     if (reference) {
       result.agreement = agree / total;

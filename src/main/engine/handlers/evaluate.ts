@@ -37,10 +37,14 @@ export const evaluate: NodeHandler = async (ctx) => {
   if (!ds.labels && !reference) warnings.push('The dataset has no labels and no reference model is connected, so only throughput was measured.');
   if (datasetValue.source === 'synthetic' && ds.labels) warnings.push('The dataset is synthetic: its accuracy means nothing.');
   const out: MetricsValue = { type: 'metrics', values: metrics };
+  const { perClass, ...summary } = r;
   return {
     outputs: { metrics: out },
     metrics,
-    reports: [{ kind: 'evaluate.summary', title: 'Evaluation', data: { ...r, sqnrDb: metrics.sqnrDb ?? null, modelSha256: model.sha256, referenceSha256: reference?.sha256 ?? null } }],
+    reports: [
+      { kind: 'evaluate.summary', title: 'Evaluation', data: { ...summary, sqnrDb: metrics.sqnrDb ?? null, modelSha256: model.sha256, referenceSha256: reference?.sha256 ?? null } },
+      ...(perClass ? [{ kind: 'evaluate.classes', title: 'Top-1 per class', data: perClass.map((c) => ({ class: ds.classNames?.[c.label] ?? String(c.label), samples: c.samples, top1: c.top1 })) }] : []),
+    ],
     warnings,
   };
 };
