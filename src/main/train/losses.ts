@@ -65,7 +65,8 @@ function distill(e: Emitter, logits: string, teacher: string, onehot: string | u
 
 function mse(e: Emitter, a: string, b: string): string {
   const diff = e.op1('Sub', [a, b]);
-  return e.reduceMean(e.op1('Mul', [diff, diff]), allAxes(e, a), false);
+  // `a` may be a projection made just now (shape unknown until probed); `b` is a fed input.
+  return e.reduceMean(e.op1('Mul', [diff, diff]), allAxes(e, b), false);
 }
 
 /** Append the loss (and feature terms) to `e`; returns the scalar loss value name. */
