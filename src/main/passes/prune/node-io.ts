@@ -1,11 +1,12 @@
 // What the prune, share and sensitivity handlers share: read the incoming model, write the
 // outgoing one into the node's workDir as a ModelValue, and turn layer skips into warnings.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeContext } from '../../engine/handler.ts';
 import type { ModelValue } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
-import { encodeModel, type Model } from '../../onnx/model.ts';
+import type { Model } from '../../onnx/model.ts';
 import { loadModelFile, saveModelFile } from '../../onnx/file.ts';
 import type { LayerSkip } from './layers.ts';
 
@@ -18,11 +19,13 @@ export function inputModel(ctx: NodeContext, kindTitle: string): { model: Model;
 }
 
 export function outputModel(ctx: NodeContext, model: Model, label: string): { value: ModelValue; bytes: Uint8Array } {
-  const bytes = encodeModel(model);
   const path = join(ctx.workDir, 'model.onnx');
+  // Huge models go to external data, so hash what was written rather than the encoding.
   saveModelFile(model, path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { value: { type: 'model', path, sha256, sizeBytes: bytes.length, label }, bytes };
+  const written = readFileSync(path);
+  const sha256 = createHash('sha256').update(written).digest('hex');
+  const bytes = new Uint8Array(written.buffer, written.byteOffset, written.length);
+  return { value: { type: 'model', path, sha256, sizeBytes: written.length, label }, bytes };
 }
 
 export function skipWarnings(skipped: LayerSkip[]): string[] {
