@@ -1,6 +1,6 @@
 // The window: a tab bar hosting the editor, runs & results, and devices. Tabs stay
 // mounted so switching keeps the canvas view and half-typed fields.
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { DevicesPanel } from '../devices/DevicesPanel.tsx';
 import { EditorView } from '../editor/EditorView.tsx';
@@ -24,6 +24,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
   const [tab, setTab] = useState<Tab>('editor');
   const [pendingRecovery, setPendingRecovery] = useState(recovery);
   const running = usePipelineStore(selectIsRunning);
+  const showRuns = useCallback(() => setTab('runs'), []);
   useRunEvents();
   useAutosave(pendingRecovery === null);
 
@@ -47,7 +48,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
       <main className="wh-main">
         <section className="wh-tabpanel" hidden={tab !== 'editor'}>
           <ReactFlowProvider>
-            <EditorView active={tab === 'editor'} />
+            <EditorView active={tab === 'editor'} onShowRuns={showRuns} />
           </ReactFlowProvider>
         </section>
         <section className="wh-tabpanel" hidden={tab !== 'runs'}>

@@ -11,11 +11,12 @@ import { Toasts } from './Toasts.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { useDocumentActions } from './useDocumentActions.ts';
 import { useEditorShortcuts } from './useEditorShortcuts.ts';
+import { useMenuCommands } from './useMenuCommands.ts';
 import { useProblemRefresh } from './useProblemRefresh.ts';
 import { useRunActions } from './useRunActions.ts';
 import { useAppInfo } from '../app/useAppInfo.ts';
 
-export function EditorView({ active }: { active: boolean }) {
+export function EditorView({ active, onShowRuns }: { active: boolean; onShowRuns(): void }) {
   const docs = useDocumentActions();
   const runs = useRunActions();
   const info = useAppInfo();
@@ -32,6 +33,20 @@ export function EditorView({ active }: { active: boolean }) {
   }), [docs, runs, info.nativeDialogs]);
   useEditorShortcuts(active, handlers);
   useProblemRefresh();
+  const menuHandlers = useMemo(() => ({
+    newDocument: docs.newDocument,
+    open: handlers.open,
+    save: () => void handlers.save(),
+    saveAs: handlers.saveAs,
+    // The desktop app imports through its open dialog; the browser host uses the file input.
+    importFile: () => (info.nativeDialogs ? void docs.open() : document.querySelector<HTMLInputElement>('[data-testid="import-input"]')?.click()),
+    exportJson: () => void docs.exportJson(),
+    run: () => void runs.run(),
+    cancel: () => void runs.cancel(),
+    examples: () => setExamples(true),
+    showRuns: onShowRuns,
+  }), [docs, runs, handlers, info.nativeDialogs, onShowRuns]);
+  useMenuCommands(menuHandlers);
 
   return (
     <div className="wh-editor" data-testid="editor">

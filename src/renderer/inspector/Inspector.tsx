@@ -4,7 +4,8 @@ import { useMemo } from 'react';
 import type { ParamValue } from '../../shared/catalog/types.ts';
 import { isParamVisible } from '../../shared/editor/params.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
-import { selectKinds, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
+import { selectDocumentPath, selectKinds, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
+import { DatasetPreviewPanel } from '../results/dataset-preview/DatasetPreviewPanel.tsx';
 import { ParamField } from './ParamField.tsx';
 import { TextDraftInput } from './TextDraftInput.tsx';
 
@@ -14,6 +15,7 @@ export function Inspector() {
   const selectedEdges = usePipelineStore(selectSelectedEdges);
   const nodes = usePipelineStore(selectNodes);
   const kinds = usePipelineStore(selectKinds);
+  const documentPath = usePipelineStore(selectDocumentPath);
   const node = selected.length === 1 ? nodes.find((n) => n.id === selected[0]) : undefined;
   const spec = node ? kinds.get(node.kind) : undefined;
   const names = useMemo(() => (spec ? Object.keys(spec.params) : []), [spec]);
@@ -64,6 +66,7 @@ export function Inspector() {
           {advanced.map((name) => <ParamField key={`${node.id}.${name}`} nodeId={node.id} name={name} spec={spec.params[name]} params={node.params} onChange={setParam} />)}
         </details>
       )}
+      {spec && <DatasetPreviewPanel kind={node.kind} params={node.params} documentPath={documentPath} />}
     </aside>
   );
 }

@@ -1,6 +1,7 @@
 // One run: header (status, time, versions, host), then Nodes / Compare / Model tabs.
-import { Suspense, useState } from 'react';
-import { CompareView, ModelView } from '../results/optionalViews.ts';
+import { useState } from 'react';
+import { CompareView } from '../results/compare/CompareView.tsx';
+import { ModelView } from '../results/model-view/ModelView.tsx';
 import { formatMs } from '../app/format.ts';
 import { NodeResultsTable } from './NodeResultsTable.tsx';
 import { useRunRecord } from './useRunRecord.ts';
@@ -33,10 +34,8 @@ export function RunDetail({ runId }: { runId: string }) {
       </nav>
       <div className="wh-rundetail__body">
         {tab === 'nodes' && <NodeResultsTable run={run} selected={nodeId} onSelect={setNodeId} />}
-        <Suspense fallback={<p className="wh-muted">Loading…</p>}>
-          {tab === 'compare' && (CompareView ? <CompareView run={run} /> : <p className="wh-muted">The model comparison view is not part of this build.</p>)}
-          {tab === 'model' && (ModelView ? <ModelView run={run} nodeId={nodeId} /> : <p className="wh-muted">The model graph view is not part of this build.</p>)}
-        </Suspense>
+        {tab === 'compare' && <CompareView run={run} />}
+        {tab === 'model' && <ModelView run={run} nodeId={nodeId} />}
       </div>
     </div>
   );
