@@ -100,6 +100,12 @@ export interface ElectronMain {
   utilityProcess: {
     fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'pipe' | 'inherit' | 'ignore' }): UtilityProcess;
   };
+  /** The OS keychain's encryption (device passwords and key passphrases; see store/secrets.ts). */
+  safeStorage: {
+    isEncryptionAvailable(): boolean;
+    encryptString(plainText: string): Buffer;
+    decryptString(encrypted: Buffer): string;
+  };
 }
 
 export function loadElectron(): ElectronMain {

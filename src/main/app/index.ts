@@ -4,6 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApiService } from '../api/service.ts';
 import { defaultResourcesDir } from '../api/version.ts';
+import { configureDeviceKeychain } from '../api/calls/devices.ts';
 import { electronDialogs } from './dialogs.ts';
 import { loadElectron, type BrowserWindow } from './electron-api.ts';
 import { utilitySpawner } from './engine-process.ts';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
     startupDocument: join(resourcesDir, 'examples', 'lenet5.json'),
     spawner: utilitySpawner(electron, join(mainDir, 'engine.js')),
   });
+  // Board passwords and key passphrases are kept by the OS keychain (safeStorage).
+  configureDeviceKeychain(api.ctx, electron.safeStorage);
   registerIpc(electron, api, isTrustedUrl);
   buildMenu(electron, (command) => api.ctx.emit('app.menu', { command }));
   createWindow();
