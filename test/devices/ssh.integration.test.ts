@@ -2,6 +2,7 @@
 // review and pin its host key, probe it, profile LeNet-5 fp32 and int8 with the node
 // runner, and get the right clear error for each failure, with nothing left on the board.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -203,6 +204,36 @@ describe('devices over a real sshd', () => {
     await expectCode(p, 'cancelled');
     await waitFor(() => userProcesses('ort-node-runner').length === 0, 5000);
     expect(existsSync(dirs[0])).toBe(false);
+  });
+
+  it('gives a clear timeout when the board goes silent mid-profile, and its runner stops once the link is back', async () => {
+    const device = registry.get(id);
+    const dirs: string[] = [];
+    let frozenAt = 0;
+    const p = profileOnBoard({
+      device, secrets: {}, modelPath: LENET, modelLabel: 'LeNet-5', modelSha256: 'x', runner: 'node-ort', precision: 'fp32', sparsity: false,
+      warmupRuns: 0, runs: 300_000, runnersDir: RUNNERS, lookup: loopback, onRemoteDir: (d) => dirs.push(d),
+      onProgress: (v) => { if (v > 0 && !frozenAt) { frozenAt = Date.now(); sshd.freeze(); } },
+    });
+    try {
+      const err = await expectCode(p, 'device.timeout');
+      expect(err.message).toMatch(/stopped answering for 4 s/);
+      expect(Date.now() - frozenAt).toBeLessThan(device.timeoutMs + 2000);
+    } finally {
+      sshd.thaw();
+    }
+    await waitFor(() => userProcesses('ort-node-runner').length === 0, 8000);
+    await waitFor(() => !existsSync(dirs[0]), 5000);
+  });
+
+  it('names a host that does not resolve (inside an empty network namespace: no traffic leaves)', () => {
+    const code = `import { connectBoard } from './src/main/devices/ssh.ts';
+try { await connectBoard({ device: { id: 'x', name: 'n', transport: 'ssh', host: 'board.whittle-test.invalid', port: 22, user: 'u', auth: { kind: 'agent' }, timeoutMs: 3000 }, secrets: {}, agentSocket: '/nonexistent' }); console.log('{}'); }
+catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
+    const out = execFileSync('unshare', ['-n', process.execPath, '--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8', timeout: 20_000 });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result.code).toBe('device.dns');
+    expect(result.message).toContain('board.whittle-test.invalid');
   });
 
   it('refuses a changed host key, then connects after the new key is reviewed and re-pinned', async () => {

@@ -48,6 +48,10 @@ export interface SshServer {
   rotateHostKey(): Promise<void>;
   /** SIGKILLs the daemon and every sshd process it forked: the board vanishes mid-session. */
   killHard(): void;
+  /** SIGSTOPs every sshd process: the board goes silent without closing anything (cable pulled). */
+  freeze(): void;
+  /** SIGCONTs them again. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -149,6 +153,12 @@ export async function startSshd(): Promise<SshServer> {
     killHard() {
       const pids = [proc.pid!, ...descendants(proc.pid!).filter((p) => comm(p) === 'sshd')];
       for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ } }
+    },
+    freeze() {
+      for (const p of [proc.pid!, ...descendants(proc.pid!).filter((q) => comm(q) === 'sshd')]) { try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ } }
+    },
+    thaw() {
+      for (const p of [proc.pid!, ...descendants(proc.pid!).filter((q) => comm(q) === 'sshd')]) { try { process.kill(p, 'SIGCONT'); } catch { /* gone */ } }
     },
     async stop() {
       await stopProc();
