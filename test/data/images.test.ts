@@ -82,6 +82,20 @@ describe('image folder datasets', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 16, 16]);
   });
 
+  it('decodes a fingerprinted folder once and shares it between consumers', async () => {
+    const v = (fingerprint: string) => ({ type: 'dataset' as const, source: 'images', options: { path: root, resize: 4, crop: 4, fingerprint }, label: 'fruit' });
+    const a = await openDataset(v('3:1'), '/');
+    const b = await openDataset(v('3:1'), '/');
+    expect(b.inputs).toBe(a.inputs);
+    b.name = 'renamed';
+    expect((await openDataset(v('3:1'), '/')).name).toBe('fruit');
+    const changed = await openDataset(v('3:2'), '/');
+    expect(changed.inputs).not.toBe(a.inputs);
+    expect(changed.inputs).toEqual(a.inputs);
+    const unmarked = { type: 'dataset' as const, source: 'images', options: { path: root, resize: 4, crop: 4 }, label: 'x' };
+    expect((await openDataset(unmarked, '/')).inputs).not.toBe((await openDataset(unmarked, '/')).inputs);
+  });
+
   it('gives clear errors for no classes, empty classes, a corrupt image and a crop larger than the resize', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'whittle-empty-'));
     expect(await codeOf(loadImageFolder({ path: empty }))).toBe('data.no-classes');

@@ -52,6 +52,31 @@ export function parseNumberList(text: string, what: string): number[] {
   return values;
 }
 
+/**
+ * Decoded image folders are kept (up to IMAGE_CACHE_BYTES) so the several nodes of a run that
+ * read one folder decode it once. Only descriptions with a file fingerprint (what dataset
+ * nodes emit) are cached, so changed files miss. Consumers treat Dataset arrays as read-only.
+ */
+const IMAGE_CACHE_BYTES = 512 * 2 ** 20;
+const imageCache = new Map<string, Dataset>();
+
+function cachedImages(key: string): Dataset | undefined {
+  const hit = imageCache.get(key);
+  if (hit) { imageCache.delete(key); imageCache.set(key, hit); } // most recently used last
+  return hit && { ...hit };
+}
+
+function rememberImages(key: string, ds: Dataset): void {
+  if (ds.inputs.byteLength > IMAGE_CACHE_BYTES) return;
+  imageCache.set(key, ds);
+  let total = [...imageCache.values()].reduce((a, d) => a + d.inputs.byteLength, 0);
+  for (const [k, d] of imageCache) {
+    if (total <= IMAGE_CACHE_BYTES) break;
+    imageCache.delete(k);
+    total -= d.inputs.byteLength;
+  }
+}
+
 /** A path from a dataset description: relative paths resolve against the pipeline's folder. */
 export function resolveDataPath(path: string, documentDir: string): string {
   if (!path) throw new WhittleError('data.no-path', 'The dataset has no path.', 'Choose a file or folder in the inspector.');
@@ -76,7 +101,11 @@ export async function openDataset(value: DatasetValue, documentDir: string, opts
         perClassLimit: num(o, 'perClassLimit', 0),
         limit: first, signal: opts.signal, onProgress: opts.onProgress,
       };
+      const key = !first && typeof o.fingerprint === 'string' ? JSON.stringify([documentDir, o]) : '';
+      const hit = key ? cachedImages(key) : undefined;
+      if (hit) { ds = hit; break; }
       ds = await loadImageFolder(imageOpts);
+      if (key) { rememberImages(key, ds); ds = { ...ds }; }
       break;
     }
     case 'tensors':
