@@ -6,7 +6,7 @@ import { NODE_CATEGORIES, type NodeKindSpec } from '../../shared/catalog/types.t
 import { freshNodeId } from '../../shared/editor/ids.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectCatalog } from '../store/selectors.ts';
-import { PALETTE_DRAG_TYPE } from './PipelineCanvas.tsx';
+import { PALETTE_DRAG_TYPE } from './useCanvasHandlers.ts';
 
 function matches(spec: NodeKindSpec, query: string): boolean {
   const q = query.trim().toLowerCase();
