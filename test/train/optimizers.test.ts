@@ -1,6 +1,12 @@
 // Optimizer updates, schedules, clipping and augmentation against hand computations.
 import { describe, expect, it } from 'vitest';
-import { Optimizer, clipGlobalNorm, learningRate } from '../../src/main/train/optimizers.ts';
+import { Optimizer, clipGlobalNorm, learningRate, type OptimizerSpec } from '../../src/main/train/optimizers.ts';
+import { appendOptimizer, optimizerScalars } from '../../src/main/train/optimizer-graph.ts';
+import { buildTrainGraph } from '../../src/main/train/training-graph.ts';
+import { buildMlp } from '../../src/main/onnx/builder/index.ts';
+import { encodeModel } from '../../src/main/onnx/model.ts';
+import { createSession, ort } from '../../src/main/runtime/session.ts';
+import { seededRandom } from '../../src/main/data/dataset.ts';
 import { augmentImages } from '../../src/main/train/augment.ts';
 
 describe('optimizers', () => {
@@ -65,5 +71,49 @@ describe('augmentation', () => {
     expect(Array.from(dst)).toEqual([0, 0, 0, 2, 3, 0, 5, 6, 0]);
     augmentImages(src, dst, 1, [1, 3, 3], { flip: true }, () => 0.1);
     expect(Array.from(dst)).toEqual([3, 2, 1, 6, 5, 4, 9, 8, 7]);
+  });
+});
+
+describe('in-graph optimizer update', () => {
+  const specs: OptimizerSpec[] = [
+    { kind: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 },
+    { kind: 'sgd', lr: 0.1 },
+    { kind: 'adam', lr: 0.01, weightDecay: 0.01 },
+    { kind: 'adamw', lr: 0.01, weightDecay: 0.1 },
+  ];
+  it.each(specs.map((s) => [`${s.kind}${s.momentum ? ' momentum' : ''}`, s] as const))('%s matches the typed-array reference over three steps, with a mask and clipping', async (_n, spec) => {
+    const model = buildMlp({ sizes: [6, 5, 3], seed: 4 });
+    const tg = await buildTrainGraph(model, { batchSize: 4, loss: { kind: 'cross-entropy' } });
+    const mask = Uint8Array.from({ length: 30 }, (_, i) => (i % 3 ? 1 : 0));
+    const masks = new Map([['fc1.weight', mask]]);
+    const slots = appendOptimizer(tg, spec, masks, 0.5);
+    const session = await createSession(encodeModel(tg.model), { optimization: 'disabled' });
+    const rand = seededRandom(5);
+    const feeds: Record<string, ort.Tensor> = {
+      input: new ort.Tensor('float32', Float32Array.from({ length: 24 }, () => rand()), [4, 6]),
+      [tg.labelInput!]: new ort.Tensor('float32', Float32Array.from({ length: 12 }, (_, i) => (i % 3 === (i >> 2) % 3 ? 1 : 0)), [4, 3]),
+    };
+    const ref = tg.params.map((p) => p.values.slice());
+    ref[tg.params.findIndex((p) => p.name === 'fc1.weight')].forEach((_, i, a) => { if (!mask[i]) a[i] = 0; });
+    tg.params.forEach((p, k) => { feeds[p.name] = new ort.Tensor('float32', ref[k].slice(), p.dims); });
+    for (const s of slots.state) feeds[s.input] = new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims);
+    const opt = new Optimizer(spec, ref.map((r) => r.length));
+    for (let t = 1; t <= 3; t++) {
+      for (const [name, v] of Object.entries(optimizerScalars(spec, t, spec.lr))) feeds[name] = new ort.Tensor('float32', Float32Array.of(v), []);
+      const out = await session.run(feeds);
+      const grads = tg.params.map((p) => (out[p.gradOutput].data as Float32Array).slice());
+      grads[tg.params.findIndex((p) => p.name === 'fc1.weight')].forEach((_, i, a) => { if (!mask[i]) a[i] = 0; });
+      clipGlobalNorm(grads, 0.5);
+      opt.step(ref, grads, spec.lr);
+      tg.params.forEach((p, k) => {
+        const got = out[slots.next.get(p.name)!].data as Float32Array;
+        for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(ref[k][i], 5);
+        feeds[p.name] = out[slots.next.get(p.name)!];
+      });
+      for (const s of slots.state) feeds[s.input] = out[s.output];
+    }
+    const w = feeds['fc1.weight'].data as Float32Array;
+    expect(Array.from(mask).every((m, i) => m || w[i] === 0)).toBe(true);
+    await session.release();
   });
 });

@@ -12,25 +12,25 @@ export class LiveEvaluator {
     private readonly session: ort.InferenceSession,
     private readonly inputName: string,
     private readonly outputName: string,
-    private readonly feeds: Record<string, ort.Tensor>,
+    private readonly live: Map<string, LiveTensor>,
   ) {}
 
-  /** `live` tensors are read at every evaluation (they are updated in place by training). */
+  /** `live` tensors are read at every evaluation (training replaces their values after each step). */
   static async create(source: Model, live: Map<string, LiveTensor>, threads = 0): Promise<LiveEvaluator> {
     const model = cloneModel(source);
     const inits = new Set(model.graph.initializer.map((t) => t.name));
-    const feeds: Record<string, ort.Tensor> = {};
+    const fed = new Map<string, LiveTensor>();
     for (const [name, t] of live) {
       if (!inits.has(name)) continue;
+      fed.set(name, t);
       // onnxruntime-node only feeds declared inputs (not overridable initializers): make them inputs.
       model.graph.input = model.graph.input.filter((i) => i.name !== name);
       model.graph.input.push(makeValueInfo(name, 1, t.dims));
-      feeds[name] = new ort.Tensor('float32', t.values, t.dims);
     }
     model.graph.initializer = model.graph.initializer.filter((t) => !live.has(t.name));
     const session = await createSession(encodeModel(model), { threads });
     const inputName = model.graph.input.find((i) => !inits.has(i.name))!.name;
-    return new LiveEvaluator(session, inputName, model.graph.output[0].name, feeds);
+    return new LiveEvaluator(session, inputName, model.graph.output[0].name, fed);
   }
 
   /** Top-1 accuracy (when labelled) and mean cross-entropy over `ds`. */
@@ -38,10 +38,12 @@ export class LiveEvaluator {
     let correct = 0;
     let lossSum = 0;
     let seen = 0;
+    const params: Record<string, ort.Tensor> = {};
+    for (const [name, t] of this.live) params[name] = new ort.Tensor('float32', t.values, t.dims);
     for (const b of batches(ds, batchSize)) {
       if (signal?.aborted) break;
       const x = new ort.Tensor('float32', b.inputs, [b.count, ...ds.sampleShape]);
-      const out = await this.session.run({ ...this.feeds, [this.inputName]: x }, [this.outputName]);
+      const out = await this.session.run({ ...params, [this.inputName]: x }, [this.outputName]);
       const logits = out[this.outputName].data as Float32Array;
       const classes = logits.length / b.count;
       for (let i = 0; i < b.count; i++) {

@@ -1,13 +1,15 @@
-// One training step = one ONNX Runtime run of the training graph (plus one of the teacher
-// when distilling), then the optimizer in typed-array code. Sessions are created once; input
-// tensors wrap buffers that are refilled in place, so little happens outside ONNX Runtime.
+// One training step = one ONNX Runtime run of the training graph (forward, backward and the
+// optimizer update, see optimizer-graph.ts), plus one run of the teacher when distilling.
+// Sessions are created once; new parameters and optimizer state come out of a run and are fed
+// straight back into the next one, so JS only assembles the batch.
 import { encodeModel, cloneModel, type Model } from '../onnx/model.ts';
 import { onnx } from '../onnx/proto.ts';
 import { createSession, ort } from '../runtime/session.ts';
 import type { TrainGraph } from './training-graph.ts';
-import { Optimizer, clipGlobalNorm, type OptimizerSpec } from './optimizers.ts';
+import type { OptimizerSpec } from './optimizers.ts';
 import { applyMask, type MaskSet } from './constraints.ts';
 import type { LiveTensor } from './evaluate.ts';
+import { appendOptimizer, optimizerScalars, type OptimizerSlots } from './optimizer-graph.ts';
 
 export interface StepOutcome {
   loss: number;
@@ -17,28 +19,28 @@ export interface StepOutcome {
 export interface StepTiming {
   /** Time inside session.run (training graph and teacher). */
   ortMs: number;
-  /** Whole steps: batch assembly, augmentation, runs, optimizer (kept by the training loop). */
+  /** Whole steps: batch assembly, augmentation, runs, bookkeeping (kept by the training loop). */
   totalMs: number;
   steps: number;
 }
 
+interface TeacherRun { session: ort.InferenceSession; input: string; outputs: string[] }
+
 export class TrainStep {
-  /** Parameters and BN running statistics by initializer name, updated in place. */
+  /** Parameters and BN running statistics by initializer name; `values` is replaced after every step. */
   readonly live = new Map<string, LiveTensor>();
   readonly timing: StepTiming = { ortMs: 0, totalMs: 0, steps: 0 };
   readonly dataBuffer: Float32Array;
   private readonly feeds: Record<string, ort.Tensor> = {};
   private readonly oneHot?: Float32Array;
-  private readonly optimizer: Optimizer;
-  private readonly paramValues: Float32Array[];
+  private updates = 0;
 
   private constructor(
     readonly graph: TrainGraph,
+    private readonly slots: OptimizerSlots,
     private readonly session: ort.InferenceSession,
-    private readonly teacher: { session: ort.InferenceSession; input: string; outputs: string[] } | undefined,
-    optimizer: OptimizerSpec,
-    private readonly masks: MaskSet,
-    private readonly clipNorm: number,
+    private readonly teacher: TeacherRun | undefined,
+    private readonly optimizer: OptimizerSpec,
   ) {
     const n = graph.batchSize;
     this.dataBuffer = new Float32Array(n * graph.sampleShape.reduce((a, b) => a * b, 1));
@@ -47,23 +49,16 @@ export class TrainStep {
       this.oneHot = new Float32Array(n * graph.numClasses);
       this.feeds[graph.labelInput] = new ort.Tensor('float32', this.oneHot, [n, graph.numClasses]);
     }
-    for (const p of graph.params) {
-      const values = p.values.slice();
-      this.live.set(p.name, { dims: p.dims, values });
-      this.feeds[p.name] = new ort.Tensor('float32', values, p.dims);
-      const mask = masks.get(p.name);
-      if (mask) applyMask(values, mask);
-    }
-    this.paramValues = graph.params.map((p) => this.live.get(p.name)!.values);
-    this.optimizer = new Optimizer(optimizer, this.paramValues.map((v) => v.length));
+    for (const s of slots.state) this.feeds[s.input] = new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims);
   }
 
   static async create(graph: TrainGraph, opts: {
     optimizer: OptimizerSpec; masks: MaskSet; clipNorm?: number; threads?: number;
     teacher?: Model; teacherFeatures?: string[]; runningStats: Map<string, LiveTensor>;
   }): Promise<TrainStep> {
+    const slots = appendOptimizer(graph, opts.optimizer, opts.masks, opts.clipNorm ?? 0);
     const session = await createSession(encodeModel(graph.model), { threads: opts.threads ?? 0 });
-    let teacher: { session: ort.InferenceSession; input: string; outputs: string[] } | undefined;
+    let teacher: TeacherRun | undefined;
     if (opts.teacher) {
       const t = cloneModel(opts.teacher);
       const outputs = [t.graph.output[0].name, ...(opts.teacherFeatures ?? [])];
@@ -72,12 +67,19 @@ export class TrainStep {
       const input = t.graph.input.find((i) => !inits.has(i.name))!.name;
       teacher = { session: await createSession(encodeModel(t), { threads: opts.threads ?? 0 }), input, outputs };
     }
-    const step = new TrainStep(graph, session, teacher, opts.optimizer, opts.masks, opts.clipNorm ?? 0);
+    const step = new TrainStep(graph, slots, session, teacher, opts.optimizer);
+    for (const p of graph.params) {
+      const values = p.values.slice();
+      const mask = opts.masks.get(p.name);
+      if (mask) applyMask(values, mask);
+      step.live.set(p.name, { dims: p.dims, values });
+      step.feeds[p.name] = new ort.Tensor('float32', values, p.dims);
+    }
     for (const [name, t] of opts.runningStats) step.live.set(name, t);
     return step;
   }
 
-  /** Run forward + backward on the batch already in `dataBuffer`, then update the parameters at rate `lr`. */
+  /** Run forward, backward and the update on the batch already in `dataBuffer`, at rate `lr`. */
   async run(labels: Int32Array | undefined, lr: number): Promise<StepOutcome> {
     const g = this.graph;
     if (this.oneHot && labels) {
@@ -92,29 +94,29 @@ export class TrainStep {
       if (g.teacherInput) this.feeds[g.teacherInput] = out[this.teacher.outputs[0]];
       g.featureInputs.forEach((name, i) => { this.feeds[name] = out[this.teacher!.outputs[i + 1]]; });
     }
+    for (const [name, value] of Object.entries(optimizerScalars(this.optimizer, this.updates + 1, lr))) {
+      this.feeds[name] = new ort.Tensor('float32', Float32Array.of(value), []);
+    }
     const ts = performance.now();
     const out = await this.session.run(this.feeds);
     ortMs += performance.now() - ts;
     const loss = (out[g.lossOutput].data as Float32Array)[0];
     const correct = labels ? countCorrect(out[g.logitsOutput].data as Float32Array, labels, g.numClasses) : 0;
-    if (Number.isFinite(loss)) this.update(out, lr);
+    // A non-finite loss leaves the parameters as they were: the caller stops and keeps a good model.
+    if (Number.isFinite(loss)) this.accept(out);
     this.timing.ortMs += ortMs;
     this.timing.steps++;
     return { loss, correct };
   }
 
-  private update(out: ort.InferenceSession.ReturnType, lr: number): void {
-    const grads = this.graph.params.map((p) => out[p.gradOutput].data as Float32Array);
-    this.graph.params.forEach((p, k) => {
-      const mask = this.masks.get(p.name);
-      if (mask) applyMask(grads[k], mask);
-    });
-    if (this.clipNorm > 0) clipGlobalNorm(grads, this.clipNorm);
-    this.optimizer.step(this.paramValues, grads, lr);
-    this.graph.params.forEach((p, k) => {
-      const mask = this.masks.get(p.name);
-      if (mask) applyMask(this.paramValues[k], mask);
-    });
+  private accept(out: ort.InferenceSession.ReturnType): void {
+    this.updates++;
+    for (const p of this.graph.params) {
+      const next = out[this.slots.next.get(p.name)!];
+      this.feeds[p.name] = next;
+      this.live.get(p.name)!.values = next.data as Float32Array;
+    }
+    for (const s of this.slots.state) this.feeds[s.input] = out[s.output];
     for (const s of this.graph.bnStats) {
       const mean = this.live.get(s.runningMean)?.values;
       const variance = this.live.get(s.runningVar)?.values;
