@@ -7,7 +7,7 @@ import { loadMnist } from '../../src/main/data/mnist.ts';
 import { encodeModel, type Model } from '../../src/main/onnx/model.ts';
 import { tensorToArray } from '../../src/main/onnx/tensor.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
-import { buildResNet } from '../../src/main/onnx/builder/index.ts';
+import { buildResNet, GraphBuilder } from '../../src/main/onnx/builder/index.ts';
 import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
 import { countInt8Kernels, optimizedGraph } from '../../src/main/passes/quantize/verify.ts';
@@ -116,5 +116,41 @@ describe('fusion on bigger CNNs (every Conv/Gemm/MatMul becomes an int8 kernel)'
     expect(report.fusion!.unfused).toEqual([]);
     expect(count(model, 'Clip')).toBe(0);
     expect(encodeModel(model).length).toBeLessThan(encodeModel(fp32).length * 0.3);
+  });
+});
+
+describe('the other int8 kernels ORT fuses', () => {
+  it('MatMul (per-column weights), Add with a constant, LeakyRelu, Sigmoid, Concat and Softmax all become QLinear ops', async () => {
+    const b = new GraphBuilder(3);
+    const values = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
+    b.addInitializer('w1', [16, 12], values(192, 1));
+    b.addInitializer('b1', [12], values(12, 2));
+    b.addInitializer('w2', [12, 8], values(96, 3));
+    b.addInitializer('w3', [12, 8], values(96, 4));
+    b.op('MatMul', ['input', 'w1'], ['m1'], undefined, 'mm1');
+    b.op('Add', ['m1', 'b1'], ['a1'], undefined, 'add1');
+    b.op('LeakyRelu', ['a1'], ['l1'], { alpha: 0.1 }, 'lrelu');
+    b.op('MatMul', ['l1', 'w2'], ['m2'], undefined, 'mm2');
+    b.op('Sigmoid', ['m2'], ['s2'], undefined, 'sig');
+    b.op('MatMul', ['l1', 'w3'], ['m3'], undefined, 'mm3');
+    b.op('Concat', ['s2', 'm3'], ['c'], { axis: 1 }, 'cat');
+    b.op('Softmax', ['c'], ['y'], { axis: 1 }, 'softmax');
+    const fp32 = b.finish([16], 16, 'ops', 'test');
+    const ds = synthetic(64, [16]);
+    const { model, report } = await quantizeStatic(fp32, ds, { target: 'x86-vnni', sqnrSamples: 16 });
+    expect(report.fusion).toMatchObject({ groups: 8, fused: 8, unfused: [] });
+    expect(report.fusion!.kernels).toEqual({ QLinearMatMul: 3, QLinearAdd: 1, QLinearLeakyRelu: 1, QLinearSigmoid: 1, QLinearConcat: 1, QLinearSoftmax: 1 });
+    const w = report.tensors.find((t) => t.tensor === 'w1')!;
+    expect(w.channels).toBe(12); // per column of B [K, N]
+    // ORT's QLinearSoftmax only computes right with output scale 1/256, zero point 0.
+    expect(report.tensors.find((t) => t.tensor === 'logits')).toMatchObject({ scale: 1 / 256, zeroPoint: 0 });
+    const r = await evaluateModel(encodeModel(model), ds, { reference: encodeModel(fp32) });
+    expect(r.sqnrDb).toBeGreaterThan(30);
+    // The fused kernels compute what the QDQ graph says.
+    expect(report.outputs!.fusedVsQdqDb).toBeGreaterThan(35);
+    expect(Math.abs(report.outputs!.int8VsFloatDb - r.sqnrDb!)).toBeLessThan(2); // 16 vs 64 samples
+    // Symmetric activations cannot give Softmax that range: it stays float, with the reason.
+    const trt = await quantizeStatic(fp32, ds, { target: 'tensorrt', sqnrSamples: 0, verify: false });
+    expect(trt.report.floatNodes.find((f) => f.opType === 'Softmax')!.reason).toMatch(/asymmetric/);
   });
 });

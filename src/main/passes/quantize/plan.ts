@@ -109,6 +109,10 @@ export function planQuantization(model: Model, types: Map<string, ValueType>, se
       floatNodes.push({ node: node.name, opType: node.opType, reason: excluded });
       continue;
     }
+    if (node.opType === 'Softmax' && !settings.asymmetric) {
+      floatNodes.push({ node: node.name, opType: node.opType, reason: 'ORT\'s int8 Softmax needs an asymmetric output range fixed at [0, 1); symmetric activations cannot give it' });
+      continue;
+    }
     const planned = planNode(node, role, index, isActivation, isFloat, tensors);
     if (typeof planned === 'string') {
       if (touchesFloat) floatNodes.push({ node: node.name, opType: node.opType, reason: planned });

@@ -42,3 +42,44 @@ export async function activationSqnr(
   });
   return result;
 }
+
+export interface OutputCheck {
+  /** Fused int8 model (ORT level 'all') vs the float model, over every output value. */
+  int8VsFloatDb: number;
+  /** Fused int8 kernels vs the same QDQ model run unfused (its reference arithmetic). */
+  fusedVsQdqDb: number;
+}
+
+/**
+ * Runs the quantized model with and without ORT's int8 fusion: a fused kernel that computes
+ * something else than the QDQ graph (e.g. a kernel assuming fixed output scales) shows here.
+ */
+export async function checkOutputs(floatModel: Model, quantModel: Model, inputName: string, ds: Dataset, samples: number, fixedBatch?: number): Promise<OutputCheck> {
+  const count = Math.min(samples, ds.size, fixedBatch ?? samples);
+  const per = sampleSize(ds);
+  const feeds = { [inputName]: new ort.Tensor('float32', ds.inputs.slice(0, count * per), [count, ...ds.sampleShape]) };
+  const outputs = async (model: Model, level: 'disabled' | 'all'): Promise<Float32Array[]> => {
+    const s = await createSession(encodeModel(model), { optimization: level });
+    try {
+      const out = await s.run(feeds);
+      return s.outputNames.map((n) => out[n].data as Float32Array);
+    } finally {
+      await s.release();
+    }
+  };
+  const ref = await outputs(floatModel, 'all');
+  const fused = await outputs(quantModel, 'all');
+  const qdq = await outputs(quantModel, 'disabled');
+  const db = (a: Float32Array[], b: Float32Array[]): number => {
+    let signal = 0;
+    let noise = 0;
+    a.forEach((x, k) => {
+      for (let j = 0; j < x.length; j++) {
+        signal += x[j] * x[j];
+        noise += (x[j] - b[k][j]) ** 2;
+      }
+    });
+    return sqnrDb(signal, noise);
+  };
+  return { int8VsFloatDb: db(ref, fused), fusedVsQdqDb: db(qdq, fused) };
+}

@@ -11,7 +11,7 @@ import { planQuantization, type QuantPlan } from './plan.ts';
 import { detectHostCpu, PRESETS, type ActivationType, type QuantTarget } from './presets.ts';
 import { probeValueTypes, type ValueType } from './probe.ts';
 import { buildQdqModel } from './qdq.ts';
-import { activationSqnr } from './sqnr.ts';
+import { activationSqnr, checkOutputs } from './sqnr.ts';
 import type { ExclusionOptions, PassContext, QuantizeReport, QuantizeResult, StaticOptions, TensorQuantInfo } from './types.ts';
 import { verifyFusion } from './verify.ts';
 
@@ -115,6 +115,15 @@ export function buildStatic(cal: Calibrated, exclusions: ExclusionOptions): Buil
       rangeMin: range.min, rangeMax: range.max, sharedWith: root !== tensor ? root : undefined,
     });
   }
+  // ORT's QLinearSoftmax assumes the output scale 1/256 with the zero point at the type's
+  // minimum (as its own quantizer sets them); any other range gives wrong results once fused.
+  for (const p of plan.nodes) {
+    if (p.node.opType !== 'Softmax' || !p.quantizedOutput) continue;
+    const fixed = { scale: 1 / 256, zeroPoint: s.activationType === 'uint8' ? 0 : -128 };
+    params.set(p.quantizedOutput, fixed);
+    const row = tensors.find((t) => t.tensor === p.quantizedOutput);
+    if (row) Object.assign(row, fixed, { rangeMin: 0, rangeMax: 255 / 256 });
+  }
   const built = buildQdqModel(cal.normalized, plan, params, { activationType: s.activationType, perChannel: s.perChannel, reduceRange: s.reduceRange });
   return { model: built.model, plan, tensors: [...tensors, ...built.weights], warnings: built.warnings, dequantized: built.dequantized };
 }
@@ -142,11 +151,18 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
     const pairs = new Map([...built.dequantized].filter(([t]) => t !== cal.inputName));
     const sqnr = await activationSqnr(cal.normalized, built.model, pairs, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
     for (const t of report.tensors) if (t.kind === 'activation' && sqnr.has(t.tensor)) t.sqnrDb = sqnr.get(t.tensor);
+    report.outputs = await checkOutputs(cal.normalized, built.model, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
+    if (report.outputs.fusedVsQdqDb < FUSED_AGREEMENT_DB) {
+      warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): the model would compute something else on CPU than the QDQ graph says. Exclude the op types involved or use another target.`);
+    }
   }
   const nonFloat = report.floatNodes.filter((f) => !f.reason.startsWith('data movement'));
   if (nonFloat.length > 0) warnings.push(`${nonFloat.length} node(s) stay in float: ${nonFloat.slice(0, 6).map((f) => `${f.opType} '${f.node}' (${f.reason})`).join('; ')}${nonFloat.length > 6 ? '; ...' : ''}`);
   return report;
 }
+
+/** Fused int8 vs unfused QDQ outputs below this SQNR mean a kernel computes something else. */
+const FUSED_AGREEMENT_DB = 25;
 
 /** Static int8 QDQ quantization of `model`, calibrated on `ds`. */
 export async function quantizeStatic(model: Model, ds: Dataset, options: StaticOptions = {}, ctx: PassContext = {}): Promise<QuantizeResult<Model>> {

@@ -89,6 +89,8 @@ export interface QuantizeReport {
   fusion?: FusionReport;
   warnings: string[];
   calibration?: { samples: number; batchSize: number; durationMs: number };
+  /** Output SQNR of the fused int8 model vs fp32, and fused vs unfused QDQ (same model). */
+  outputs?: { int8VsFloatDb: number; fusedVsQdqDb: number };
 }
 
 export interface QuantizeResult<M> {
