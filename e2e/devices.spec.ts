@@ -5,7 +5,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { startSshd, TEST_USER, type SshServer } from '../test/devices/sshdHarness.ts';
+import { startSshd, TEST_USER, userProcesses, type SshServer } from '../test/devices/sshdHarness.ts';
 import { writeInt8Copy } from '../test/devices/int8Fixture.ts';
 
 const SHOTS = join(REPO_ROOT, '.tmp', 'screenshots');
@@ -90,4 +90,15 @@ test('add a board, pin its key, probe, profile two models, compare on one board 
   await expect(compare.getByTestId('compare-table')).toContainText('bench-a');
   await expect(compare.getByTestId('compare-table')).toContainText('bench-b');
   await compare.screenshot({ path: join(SHOTS, 'devices-compare-boards.png') });
+
+  // A long profile, cancelled from its progress row: the runner on the board stops too.
+  await page.getByTestId('profile-board-bench-b').uncheck();
+  await page.getByTestId('profile-runs').fill('100000');
+  const before = await page.getByTestId('profile-job').count();
+  await page.getByTestId('profile-start').click();
+  const job = page.getByTestId('profile-job').nth(before);
+  await expect(job).toContainText(/Run \d+ of 100000/, { timeout: 30_000 });
+  await job.getByTestId('profile-cancel').click();
+  await expect(job).toHaveAttribute('data-state', 'cancelled', { timeout: 15_000 });
+  await expect.poll(() => userProcesses('ort-node-runner').length, { timeout: 10_000 }).toBe(0);
 });

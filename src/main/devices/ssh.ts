@@ -5,6 +5,7 @@ import { Client, type ConnectConfig, type ClientChannel } from 'ssh2';
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { WhittleError } from '../../shared/errors.ts';
 import type { Device } from '../../shared/devices/schema.ts';
 
@@ -93,8 +94,10 @@ async function authConfig(opts: ConnectOptions): Promise<Partial<ConnectConfig>>
     return { agent };
   }
   let privateKey: Buffer;
+  // "~/.ssh/id_ed25519" is how people write key paths; the shell is not there to expand it.
+  const keyPath = device.auth.keyPath.replace(/^~(?=$|\/)/, homedir());
   try {
-    privateKey = await readFile(device.auth.keyPath);
+    privateKey = await readFile(keyPath);
   } catch {
     throw new WhittleError('device.key-missing', `The key file ${device.auth.keyPath} cannot be read.`, 'Check the path in the device settings.');
   }
