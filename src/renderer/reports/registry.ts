@@ -10,6 +10,7 @@ import { LatencyReportView } from './runtime/LatencyReportView.tsx';
 import { TrainCurveView } from './train/TrainCurveView.tsx';
 import { AccuracyStepsView } from './quantize/AccuracyStepsView.tsx';
 import { QuantizeLayersView } from './quantize/QuantizeLayersView.tsx';
+import { ProfileReportView } from '../devices/ProfileReportView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -22,6 +23,7 @@ export type ReportComponent = ComponentType<ReportViewProps>;
 
 export const REPORT_VIEWS: Record<string, ReportComponent> = {
   'benchmark.latency': LatencyReportView,
+  'devices.profile': ProfileReportView,
   'prune.layers': LayerSparsityView,
   'prune.sensitivity': SensitivityView,
   'prune.size': SizeReportView,
