@@ -25,7 +25,7 @@ export function PipelineCanvas() {
   // the first dropped node lands where it was dropped.
   const fitOnLoad = useMemo(() => nodes.length > 0, [loadCount]);
 
-  const { onNodesChange, onEdgesChange, onConnect, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured);
+  const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured);
 
   return (
     <div className="wh-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
@@ -37,6 +37,8 @@ export function PipelineCanvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
         onNodeDragStop={onNodeDragStop}
         onSelectionDragStop={onNodeDragStop}
         deleteKeyCode={null}

@@ -1,7 +1,7 @@
 // The canvas' event handlers: React Flow changes into store actions (transient drag
 // moves, selection, measured sizes), checked connections, and drops from the palette.
 import { useCallback, type DragEvent } from 'react';
-import { useReactFlow, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { useReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
 import { checkConnection } from '../../shared/editor/connection.ts';
 import { edgeKey } from '../../shared/editor/changes.ts';
 import { freshNodeId } from '../../shared/editor/ids.ts';
@@ -57,9 +57,33 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     if (selection) s.select(s.selectedNodes, [...selection]);
   }, [store]);
 
+  const verdictFor = useCallback((c: Connection) => {
+    const s = store.getState();
+    return checkConnection(s.history.present, { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' }, (k) => s.kinds.get(k));
+  }, [store]);
+
+  // Marks the port under the pointer valid or not while a connection is dragged.
+  const isValidConnection = useCallback((c: Connection | { source: string; target: string; sourceHandle?: string | null; targetHandle?: string | null }) => (
+    verdictFor({ source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }).ok
+  ), [verdictFor]);
+
+  // A drop on a refused port ends here rather than in onConnect: say why.
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromHandle || !state.toHandle) return;
+    const s = store.getState();
+    const { fromHandle: a, toHandle: b } = state;
+    if (a.type === b.type) {
+      s.toast('error', `Connection refused. Connect an output (right edge of a node) to an input (left edge); these are both ${a.type === 'source' ? 'outputs' : 'inputs'}.`);
+      return;
+    }
+    const [src, dst] = a.type === 'source' ? [a, b] : [b, a];
+    const verdict = verdictFor({ source: src.nodeId, sourceHandle: src.id ?? null, target: dst.nodeId, targetHandle: dst.id ?? null });
+    if (!verdict.ok) s.toast('error', `Connection refused. ${verdict.reason}`);
+  }, [store, verdictFor]);
+
   const onConnect = useCallback((c: Connection) => {
     const s = store.getState();
-    const verdict = checkConnection(s.history.present, { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' }, (k) => s.kinds.get(k));
+    const verdict = verdictFor(c);
     if (!verdict.ok) {
       s.toast('error', `Connection refused. ${verdict.reason}`);
       return;
@@ -68,7 +92,7 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
       ...(verdict.replaces ? [{ type: 'removeEdges' as const, keys: [edgeKey(verdict.replaces)] }] : []),
       { type: 'addEdge', edge: verdict.edge },
     ]);
-  }, [store]);
+  }, [store, verdictFor]);
 
   const onNodeDragStop = useCallback(() => store.getState().endDrag(), [store]);
 
@@ -89,5 +113,5 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     s.commit([{ type: 'addNode', node: { id, kind, params: {}, position: { x: Math.round(position.x), y: Math.round(position.y) } } }], [id]);
   }, [store, flow]);
 
-  return { onNodesChange, onEdgesChange, onConnect, onNodeDragStop, onDragOver, onDrop };
+  return { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop };
 }
