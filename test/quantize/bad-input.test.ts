@@ -83,4 +83,18 @@ describe('bad inputs', () => {
     const { report } = await quantizeStatic(m, synthetic(4, [8]), { sqnrSamples: 0 });
     expect(report.warnings).toContain('Nothing in this model could be quantized; the result computes in float.');
   });
+
+  it('calibration reports progress and stops with a clear error when aborted', async () => {
+    const progress: [number, number][] = [];
+    await quantizeStatic(lenet(), mnistCalibration(40), { target: 'x86-vnni', batchSize: 16, calibrationSamples: 40, sqnrSamples: 0, verify: false }, { progress: (v, m) => progress.push([v, m]) });
+    expect(progress).toEqual([[16, 40], [32, 40], [40, 40]]);
+    const controller = new AbortController();
+    let calls = 0;
+    const run = quantizeStatic(lenet(), mnistCalibration(64), { target: 'x86-vnni', batchSize: 8, sqnrSamples: 0 }, {
+      signal: controller.signal,
+      progress: () => { if (++calls === 2) controller.abort(); },
+    });
+    expect(await codeOf(run)).toBe('cancelled');
+    expect(calls).toBe(2);
+  });
 });

@@ -90,6 +90,10 @@ export const quantize: NodeHandler = async (ctx) => {
     if (report.fusion.unfused.length > 0) metrics.unfused = report.fusion.unfused.map((u) => `${u.opType} ${u.node}`).join(', ');
   }
   if (report.calibration) metrics.calibrationMs = report.calibration.durationMs;
+  if (report.outputs) {
+    metrics.outputSqnrDb = Number.isFinite(report.outputs.int8VsFloatDb) ? report.outputs.int8VsFloatDb : 'inf';
+    metrics.fusedVsQdqSqnrDb = Number.isFinite(report.outputs.fusedVsQdqDb) ? report.outputs.fusedVsQdqDb : 'inf';
+  }
   if (worst) {
     metrics.worstLayer = worst.tensor;
     metrics.worstSqnrDb = worst.sqnrDb!;
@@ -103,7 +107,7 @@ export const quantize: NodeHandler = async (ctx) => {
     metrics.layersInFloat = last.floatLayers.length;
   }
   const reports: NonNullable<NodeResult['reports']> = [
-    { kind: 'quantize.layers', title: 'Quantization per layer', data: jsonSafe({ mode, target: report.target, tensors: report.tensors, floatNodes: report.floatNodes, fusion: report.fusion ?? null, settings: report.settings }) },
+    { kind: 'quantize.layers', title: 'Quantization per layer', data: jsonSafe({ mode, target: report.target, tensors: report.tensors, floatNodes: report.floatNodes, fusion: report.fusion ?? null, outputs: report.outputs ?? null, settings: report.settings }) },
   ];
   if (accuracy) reports.push({ kind: 'quantize.accuracy', title: 'Accuracy-aware steps', data: jsonSafe(accuracy) });
   return { outputs: { model: value }, metrics, reports, warnings: report.warnings };

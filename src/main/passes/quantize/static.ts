@@ -6,7 +6,7 @@ import type { Model } from '../../onnx/model.ts';
 import { chooseRange, type CalibrationMethod, type ClipRange, type TensorStats } from './calibrate.ts';
 import { checkDatasetFits, collectStats, type CollectResult } from './collect.ts';
 import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
-import { activationParams, type QuantParams } from './params.ts';
+import { activationParams, quantizeValue, sqnrDb, typeBounds, type QuantParams } from './params.ts';
 import { planQuantization, type QuantPlan } from './plan.ts';
 import { detectHostCpu, PRESETS, type ActivationType, type QuantTarget } from './presets.ts';
 import { probeValueTypes, type ValueType } from './probe.ts';
@@ -151,6 +151,8 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
     const pairs = new Map([...built.dequantized].filter(([t]) => t !== cal.inputName));
     const sqnr = await activationSqnr(cal.normalized, built.model, pairs, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
     for (const t of report.tensors) if (t.kind === 'activation' && sqnr.has(t.tensor)) t.sqnrDb = sqnr.get(t.tensor);
+    const inputRow = report.tensors.find((t) => t.kind === 'activation' && t.tensor === cal.inputName);
+    if (inputRow) inputRow.sqnrDb = inputSqnr(ds, sqnrSamples, inputRow, s.activationType);
     report.outputs = await checkOutputs(cal.normalized, built.model, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
     if (report.outputs.fusedVsQdqDb < FUSED_AGREEMENT_DB) {
       warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): the model would compute something else on CPU than the QDQ graph says. Exclude the op types involved or use another target.`);
@@ -159,6 +161,21 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
   const nonFloat = report.floatNodes.filter((f) => !f.reason.startsWith('data movement'));
   if (nonFloat.length > 0) warnings.push(`${nonFloat.length} node(s) stay in float: ${nonFloat.slice(0, 6).map((f) => `${f.opType} '${f.node}' (${f.reason})`).join('; ')}${nonFloat.length > 6 ? '; ...' : ''}`);
   return report;
+}
+
+/** The model input's own quantization error, computed directly on the first samples. */
+function inputSqnr(ds: Dataset, samples: number, p: QuantParams, type: ActivationType): number {
+  const [qmin, qmax] = typeBounds(type);
+  const n = Math.min(ds.size, samples) * ds.sampleShape.reduce((a, b) => a * b, 1);
+  let signal = 0;
+  let noise = 0;
+  for (let i = 0; i < n; i++) {
+    const x = ds.inputs[i];
+    const d = x - (quantizeValue(x, p, qmin, qmax) - p.zeroPoint) * p.scale;
+    signal += x * x;
+    noise += d * d;
+  }
+  return sqnrDb(signal, noise);
 }
 
 /** Fused int8 vs unfused QDQ outputs below this SQNR mean a kernel computes something else. */
