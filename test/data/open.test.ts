@@ -2,7 +2,7 @@
 // and the errors for unknown sources.
 import { describe, expect, it } from 'vitest';
 import { openDataset, parseNumberList } from '../../src/main/data/open.ts';
-import { previewDataset } from '../../src/main/data/preview.ts';
+import { previewDataset, spreadIndices } from '../../src/main/data/preview.ts';
 import type { DatasetValue } from '../../src/shared/catalog/types.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
 
@@ -50,6 +50,13 @@ describe('openDataset', () => {
     const flat = await previewDataset(await openDataset(value('synthetic', { shape: '10', count: 2 }), '/'), 2);
     expect(flat.samples).toHaveLength(0);
     expect(flat.note).toMatch(/not images/);
+  });
+
+  it('spreads preview samples over the classes in turn', () => {
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 2]);
+    expect(spreadIndices({ size: 6, labels }, 5)).toEqual([0, 3, 5, 1, 4]);
+    expect(spreadIndices({ size: 6, labels }, 10)).toEqual([0, 3, 5, 1, 4, 2]);
+    expect(spreadIndices({ size: 6 }, 3)).toEqual([0, 1, 2]);
   });
 
   it('refuses unknown sources and bad number lists', async () => {

@@ -1,6 +1,7 @@
 // The results calls through the API service (as every door dispatches them): models.inspect
 // and models.graph on a model of a recorded run, datasets.preview from a node's params.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +78,8 @@ describe('results API calls', () => {
     expect(p.samples).toHaveLength(4);
     expect(p.sampleShape).toEqual([1, 28, 28]);
     expect(p.samples[0].dataUrl).toMatch(/^data:image\/png;base64,/);
-    expect(p.samples[0].label).toBe(0);
-    const flat = await api.call('datasets.preview', { kind: 'dataset.synthetic', params: { shape: '10' } });
+    expect(p.samples.map((s) => s.label)).toEqual([0, 1, 2, 3]); // one per class in turn, not the first four zeros
+    const flat = await api.call('datasets.preview', { kind: 'dataset.synthetic', params: { shape: '10', count: 100_000 } });
     expect(flat.samples).toHaveLength(0);
     expect(flat.note).toBeDefined();
     const envelope = await api.dispatch('datasets.preview', { kind: 'evaluate', params: {} });
@@ -98,5 +99,21 @@ describe('results API calls', () => {
     const ids = new Set(g.nodes.map((n) => n.id));
     expect(g.edges.every((e) => ids.has(e.from) && ids.has(e.to))).toBe(true);
     expect(g.edges.find((e) => e.from === 'in:input')!.shape).toEqual(['N', 3, 224, 224]);
+  });
+
+  it('datasets.preview shows image classes in turn and stays inside the browser host workspace', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'whittle-preview-'));
+    for (const [cls, grey] of [['cat', 40], ['dog', 200]] as const) {
+      mkdirSync(join(root, 'imgs', cls), { recursive: true });
+      for (let i = 0; i < 3; i++) {
+        await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toFile(join(root, 'imgs', cls, `${i}.png`));
+      }
+    }
+    const docPath = join(root, 'pipeline.json');
+    const p = await api.call('datasets.preview', { kind: 'dataset.images', params: { path: 'imgs', resize: 8, crop: 8 }, documentPath: docPath, count: 4 });
+    expect(p.samples.map((s) => s.className)).toEqual(['cat', 'dog', 'cat', 'dog']);
+    expect(p.sampleShape).toEqual([3, 8, 8]);
+    const scoped = createApiService({ door: 'browser', home: mkdtempSync(join(tmpdir(), 'whittle-home-')), startupDocument: null, workspace: join(root, 'elsewhere'), fileScope: [join(root, 'elsewhere')] });
+    await expect(scoped.call('datasets.preview', { kind: 'dataset.images', params: { path: join(root, 'imgs') }, count: 2 })).rejects.toMatchObject({ code: 'files.outside-workspace' });
   });
 });

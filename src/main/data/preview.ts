@@ -52,12 +52,29 @@ export function samplePixels(ds: Dataset, index: number, layout: ImageLayout): B
   return out;
 }
 
+/**
+ * Which samples to show: for a labelled dataset, the classes in turn (first of each class,
+ * then second of each...) so a class-sorted split does not show one class only; else the first.
+ */
+export function spreadIndices(ds: Pick<Dataset, 'size' | 'labels'>, count: number): number[] {
+  const n = Math.min(count, ds.size);
+  if (!ds.labels) return Array.from({ length: n }, (_, i) => i);
+  const byClass = new Map<number, number[]>();
+  ds.labels.forEach((l, i) => { const list = byClass.get(l); if (list) list.push(i); else byClass.set(l, [i]); });
+  const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
+  const out: number[] = [];
+  for (let round = 0; out.length < n; round++) {
+    for (const q of queues) if (round < q.length && out.length < n) out.push(q[round]);
+  }
+  return out;
+}
+
 export async function previewDataset(ds: Dataset, count = 8, thumbPx = 64): Promise<DatasetPreview> {
   const base = { name: ds.name, size: ds.size, sampleShape: ds.sampleShape };
   const layout = imageLayout(ds.sampleShape);
   if (!layout) return { ...base, samples: [], note: `Samples of shape [${ds.sampleShape.join(', ')}] are not images.` };
   const samples: PreviewSample[] = [];
-  for (let i = 0; i < Math.min(count, ds.size); i++) {
+  for (const i of spreadIndices(ds, count)) {
     let img = sharp(samplePixels(ds, i, layout), { raw: { width: layout.width, height: layout.height, channels: layout.channels } });
     const longer = Math.max(layout.width, layout.height);
     // Small images (MNIST) are scaled up with nearest neighbour so pixels stay crisp; big ones scaled down.

@@ -3,6 +3,7 @@
 import { WhittleError } from '../../../shared/errors.ts';
 import type { Params } from '../../../shared/catalog/types.ts';
 import { describeDataset, isDatasetKind } from '../../data/describe.ts';
+import { listImageFolder } from '../../data/images.ts';
 import { openDataset, resolveDataPath } from '../../data/open.ts';
 import { previewDataset } from '../../data/preview.ts';
 import type { CallImpl } from '../types.ts';
@@ -25,9 +26,20 @@ export const datasetsPreview: CallImpl<'datasets.preview'> = async (req, ctx) =>
     const p = params[key];
     if (typeof p === 'string' && p) scopedPath(ctx, resolveDataPath(p, documentDir));
   }
-  const value = describeDataset(req.kind, params, documentDir);
   const count = req.count ?? DEFAULT_COUNT;
-  const ds = await openDataset(value, documentDir, { firstSamples: count });
+  if (req.kind === 'dataset.images') {
+    // Decode only a few images of each class: enough for one thumbnail per class in turn.
+    const classes = listImageFolder(resolveDataPath(String(params.path ?? ''), documentDir)).classNames.length;
+    const perClass = Math.max(1, Math.ceil(count / classes));
+    const asked = Number(params.perClassLimit ?? 0);
+    params.perClassLimit = asked > 0 ? Math.min(asked, perClass) : perClass;
+    params.shuffle = false;
+    params.limit = 0;
+  }
+  // Synthetic data is made, not read: make only what is shown.
+  if (req.kind === 'dataset.synthetic') params.count = Math.min(Number(params.count ?? count), count);
+  const value = describeDataset(req.kind, params, documentDir);
+  const ds = await openDataset(value, documentDir);
   const preview = await previewDataset(ds, count, THUMB_PX);
   const out = { label: value.label, sampleShape: preview.sampleShape, samples: preview.samples.map((s) => {
     const sample: { index: number; dataUrl: string; label?: number; className?: string } = { index: s.index, dataUrl: s.dataUrl };
