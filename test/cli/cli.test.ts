@@ -12,12 +12,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'whittle-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function whittle(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function whittle(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/whittle.js'), ...args], { cwd: ROOT, env: { ...process.env, WHITTLE_HOME: join(dir, 'home'), FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/whittle.js'), ...args], { cwd: ROOT, env: { ...process.env, WHITTLE_HOME: join(dir, 'home'), FORCE_COLOR: '0', ...env } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
+    child.stdout.on('data', (c) => { stdout += c; onStdout?.(stdout, child); });
     child.stderr.on('data', (c) => { stderr += c; });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -82,5 +82,26 @@ describe('whittle', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/run \[options\] <pipeline>/);
     expect((await whittle(['frobnicate'])).code).toBe(1);
+  });
+
+  it('Ctrl+C cancels the run cleanly: nodes cancelled, exit 130, within a second or two', async () => {
+    const p = join(dir, 'slow.json');
+    writeFileSync(p, JSON.stringify({
+      format: 'whittle.pipeline', version: 1, name: 'slow',
+      nodes: [{ id: 'nap', kind: 'test.sleep', params: { ms: 30000 } }, { id: 'then', kind: 'test.sleep', params: { ms: 1 } }],
+      edges: [{ from: ['nap', 'out'], to: ['then', 'in'] }],
+    }));
+    let sentAt = 0;
+    const r = await whittle(['run', p], { WHITTLE_PLUGINS: join(ROOT, 'test/engine/fixtures/test-kinds.ts') }, (text, child) => {
+      if (!sentAt && text.includes('[nap] started')) {
+        sentAt = Date.now();
+        child.kill('SIGINT');
+      }
+    });
+    expect(sentAt).toBeGreaterThan(0);
+    expect(Date.now() - sentAt).toBeLessThan(3000);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toContain('[nap] cancelled');
+    expect(r.stdout).toMatch(/Run \S+: cancelled/);
   });
 });

@@ -1,11 +1,26 @@
 // The CLI's door onto the API: an in-process service (no sockets, no dialogs), data in
 // WHITTLE_HOME or ~/.whittle, and how problems and errors are printed.
+import { delimiter, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { Problem } from '../../shared/pipeline/document.ts';
 import { isWhittleError, toErrorData } from '../../shared/errors.ts';
 import { createApiService, type ApiService } from '../api/service.ts';
 
-export function cliApi(): ApiService {
-  return createApiService({ door: 'cli', workspace: process.cwd(), startupDocument: null });
+/**
+ * WHITTLE_PLUGINS: extra node-kind modules (path-separated list), each exporting `kinds`
+ * (NodeKindSpec[]) and `handlers` (by kind). The engine process imports them too.
+ */
+async function pluginKinds(): Promise<{ kinds: NodeKindSpec[]; modules: string[] }> {
+  const modules = (process.env.WHITTLE_PLUGINS ?? '').split(delimiter).filter(Boolean).map((p) => resolve(p));
+  const kinds: NodeKindSpec[] = [];
+  for (const m of modules) kinds.push(...(((await import(pathToFileURL(m).href)) as { kinds?: NodeKindSpec[] }).kinds ?? []));
+  return { kinds, modules };
+}
+
+export async function cliApi(): Promise<ApiService> {
+  const plugins = await pluginKinds();
+  return createApiService({ door: 'cli', workspace: process.cwd(), startupDocument: null, extraKinds: plugins.kinds, handlerModules: plugins.modules });
 }
 
 export function formatProblem(p: Problem): string {

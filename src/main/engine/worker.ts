@@ -66,6 +66,9 @@ onMessage((message) => {
 
 // The parent is gone (app closed, CLI killed): nobody wants this run any more.
 if (!parentPort) process.on('disconnect', () => process.exit(0));
+// Ctrl+C in a terminal reaches the whole process group; the parent decides (it cancels
+// the run through a message), so the engine must not die of it first.
+process.on('SIGINT', () => {});
 
 onnxruntimeVersion().then(
   (version) => post({ type: 'hello', onnxruntimeVersion: version, pid: process.pid }),

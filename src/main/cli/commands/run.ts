@@ -39,7 +39,7 @@ export function registerRun(program: Command): void {
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
-  const api = cliApi();
+  const api = await cliApi();
   const err = process.stderr;
   try {
     const opened = await api.call('documents.open', { path: file });
@@ -63,7 +63,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       interrupted++;
       if (interrupted > 1) process.exit(130);
       err.write('\nCancelling the run (Ctrl+C again to quit at once)…\n');
-      if (runId) void api.call('runs.cancel', { runId });
+      if (runId) api.ctx.runner.cancel(runId);
     });
     ({ runId } = await api.call('runs.start', {
       document: opened.document,
@@ -72,7 +72,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       ...(opts.allowPath ? { allowedPaths: opts.allowPath.map((p) => resolve(p)) } : {}),
     }));
     for (const e of early) if (e.runId === runId) view.onEvent(e);
-    if (interrupted) await api.call('runs.cancel', { runId });
+    if (interrupted) api.ctx.runner.cancel(runId);
     const record = await api.ctx.runner.wait(runId);
     view.stop();
     if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);

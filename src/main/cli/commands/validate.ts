@@ -10,7 +10,7 @@ export function registerValidate(program: Command): void {
     .argument('<pipeline>', 'pipeline .json file')
     .option('--json', 'print the problems as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const api = cliApi();
+      const api = await cliApi();
       try {
         const opened = await api.call('documents.open', { path: file });
         if (opened.canceled) return;
