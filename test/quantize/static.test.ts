@@ -154,3 +154,22 @@ describe('the other int8 kernels ORT fuses', () => {
     expect(trt.report.floatNodes.find((f) => f.opType === 'Softmax')!.reason).toMatch(/asymmetric/);
   });
 });
+
+describe('shared constants', () => {
+  it('a constant read by two Adds is quantized once and the graph stays valid', async () => {
+    const b = new GraphBuilder(4);
+    b.addInitializer('w', [8, 8], Array.from({ length: 64 }, (_, i) => Math.cos(i * 1.7) * 0.4));
+    b.addInitializer('c', [8], Array.from({ length: 8 }, (_, i) => i / 8 - 0.5));
+    b.op('MatMul', ['input', 'w'], ['m1'], undefined, 'mm1');
+    b.op('Add', ['m1', 'c'], ['a1'], undefined, 'add1');
+    b.op('MatMul', ['a1', 'w'], ['m2'], undefined, 'mm2');
+    b.op('Add', ['m2', 'c'], ['y'], undefined, 'add2');
+    const fp32 = b.finish([8], 8, 'shared', 'test');
+    const ds = synthetic(32, [8]);
+    const { model, report } = await quantizeStatic(fp32, ds, { target: 'x86-vnni', sqnrSamples: 8 });
+    expect(model.graph.node.filter((n) => n.output[0] === 'c_dq')).toHaveLength(1);
+    expect(report.fusion).toMatchObject({ groups: 4, fused: 4 });
+    const r = await evaluateModel(encodeModel(model), ds, { reference: encodeModel(fp32) });
+    expect(r.sqnrDb).toBeGreaterThan(30);
+  });
+});

@@ -84,26 +84,11 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
   }
 
   const index = new GraphIndex(g);
+  const constants = new Map<string, string>();
   for (const p of plan.nodes) {
     const node = byName.get(p.node.name)!;
     if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings, qparamNames));
-    for (const i of p.constantInputs) {
-      const t = index.initializers.get(node.input[i])!;
-      const values = tensorToFloat32(t);
-      let lo = 0;
-      let hi = 0;
-      for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
-      const [qmin, qmax] = typeBounds(settings.activationType);
-      const scale = hi - lo > 0 ? (hi - lo) / (qmax - qmin) : 1;
-      const cp = { scale, zeroPoint: Math.min(qmax, Math.max(qmin, Math.round(qmin - lo / scale))) };
-      const qv = values.map((v) => quantizeValue(v, cp, qmin, qmax));
-      const base = `${node.input[i]}_${i}`;
-      setInitializer(g, makeTensor(`${base}_q`, t.dims.map(Number), settings.activationType === 'uint8' ? Uint8Array.from(qv) : Int8Array.from(qv)));
-      setInitializer(g, makeTensor(`${base}_s`, [], Float32Array.of(cp.scale)));
-      setInitializer(g, makeTensor(`${base}_z`, [], zpArray(cp.zeroPoint), zpType));
-      newNodes.push(makeNode('DequantizeLinear', [`${base}_q`, `${base}_s`, `${base}_z`], [`${base}_dq`], { name: '' }));
-      node.input[i] = `${base}_dq`;
-    }
+    for (const i of p.constantInputs) node.input[i] = constantDequantized(node.input[i], index, settings.activationType, constants, newNodes);
   }
   g.node.push(...newNodes);
   // Float initializers nothing reads any more (the int8 copies replaced them).
@@ -187,4 +172,27 @@ function quantizeNodeWeights(
   out.push(makeNode('DequantizeLinear', [`${bb}_q`, `${bb}_s`], [`${bb}_dq`], { name: '', attrs: perC ? { axis: 0 } : {} }));
   node.input[p.biasInput] = `${bb}_dq`;
   return out;
+}
+
+/** A constant input of Add/Mul/Concat quantized like an activation (per tensor, own range); one DQ per constant. */
+function constantDequantized(name: string, index: GraphIndex, type: ActivationType, done: Map<string, string>, newNodes: ReturnType<typeof makeNode>[]): string {
+  const existing = done.get(name);
+  if (existing) return existing;
+  const g = index.graph;
+  const t = index.initializers.get(name)!;
+  const values = tensorToFloat32(t);
+  let lo = 0;
+  let hi = 0;
+  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  const [qmin, qmax] = typeBounds(type);
+  const scale = hi - lo > 0 ? (hi - lo) / (qmax - qmin) : 1;
+  const cp = { scale, zeroPoint: Math.min(qmax, Math.max(qmin, Math.round(qmin - lo / scale))) };
+  const qv = values.map((v) => quantizeValue(v, cp, qmin, qmax));
+  const zpType = type === 'uint8' ? DataType.UINT8 : DataType.INT8;
+  setInitializer(g, makeTensor(`${name}_q`, t.dims.map(Number), type === 'uint8' ? Uint8Array.from(qv) : Int8Array.from(qv)));
+  setInitializer(g, makeTensor(`${name}_s`, [], Float32Array.of(cp.scale)));
+  setInitializer(g, makeTensor(`${name}_z`, [], type === 'uint8' ? Uint8Array.of(cp.zeroPoint) : Int8Array.of(cp.zeroPoint), zpType));
+  newNodes.push(makeNode('DequantizeLinear', [`${name}_q`, `${name}_s`, `${name}_z`], [`${name}_dq`], { name: '' }));
+  done.set(name, `${name}_dq`);
+  return `${name}_dq`;
 }

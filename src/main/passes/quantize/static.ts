@@ -2,7 +2,8 @@
 // weights, then verify in ONNX Runtime that the groups fuse into int8 kernels and measure
 // the per-tensor SQNR of the result.
 import type { Dataset } from '../../data/dataset.ts';
-import type { Model } from '../../onnx/model.ts';
+import { opsetVersion, type Model } from '../../onnx/model.ts';
+import { WhittleError } from '../../../shared/errors.ts';
 import { chooseRange, type CalibrationMethod, type ClipRange, type TensorStats } from './calibrate.ts';
 import { checkDatasetFits, collectStats, type CollectResult } from './collect.ts';
 import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
@@ -56,6 +57,10 @@ export interface Calibrated {
 /** Calibrate `tensors` (default: every float activation, so any exclusion set can be built later). */
 export async function calibrateModel(model: Model, ds: Dataset, options: StaticOptions, ctx: PassContext, onlyFor?: ExclusionOptions): Promise<Calibrated> {
   assertNotQuantized(model);
+  const opset = opsetVersion(model) ?? 0;
+  if (opset < 10) {
+    throw new WhittleError('quantize.opset', `QDQ quantization needs opset 10 or newer (QuantizeLinear); the model uses opset ${opset}.`, 'Re-export the model with opset 13 or newer (per-channel weights need 13).');
+  }
   const settings = resolveSettings(options);
   const normalized = normalizeForQuantization(model);
   const types = await probeValueTypes(normalized);
