@@ -2,7 +2,8 @@
 // 127.0.0.1: add a board, review and pin its host key, probe, profile LeNet-5 fp32 and
 // int8 with the node runner, add a second board, and compare both ways (screenshot).
 import { test, expect, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { startSshd, TEST_USER, userProcesses, type SshServer } from '../test/devices/sshdHarness.ts';
@@ -12,14 +13,32 @@ const SHOTS = join(REPO_ROOT, '.tmp', 'screenshots');
 let host: RunningHost;
 let sshd: SshServer;
 
+let sysfs: string;
+
+/** A fake sysfs with one Jetson in USB device mode (0955:7020); the host reads it instead of /sys. */
+function fakeSysfs(): string {
+  const root = mkdtempSync(join(tmpdir(), 'whittle-e2e-sysfs-'));
+  const dev = join(root, 'devices', 'usb1', '1-1');
+  mkdirSync(dev, { recursive: true });
+  writeFileSync(join(dev, 'idVendor'), '0955\n');
+  writeFileSync(join(dev, 'idProduct'), '7020\n');
+  writeFileSync(join(dev, 'product'), 'Linux for Tegra\n');
+  mkdirSync(join(root, 'bus', 'usb', 'devices'), { recursive: true });
+  symlinkSync(dev, join(root, 'bus', 'usb', 'devices', '1-1'));
+  return root;
+}
+
 test.beforeAll(async () => {
   sshd = await startSshd();
+  sysfs = fakeSysfs();
+  process.env.WHITTLE_SYSFS_ROOT = sysfs;
   host = await startHost({ withModel: true });
   writeInt8Copy(join(host.workspace, 'models', 'lenet5.onnx'), join(host.workspace, 'models', 'lenet5-int8.onnx'));
 });
 test.afterAll(async () => {
   await host?.stop();
   await sshd?.stop();
+  if (sysfs) rmSync(sysfs, { recursive: true, force: true });
 });
 
 async function addBoard(page: Page, name: string) {
@@ -62,7 +81,12 @@ test('add a board, pin its key, probe, profile two models, compare on one board 
   await page.goto(host.url);
   await page.getByTestId('tab-devices').click();
   await expect(page.getByTestId('devices-panel')).toBeVisible();
-  await expect(page.getByTestId('usb-boards')).toContainText('No Jetson');
+  // The Jetson on (fake) USB is offered with its link's default address; the form is only
+  // prefilled and then cancelled: no test ever connects to 192.168.55.1.
+  await expect(page.getByTestId('usb-offer')).toContainText('Linux for Tegra');
+  await page.getByTestId('usb-offer').getByRole('button').click();
+  await expect(page.getByTestId('device-host')).toHaveValue('192.168.55.1');
+  await page.getByTestId('device-form').getByRole('button', { name: 'Cancel' }).click();
 
   await addBoard(page, 'bench-a');
   await expect(page.getByTestId('board-bench-a').getByTestId('board-state')).toHaveText('connected');

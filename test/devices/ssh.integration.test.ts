@@ -3,7 +3,7 @@
 // runner, and get the right clear error for each failure, with nothing left on the board.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -119,6 +119,18 @@ describe('devices over a real sshd', () => {
       expect(dirs[0]).toMatch(/^\/tmp\/whittle-profile\./);
       expect(existsSync(dirs[0])).toBe(false);
     }
+  });
+
+  it('reports a model the runner cannot load with the runner\'s own reason, and still cleans up', async () => {
+    const broken = join(dir, 'broken.onnx');
+    writeFileSync(broken, Buffer.from('this is not an onnx model'));
+    const dirs: string[] = [];
+    const err = await expectCode(profileOnBoard({
+      device: registry.get(id), secrets: {}, modelPath: broken, modelLabel: 'broken', modelSha256: 'x', runner: 'node-ort', precision: 'fp32', sparsity: false,
+      warmupRuns: 1, runs: 5, runnersDir: RUNNERS, lookup: loopback, onRemoteDir: (d) => dirs.push(d),
+    }), 'device.runner-failed');
+    expect(err.message).toMatch(/node-ort failed on loopback board: .*(protobuf|parsing|model)/i);
+    expect(existsSync(dirs[0])).toBe(false);
   });
 
   it('stores a profile started through the service with the run it belongs to', async () => {

@@ -8,7 +8,7 @@ import { WhittleError } from '../../shared/errors.ts';
 import type { BoardSample, Device, Precision, ProbeResult, ProfileResult, RunnerKind } from '../../shared/devices/schema.ts';
 import { connectBoard, type BoardConnection, type DeviceSecrets } from './ssh.ts';
 import { probeBoard } from './probe.ts';
-import { chooseRunner, parseRunnerOutput, RUNNER_SCRIPTS, runnerArgv } from './runners.ts';
+import { chooseRunner, parseRunnerOutput, RUNNER_SCRIPTS, runnerArgv, type RunnerFigures } from './runners.ts';
 import { PROFILE_SCRIPT, remoteSh, TEMP_DIR_SCRIPT } from './remoteScripts.ts';
 import { parseProcSamples } from './parsers/procSample.ts';
 import { parseTegrastatsLine } from './parsers/tegrastats.ts';
@@ -155,6 +155,35 @@ function summarizeSamples(samples: BoardSample[]): { peakRssBytes?: number; avgP
   };
 }
 
+/** Runner figures + board samples -> the one ProfileResult (peak memory, power, energy). */
+function assembleResult(job: ProfileJob, runner: RunnerKind, probedVersion: string, figures: RunnerFigures, samples: BoardSample[], warnings: string[], startedAt: Date): ProfileResult {
+  const { peakRssBytes, avgPowerMw } = summarizeSamples(samples);
+  const peaks = [figures.peakMemoryBytes, peakRssBytes].filter((v): v is number => v !== undefined);
+  return {
+    deviceId: job.device.id,
+    deviceName: job.device.name,
+    modelLabel: job.modelLabel,
+    modelSha256: job.modelSha256,
+    runner,
+    runnerVersion: figures.version ?? probedVersion,
+    precision: job.precision,
+    sparsity: job.sparsity,
+    warmupRuns: job.warmupRuns,
+    runs: job.runs,
+    latencyMs: figures.latencyMs,
+    latenciesMs: figures.latenciesMs,
+    throughputPerSec: figures.throughputPerSec,
+    peakMemoryBytes: peaks.length ? Math.max(...peaks) : undefined,
+    avgPowerMw,
+    // mW divided by inferences per second is millijoules per inference.
+    energyPerInferenceMj: avgPowerMw !== undefined ? avgPowerMw / figures.throughputPerSec : undefined,
+    samples,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    warnings,
+  };
+}
+
 export async function profileOnBoard(job: ProfileJob, probe?: ProbeResult): Promise<ProfileResult> {
   const { device } = job;
   const startedAt = new Date();
@@ -184,30 +213,7 @@ export async function profileOnBoard(job: ProfileJob, probe?: ProbeResult): Prom
         throw new WhittleError('device.runner-failed', `${runner.kind} failed on ${device.name}: ${why}`, 'Check the model runs with this runner; the log has its output.');
       }
       const figures = parseRunnerOutput(runner.kind, out.runnerStdout);
-      const { peakRssBytes, avgPowerMw } = summarizeSamples(out.samples);
-      const peaks = [figures.peakMemoryBytes, peakRssBytes].filter((v): v is number => v !== undefined);
-      return {
-        deviceId: device.id,
-        deviceName: device.name,
-        modelLabel: job.modelLabel,
-        modelSha256: job.modelSha256,
-        runner: runner.kind,
-        runnerVersion: figures.version ?? runner.version,
-        precision: job.precision,
-        sparsity: job.sparsity,
-        warmupRuns: job.warmupRuns,
-        runs: job.runs,
-        latencyMs: figures.latencyMs,
-        latenciesMs: figures.latenciesMs,
-        throughputPerSec: figures.throughputPerSec,
-        peakMemoryBytes: peaks.length ? Math.max(...peaks) : undefined,
-        avgPowerMw,
-        energyPerInferenceMj: avgPowerMw !== undefined ? avgPowerMw / figures.throughputPerSec : undefined,
-        samples: out.samples,
-        startedAt: startedAt.toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
-        warnings: plan.warnings,
-      };
+      return assembleResult(job, runner.kind, runner.version, figures, out.samples, plan.warnings, startedAt);
     } catch (err) {
       failure = err;
       throw err;
