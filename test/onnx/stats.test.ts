@@ -160,3 +160,30 @@ describe('model statistics', () => {
     expect([a.params, a.macs, a.nonZeroParams]).toEqual([b.params, b.macs, b.nonZeroParams]);
   });
 });
+
+describe('statistics of compressed models from the passes', () => {
+  const lenetModel = () => loadModelFile(join(FIXTURES, 'lenet5-mnist-trained.onnx'));
+
+  it('static int8 LeNet-5 keeps 61,706 parameters and the same MACs (scales are not parameters)', async () => {
+    const { quantizeStatic } = await import('../../src/main/passes/quantize/static.ts');
+    const { loadMnist } = await import('../../src/main/data/mnist.ts');
+    const { subset } = await import('../../src/main/data/dataset.ts');
+    const calib = subset(loadMnist('train'), Array.from({ length: 32 }, (_, i) => i * 200));
+    const { model } = await quantizeStatic(lenetModel(), calib, { verify: false, sqnrSamples: 0, calibrationSamples: 32 });
+    const stats = modelStats(model);
+    expect(stats.params).toBe(LENET_PARAMS);
+    expect(stats.macs).toBe(LENET_MACS.reduce((a, b) => a + b, 0));
+    expect(stats.layers.map((l) => l.opType)).toEqual(['Conv', 'Conv', 'Gemm', 'Gemm', 'Gemm']);
+    expect(stats.layers.every((l) => l.weightEncoding === 'quantized')).toBe(true);
+  });
+
+  it('per-channel clustered LeNet-5 resolves the codebook offsets: same parameters and MACs', async () => {
+    const { clusterWeights } = await import('../../src/main/passes/share/cluster.ts');
+    const { model } = clusterWeights(lenetModel(), { k: 4, perChannel: true, seed: 1 });
+    const stats = modelStats(model);
+    expect(stats.params).toBe(LENET_PARAMS);
+    expect(stats.layers.map((l) => l.macs)).toEqual(LENET_MACS);
+    expect(stats.layers.map((l) => l.opType)).toEqual(['Conv', 'Conv', 'Gemm', 'Gemm', 'Gemm']);
+    expect(stats.layers[0].weightEncoding).toBe('codebook');
+  });
+});

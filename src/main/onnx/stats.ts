@@ -121,10 +121,12 @@ function layerOf(node: Node, index: GraphIndex, shapes: Map<string, Shape>, dims
     const w = resolveWeight(index, node.input[slot] ?? '', dimsOf);
     if (!w) continue;
     if (slot === weightSlot(node.opType) || (!main && isMacOp)) main ??= w;
-    if (w.sources.some((s) => claimed.has(s))) continue;
+    // Only the tensor holding the elements is claimed: scales and codebooks are shared
+    // between a layer's weight and bias (QDQ) or between layers without being parameters twice.
+    if (claimed.has(w.sources[0])) continue;
     // Scalars on elementwise ops are constants of the formula (x * 0.5), not parameters.
     if (!isMacOp && product(w.dims) <= 1) continue;
-    w.sources.forEach((s) => claimed.add(s));
+    claimed.add(w.sources[0]);
     const values = w.values();
     params += values.length;
     nonZero += countNonZero(values);

@@ -9,7 +9,10 @@ import { tensorToArray, tensorToFloat32 } from './tensor.ts';
 export interface ResolvedWeight {
   /** Dims of the weight as its consumer sees it. */
   dims: number[];
-  /** Initializers (or Constant outputs) the weight is built from. */
+  /**
+   * Initializers (or Constant outputs) the weight is built from; the first is the one that
+   * holds its elements (the values, the quantized values or the codebook indices).
+   */
   sources: string[];
   /** How it is stored: plain, a QDQ-quantized tensor, or a codebook with indices. */
   encoding: 'plain' | 'quantized' | 'codebook';
@@ -91,6 +94,18 @@ export function resolveWeight(index: GraphIndex, value: string, outputDims?: (na
       values: () => dequantize(q.values(), q.dims, scale.values(), zero?.values(), axis),
     };
   }
+  if (ELEMENTWISE[node.opType]) {
+    // Constant arithmetic (per-channel codebook offsets, a bias scale = input x weight scale).
+    const a = resolveWeight(index, node.input[0], outputDims, depth + 1);
+    const b = resolveWeight(index, node.input[1], outputDims, depth + 1);
+    const dims = a && b ? broadcastDims(a.dims, b.dims) : undefined;
+    if (!a || !b || !dims) return undefined;
+    const op = ELEMENTWISE[node.opType];
+    return {
+      dims, sources: [...a.sources, ...b.sources], encoding: a.encoding,
+      values: () => broadcastApply(a.values(), a.dims, b.values(), b.dims, dims, op),
+    };
+  }
   if (node.opType === 'Gather' && attrInt(node, 'axis', 0) === 0) {
     const codebook = resolveWeight(index, node.input[0], outputDims, depth + 1);
     const indices = resolveWeight(index, node.input[1], outputDims, depth + 1);
@@ -106,6 +121,53 @@ export function resolveWeight(index: GraphIndex, value: string, outputDims?: (na
     };
   }
   return undefined;
+}
+
+const ELEMENTWISE: Record<string, (x: number, y: number) => number> = {
+  Add: (x, y) => x + y, Sub: (x, y) => x - y, Mul: (x, y) => x * y, Div: (x, y) => x / y,
+};
+
+/** Numpy-style broadcast of two shapes, or undefined when they do not broadcast. */
+function broadcastDims(a: number[], b: number[]): number[] | undefined {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return undefined;
+    out.push(Math.max(x, y));
+  }
+  return out;
+}
+
+function broadcastApply(a: Float32Array, aDims: number[], b: Float32Array, bDims: number[], dims: number[], op: (x: number, y: number) => number): Float32Array {
+  const rank = dims.length;
+  const stridesOf = (d: number[]): number[] => {
+    const padded = [...new Array<number>(rank - d.length).fill(1), ...d];
+    const strides = new Array<number>(rank).fill(0);
+    let acc = 1;
+    for (let i = rank - 1; i >= 0; i--) {
+      strides[i] = padded[i] === 1 ? 0 : acc;
+      acc *= padded[i];
+    }
+    return strides;
+  };
+  const sa = stridesOf(aDims);
+  const sb = stridesOf(bDims);
+  const count = dims.reduce((x, y) => x * y, 1);
+  const out = new Float32Array(count);
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < count; o++) {
+    let ia = 0;
+    let ib = 0;
+    for (let k = 0; k < rank; k++) { ia += idx[k] * sa[k]; ib += idx[k] * sb[k]; }
+    out[o] = op(a[ia], b[ib]);
+    for (let k = rank - 1; k >= 0; k--) {
+      if (++idx[k] < dims[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
 }
 
 function dequantize(q: Float32Array, dims: number[], scale: Float32Array, zero: Float32Array | undefined, axis: number): Float32Array {
