@@ -72,74 +72,97 @@ export interface PipelineState {
 }
 
 export type PipelineStore = StoreApi<PipelineState>;
+type SetState = StoreApi<PipelineState>['setState'];
+type GetState = StoreApi<PipelineState>['getState'];
 
 let toastSeq = 0;
 
-export function createPipelineStore(initial: PipelineDocument = emptyDocument()): PipelineStore {
-  return createStore<PipelineState>()((set, get) => ({
-    catalog: [],
-    kinds: new Map(),
-    history: createHistory(initial),
-    savedDoc: initial,
-    documentPath: null,
-    selectedNodes: [],
-    selectedEdges: [],
-    dragStart: null,
-    toasts: [],
-    run: null,
-    allowedPaths: [],
-    loadCount: 0,
-    documentIsExample: false,
-    dialog: null,
-    problems: [],
-    awaitingRun: false,
+/** Selection without ids that no longer exist (after undo, redo, delete). */
+function keepExisting(doc: PipelineDocument, ids: string[]): string[] {
+  const present = new Set(doc.nodes.map((n) => n.id));
+  return ids.filter((id) => present.has(id));
+}
 
-    setCatalog: (kinds) => set({ catalog: kinds, kinds: new Map(kinds.map((k) => [k.kind, k])) }),
-    loadDocument: (doc, path, opts) => {
+/** The document, its history and drags. */
+function documentSlice(set: SetState, get: GetState, initial: PipelineDocument) {
+  const moveTo = (history: History<PipelineDocument>) => set({ history, selectedNodes: keepExisting(history.present, get().selectedNodes) });
+  return {
+    history: createHistory(initial),
+    savedDoc: initial as PipelineDocument | null,
+    documentPath: null as string | null,
+    documentIsExample: false,
+    dragStart: null as PipelineDocument | null,
+    loadCount: 0,
+    loadDocument: (doc: PipelineDocument, path: string | null, opts?: { dirty?: boolean; example?: boolean }) => {
       const laid = autoLayout(doc);
       set({
         history: createHistory(laid), savedDoc: opts?.dirty ? null : laid, documentPath: path, documentIsExample: opts?.example ?? false,
         selectedNodes: [], selectedEdges: [], run: null, problems: [], loadCount: get().loadCount + 1,
       });
     },
-    markSaved: (doc, path) => set({ savedDoc: doc, documentPath: path, documentIsExample: false }),
-    showDialog: (dialog) => set({ dialog }),
-    setProblems: (problems) => set({ problems }),
-    setAwaitingRun: (awaitingRun) => set({ awaitingRun }),
-    commit: (changes, select) => {
+    markSaved: (doc: PipelineDocument, path: string | null) => set({ savedDoc: doc, documentPath: path, documentIsExample: false }),
+    commit: (changes: PipelineChange[], select?: string[]) => {
       try {
         const history = commit(get().history, changes);
-        const ids = new Set(history.present.nodes.map((n) => n.id));
         set({
           history,
-          selectedNodes: select ?? get().selectedNodes.filter((id) => ids.has(id)),
+          selectedNodes: select ?? keepExisting(history.present, get().selectedNodes),
           selectedEdges: select ? [] : get().selectedEdges,
         });
       } catch (err) {
         get().toast('error', err instanceof Error ? err.message : String(err));
       }
     },
-    undo: () => set({ history: undo(get().history) }),
-    redo: () => set({ history: redo(get().history) }),
+    undo: () => moveTo(undo(get().history)),
+    redo: () => moveTo(redo(get().history)),
     beginDrag: () => set({ dragStart: get().history.present }),
-    dragTo: (positions) => set({ history: applyTransient(get().history, [{ type: 'moveNodes', positions }]) }),
+    dragTo: (positions: Record<string, XY>) => set({ history: applyTransient(get().history, [{ type: 'moveNodes', positions }]) }),
     endDrag: () => {
       const start = get().dragStart;
       set({ dragStart: null, history: start ? checkpoint(get().history, start) : get().history });
     },
-    select: (nodes, edges = []) => set({ selectedNodes: nodes, selectedEdges: edges }),
-    toast: (tone, message, hint) => {
+  };
+}
+
+/** Catalog, selection, messages and the paths the user chose. */
+function uiSlice(set: SetState, get: GetState) {
+  return {
+    catalog: [] as NodeKindSpec[],
+    kinds: new Map<string, NodeKindSpec>(),
+    selectedNodes: [] as string[],
+    selectedEdges: [] as string[],
+    toasts: [] as Toast[],
+    dialog: null as ErrorDialog | null,
+    problems: [] as Problem[],
+    allowedPaths: [] as string[],
+    setCatalog: (kinds: NodeKindSpec[]) => set({ catalog: kinds, kinds: new Map(kinds.map((k) => [k.kind, k])) }),
+    select: (nodes: string[], edges: string[] = []) => set({ selectedNodes: nodes, selectedEdges: edges }),
+    toast: (tone: Toast['tone'], message: string, hint?: string) => {
       const id = ++toastSeq;
       set({ toasts: [...get().toasts.slice(-3), { id, tone, message, hint }] });
     },
-    dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
-    startRun: (runId, nodeIds) => {
+    dismissToast: (id: number) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+    showDialog: (dialog: ErrorDialog | null) => set({ dialog }),
+    setProblems: (problems: Problem[]) => set({ problems }),
+    allowPath: (path: string) => {
+      if (!get().allowedPaths.includes(path)) set({ allowedPaths: [...get().allowedPaths, path] });
+    },
+  };
+}
+
+/** The live run shown on the nodes. */
+function runSlice(set: SetState, get: GetState) {
+  return {
+    run: null as RunView | null,
+    awaitingRun: false,
+    setAwaitingRun: (awaitingRun: boolean) => set({ awaitingRun }),
+    startRun: (runId: string, nodeIds: string[]) => {
       // The run.started event may have arrived before the call returned.
       if (get().run?.runId === runId) return set({ awaitingRun: false });
       const nodes = Object.fromEntries(nodeIds.map((id) => [id, { status: 'pending' as const }]));
       set({ run: { runId, status: 'running', nodes }, awaitingRun: false });
     },
-    applyRunEvent: (ev) => {
+    applyRunEvent: (ev: RunEvent) => {
       const { run, awaitingRun } = get();
       if (ev.type === 'run.started' && awaitingRun && run?.runId !== ev.runId) {
         set({ run: applyRunEvent(null, ev), awaitingRun: false });
@@ -148,8 +171,13 @@ export function createPipelineStore(initial: PipelineDocument = emptyDocument())
       const next = applyRunEvent(run, ev);
       if (next !== run) set({ run: next });
     },
-    allowPath: (path) => {
-      if (!get().allowedPaths.includes(path)) set({ allowedPaths: [...get().allowedPaths, path] });
-    },
+  };
+}
+
+export function createPipelineStore(initial: PipelineDocument = emptyDocument()): PipelineStore {
+  return createStore<PipelineState>()((set, get) => ({
+    ...documentSlice(set, get, initial),
+    ...uiSlice(set, get),
+    ...runSlice(set, get),
   }));
 }
