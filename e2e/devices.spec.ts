@@ -114,6 +114,7 @@ test('add a board, pin its key, probe, profile two models, compare on one board 
   await expect(compare.getByTestId('compare-table')).toContainText('bench-a');
   await expect(compare.getByTestId('compare-table')).toContainText('bench-b');
   await compare.screenshot({ path: join(SHOTS, 'devices-compare-boards.png') });
+  await page.getByTestId('devices-panel').screenshot({ path: join(SHOTS, 'devices-panel.png') });
 
   // A long profile, cancelled from its progress row: the runner on the board stops too.
   await page.getByTestId('profile-board-bench-b').uncheck();
