@@ -166,7 +166,7 @@ describe('engine', () => {
     }, { documentPath: join(dir, 'p.json') }));
     expect(record.nodes.m.status).toBe('failed');
     expect(record.nodes.m.error?.code).toBe('onnx.corrupt');
-    expect(record.nodes.m.error?.message).toMatch(/bad\.onnx is not a readable ONNX model/);
+    expect(record.nodes.m.error?.message).toMatch(/bad\.onnx'? is not a readable ONNX model/);
     expect(record.nodes.e.status).toBe('skipped');
   });
 

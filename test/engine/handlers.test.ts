@@ -37,7 +37,7 @@ describe('model.onnx handler', () => {
   });
 
   it('fails clearly for a missing or non-ONNX file', async () => {
-    await expect(modelOnnx(context({ path: 'nope.onnx' }))).rejects.toMatchObject({ code: 'model.unreadable', nodeId: 'n' });
+    await expect(modelOnnx(context({ path: 'nope.onnx' }))).rejects.toMatchObject({ code: 'onnx.unreadable' });
     writeFileSync(join(dir, 'text.onnx'), 'this is not protobuf at all');
     await expect(modelOnnx(context({ path: join(dir, 'text.onnx') }))).rejects.toMatchObject({ code: expect.stringMatching(/^onnx\./) });
   });

@@ -6,7 +6,8 @@ import { basename, resolve } from 'node:path';
 import type { NodeHandler } from '../handler.ts';
 import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
-import { decodeModel, opsetVersion, type Model } from '../../onnx/model.ts';
+import { opsetVersion, type Model } from '../../onnx/model.ts';
+import { loadModelFileWithInfo, saveModelFile } from '../../onnx/file.ts';
 import { valueInfoDims, valueInfoElemType } from '../../onnx/graph.ts';
 import { dataTypeName } from '../../onnx/tensor.ts';
 import { createSession } from '../../runtime/session.ts';
@@ -35,27 +36,27 @@ export const modelOnnx: NodeHandler = async (ctx) => {
   const rel = String(ctx.params.path ?? '');
   if (!rel) throw new WhittleError('model.no-path', 'No model file is chosen.', 'Choose an .onnx file in the node\'s "Model file" field.', ctx.nodeId);
   const file = resolve(ctx.documentDir, rel);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new WhittleError('model.unreadable', code === 'ENOENT' ? `The model file ${rel} does not exist (looked in ${file}).` : `The model file ${rel} cannot be read (${code}).`, 'Check the path; relative paths are relative to the pipeline file.', ctx.nodeId);
-  }
   ctx.progress(1, 3, 'Decoding');
-  const model = decodeModel(bytes, `the model file ${basename(rel)}`);
+  // Every structural check a hostile file needs, and external data read in.
+  const loaded = loadModelFileWithInfo(file);
+  const { model } = loaded;
   ctx.signal.throwIfAborted();
   ctx.progress(2, 3, 'Loading in ONNX Runtime');
-  const session = await createSession(new Uint8Array(bytes), { optimization: 'disabled', threads: 1 });
+  const session = await createSession(file, { optimization: 'disabled', threads: 1 });
   await session.release();
   ctx.signal.throwIfAborted();
 
+  // Downstream nodes get one self-contained file: external data is folded in (or split
+  // again by saveModelFile past protobuf's 2 GiB limit); a plain file is copied byte for byte.
   const copy = resolve(ctx.workDir, basename(file));
-  await copyFile(file, copy);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (loaded.externalFiles.length > 0) saveModelFile(model, copy);
+  else await copyFile(file, copy);
+  const copyBytes = await readFile(copy);
+  const sha256 = createHash('sha256').update(copyBytes).digest('hex');
+  const sizeBytes = loaded.sizeBytes + loaded.externalBytes;
   const inputs = portsOf(model, 'input');
   const outputs = portsOf(model, 'output');
-  const value: ModelValue = { type: 'model', path: copy, sha256, sizeBytes: bytes.length, label: basename(file).replace(/\.onnx$/i, '') };
+  const value: ModelValue = { type: 'model', path: copy, sha256, sizeBytes: copyBytes.length, label: basename(file).replace(/\.onnx$/i, '') };
   ctx.progress(3, 3, 'Loaded');
   const result: NodeResult = {
     outputs: { model: value },
@@ -66,10 +67,10 @@ export const modelOnnx: NodeHandler = async (ctx) => {
       irVersion: Number(model.irVersion),
       parameters: parameterCount(model),
       nodes: model.graph.node.length,
-      sizeBytes: bytes.length,
+      sizeBytes,
       sha256,
     },
-    reports: [{ kind: 'model.io', title: 'Inputs and outputs', data: { inputs, outputs, producer: model.producerName ?? '' } }],
+    reports: [{ kind: 'model.io', title: 'Inputs and outputs', data: { inputs, outputs, producer: model.producerName ?? '', externalFiles: loaded.externalFiles.length } }],
   };
   return result;
 };
