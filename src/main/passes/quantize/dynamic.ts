@@ -39,48 +39,10 @@ export async function quantizeDynamic(model: Model, options: DynamicOptions = {}
       floatNodes.push({ node: node.name, opType: node.opType, reason });
       continue;
     }
-    const w = index.initializers.get(node.input[1])!;
-    let [k, n] = w.dims.map(Number);
-    let values = tensorToFloat32(w);
-    const isGemm = node.opType === 'Gemm';
-    if (isGemm && attrInt(node, 'transB', 0)) {
-      // MatMulInteger takes B as [K, N]: transpose the stored [N, K] weight once, offline.
-      const t = new Float32Array(values.length);
-      for (let r = 0; r < k; r++) for (let c = 0; c < n; c++) t[c * k + r] = values[r * n + c];
-      values = t;
-      [k, n] = [n, k];
-    }
-    const alpha = isGemm ? attrFloat(node, 'alpha', 1) : 1;
-    if (alpha !== 1) values = values.map((v) => v * alpha);
-    const q = quantizeWeight(values, [k, n], perChannel ? 1 : undefined, options.reduceRange ?? false);
-    const base = `${node.name}_dyn`;
-    setInitializer(g, makeTensor(`${base}_w_q`, [k, n], q.values));
-    const sDims = perChannel ? [n] : [];
-    setInitializer(g, makeTensor(`${base}_w_s`, sDims, q.scales));
-    setInitializer(g, makeTensor(`${base}_w_z`, sDims, new Int8Array(q.scales.length)));
-    const x = node.input[0];
-    let dql = dqlFor.get(x);
-    const out: ReturnType<typeof makeNode>[] = [];
-    if (!dql) {
-      dql = [`${x}_dyn_q`, `${x}_dyn_s`, `${x}_dyn_z`];
-      out.push(makeNode('DynamicQuantizeLinear', [x], dql, { name: `${x}_DynamicQuantizeLinear` }));
-      dqlFor.set(x, dql);
-    }
-    const y = node.output[0];
-    const hasBias = isGemm && node.input[2];
-    out.push(makeNode('MatMulInteger', [dql[0], `${base}_w_q`, dql[2], `${base}_w_z`], [`${base}_i32`], { name: `${node.name}_MatMulInteger` }));
-    out.push(makeNode('Cast', [`${base}_i32`], [`${base}_f`], { name: `${base}_Cast`, attrs: { to: DataType.FLOAT } }));
-    out.push(makeNode('Mul', [dql[1], `${base}_w_s`], [`${base}_scale`], { name: `${base}_scale_Mul` }));
-    out.push(makeNode('Mul', [`${base}_f`, `${base}_scale`], [hasBias ? `${base}_nobias` : y], { name: `${base}_Mul` }));
-    if (hasBias) {
-      const beta = attrFloat(node, 'beta', 1);
-      const bias = index.initializers.get(node.input[2])!;
-      setInitializer(g, makeTensor(`${base}_bias`, bias.dims.map(Number), tensorToFloat32(bias).map((v) => v * beta)));
-      out.push(makeNode('Add', [`${base}_nobias`, `${base}_bias`], [y], { name: `${base}_bias_Add` }));
-    }
+    const { nodes: out, weight } = rewriteDynamic(node, index, perChannel, options.reduceRange ?? false, dqlFor);
     replaced.set(node.name, out);
     quantizedNodes.push({ node: node.name, opType: node.opType });
-    tensors.push({ tensor: w.name, producer: node.name, producerOp: node.opType, kind: 'weight', scale: Math.max(...q.scales), zeroPoint: 0, observedMin: q.min, observedMax: q.max, rangeMin: -Math.max(...q.scales) * 127, rangeMax: Math.max(...q.scales) * 127, sqnrDb: q.sqnrDb, channels: perChannel ? n : undefined });
+    tensors.push(weight);
   }
   g.node = g.node.flatMap((node) => replaced.get(node.name) ?? [node]);
   const used = new GraphIndex(g);
@@ -114,4 +76,57 @@ function dynamicBlocker(node: Model['graph']['node'][number], index: GraphIndex,
     if (c && !index.initializers.get(c)) return 'bias is not a constant initializer';
   }
   return undefined;
+}
+
+type NewNode = ReturnType<typeof makeNode>;
+
+/** The MatMulInteger form of one MatMul/Gemm; DynamicQuantizeLinear is shared per input value. */
+function rewriteDynamic(node: NewNode, index: GraphIndex, perChannel: boolean, reduceRange: boolean, dqlFor: Map<string, [string, string, string]>): { nodes: NewNode[]; weight: TensorQuantInfo } {
+  const g = index.graph;
+  const w = index.initializers.get(node.input[1])!;
+  let [k, n] = w.dims.map(Number);
+  let values = tensorToFloat32(w);
+  const isGemm = node.opType === 'Gemm';
+  if (isGemm && attrInt(node, 'transB', 0)) {
+    // MatMulInteger takes B as [K, N]: transpose the stored [N, K] weight once, offline.
+    const t = new Float32Array(values.length);
+    for (let r = 0; r < k; r++) for (let c = 0; c < n; c++) t[c * k + r] = values[r * n + c];
+    values = t;
+    [k, n] = [n, k];
+  }
+  const alpha = isGemm ? attrFloat(node, 'alpha', 1) : 1;
+  if (alpha !== 1) values = values.map((v) => v * alpha);
+  const q = quantizeWeight(values, [k, n], perChannel ? 1 : undefined, reduceRange);
+  const base = `${node.name}_dyn`;
+  setInitializer(g, makeTensor(`${base}_w_q`, [k, n], q.values));
+  const sDims = perChannel ? [n] : [];
+  setInitializer(g, makeTensor(`${base}_w_s`, sDims, q.scales));
+  setInitializer(g, makeTensor(`${base}_w_z`, sDims, new Int8Array(q.scales.length)));
+  const x = node.input[0];
+  let dql = dqlFor.get(x);
+  const out: NewNode[] = [];
+  if (!dql) {
+    dql = [`${x}_dyn_q`, `${x}_dyn_s`, `${x}_dyn_z`];
+    out.push(makeNode('DynamicQuantizeLinear', [x], dql, { name: `${x}_DynamicQuantizeLinear` }));
+    dqlFor.set(x, dql);
+  }
+  const y = node.output[0];
+  const hasBias = isGemm && node.input[2];
+  // The exact chain ORT's MatMulIntegerToFloat fusion matches: MatMulInteger -> Cast -> Mul(a_scale * b_scale).
+  out.push(makeNode('MatMulInteger', [dql[0], `${base}_w_q`, dql[2], `${base}_w_z`], [`${base}_i32`], { name: `${node.name}_MatMulInteger` }));
+  out.push(makeNode('Cast', [`${base}_i32`], [`${base}_f`], { name: `${base}_Cast`, attrs: { to: DataType.FLOAT } }));
+  out.push(makeNode('Mul', [dql[1], `${base}_w_s`], [`${base}_scale`], { name: `${base}_scale_Mul` }));
+  out.push(makeNode('Mul', [`${base}_f`, `${base}_scale`], [hasBias ? `${base}_nobias` : y], { name: `${base}_Mul` }));
+  if (hasBias) {
+    const beta = attrFloat(node, 'beta', 1);
+    const bias = index.initializers.get(node.input[2])!;
+    setInitializer(g, makeTensor(`${base}_bias`, bias.dims.map(Number), tensorToFloat32(bias).map((v) => v * beta)));
+    out.push(makeNode('Add', [`${base}_nobias`, `${base}_bias`], [y], { name: `${base}_bias_Add` }));
+  }
+  const qmax = reduceRange ? 63 : 127;
+  const scale = Math.max(...q.scales);
+  return {
+    nodes: out,
+    weight: { tensor: w.name, producer: node.name, producerOp: node.opType, kind: 'weight', scale, zeroPoint: 0, observedMin: q.min, observedMax: q.max, rangeMin: -scale * qmax, rangeMax: scale * qmax, sqnrDb: q.sqnrDb, channels: perChannel ? n : undefined },
+  };
 }

@@ -57,24 +57,8 @@ export async function convertFp16(model: Model, options: Fp16Options = {}): Prom
   const isFloatInit = (t: string): boolean => index.initializers.get(t)?.dataType === DataType.FLOAT;
   const isFloatValue = (t: string): boolean => !!t && (isFloatInit(t) || (!index.isInitializer(t) && types.get(t)?.type === 'float32'));
 
-  // Float initializers: fp16 when an fp16 node reads them; an fp32 copy for fp32 readers.
   const order = topologicalOrder(g);
-  const needs16 = new Set<string>();
-  const needs32 = new Set<string>();
-  for (const n of order) {
-    if (n.opType === 'Cast') continue;
-    for (const i of n.input) if (isFloatInit(i)) (blocked(n) ? needs32 : needs16).add(i);
-  }
-  const halfName = new Map<string, string>();
-  g.initializer = g.initializer.flatMap((t) => {
-    if (!needs16.has(t.name)) return [t];
-    const halves = Uint16Array.from(tensorToFloat32(t), floatToHalf);
-    const name = needs32.has(t.name) ? `${t.name}_fp16` : t.name;
-    halfName.set(t.name, name);
-    const half = makeTensor(name, t.dims.map(Number), halves, DataType.FLOAT16);
-    return needs32.has(t.name) ? [t, half] : [half];
-  });
-
+  const halfName = halfInitializers(g, order, blocked, isFloatInit);
   const kind = new Map<string, 16 | 32>();
   for (const v of g.input) if (isFloatValue(v.name) && !index.isInitializer(v.name)) kind.set(v.name, 32);
   const casts = new Map<string, string>();
@@ -109,16 +93,7 @@ export async function convertFp16(model: Model, options: Fp16Options = {}): Prom
     }
     for (const o of n.output) if (o && types.get(o)?.type === 'float32') kind.set(o, want);
   }
-  // Graph outputs stay fp32: the fp16 value gets a new name and a Cast restores the old one.
-  for (const out of g.output) {
-    if (kind.get(out.name) !== 16) continue;
-    const inner = `${out.name}_fp16`;
-    for (const n of g.node) {
-      n.output = n.output.map((o) => (o === out.name ? inner : o));
-      n.input = n.input.map((i) => (i === out.name ? inner : i));
-    }
-    added.push(makeNode('Cast', [inner], [out.name], { name: `${out.name}_Cast_fp32`, attrs: { to: DataType.FLOAT } }));
-  }
+  added.push(...castOutputsToFloat(g, kind));
   g.node.push(...added);
   g.valueInfo = [];
   g.node = topologicalOrder(g);
@@ -128,4 +103,39 @@ export async function convertFp16(model: Model, options: Fp16Options = {}): Prom
     warnings: [],
   };
   return { model: m, report };
+}
+
+/** Float initializers become fp16 where an fp16 node reads them; fp32 readers keep an fp32 copy. */
+function halfInitializers(g: Model['graph'], order: Node[], blocked: (n: Node) => string | undefined, isFloatInit: (t: string) => boolean): Map<string, string> {
+  const needs16 = new Set<string>();
+  const needs32 = new Set<string>();
+  for (const n of order) {
+    if (n.opType === 'Cast') continue;
+    for (const i of n.input) if (isFloatInit(i)) (blocked(n) ? needs32 : needs16).add(i);
+  }
+  const halfName = new Map<string, string>();
+  g.initializer = g.initializer.flatMap((t) => {
+    if (!needs16.has(t.name)) return [t];
+    const halves = Uint16Array.from(tensorToFloat32(t), floatToHalf);
+    const name = needs32.has(t.name) ? `${t.name}_fp16` : t.name;
+    halfName.set(t.name, name);
+    const half = makeTensor(name, t.dims.map(Number), halves, DataType.FLOAT16);
+    return needs32.has(t.name) ? [t, half] : [half];
+  });
+  return halfName;
+}
+
+/** Graph outputs stay fp32: the fp16 value gets a new name and a Cast restores the old one. */
+function castOutputsToFloat(g: Model['graph'], kind: Map<string, 16 | 32>): Node[] {
+  const added: Node[] = [];
+  for (const out of g.output) {
+    if (kind.get(out.name) !== 16) continue;
+    const inner = `${out.name}_fp16`;
+    for (const n of g.node) {
+      n.output = n.output.map((o) => (o === out.name ? inner : o));
+      n.input = n.input.map((i) => (i === out.name ? inner : i));
+    }
+    added.push(makeNode('Cast', [inner], [out.name], { name: `${out.name}_Cast_fp32`, attrs: { to: DataType.FLOAT } }));
+  }
+  return added;
 }
