@@ -1,8 +1,8 @@
 // `whittle nodes [--json]`: every node kind with its ports and parameters (types,
 // defaults, bounds, help), grouped by category.
 import type { Command } from 'commander';
-import { CATALOG } from '../../../shared/catalog/index.ts';
 import { NODE_CATEGORIES, type NodeKindSpec, type ParamSpec } from '../../../shared/catalog/types.ts';
+import { cliApi } from '../api.ts';
 
 function describeParam(name: string, p: ParamSpec): string {
   const parts = [`${p.type}`];
@@ -33,14 +33,16 @@ export function registerNodes(program: Command): void {
     .command('nodes')
     .description('List every node kind with its ports and parameters.')
     .option('--json', 'print the catalog as JSON')
-    .action((opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }) => {
+      // The catalog plus any WHITTLE_PLUGINS kinds.
+      const catalog = (await cliApi()).ctx.catalog;
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(CATALOG, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
         return;
       }
       const out: string[] = [];
       for (const category of NODE_CATEGORIES) {
-        const kinds = CATALOG.filter((k) => k.category === category);
+        const kinds = catalog.filter((k) => k.category === category);
         if (kinds.length === 0) continue;
         out.push(`${category}`, ...kinds.map(describeKind), '');
       }
