@@ -46,6 +46,8 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv auto_pad SAME_UPPER stride 2': [['Conv'], one('Conv', [1, 2, 7, 7], { auto_pad: 'SAME_UPPER', strides: [2, 2] }, { params: { w: [2, 2, 3, 3] } })],
   'Conv 1x1': [['Conv'], one('Conv', [2, 4, 3, 3], {}, { params: { w: [5, 4, 1, 1] } })],
   'MaxPool overlapping 3x3 stride 2': [['MaxPool'], one('MaxPool', [2, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { xValues: 'spread' })],
+  'MaxPool 2x2 stride 2 (disjoint windows, odd size)': [['MaxPool'], one('MaxPool', [2, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2] }, { xValues: 'spread' })],
+  'MaxPool 3x2 disjoint windows': [['MaxPool'], one('MaxPool', [1, 2, 9, 4], { kernel_shape: [3, 2], strides: [3, 2] }, { xValues: 'spread' })],
   'MaxPool padded, ceil mode': [['MaxPool'], one('MaxPool', [1, 2, 6, 5], { kernel_shape: [2, 3], strides: [2, 2], pads: [1, 1, 0, 1], ceil_mode: 1 }, { xValues: 'spread' })],
   'AveragePool padded, exclude pad': [['AveragePool'], one('AveragePool', [2, 2, 6, 5], { kernel_shape: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1] })],
   'AveragePool include pad, ceil': [['AveragePool'], one('AveragePool', [1, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 1, 0, 0], count_include_pad: 1, ceil_mode: 1 })],

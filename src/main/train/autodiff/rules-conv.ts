@@ -108,7 +108,9 @@ const maxPool: GradientRule = ({ node, dY, e }) => {
     throw new WhittleError('train.internal', `MaxPool '${node.name}' has no Indices output in the training graph.`, 'This is a bug in the training graph builder.');
   }
   const xs = e.shape(node.input[0]);
-  const count = numel(e.shape(node.output[0]));
+  const ys = e.shape(node.output[0]);
+  // (A Gather/Where form for disjoint windows measured slower than this scatter in ORT 1.30.)
+  const count = numel(ys);
   const flatIdx = e.reshape(indices, [count]);
   const flatDY = e.reshape(dY[0]!, [count]);
   const scattered = e.op1('ScatterElements', [e.zeros([numel(xs)]), flatIdx, flatDY], { axis: 0, reduction: 'add' });
