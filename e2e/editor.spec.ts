@@ -208,7 +208,7 @@ test('edit commands, save as, examples and the shortcut list', async ({ page }) 
   // Box-select both (Shift+drag on the empty pane), duplicate: the inner edge comes along.
   const canvas = (await page.getByTestId('canvas').boundingBox())!;
   await page.keyboard.down('Shift');
-  await page.mouse.move(canvas.x + 60, canvas.y + 60);
+  await page.mouse.move(canvas.x + 20, canvas.y + 40);
   await page.mouse.down();
   await page.mouse.move(canvas.x + 800, canvas.y + 330, { steps: 8 });
   await page.mouse.up();

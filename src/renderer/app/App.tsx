@@ -10,6 +10,7 @@ import { RunsView } from '../runs/RunsView.tsx';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { selectIsRunning } from '../store/selectors.ts';
 import { useAppInfo } from './useAppInfo.ts';
+import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
 
 type Tab = 'editor' | 'runs' | 'devices';
@@ -27,6 +28,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
   const showRuns = useCallback(() => setTab('runs'), []);
   useRunEvents();
   useAutosave(pendingRecovery === null);
+  useLeaveWarning(info.door === 'browser');
 
   return (
     <div className="wh-app">

@@ -12,6 +12,8 @@ import type { PipelineFlowNode } from './flowTypes.ts';
 export const PALETTE_DRAG_TYPE = 'application/x-whittle-kind';
 
 type Size = { width: number; height: number };
+/** Where a dropped node is held: the middle of its title bar (nodes are 220 px wide). */
+const DROP_GRAB_OFFSET = { x: 110, y: 19 };
 
 export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => void) {
   const store = usePipelineStoreApi();
@@ -108,7 +110,9 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     if (!kind) return;
     e.preventDefault();
     const s = store.getState();
-    const position = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    // The pointer holds the node by its title bar, as it held the palette entry.
+    const pointer = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    const position = { x: pointer.x - DROP_GRAB_OFFSET.x, y: pointer.y - DROP_GRAB_OFFSET.y };
     const id = freshNodeId(kind, new Set(s.history.present.nodes.map((n) => n.id)));
     s.commit([{ type: 'addNode', node: { id, kind, params: {}, position: { x: Math.round(position.x), y: Math.round(position.y) } } }], [id]);
   }, [store, flow]);

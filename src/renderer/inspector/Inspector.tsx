@@ -6,6 +6,7 @@ import { isParamVisible } from '../../shared/editor/params.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectDocumentPath, selectKinds, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
 import { DatasetPreviewPanel } from '../results/dataset-preview/DatasetPreviewPanel.tsx';
+import { NodeRunSummary } from './NodeRunSummary.tsx';
 import { ParamField } from './ParamField.tsx';
 import { TextDraftInput } from './TextDraftInput.tsx';
 
@@ -66,6 +67,7 @@ export function Inspector() {
           {advanced.map((name) => <ParamField key={`${node.id}.${name}`} nodeId={node.id} name={name} spec={spec.params[name]} params={node.params} onChange={setParam} />)}
         </details>
       )}
+      <NodeRunSummary nodeId={node.id} />
       {spec && <DatasetPreviewPanel kind={node.kind} params={node.params} documentPath={documentPath} />}
     </aside>
   );
