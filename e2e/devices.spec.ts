@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { startSshd, TEST_USER, userProcesses, type SshServer } from '../test/devices/sshdHarness.ts';
+import { boardOrtPath, startSshd, TEST_USER, userProcesses, type SshServer } from '../test/devices/sshdHarness.ts';
 import { writeInt8Copy } from '../test/devices/int8Fixture.ts';
 
 const SHOTS = join(REPO_ROOT, '.tmp', 'screenshots');
@@ -14,6 +14,7 @@ let host: RunningHost;
 let sshd: SshServer;
 
 let sysfs: string;
+let ort: { path: string; cleanup(): void } | undefined;
 
 /** A fake sysfs with one Jetson in USB device mode (0955:7020); the host reads it instead of /sys. */
 function fakeSysfs(): string {
@@ -30,6 +31,7 @@ function fakeSysfs(): string {
 
 test.beforeAll(async () => {
   sshd = await startSshd();
+  ort = boardOrtPath(join(REPO_ROOT, 'node_modules'));
   sysfs = fakeSysfs();
   process.env.WHITTLE_SYSFS_ROOT = sysfs;
   host = await startHost({ withModel: true });
@@ -38,6 +40,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop();
   await sshd?.stop();
+  ort?.cleanup();
   if (sysfs) rmSync(sysfs, { recursive: true, force: true });
 });
 
@@ -50,7 +53,7 @@ async function addBoard(page: Page, name: string) {
   await page.getByTestId('device-auth').selectOption('key');
   await page.getByTestId('device-key').fill(sshd.keyPath);
   await page.locator('summary', { hasText: 'Runners and timeout' }).click();
-  await page.getByTestId('device-ortpath').fill(join(REPO_ROOT, 'node_modules'));
+  await page.getByTestId('device-ortpath').fill(ort!.path);
   await page.getByTestId('device-timeout').fill('5');
   await page.getByTestId('device-save').click();
   // The first connection stops at the host key: the user compares and accepts it.

@@ -12,7 +12,7 @@ import { createKeychainSecretStore, NO_KEYCHAIN } from '../../src/main/store/sec
 import { DeviceService } from '../../src/main/devices/service.ts';
 import { profileOnBoard } from '../../src/main/devices/profile.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
-import { freePort, KEY_PASSPHRASE, startSshd, TEST_PASSWORD, TEST_USER, userProcesses, type SshServer } from './sshdHarness.ts';
+import { boardOrtPath, freePort, KEY_PASSPHRASE, startSshd, TEST_PASSWORD, TEST_USER, userProcesses, type SshServer } from './sshdHarness.ts';
 import { memoryKeyCipher } from './testCipher.ts';
 import { writeInt8Copy } from './int8Fixture.ts';
 import { profile as profileHandler } from '../../src/main/engine/handlers/profile.ts';
@@ -21,7 +21,6 @@ import type { NodeContext } from '../../src/main/engine/handler.ts';
 const REPO = resolve(import.meta.dirname, '../..');
 const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
 const RUNNERS = join(REPO, 'resources/runners');
-const ORT_PATH = join(REPO, 'node_modules');
 const loopback = async () => '127.0.0.1';
 
 let sshd: SshServer;
@@ -29,6 +28,8 @@ let dir: string;
 let registry: DeviceRegistry;
 let service: DeviceService;
 let int8Path: string;
+let ORT_PATH: string;
+let ortCleanup = () => {};
 
 function board(extra: Record<string, unknown> = {}) {
   return { name: 'loopback board', transport: 'ssh' as const, host: '127.0.0.1', port: sshd.port, user: TEST_USER, auth: { kind: 'key' as const, keyPath: sshd.keyPath, hasPassphrase: false }, ortNodePath: ORT_PATH, timeoutMs: 4000, ...extra };
@@ -46,6 +47,7 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<Error> {
 
 beforeAll(async () => {
   sshd = await startSshd();
+  ({ path: ORT_PATH, cleanup: ortCleanup } = boardOrtPath(join(REPO, 'node_modules')));
   dir = mkdtempSync(join(tmpdir(), 'whittle-devices-'));
   // The profile node's handler reads the registry under WHITTLE_HOME, like the engine process.
   process.env.WHITTLE_HOME = join(dir, 'home');
@@ -57,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sshd?.stop();
+  ortCleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

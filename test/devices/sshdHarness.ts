@@ -2,7 +2,7 @@
 // with a password), fresh host and client keys in a temp folder, its own sshd_config,
 // `sshd -D` on a free 127.0.0.1 port. Needs root, as CI runs.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,4 +165,31 @@ export async function startSshd(): Promise<SshServer> {
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An onnxruntime-node the test user can load: the repo's own node_modules when the user can
+ * read it, else a copy of just what Linux needs (a clone under /root is not readable).
+ */
+export function boardOrtPath(repoNodeModules: string): { path: string; cleanup(): void } {
+  ensureUser();
+  const canLoad = (dir: string) => {
+    try {
+      execFileSync('runuser', ['-u', TEST_USER, '--', 'node', '-e', 'require(process.argv[1])', join(dir, 'onnxruntime-node')], { stdio: 'ignore', timeout: 30_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (canLoad(repoNodeModules)) return { path: repoNodeModules, cleanup: () => {} };
+  const root = mkdtempSync(join(tmpdir(), 'whittle-board-ort-'));
+  const nm = join(root, 'node_modules');
+  const src = join(repoNodeModules, 'onnxruntime-node');
+  const dst = join(nm, 'onnxruntime-node');
+  const platformDir = join('bin', 'napi-v6', process.platform, process.arch);
+  for (const part of ['package.json', 'dist', 'lib', platformDir]) cpSync(join(src, part), join(dst, part), { recursive: true });
+  cpSync(join(repoNodeModules, 'onnxruntime-common'), join(nm, 'onnxruntime-common'), { recursive: true });
+  execFileSync('chmod', ['-R', 'a+rX', root]);
+  if (!canLoad(nm)) throw new Error(`The test user ${TEST_USER} cannot run node with onnxruntime-node (is node on the default PATH?)`);
+  return { path: nm, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
