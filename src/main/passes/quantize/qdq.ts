@@ -34,12 +34,29 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
   const opset = opsetVersion(m) ?? 13;
   const perChannel = settings.perChannel && opset >= 13;
   if (settings.perChannel && !perChannel) warnings.push(`Opset ${opset} has no per-channel DequantizeLinear (needs 13); weights were quantized per tensor.`);
-  const zpType = settings.activationType === 'uint8' ? DataType.UINT8 : DataType.INT8;
-  const zpArray = (v: number): Uint8Array | Int8Array => (settings.activationType === 'uint8' ? Uint8Array.of(v) : Int8Array.of(v));
   const byName = new Map(g.node.map((n) => [n.name, n]));
-  const newNodes = [];
+  foldActivations(g, plan, byName);
+  const { newNodes, qparamNames, dequantized } = insertActivationQdq(g, plan, params, settings.activationType);
+  const index = new GraphIndex(g);
+  const constants = new Map<string, string>();
+  for (const p of plan.nodes) {
+    const node = byName.get(p.node.name)!;
+    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings, qparamNames));
+    for (const i of p.constantInputs) node.input[i] = constantDequantized(node.input[i], index, settings.activationType, constants, newNodes);
+  }
+  g.node.push(...newNodes);
+  // Float initializers nothing reads any more (the int8 copies replaced them).
+  const used = new GraphIndex(g);
+  g.initializer = g.initializer.filter((t) => used.consumersOf(t.name).length > 0 || used.outputs.has(t.name));
+  g.input = g.input.filter((v) => !used.initializers.has(v.name) || used.consumersOf(v.name).length > 0);
+  const produced = new Set(g.node.flatMap((n) => n.output));
+  g.valueInfo = g.valueInfo.filter((v) => produced.has(v.name));
+  g.node = topologicalOrder(g);
+  return { model: m, weights, warnings, dequantized };
+}
 
-  // Folded Relu/Clip: the producer writes the activation's output name directly.
+/** Folded Relu/Clip: the producer writes the activation's output name directly. */
+function foldActivations(g: Model['graph'], plan: QuantPlan, byName: Map<string, Model['graph']['node'][number]>): void {
   const drop = new Set<string>();
   for (const p of plan.nodes) {
     if (!p.folded) continue;
@@ -48,8 +65,15 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
     drop.add(p.folded.name);
   }
   g.node = g.node.filter((n) => !drop.has(n.name));
+}
 
-  // Activation Q/DQ pairs; tensors sharing a scale reuse its initializers.
+/** Q -> DQ on every planned activation; tensors sharing a scale reuse its initializers. */
+function insertActivationQdq(g: Model['graph'], plan: QuantPlan, params: Map<string, QuantParams>, type: ActivationType): {
+  newNodes: ReturnType<typeof makeNode>[]; qparamNames: Map<string, [string, string]>; dequantized: Map<string, string>;
+} {
+  const zpType = type === 'uint8' ? DataType.UINT8 : DataType.INT8;
+  const zpArray = (v: number): Uint8Array | Int8Array => (type === 'uint8' ? Uint8Array.of(v) : Int8Array.of(v));
+  const newNodes: ReturnType<typeof makeNode>[] = [];
   // Generated value names are short on purpose: on small models they are a visible share of the file.
   const short = 'qdq_';
   const qparamNames = new Map<string, [string, string]>();
@@ -82,23 +106,7 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
     newNodes.push(makeNode('DequantizeLinear', [quantized, ...names], [deq], { name: '' }));
     dequantized.set(tensor, deq);
   }
-
-  const index = new GraphIndex(g);
-  const constants = new Map<string, string>();
-  for (const p of plan.nodes) {
-    const node = byName.get(p.node.name)!;
-    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings, qparamNames));
-    for (const i of p.constantInputs) node.input[i] = constantDequantized(node.input[i], index, settings.activationType, constants, newNodes);
-  }
-  g.node.push(...newNodes);
-  // Float initializers nothing reads any more (the int8 copies replaced them).
-  const used = new GraphIndex(g);
-  g.initializer = g.initializer.filter((t) => used.consumersOf(t.name).length > 0 || used.outputs.has(t.name));
-  g.input = g.input.filter((v) => !used.initializers.has(v.name) || used.consumersOf(v.name).length > 0);
-  const produced = new Set(g.node.flatMap((n) => n.output));
-  g.valueInfo = g.valueInfo.filter((v) => produced.has(v.name));
-  g.node = topologicalOrder(g);
-  return { model: m, weights, warnings, dequantized };
+  return { newNodes, qparamNames, dequantized };
 }
 
 function quantizeNodeWeights(
@@ -142,36 +150,53 @@ function quantizeNodeWeights(
     rangeMin: -Math.max(...q.scales) * (settings.reduceRange ? 63 : 127), rangeMax: Math.max(...q.scales) * (settings.reduceRange ? 63 : 127),
     sqnrDb: q.sqnrDb, channels: axis === undefined ? undefined : channels,
   });
-  if (p.biasInput === undefined) return out;
-  const b = index.initializers.get(node.input[p.biasInput])!;
-  const inputRoot = plan.tensors.get(p.node.input[0]) ?? p.node.input[0];
-  const inputScale = params.get(inputRoot)!.scale;
-  const inputScaleName = qparamNames.get(inputRoot)![0];
+  if (p.biasInput !== undefined) out.push(...quantizeBias(node, p, index, q.scales, axis, base, { params, plan, qparamNames, warnings, id: report.length }));
+  return out;
+}
+
+interface BiasContext {
+  params: Map<string, QuantParams>;
+  plan: QuantPlan;
+  qparamNames: Map<string, [string, string]>;
+  warnings: string[];
+  id: number;
+}
+
+/** int32 bias at scale input scale x weight scale (per channel when the weights are), zero point 0. */
+function quantizeBias(node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, scales: Float32Array, axis: number | undefined, base: string, ctx: BiasContext): ReturnType<typeof makeNode>[] {
+  const g = index.graph;
+  const b = index.initializers.get(node.input[p.biasInput!])!;
+  const isGemm = node.opType === 'Gemm';
+  const inputRoot = ctx.plan.tensors.get(p.node.input[0]) ?? p.node.input[0];
+  const inputScale = ctx.params.get(inputRoot)!.scale;
+  const inputScaleName = ctx.qparamNames.get(inputRoot)![0];
   const beta = isGemm ? attrFloat(p.node, 'beta', 1) : 1;
-  const outC = axis === undefined ? (isGemm || node.opType === 'Conv' ? dims[p.weightAxis!] : 1) : channels;
+  const dims = index.initializers.get(p.node.input[1])!.dims.map(Number);
+  const outC = axis === undefined ? (isGemm || node.opType === 'Conv' ? dims[p.weightAxis!] : 1) : scales.length;
   let bias = tensorToFloat32(b).map((v) => v * beta);
   if (bias.length === 1 && outC > 1) bias = new Float32Array(outC).fill(bias[0]);
   if (bias.length !== outC) {
-    warnings.push(`Bias of '${node.name}' has ${bias.length} values for ${outC} outputs; it was left in float.`);
-    return out;
+    ctx.warnings.push(`Bias of '${node.name}' has ${bias.length} values for ${outC} outputs; it was left in float.`);
+    return [];
   }
-  const biasScales = Float32Array.from({ length: outC }, (_, c) => Math.fround(Math.fround(inputScale) * q.scales[axis === undefined ? 0 : c]));
+  const biasScales = Float32Array.from({ length: outC }, (_, c) => Math.fround(Math.fround(inputScale) * scales[axis === undefined ? 0 : c]));
   let clipped = 0;
   const qb = Int32Array.from(bias, (v, c) => {
     const r = Math.round(v / biasScales[c]);
     if (Math.abs(r) > INT32_MAX) clipped++;
     return Math.max(-INT32_MAX, Math.min(INT32_MAX, r));
   });
-  if (clipped > 0) warnings.push(`Bias of '${node.name}': ${clipped} values exceed int32 at scale input x weight and were clipped.`);
+  if (clipped > 0) ctx.warnings.push(`Bias of '${node.name}': ${clipped} values exceed int32 at scale input x weight and were clipped.`);
   const perC = axis !== undefined;
-  const bb = index.consumersOf(b.name).length === 1 ? b.name : `${b.name}_${report.length}`;
+  const bb = index.consumersOf(b.name).length === 1 ? b.name : `${b.name}_${ctx.id}`;
+  node.input[p.biasInput!] = `${bb}_dq`;
   setInitializer(g, makeTensor(`${bb}_q`, [outC], qb));
   // The bias scale is literally input scale x weight scale: a Mul of the two initializers,
   // which ONNX Runtime constant-folds, instead of a third copy of the channel scales.
-  out.push(makeNode('Mul', [inputScaleName, `${base}_s`], [`${bb}_s`], { name: '' }));
-  out.push(makeNode('DequantizeLinear', [`${bb}_q`, `${bb}_s`], [`${bb}_dq`], { name: '', attrs: perC ? { axis: 0 } : {} }));
-  node.input[p.biasInput] = `${bb}_dq`;
-  return out;
+  return [
+    makeNode('Mul', [inputScaleName, `${base}_s`], [`${bb}_s`], { name: '' }),
+    makeNode('DequantizeLinear', [`${bb}_q`, `${bb}_s`], [`${bb}_dq`], { name: '', attrs: perC ? { axis: 0 } : {} }),
+  ];
 }
 
 /** A constant input of Add/Mul/Concat quantized like an activation (per tensor, own range); one DQ per constant. */
