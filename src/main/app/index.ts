@@ -1,5 +1,6 @@
 // The Electron entry: security defaults, the API with native dialogs and the engine in
 // a utilityProcess, the IPC door, the menu, and one window that opens the bundled example.
+import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApiService } from '../api/service.ts';
@@ -27,11 +28,17 @@ function isTrustedUrl(url: string): boolean {
   return url.startsWith(base);
 }
 
+/** electron-vite names the CJS preload index.cjs or index.js depending on its version. */
+function preloadPath(): string {
+  const candidates = ['index.cjs', 'index.js', 'index.mjs'].map((n) => join(mainDir, '..', 'preload', n));
+  return candidates.find((p) => existsSync(p)) ?? candidates[1];
+}
+
 function createWindow(): BrowserWindow {
   const win = new Window({
     width: 1440, height: 900, minWidth: 900, minHeight: 600, show: false, title: 'Whittle', backgroundColor: '#101418',
     webPreferences: {
-      preload: join(mainDir, '..', 'preload', 'index.js'),
+      preload: preloadPath(),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
