@@ -71,6 +71,16 @@ describe('train and distill nodes', () => {
     expect(r.metrics.temperature).toBe(4);
   });
 
+  it('distill makes the student from the teacher by removing channels', async () => {
+    const { ctx } = context('distill', { studentSource: 'pruned', channelRatio: 0.5, epochs: 1, batchSize: 32, valFraction: 0 }, { teacher: valueOf(LENET, 'LeNet-5'), dataset: mnist(128) });
+    const r = await HANDLERS.distill(ctx);
+    const student = decodeModel(readFileSync((r.outputs.model as ModelValue).path));
+    const c1 = student.graph.initializer.find((t) => t.name.startsWith('c1.weight'))!;
+    expect(Number(c1.dims[0])).toBe(3);
+    expect(await runs((r.outputs.model as ModelValue).path)).toBe(10);
+    expect((r.outputs.model as ModelValue).label).toMatch(/50% channels · distilled/);
+  });
+
   it('distill refuses a student whose output size differs from the teacher, naming the node', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'whittle-distill-in-'));
     const path = join(dir, 'student.onnx');
