@@ -75,16 +75,7 @@ export function planQuantization(model: Model, types: Map<string, ValueType>, se
     return types.get(t)?.type === 'float32';
   };
   const isActivation = (t: string): boolean => isFloat(t) && !index.isInitializer(t);
-  const excludedNames = new Set(settings.excludeNodes ?? []);
-  const excludedOps = new Set(settings.excludeOpTypes ?? []);
-  const weighted = order.filter((n) => n.opType in { Conv: 1, Gemm: 1, MatMul: 1 } && computeLayout(n, index) !== undefined);
-  const exclusionOf = (n: Node): string | undefined => {
-    if (excludedNames.has(n.name)) return 'excluded by name';
-    if (excludedOps.has(n.opType)) return `excluded by op type ${n.opType}`;
-    if (settings.excludeFirst && weighted[0] === n) return 'first layer kept in float (excludeFirst)';
-    if (settings.excludeLast && weighted[weighted.length - 1] === n) return 'last layer kept in float (excludeLast)';
-    return undefined;
-  };
+  const exclusionOf = exclusionRule(order, index, settings);
 
   const tensors = new Map<string, string>();
   const nodes: PlannedNode[] = [];
@@ -189,4 +180,18 @@ function canFold(node: Node, index: GraphIndex): boolean {
   if (node.input[2] && !index.initializers.get(node.input[2])) return false;
   if (node.attribute.some((a) => a.name === 'min' || a.name === 'max')) return false;
   return !lo || tensorToFloat32(lo)[0] <= 0;
+}
+
+/** The reason a node is excluded by the user's options, or undefined. */
+export function exclusionRule(order: Node[], index: GraphIndex, settings: ExclusionOptions): (n: Node) => string | undefined {
+  const excludedNames = new Set(settings.excludeNodes ?? []);
+  const excludedOps = new Set(settings.excludeOpTypes ?? []);
+  const weighted = order.filter((n) => n.opType in { Conv: 1, Gemm: 1, MatMul: 1 } && computeLayout(n, index) !== undefined);
+  return (n: Node): string | undefined => {
+    if (excludedNames.has(n.name)) return 'excluded by name';
+    if (excludedOps.has(n.opType)) return `excluded by op type ${n.opType}`;
+    if (settings.excludeFirst && weighted[0] === n) return 'first layer kept in float (excludeFirst)';
+    if (settings.excludeLast && weighted[weighted.length - 1] === n) return 'last layer kept in float (excludeLast)';
+    return undefined;
+  };
 }
