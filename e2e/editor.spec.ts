@@ -93,6 +93,7 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
   await expect(page.getByTestId('btn-run')).toBeVisible();
   await page.getByTestId('node-onnx-1').click();
   await dismissToasts(page);
+  await page.getByTestId('palette').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'editor-after-run.png') });
   copyFileSync(join(SHOTS, 'editor-after-run.png'), join(REPO_ROOT, 'docs', 'editor.png'));
   expect(readFileSync(join(host.workspace, 'out', 'copy.onnx')).length).toBeGreaterThan(1000);
@@ -262,6 +263,12 @@ test('edit commands, save as, examples and the shortcut list', async ({ page }) 
   await page.keyboard.press('?');
   await expect(page.getByTestId('help-overlay')).toContainText('Ctrl+Shift+Z');
   await page.keyboard.press('Escape');
+
+  // The palette search narrows the kinds.
+  await page.getByTestId('palette-search').fill('expo');
+  await expect(page.getByTestId('palette-item-export')).toBeVisible();
+  await expect(page.getByTestId('palette-item-model.onnx')).toHaveCount(0);
+  await page.getByTestId('palette-search').fill('');
 
   // The example gallery opens a bundled example.
   await page.getByTestId('btn-examples').click();

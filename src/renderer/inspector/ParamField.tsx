@@ -42,6 +42,7 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
       return (
         <select className="wh-input" value={String(value)} onChange={(e) => set(e.target.value)} data-testid={testId}>
           {spec.options.map((o) => <option key={o.value} value={o.value} title={o.help}>{o.label}</option>)}
+          {!spec.options.some((o) => o.value === value) && <option value={String(value)}>{String(value)} (not a valid choice)</option>}
         </select>
       );
     case 'boolean':
