@@ -68,101 +68,119 @@ function isTrainableCandidate(t: onnx.TensorProto, consumers: Node[]): boolean {
   return consumers.some((c) => ['Conv', 'Gemm', 'MatMul', 'BatchNormalization', 'Gather'].includes(c.opType));
 }
 
-export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): Promise<TrainGraph> {
-  const model = cloneModel(source);
-  const graph = model.graph;
-  const index = new GraphIndex(graph);
-  const realInputs = index.realInputs();
-  const data = realInputs[0];
+/** The data input and its per-sample shape (every axis but the batch must be fixed). */
+function dataInputOf(index: GraphIndex): { data: onnx.ValueInfoProto; rest: onnx.ValueInfoProto[]; sampleShape: number[] } {
+  const [data, ...rest] = index.realInputs();
   if (!data) throw new WhittleError('train.no-input', 'The model has no input to feed training data into.', 'Choose a model with an image or feature input.');
   const declared = valueInfoDims(data) ?? [];
   const sampleShape = declared.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   if (sampleShape.some((d) => d < 0)) throw new WhittleError('train.dynamic-input', `Input '${data.name}' has unknown dimensions [${declared.join(', ')}] beyond the batch axis.`, 'Export the model with a fixed input size.');
+  extraFeeds(rest);
+  return { data, rest, sampleShape };
+}
+
+interface LossStage {
+  loss: string;
+  nodes: Node[];
+  labelInput?: string;
+  teacherInput?: string;
+  featureInputs: string[];
+  projections: [string, number[]][];
+  /** Dims of every extra input the loss reads (labels, teacher outputs, projections). */
+  inputDims: Map<string, number[]>;
+}
+
+function appendLossStage(fwd: Emitter, opts: TrainGraphOptions, logits: string, numClasses: number): LossStage {
+  const labelInput = lossNeedsLabels(opts.loss) ? LABELS_INPUT : undefined;
+  const teacherInput = lossNeedsTeacher(opts.loss) ? TEACHER_INPUT : undefined;
+  const features = opts.features ?? [];
+  const featureInputs = features.map((_, i) => `whittle.teacher_feature_${i}`);
+  const inputDims = new Map<string, number[]>();
+  const classDims = [opts.batchSize, numClasses];
+  if (labelInput) inputDims.set(labelInput, classDims);
+  if (teacherInput) inputDims.set(teacherInput, classDims);
+  featureInputs.forEach((name, i) => inputDims.set(name, [...features[i].teacherDims]));
+  for (const [name, dims] of inputDims) fwd.shapes.set(name, dims);
+  const lossInputs = { labels: labelInput, teacher: teacherInput, features: featureInputs, extraParams: new Map<string, number[]>() };
+  const start = fwd.nodes.length;
+  const loss = appendLoss(fwd, opts.loss, logits, features, lossInputs);
+  const projections = [...lossInputs.extraParams.entries()];
+  for (const [name, dims] of projections) inputDims.set(name, dims);
+  return { loss, nodes: fwd.nodes.slice(start), labelInput, teacherInput, featureInputs, projections, inputDims };
+}
+
+function projectionInit(dims: number[]): Float32Array {
+  const rand = seededRandom(17);
+  const bound = Math.sqrt(1 / dims.slice(1).reduce((a, b) => a * b, 1));
+  return Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (rand() * 2 - 1) * bound);
+}
+
+export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): Promise<TrainGraph> {
+  const model = cloneModel(source);
+  const graph = model.graph;
+  const index = new GraphIndex(graph);
+  const { data, rest, sampleShape } = dataInputOf(index);
   const n = opts.batchSize;
   const logits = opts.output ?? graph.output[0]?.name;
   const sourceOpset = opsetVersion(model) ?? TRAIN_OPSET;
   const opset = Math.max(sourceOpset, TRAIN_OPSET);
   const dataDims = [n, ...sampleShape];
 
-  const first = await probeModel(model, { [data.name]: randomFeed(dataDims, 1), ...extraFeeds(realInputs.slice(1)) });
+  // Shapes of the source graph first: the rewrites and the loss need them.
+  const first = await probeModel(model, { [data.name]: randomFeed(dataDims, 1) });
   const numClasses = first.shapes.get(logits)?.[1] ?? 0;
-
   const fwd = new Emitter(first.shapes, first.values, 'train', opset);
   const decomposed = decompose(topologicalOrder(graph), fwd, { batchNorm: opts.batchNorm ?? 'train', dropout: opts.dropout ?? false, sourceOpset });
   const forwardNodes = [...fwd.nodes];
+  const stage = appendLossStage(fwd, opts, logits, numClasses);
 
-  const labelInput = lossNeedsLabels(opts.loss) ? LABELS_INPUT : undefined;
-  const teacherInput = lossNeedsTeacher(opts.loss) ? TEACHER_INPUT : undefined;
-  const features = opts.features ?? [];
-  const featureInputs = features.map((_, i) => `whittle.teacher_feature_${i}`);
-  const lossInputs = { labels: labelInput, teacher: teacherInput, features: featureInputs, extraParams: new Map<string, number[]>() };
-  // Loss nodes need the logits' shape; give the emitter the shapes of the rewritten graph so far.
-  for (const [k, v] of first.shapes) fwd.shapes.set(k, v);
-  for (const f of featureInputs.map((name, i) => [name, features[i].teacherDims] as const)) fwd.shapes.set(f[0], [...f[1]]);
-  const classDims = [n, numClasses];
-  if (labelInput) fwd.shapes.set(labelInput, classDims);
-  if (teacherInput) fwd.shapes.set(teacherInput, classDims);
-  const lossNodesStart = fwd.nodes.length;
-  const loss = appendLoss(fwd, opts.loss, logits, features, lossInputs);
-  const lossNodes = fwd.nodes.slice(lossNodesStart);
-
-  const consumers = (name: string) => index.consumersOf(name);
-  const frozen = new Set([...(opts.frozen ?? []), ...decomposed.frozen]);
-  const candidates = graph.initializer.filter((t) => !frozen.has(t.name) && isTrainableCandidate(t, consumers(t.name))).map((t) => t.name);
-  const projections = [...lossInputs.extraParams.entries()];
-
-  // Probe the rewritten forward graph + loss for the shapes of every new value.
-  const forwardModel = assemble(model, opset, [...forwardNodes, ...lossNodes], fwd.initializers, []);
-  forwardModel.graph.input = [makeValueInfo(data.name, 1, dataDims), ...realInputs.slice(1)];
-  const feeds: Record<string, ort.Tensor> = { [data.name]: randomFeed(dataDims, 1), ...extraFeeds(realInputs.slice(1)) };
-  if (labelInput) feeds[labelInput] = randomFeed(classDims, 2);
-  if (teacherInput) feeds[teacherInput] = randomFeed(classDims, 3);
-  featureInputs.forEach((f, i) => { feeds[f] = randomFeed(features[i].teacherDims, 4 + i); });
-  for (const [name, dims] of projections) feeds[name] = randomFeed(dims, 9);
-  for (const name of [labelInput, teacherInput, ...featureInputs, ...projections.map((p) => p[0])]) {
-    if (name) forwardModel.graph.input.push(makeValueInfo(name, 1, [...feeds[name].dims]));
-  }
-  forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: loss })];
+  // Then the shapes of every value the rewrites and the loss created.
+  const forwardModel = assemble(model, opset, [...forwardNodes, ...stage.nodes], fwd.initializers, []);
+  forwardModel.graph.input = [makeValueInfo(data.name, 1, dataDims), ...rest];
+  const feeds: Record<string, ort.Tensor> = { [data.name]: randomFeed(dataDims, 1) };
+  [...stage.inputDims].forEach(([name, dims], i) => {
+    feeds[name] = randomFeed(dims, 2 + i);
+    forwardModel.graph.input.push(makeValueInfo(name, 1, dims));
+  });
+  forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: stage.loss })];
   const second = await probeModel(forwardModel, feeds);
 
+  const frozen = new Set([...(opts.frozen ?? []), ...decomposed.frozen]);
+  const candidates = graph.initializer.filter((t) => !frozen.has(t.name) && isTrainableCandidate(t, index.consumersOf(t.name))).map((t) => t.name);
   const grads = new Emitter(second.shapes, mergeValues(first, second), 'grad', opset);
-  const wrt = [...candidates, ...projections.map((p) => p[0]), ...(opts.inputGradients ?? [])];
-  const gradOf = differentiate([...forwardNodes, ...lossNodes], loss, wrt, grads);
+  const wrt = [...candidates, ...stage.projections.map((p) => p[0]), ...(opts.inputGradients ?? [])];
+  const gradOf = differentiate([...forwardNodes, ...stage.nodes], stage.loss, wrt, grads);
 
-  const params: TrainParam[] = [];
+  // Name every gradient as an output; parameters the loss does not reach are not trained.
   const outputNodes: Node[] = [];
   const gradOutput = (name: string) => {
     const out = `grad:${name}`;
     outputNodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [gradOf.get(name)!], output: [out], name: out }) as Node);
     return out;
   };
-  for (const name of candidates) {
-    if (!gradOf.has(name)) continue;
-    const t = index.initializers.get(name)!;
-    params.push({ name, dims: t.dims.map(Number), values: tensorToFloat32(t), gradOutput: gradOutput(name), lossOnly: false });
-  }
-  for (const [name, dims] of projections) {
-    const rand = seededRandom(17);
-    const fanIn = dims.slice(1).reduce((a, b) => a * b, 1);
-    const bound = Math.sqrt(1 / fanIn);
-    params.push({ name, dims, values: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (rand() * 2 - 1) * bound), gradOutput: gradOutput(name), lossOnly: true });
-  }
+  const params: TrainParam[] = [
+    ...candidates.filter((name) => gradOf.has(name)).map((name) => {
+      const t = index.initializers.get(name)!;
+      return { name, dims: t.dims.map(Number), values: tensorToFloat32(t), gradOutput: gradOutput(name), lossOnly: false };
+    }),
+    ...stage.projections.map(([name, dims]) => ({ name, dims, values: projectionInit(dims), gradOutput: gradOutput(name), lossOnly: true })),
+  ];
   const inputGradOutputs = new Map((opts.inputGradients ?? []).filter((i) => gradOf.has(i)).map((i) => [i, gradOutput(i)] as const));
 
-  const paramNames = new Set(params.map((p) => p.name));
-  const bnOutputs = decomposed.bnStats.flatMap((s) => [s.batchMean, s.batchVar]);
-  const train = assemble(model, opset, [...forwardNodes, ...lossNodes, ...grads.nodes, ...outputNodes], [...fwd.initializers, ...grads.initializers], [...paramNames]);
+  const train = assemble(model, opset, [...forwardNodes, ...stage.nodes, ...grads.nodes, ...outputNodes], [...fwd.initializers, ...grads.initializers], params.map((p) => p.name));
+  const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
   train.graph.input = [
-    makeValueInfo(data.name, 1, dataDims), ...realInputs.slice(1),
-    ...[labelInput, teacherInput, ...featureInputs].filter((x): x is string => !!x).map((name) => makeValueInfo(name, 1, second.shapes.get(name)!)),
+    makeValueInfo(data.name, 1, dataDims), ...rest,
+    ...fedByLoss.map((name) => makeValueInfo(name, 1, stage.inputDims.get(name)!)),
     ...params.map((p) => makeValueInfo(p.name, 1, p.dims)),
   ];
-  train.graph.output = [loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
+  const bnOutputs = decomposed.bnStats.flatMap((s) => [s.batchMean, s.batchVar]);
+  train.graph.output = [stage.loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
     .map((name) => onnx.ValueInfoProto.create({ name }));
   return {
     model: train, dataInput: data.name, sampleShape, batchSize: n, numClasses,
-    labelInput, teacherInput, featureInputs, lossOutput: loss, logitsOutput: logits,
-    params, inputGradOutputs, bnStats: decomposed.bnStats,
+    labelInput: stage.labelInput, teacherInput: stage.teacherInput, featureInputs: stage.featureInputs,
+    lossOutput: stage.loss, logitsOutput: logits, params, inputGradOutputs, bnStats: decomposed.bnStats,
   };
 }
 
