@@ -58,6 +58,15 @@ function waitForNodesPainted(page: Page, count: number): Promise<number> {
   })`);
 }
 
+/** Resolves when the page-side expression is true. Polls in the page: the app's CSP
+ * forbids the eval that page.waitForFunction would use for a text predicate. */
+function waitInPage(page: Page, expression: string): Promise<unknown> {
+  return page.evaluate(`new Promise((resolve) => {
+    const poll = () => ((${expression}) ? resolve(true) : setTimeout(poll, 2));
+    poll();
+  })`);
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -98,7 +107,7 @@ async function measureDrags(page: Page): Promise<number[]> {
     for (let m = 1; m <= MOVES_PER_DRAG; m++) {
       await page.mouse.move(x + m * 4, y + m * 2);
       measured++;
-      await page.waitForFunction(`window.__dragLatencyMs.length >= ${measured}`, undefined, { timeout: 10_000 });
+      await waitInPage(page, `window.__dragLatencyMs.length >= ${measured}`);
     }
     await page.mouse.up();
   }
@@ -120,7 +129,7 @@ export default async function benchEditor(): Promise<void> {
     const file = join(host.workspace, 'bench-300.json');
     writeFileSync(file, JSON.stringify(doc));
     await page.getByTestId('btn-new').click();
-    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === 0`);
+    await waitInPage(page, `document.querySelectorAll('.react-flow__node').length === 0`);
     await page.evaluate(`document.querySelector('[data-testid="import-input"]')
       .addEventListener('change', () => { window.__importStartMs = performance.now(); }, { once: true })`);
     await page.getByTestId('import-input').setInputFiles(file);
