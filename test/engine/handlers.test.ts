@@ -62,3 +62,16 @@ describe('export handler', () => {
     expect(readFileSync(join(dir, 'keep', 'm.onnx'), 'utf8')).toBe('old');
   });
 });
+
+describe('node cache', () => {
+  it('sweeps only old work folders left by crashed runs', async () => {
+    const { NodeCache } = await import('../../src/main/engine/cache.ts');
+    const cache = new NodeCache(join(dir, 'cache'));
+    const fresh = await cache.workDir();
+    const stale = join(dir, 'cache', 'tmp', `${Date.now() - 2 * 3600_000}-abcdef`);
+    mkdirSync(stale, { recursive: true });
+    expect(await cache.sweepTemp()).toBe(1);
+    const { existsSync } = await import('node:fs');
+    expect([existsSync(fresh), existsSync(stale)]).toEqual([true, false]);
+  });
+});

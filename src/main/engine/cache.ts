@@ -92,6 +92,24 @@ export class NodeCache {
     return { result: rewritten, dir };
   }
 
+  /**
+   * Remove work folders a crashed or killed engine left behind. Only old ones: another
+   * Whittle (the CLI beside the app) may be using a fresh one.
+   */
+  async sweepTemp(olderThanMs = 60 * 60 * 1000): Promise<number> {
+    const tmp = join(this.dir, 'tmp');
+    const names = await readdir(tmp).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const startedMs = Number(name.split('-')[0]);
+      if (Number.isFinite(startedMs) && Date.now() - startedMs > olderThanMs) {
+        await rm(join(tmp, name), { recursive: true, force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Files of an entry other than result.json: the node's artifacts. */
   async artifacts(dir: string): Promise<string[]> {
     const names = await readdir(dir).catch(() => [] as string[]);

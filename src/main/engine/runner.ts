@@ -17,6 +17,7 @@ import { paramsWithDefaults } from '../../shared/pipeline/params.ts';
 import type { RunHistory } from '../store/runs.ts';
 import { forkSpawner, type EngineProcess, type EngineSpawner } from './spawn.ts';
 import type { PlannedNode, RunPlan, WorkerMessage } from './protocol.ts';
+import { NodeCache } from './cache.ts';
 
 export interface RunnerOptions {
   catalog: readonly NodeKindSpec[];
@@ -65,6 +66,7 @@ export class EngineRunner {
 
   constructor(private readonly options: RunnerOptions) {
     this.spawner = options.spawner ?? forkSpawner();
+    void new NodeCache(options.cacheDir).sweepTemp().catch(() => 0);
   }
 
   subscribe(listener: (event: RunEvent) => void): () => void {
