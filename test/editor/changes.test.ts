@@ -1,3 +1,4 @@
+// The pure reducer: every change kind, immutability, errors naming the node.
 import { describe, expect, it } from 'vitest';
 import { applyPipelineChanges, edgeKey } from '../../src/shared/editor/changes.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';

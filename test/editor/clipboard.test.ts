@@ -1,3 +1,4 @@
+// Copy/paste/duplicate: fresh ids, edges kept only inside the selection, clipboard text.
 import { describe, expect, it } from 'vitest';
 import { applyPipelineChanges } from '../../src/shared/editor/changes.ts';
 import { copySelection, parseClipboard, planDuplicate, planPaste } from '../../src/shared/editor/clipboard.ts';

@@ -1,3 +1,4 @@
+// Connection checks: typed ports, cycles, duplicates, unknown ports, replacing an input's edge.
 import { describe, expect, it } from 'vitest';
 import { checkConnection } from '../../src/shared/editor/connection.ts';
 import { applyPipelineChanges } from '../../src/shared/editor/changes.ts';

@@ -1,3 +1,4 @@
+// Undo/redo over document snapshots, drags as one step, the history limit.
 import { describe, expect, it } from 'vitest';
 import { applyTransient, canRedo, canUndo, checkpoint, commit, createHistory, HISTORY_LIMIT, redo, undo } from '../../src/shared/editor/history.ts';
 import { chainDoc } from './fixtures.ts';

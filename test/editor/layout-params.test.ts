@@ -1,3 +1,4 @@
+// Auto-layout of documents without positions, and the inspector's param rules.
 import { describe, expect, it } from 'vitest';
 import { autoLayout, LAYOUT_COLUMN_PX, LAYOUT_ROW_PX, layerOf } from '../../src/shared/editor/layout.ts';
 import { effectiveValue, formatNumberMap, isParamVisible, paramError, parseNumberMap } from '../../src/shared/editor/params.ts';

@@ -1,3 +1,4 @@
+// Live node status folded from the engine's run events.
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/shared/api/run.ts';
 import { applyRunEvent, type RunView } from '../../src/renderer/store/runView.ts';

@@ -1,3 +1,4 @@
+// The editor store: dirty tracking, drags, selection after undo, early run events, loading.
 import { describe, expect, it } from 'vitest';
 import { createPipelineStore } from '../../src/renderer/store/createPipelineStore.ts';
 import { selectCanUndo, selectIsDirty } from '../../src/renderer/store/selectors.ts';
