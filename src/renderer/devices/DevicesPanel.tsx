@@ -1,7 +1,7 @@
 // The device panel (DESIGN.md §6): boards with their state, per-board details (connection
 // test, host-key review, probe), profiling a model on one or several boards, and the
 // comparison of stored profiles.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConnectionReport, Device, DeviceInput, StoredProfile, UsbBoard } from '../../shared/devices/schema.ts';
 import { useApi } from '../api/useApi.ts';
 import { BoardDetails } from './BoardDetails.tsx';
@@ -40,6 +40,20 @@ export function DevicesPanel() {
   useEffect(() => { void loadProfiles(); }, [loadProfiles]);
   const { jobs, dismiss } = useProfileJobs(useCallback(() => { void loadProfiles(); }, [loadProfiles]));
   useEffect(() => { if (!selected && devices.length) setSelected(devices[0].id); }, [devices, selected]);
+  // Each pinned board is checked once when the panel opens, so the list shows live state.
+  const checked = useRef(new Set<string>());
+  const [checking, setChecking] = useState<Set<string>>(new Set());
+  useEffect(() => {
+    for (const d of devices) {
+      if (!d.hostKeySha256 || checked.current.has(d.id)) continue;
+      checked.current.add(d.id);
+      setChecking((c) => new Set(c).add(d.id));
+      api.call('devices.test', { id: d.id })
+        .then((report) => setReports((r) => (r[d.id] ? r : { ...r, [d.id]: report })))
+        .catch(() => {})
+        .finally(() => setChecking((c) => { const n = new Set(c); n.delete(d.id); return n; }));
+    }
+  }, [api, devices]);
 
   const save = async (input: DeviceInput) => {
     setBusy(true);
@@ -76,7 +90,7 @@ export function DevicesPanel() {
           {loaded && devices.length === 0 && <p className="devices-empty wh-muted">No boards yet. Add one to profile models where they will run.</p>}
           <ul className="devices-list">
             {devices.map((d) => {
-              const st = boardState(d, reports[d.id]);
+              const st = checking.has(d.id) && !reports[d.id] ? { label: 'checking…', tone: 'idle' } : boardState(d, reports[d.id]);
               return (
                 <li key={d.id} data-board-id={d.id}>
                   <button type="button" className={`wh-boarditem${d.id === selected ? ' wh-boarditem--active' : ''}`} onClick={() => { setSelected(d.id); setEditing(null); }} data-testid={`board-${d.name}`}>
