@@ -10,7 +10,7 @@ import { DataType } from '../../src/main/onnx/proto.ts';
 import { buildResNet, GraphBuilder } from '../../src/main/onnx/builder/index.ts';
 import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
-import { countInt8Kernels, optimizedGraph } from '../../src/main/passes/quantize/verify.ts';
+import { countInt8Kernels, optimizedGraph, verifyFusion } from '../../src/main/passes/quantize/verify.ts';
 import { targetForCpu } from '../../src/main/passes/quantize/presets.ts';
 import { LENET_PATH, lenet, mnistCalibration, mobilenet, synthetic } from './helpers.ts';
 
@@ -171,5 +171,21 @@ describe('shared constants', () => {
     expect(report.fusion).toMatchObject({ groups: 4, fused: 4 });
     const r = await evaluateModel(encodeModel(model), ds, { reference: encodeModel(fp32) });
     expect(r.sqnrDb).toBeGreaterThan(30);
+  });
+});
+
+describe('fusion verification', () => {
+  it('lists a group ORT leaves in float, by name and with a reason', async () => {
+    const { model } = await quantizeStatic(lenet(), mnistCalibration(16), { target: 'x86-vnni', verify: false, sqnrSamples: 0 });
+    // Feed the first Conv the float input directly (no DQ on x): ORT cannot form its int8 group.
+    const conv = model.graph.node.find((n) => n.name === '/c1/Conv')!;
+    conv.input[0] = 'input';
+    const groups = [{ node: '/c1/Conv', opType: 'Conv' }, { node: '/c2/Conv', opType: 'Conv' }];
+    const report = await verifyFusion(model, groups, 'uint8');
+    expect(report.fused).toBe(1);
+    expect(report.unfused).toHaveLength(1);
+    expect(report.unfused[0]).toMatchObject({ node: '/c1/Conv', opType: 'Conv' });
+    expect(report.unfused[0].reason).toMatch(/DQ -> op -> Q/);
+    expect(report.kernels.QLinearConv).toBe(1);
   });
 });
