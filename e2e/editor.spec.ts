@@ -277,3 +277,27 @@ test('edit commands, save as, examples and the shortcut list', async ({ page }) 
   await expect(page.getByTestId('node-model')).toBeVisible();
   await expect(page.getByTestId('node-export')).toBeVisible();
 });
+
+test('a running pipeline can be cancelled from the toolbar', async ({ page }) => {
+  await openEditor(page);
+  await dropKind(page, 'model.onnx', 200, 200);
+  await dropKind(page, 'benchmark', 600, 200);
+  await connectPorts(page, 'port-onnx-1-out-model', 'port-benchmark-1-in-model');
+  await expect.poll(() => edgeCount(page)).toBe(1);
+  await page.getByTestId('node-onnx-1').click();
+  await page.getByTestId('param-path').fill(join(host.workspace, 'models', 'lenet5.onnx'));
+  await page.getByTestId('param-path').press('Enter');
+  // Enough timed runs to keep the node busy for minutes.
+  await page.getByTestId('node-benchmark-1').click();
+  await page.getByTestId('param-batchSize').fill('512');
+  await page.getByTestId('param-batchSize').press('Enter');
+  await page.getByTestId('param-runs').fill('100000');
+  await page.getByTestId('param-runs').press('Enter');
+
+  await page.getByTestId('btn-run').click();
+  await expect(page.getByTestId('node-benchmark-1')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+  await page.getByTestId('btn-cancel').click();
+  await expect(page.getByTestId('node-benchmark-1')).toHaveAttribute('data-status', 'cancelled', { timeout: 15_000 });
+  await expect(page.getByTestId('node-onnx-1')).toHaveAttribute('data-status', /done|cached/);
+  await expect(page.getByTestId('btn-run')).toBeVisible();
+});
