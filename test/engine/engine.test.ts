@@ -64,6 +64,7 @@ describe('engine', () => {
     expect(readFileSync(exported).equals(readFileSync(LENET))).toBe(true);
     expect(record.nodes.export.artifacts).toContain(exported);
     expect(record.versions.onnxruntime).toBe('1.30.0');
+    expect(record.nodes.export.params).toEqual({ path: 'out/lenet5-mnist.onnx', overwrite: true }); // default filled in
     expect(record.host.cores).toBeGreaterThan(0);
     const saved = await new RunHistory(join(dir, 'runs')).get(runId);
     expect(saved.nodes.model.outputs.model).toMatchObject({ type: 'model', sha256: createHash('sha256').update(readFileSync(LENET)).digest('hex') });

@@ -98,7 +98,7 @@ export class EngineRunner {
       versions: { whittle: this.options.whittleVersion, onnxruntime: this.onnxruntimeVersion, node: process.versions.node },
       host: hostInfo(),
       order: plan.nodes.map((n) => n.id),
-      nodes: Object.fromEntries(plan.nodes.map((n) => [n.id, emptyNodeRecord(n.id, n.kind)])),
+      nodes: Object.fromEntries(plan.nodes.map((n) => [n.id, { ...emptyNodeRecord(n.id, n.kind), params: n.params }])),
     };
     let finish!: (r: RunRecord) => void;
     const finished = new Promise<RunRecord>((r) => { finish = r; });

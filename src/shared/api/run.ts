@@ -54,6 +54,8 @@ export const NodeRunRecordSchema = z.object({
   kind: z.string(),
   status: NodeStatusSchema,
   cacheKey: z.string().optional(),
+  /** The params the node ran with, defaults filled in. */
+  params: z.record(z.string(), z.unknown()).optional(),
   startedAt: z.string().optional(),
   durationMs: z.number().optional(),
   progress: z.object({ value: z.number(), max: z.number(), message: z.string().optional() }).optional(),
