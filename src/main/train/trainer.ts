@@ -105,59 +105,85 @@ export async function trainModel(source: Model, dataset: Dataset, opts: TrainOpt
   }
 }
 
+/** What one epoch of steps needs, built once per run. */
+interface EpochEnv {
+  train: Dataset;
+  step: TrainStep;
+  opts: TrainOptions & { loss: LossSpec; seed: number };
+  schedule: ScheduleSpec;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  rand: () => number;
+  labels?: Int32Array;
+  raw: Float32Array;
+}
+
+interface EpochOutcome {
+  lossSum: number;
+  correct: number;
+  lr: number;
+  cancelled: boolean;
+  /** Set when a step's loss was not finite. */
+  diverged?: { step: number; loss: number; lr: number };
+}
+
+async function trainEpoch(env: EpochEnv, epoch: number, firstStep: number): Promise<EpochOutcome> {
+  const { train, step, opts } = env;
+  const per = sampleSize(train);
+  const order = shuffledIndices(train.size, opts.seed + epoch);
+  const augmenting = (opts.augment?.shiftPx ?? 0) > 0 || !!opts.augment?.flip;
+  const out: EpochOutcome = { lossSum: 0, correct: 0, lr: 0, cancelled: false };
+  for (let b = 0; b < env.stepsPerEpoch; b++) {
+    if (opts.signal?.aborted) return { ...out, cancelled: true };
+    const started = performance.now();
+    const target = augmenting ? env.raw : step.dataBuffer;
+    for (let i = 0; i < opts.batchSize; i++) {
+      const s = order[b * opts.batchSize + i];
+      target.set(train.inputs.subarray(s * per, (s + 1) * per), i * per);
+      if (env.labels) env.labels[i] = train.labels![s];
+    }
+    if (augmenting) augmentImages(env.raw, step.dataBuffer, opts.batchSize, train.sampleShape, opts.augment!, env.rand);
+    out.lr = learningRate(opts.optimizer.lr, env.schedule, firstStep + b, env.totalSteps);
+    const outcome = await step.run(env.labels, out.lr);
+    step.timing.totalMs += performance.now() - started;
+    if (!Number.isFinite(outcome.loss)) return { ...out, diverged: { step: b + 1, loss: outcome.loss, lr: out.lr } };
+    out.lossSum += outcome.loss;
+    out.correct += outcome.correct;
+    opts.onStep?.(firstStep + b + 1, env.totalSteps);
+  }
+  return out;
+}
+
 async function loop(
   source: Model, train: Dataset, val: Dataset | undefined, step: TrainStep, evaluator: LiveEvaluator,
   exported: Map<string, LiveTensor>, opts: TrainOptions & { loss: LossSpec; seed: number },
 ): Promise<TrainResult> {
   const stepsPerEpoch = Math.floor(train.size / opts.batchSize);
-  const totalSteps = stepsPerEpoch * opts.epochs;
   const schedule: ScheduleSpec = { kind: 'constant', ...opts.schedule };
   if (opts.schedule?.warmupEpochs) schedule.warmupSteps = Math.round(opts.schedule.warmupEpochs * stepsPerEpoch);
-  const per = sampleSize(train);
-  const rand = seededRandom(opts.seed ^ 0x5eed);
-  const labels = train.labels ? new Int32Array(opts.batchSize) : undefined;
-  const raw = new Float32Array(opts.batchSize * per);
+  const env: EpochEnv = {
+    train, step, opts, schedule, stepsPerEpoch, totalSteps: stepsPerEpoch * opts.epochs, rand: seededRandom(opts.seed ^ 0x5eed),
+    labels: train.labels ? new Int32Array(opts.batchSize) : undefined, raw: new Float32Array(opts.batchSize * sampleSize(train)),
+  };
   const history: EpochRecord[] = [];
   let best: { score: number; epoch: number; snap: Snapshot } = { score: -Infinity, epoch: 0, snap: takeSnapshot(exported) };
   let lastGood = best.snap;
   let stale = 0;
   let stopReason: StopReason = 'completed';
   let message: string | undefined;
-  let globalStep = 0;
-  const augmenting = (opts.augment?.shiftPx ?? 0) > 0 || !!opts.augment?.flip;
-  epochs: for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const started = performance.now();
-    const order = shuffledIndices(train.size, opts.seed + epoch);
-    let lossSum = 0;
-    let correct = 0;
-    let lr = 0;
-    for (let b = 0; b < stepsPerEpoch; b++) {
-      if (opts.signal?.aborted) { stopReason = 'cancelled'; break epochs; }
-      const stepStarted = performance.now();
-      const target = augmenting ? raw : step.dataBuffer;
-      for (let i = 0; i < opts.batchSize; i++) {
-        const s = order[b * opts.batchSize + i];
-        target.set(train.inputs.subarray(s * per, (s + 1) * per), i * per);
-        if (labels) labels[i] = train.labels![s];
-      }
-      if (augmenting) augmentImages(raw, step.dataBuffer, opts.batchSize, train.sampleShape, opts.augment!, rand);
-      lr = learningRate(opts.optimizer.lr, schedule, globalStep, totalSteps);
-      const outcome = await step.run(labels, lr);
-      step.timing.totalMs += performance.now() - stepStarted;
-      globalStep++;
-      if (!Number.isFinite(outcome.loss)) {
-        stopReason = 'diverged';
-        const kept = best.epoch > 0 ? `the best model so far (epoch ${best.epoch})` : 'the last good model';
-        message = `Training stopped at epoch ${epoch}, step ${b + 1}: the loss became ${outcome.loss} (learning rate ${lr.toPrecision(3)} is probably too high). Kept ${kept}.`;
-        break epochs;
-      }
-      lossSum += outcome.loss;
-      correct += outcome.correct;
-      opts.onStep?.(globalStep, totalSteps);
+    const r = await trainEpoch(env, epoch, (epoch - 1) * stepsPerEpoch);
+    if (r.cancelled) { stopReason = 'cancelled'; break; }
+    if (r.diverged) {
+      stopReason = 'diverged';
+      const kept = best.epoch > 0 ? `the best model so far (epoch ${best.epoch})` : 'the last good model';
+      message = `Training stopped at epoch ${epoch}, step ${r.diverged.step}: the loss became ${r.diverged.loss} (learning rate ${r.diverged.lr.toPrecision(3)} is probably too high). Kept ${kept}.`;
+      break;
     }
     const record: EpochRecord = {
-      epoch, trainLoss: lossSum / Math.max(1, stepsPerEpoch), trainAccuracy: correct / Math.max(1, stepsPerEpoch * opts.batchSize),
-      lr, seconds: (performance.now() - started) / 1000,
+      epoch, trainLoss: r.lossSum / Math.max(1, stepsPerEpoch), trainAccuracy: r.correct / Math.max(1, stepsPerEpoch * opts.batchSize),
+      lr: r.lr, seconds: (performance.now() - started) / 1000,
     };
     if (val) Object.assign(record, renameEval(await evaluator.evaluate(val, 256)));
     if (opts.testSet) record.testAccuracy = (await evaluator.evaluate(opts.testSet, 256)).accuracy;
