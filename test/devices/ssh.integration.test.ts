@@ -217,7 +217,7 @@ describe('devices over a real sshd', () => {
       onProgress: (v) => { if (v > 0) controller.abort(); }, signal: controller.signal,
     });
     await expectCode(p, 'cancelled');
-    await waitFor(() => userProcesses('ort-node-runner').length === 0, 5000);
+    await waitFor(() => userProcesses(dirs[0]).length === 0, 5000);
     expect(existsSync(dirs[0])).toBe(false);
   });
 
@@ -237,7 +237,7 @@ describe('devices over a real sshd', () => {
     } finally {
       sshd.thaw();
     }
-    await waitFor(() => userProcesses('ort-node-runner').length === 0, 8000);
+    await waitFor(() => userProcesses(dirs[0]).length === 0, 8000);
     await waitFor(() => !existsSync(dirs[0]), 5000);
   });
 
@@ -276,7 +276,7 @@ catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }
     const err = await expectCode(p, 'device.connection-lost');
     expect(Date.now() - killedAt).toBeLessThan(device.timeoutMs);
     expect(err.message).toMatch(/lost/);
-    await waitFor(() => userProcesses('ort-node-runner').length === 0, 5000);
+    await waitFor(() => userProcesses(dirs[0]).length === 0, 5000);
     await waitFor(() => !existsSync(dirs[0]), 5000);
   });
 });
