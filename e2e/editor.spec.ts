@@ -98,9 +98,10 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
   copyFileSync(join(SHOTS, 'editor-after-run.png'), join(REPO_ROOT, 'docs', 'editor.png'));
   expect(readFileSync(join(host.workspace, 'out', 'copy.onnx')).length).toBeGreaterThan(1000);
 
-  // The run is in history with per-node results.
-  await page.getByTestId('tab-runs').click();
+  // The run is in history with per-node results; double-clicking a node opens its own.
+  await page.getByTestId('node-export-2').dblclick();
   await expect(page.getByTestId('run-detail')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('node-detail')).toContainText('export-2');
   for (const id of ['onnx-1', 'export-1', 'export-2']) await expect(page.getByTestId(`node-result-${id}`)).toHaveAttribute('data-status', 'done');
   await page.getByTestId('tab-editor').click();
 

@@ -7,14 +7,14 @@ import { EditorView } from '../editor/EditorView.tsx';
 import { RecoveryBanner, type AutosaveEntry } from '../editor/RecoveryBanner.tsx';
 import { useAutosave } from '../editor/useAutosave.ts';
 import { RunsView } from '../runs/RunsView.tsx';
-import { usePipelineStore } from '../store/usePipelineStore.ts';
-import { selectIsRunning } from '../store/selectors.ts';
+import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
+import { selectIsRunning, selectView } from '../store/selectors.ts';
+import type { AppView } from '../store/createPipelineStore.ts';
 import { useAppInfo } from './useAppInfo.ts';
 import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
 
-type Tab = 'editor' | 'runs' | 'devices';
-const TABS: { id: Tab; label: string }[] = [
+const TABS: { id: AppView; label: string }[] = [
   { id: 'editor', label: 'Editor' },
   { id: 'runs', label: 'Runs & results' },
   { id: 'devices', label: 'Devices' },
@@ -22,10 +22,12 @@ const TABS: { id: Tab; label: string }[] = [
 
 export function App({ recovery }: { recovery: AutosaveEntry | null }) {
   const info = useAppInfo();
-  const [tab, setTab] = useState<Tab>('editor');
+  const store = usePipelineStoreApi();
+  const tab = usePipelineStore(selectView);
+  const setTab = useCallback((view: AppView) => store.getState().showView(view), [store]);
   const [pendingRecovery, setPendingRecovery] = useState(recovery);
   const running = usePipelineStore(selectIsRunning);
-  const showRuns = useCallback(() => setTab('runs'), []);
+  const showRuns = useCallback(() => setTab('runs'), [setTab]);
   useRunEvents();
   useAutosave(pendingRecovery === null);
   useLeaveWarning(info.door === 'browser');

@@ -14,7 +14,7 @@ export function NodeStatusLine({ nodeId, run }: { nodeId: string; run: NodeRunVi
   if (!run) return null;
   const pct = run.progress && run.progress.max > 0 ? Math.min(100, (100 * run.progress.value) / run.progress.max) : null;
   return (
-    <div className={`wh-status wh-status--${run.status}`} data-testid={`node-status-${nodeId}`}>
+    <div className={`wh-status wh-status--${run.status}`} data-testid={`node-status-${nodeId}`} title="Double-click the node to open its results">
       <div className="wh-status__row">
         <span className="wh-status__badge">{LABELS[run.status] ?? run.status}</span>
         {run.durationMs !== undefined && <span className="wh-status__time">{formatMs(run.durationMs)}</span>}

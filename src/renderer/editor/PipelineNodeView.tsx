@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { PortSpec } from '../../shared/catalog/types.ts';
-import { usePipelineStore } from '../store/usePipelineStore.ts';
+import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
@@ -35,6 +35,7 @@ function PortRow({ nodeId, port, side, index }: { nodeId: string; port: PortSpec
 function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const selectRun = useMemo(() => nodeRunSelector(id), [id]);
   const run = usePipelineStore(selectRun);
+  const store = usePipelineStoreApi();
   const selectProblems = useMemo(() => nodeProblemsSelector(id), [id]);
   const problems = usePipelineStore(selectProblems);
   const spec = data.spec;
@@ -47,6 +48,10 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
       data-testid={`node-${id}`}
       data-status={status}
       data-kind={data.kind}
+      onDoubleClick={() => {
+        const current = store.getState().run;
+        if (current && run) store.getState().showResults(current.runId, id);
+      }}
     >
       <div className={`wh-node__header wh-cat--${spec?.category ?? 'unknown'}`}>
         <span className="wh-node__title">{data.label || spec?.title || data.kind}</span>

@@ -1,5 +1,5 @@
 // One run: header (status, time, versions, host), then Nodes / Compare / Model tabs.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CompareView } from '../results/compare/CompareView.tsx';
 import { ModelView } from '../results/model-view/ModelView.tsx';
 import { formatMs } from '../app/format.ts';
@@ -8,10 +8,16 @@ import { useRunRecord } from './useRunRecord.ts';
 
 type Tab = 'nodes' | 'compare' | 'model';
 
-export function RunDetail({ runId }: { runId: string }) {
+export function RunDetail({ runId, focusNodeId = null }: { runId: string; focusNodeId?: string | null }) {
   const { run, error } = useRunRecord(runId);
   const [tab, setTab] = useState<Tab>('nodes');
-  const [nodeId, setNodeId] = useState<string | null>(null);
+  const [nodeId, setNodeId] = useState<string | null>(focusNodeId);
+  useEffect(() => {
+    if (focusNodeId) {
+      setNodeId(focusNodeId);
+      setTab('nodes');
+    }
+  }, [focusNodeId]);
   if (error) return <p className="wh-error wh-pad">{error}</p>;
   if (!run) return <p className="wh-muted wh-pad">Loading run…</p>;
   return (

@@ -2,7 +2,7 @@
 // per-node status, metrics, timings and reports, plus the compare and model views.
 import { useEffect, useState } from 'react';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
-import { selectRun } from '../store/selectors.ts';
+import { selectResultsFocus, selectRun } from '../store/selectors.ts';
 import { RunDetail } from './RunDetail.tsx';
 import { RunList } from './RunList.tsx';
 import { useRunHistory } from './useRunHistory.ts';
@@ -10,11 +10,15 @@ import { useRunHistory } from './useRunHistory.ts';
 export function RunsView() {
   const { runs, error, refresh } = useRunHistory();
   const current = usePipelineStore(selectRun);
-  const [selected, setSelected] = useState<string | null>(null);
+  const focus = usePipelineStore(selectResultsFocus);
+  const [selected, setSelected] = useState<string | null>(focus?.runId ?? null);
   // Follow the editor's latest run until the user picks another one.
   useEffect(() => {
     if (current?.runId) setSelected(current.runId);
   }, [current?.runId]);
+  useEffect(() => {
+    if (focus) setSelected(focus.runId);
+  }, [focus]);
   useEffect(() => {
     if (!selected && runs && runs.length > 0) setSelected(runs[0].id);
   }, [runs, selected]);
@@ -22,7 +26,7 @@ export function RunsView() {
     <div className="wh-runs" data-testid="runs-view">
       <RunList runs={runs} error={error} selected={selected} onSelect={setSelected} onRefresh={refresh} />
       <div className="wh-runs__detail">
-        {selected ? <RunDetail runId={selected} /> : <p className="wh-muted wh-pad">No runs yet. Press Run in the editor to start one.</p>}
+        {selected ? <RunDetail runId={selected} focusNodeId={focus?.runId === selected ? focus.nodeId : null} /> : <p className="wh-muted wh-pad">No runs yet. Press Run in the editor to start one.</p>}
       </div>
     </div>
   );

@@ -69,7 +69,15 @@ export interface PipelineState {
   startRun(runId: string, nodeIds: string[]): void;
   applyRunEvent(ev: RunEvent): void;
   allowPath(path: string): void;
+  /** Which tab the window shows. */
+  view: AppView;
+  /** The node whose results the Runs & results tab should open on. */
+  resultsFocus: { runId: string; nodeId: string } | null;
+  showView(view: AppView): void;
+  showResults(runId: string, nodeId: string): void;
 }
+
+export type AppView = 'editor' | 'runs' | 'devices';
 
 export type PipelineStore = StoreApi<PipelineState>;
 type SetState = StoreApi<PipelineState>['setState'];
@@ -135,6 +143,10 @@ function uiSlice(set: SetState, get: GetState) {
     dialog: null as ErrorDialog | null,
     problems: [] as Problem[],
     allowedPaths: [] as string[],
+    view: 'editor' as AppView,
+    resultsFocus: null as { runId: string; nodeId: string } | null,
+    showView: (view: AppView) => set({ view }),
+    showResults: (runId: string, nodeId: string) => set({ view: 'runs', resultsFocus: { runId, nodeId } }),
     setCatalog: (kinds: NodeKindSpec[]) => set({ catalog: kinds, kinds: new Map(kinds.map((k) => [k.kind, k])) }),
     select: (nodes: string[], edges: string[] = []) => set({ selectedNodes: nodes, selectedEdges: edges }),
     toast: (tone: Toast['tone'], message: string, hint?: string) => {

@@ -36,3 +36,5 @@ export const selectAwaitingRun = (s: PipelineState) => s.awaitingRun;
 export function nodeProblemsSelector(nodeId: string) {
   return (s: PipelineState) => s.problems.filter((p) => p.nodeId === nodeId).map((p) => p.message).join('\n');
 }
+export const selectView = (s: PipelineState) => s.view;
+export const selectResultsFocus = (s: PipelineState) => s.resultsFocus;
