@@ -105,7 +105,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`sshd did not start on port ${port}`);
 }
 
-export async function startSshd(): Promise<SshServer> {
+/** `pathDirs`: folders put first on the session PATH (e.g. a stand-in for a board's tools). */
+export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<SshServer> {
   ensureUser();
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'whittle-sshd-'));
@@ -127,6 +128,7 @@ export async function startSshd(): Promise<SshServer> {
     'UsePAM no', 'PasswordAuthentication yes', 'PubkeyAuthentication yes', 'KbdInteractiveAuthentication no',
     'StrictModes no', 'PermitRootLogin no', `AllowUsers ${TEST_USER}`, 'Subsystem sftp internal-sftp',
     'MaxStartups 50', 'LogLevel ERROR', 'ClientAliveInterval 0',
+    ...(opts.pathDirs?.length ? [`SetEnv PATH=${[...opts.pathDirs, '/usr/local/bin', '/usr/bin', '/bin'].join(':')}`] : []),
   ].join('\n') + '\n');
   let proc: ChildProcess;
   const start = async () => {
