@@ -42,8 +42,11 @@ describe('LeNet-5 static per-channel int8', () => {
     expect(report.tensors.filter((t) => t.kind === 'weight').every((t) => t.channels !== undefined && t.sqnrDb! > 35)).toBe(true);
   });
 
-  it('int32 bias at input scale x weight scale, zero point 0, per channel', async () => {
-    const { model } = await quantizeStatic(lenet(), mnistCalibration(32), { target: 'x86-vnni', verify: false, sqnrSamples: 0 });
+  it('int32 bias at input scale x weight scale, zero point 0, per channel; the input model is untouched', async () => {
+    const source = lenet();
+    const before = encodeModel(source);
+    const { model } = await quantizeStatic(source, mnistCalibration(32), { target: 'x86-vnni', verify: false, sqnrSamples: 0 });
+    expect(encodeModel(source)).toEqual(before);
     const bias = model.graph.initializer.find((t) => t.name === 'c1.bias_q')!;
     expect(bias.dataType).toBe(DataType.INT32);
     const dq = model.graph.node.find((n) => n.input[0] === 'c1.bias_q')!;

@@ -76,5 +76,15 @@ export const QUANTIZE: NodeKindSpec = {
       help: 'Absolute drop in accuracy (with labels) or in agreement with fp32 (without), in percentage points.',
       visibleWhen: { param: 'accuracyAware', equals: [true] },
     },
+    ranking: {
+      type: 'enum', label: 'Rank layers by', default: 'auto', advanced: true,
+      help: 'How accuracy-aware mode finds the layers that hurt most.',
+      options: [
+        { value: 'auto', label: 'Automatic', help: 'Trials up to 16 layers, SQNR beyond.' },
+        { value: 'trial', label: 'One-layer-in-float trials', help: 'Re-evaluate with each layer alone in float (exact, one evaluation per layer).' },
+        { value: 'sqnr', label: 'Per-layer SQNR', help: 'Noise each layer adds to its output (one pass, fast on big models).' },
+      ],
+      visibleWhen: { param: 'accuracyAware', equals: [true] },
+    },
   },
 };

@@ -62,7 +62,7 @@ export const quantize: NodeHandler = async (ctx) => {
     const calibration = await openDataset(datasetInput(ctx, 'calibration'), ctx.documentDir, { signal: ctx.signal });
     if (ctx.params.accuracyAware) {
       const validation = ctx.inputs.validation ? await openDataset(datasetInput(ctx, 'validation'), ctx.documentDir, { signal: ctx.signal }) : calibration;
-      const r = await quantizeAccuracyAware(model, calibration, validation, { ...options, maxDropPoints: Number(ctx.params.maxDrop ?? 0.5) }, pass);
+      const r = await quantizeAccuracyAware(model, calibration, validation, { ...options, maxDropPoints: Number(ctx.params.maxDrop ?? 0.5), ranking: String(ctx.params.ranking ?? 'auto') as 'auto' | 'trial' | 'sqnr' }, pass);
       result = r;
       accuracy = r.accuracy;
     } else {
