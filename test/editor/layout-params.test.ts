@@ -1,6 +1,6 @@
 // Auto-layout of documents without positions, and the inspector's param rules.
 import { describe, expect, it } from 'vitest';
-import { autoLayout, LAYOUT_COLUMN_PX, LAYOUT_ROW_PX, layerOf } from '../../src/shared/editor/layout.ts';
+import { autoLayout, LAYOUT_COLUMN_PX, LAYOUT_ROW_PX, layerOf, layeredPositions } from '../../src/shared/editor/layout.ts';
 import { effectiveValue, formatNumberMap, isParamVisible, paramError, parseNumberMap } from '../../src/shared/editor/params.ts';
 import type { EditorDocument } from '../../src/shared/editor/types.ts';
 import { chainDoc, lookup } from './fixtures.ts';
@@ -14,6 +14,16 @@ describe('auto-layout', () => {
     expect(laid.nodes.map((n) => n.position)).toEqual([
       { x: 0, y: 0 }, { x: LAYOUT_COLUMN_PX, y: 0 }, { x: 2 * LAYOUT_COLUMN_PX, y: 0 }, { x: 0, y: LAYOUT_ROW_PX },
     ]);
+  });
+
+  it('stacks a column by each node\'s height so tall nodes do not overlap', () => {
+    const doc: EditorDocument = {
+      format: 'whittle.pipeline', version: 1, name: 'tall',
+      nodes: [{ id: 'a', kind: 'x', params: {} }, { id: 'b', kind: 'tall', params: {} }, { id: 'c', kind: 'x', params: {} }],
+      edges: [],
+    };
+    const pos = layeredPositions(doc, (n) => (n.kind === 'tall' ? 300 : 100));
+    expect([pos.a.y, pos.b.y, pos.c.y]).toEqual([0, 100, 400]);
   });
 
   it('keeps existing positions and places missing ones below them', () => {

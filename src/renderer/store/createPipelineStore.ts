@@ -85,6 +85,12 @@ type GetState = StoreApi<PipelineState>['getState'];
 
 let toastSeq = 0;
 
+/** Room for a node in auto-layout: title, port rows, run status, and a gap. */
+function nodeHeightPx(spec: NodeKindSpec | undefined): number {
+  const rows = spec ? Math.max(spec.inputs.length, spec.outputs.length, 1) : 1;
+  return 44 + rows * 22 + 80 + 30;
+}
+
 /** Selection without ids that no longer exist (after undo, redo, delete). */
 function keepExisting(doc: PipelineDocument, ids: string[]): string[] {
   const present = new Set(doc.nodes.map((n) => n.id));
@@ -102,7 +108,7 @@ function documentSlice(set: SetState, get: GetState, initial: PipelineDocument) 
     dragStart: null as PipelineDocument | null,
     loadCount: 0,
     loadDocument: (doc: PipelineDocument, path: string | null, opts?: { dirty?: boolean; example?: boolean }) => {
-      const laid = autoLayout(doc);
+      const laid = autoLayout(doc, (n) => nodeHeightPx(get().kinds.get(n.kind)));
       set({
         history: createHistory(laid), savedDoc: opts?.dirty ? null : laid, documentPath: path, documentIsExample: opts?.example ?? false,
         selectedNodes: [], selectedEdges: [], run: null, problems: [], loadCount: get().loadCount + 1,

@@ -33,16 +33,20 @@ export function layerOf(doc: EditorDocument): Map<string, number> {
   return layer;
 }
 
-/** Layered positions for every node. */
-export function layeredPositions(doc: EditorDocument): Record<string, XY> {
+/** Vertical room a node takes, in px (the editor passes one from the node's ports). */
+export type NodeHeightPx = (node: EditorDocument['nodes'][number]) => number;
+const fixedRow: NodeHeightPx = () => LAYOUT_ROW_PX;
+
+/** Layered positions for every node; rows stack by each node's height. */
+export function layeredPositions(doc: EditorDocument, heightPx: NodeHeightPx = fixedRow): Record<string, XY> {
   const layer = layerOf(doc);
-  const rowsUsed = new Map<number, number>();
+  const nextY = new Map<number, number>();
   const positions: Record<string, XY> = {};
   for (const n of doc.nodes) {
     const col = layer.get(n.id) ?? 0;
-    const row = rowsUsed.get(col) ?? 0;
-    rowsUsed.set(col, row + 1);
-    positions[n.id] = { x: col * LAYOUT_COLUMN_PX, y: row * LAYOUT_ROW_PX };
+    const y = nextY.get(col) ?? 0;
+    nextY.set(col, y + heightPx(n));
+    positions[n.id] = { x: col * LAYOUT_COLUMN_PX, y };
   }
   return positions;
 }
@@ -52,11 +56,11 @@ export function layeredPositions(doc: EditorDocument): Record<string, XY> {
  * When no node has a position, the whole graph is laid out; otherwise the missing
  * ones are laid out below everything already placed.
  */
-export function autoLayout<D extends EditorDocument>(doc: D): D {
+export function autoLayout<D extends EditorDocument>(doc: D, heightPx: NodeHeightPx = fixedRow): D {
   const missing = doc.nodes.filter((n) => !n.position);
   if (missing.length === 0) return doc;
-  const layered = layeredPositions(doc);
+  const layered = layeredPositions(doc, heightPx);
   const placed = doc.nodes.filter((n) => n.position);
-  const yOffset = placed.length === 0 ? 0 : Math.max(...placed.map((n) => n.position!.y)) + LAYOUT_ROW_PX;
+  const yOffset = placed.length === 0 ? 0 : Math.max(...placed.map((n) => n.position!.y + heightPx(n)));
   return { ...doc, nodes: doc.nodes.map((n) => (n.position ? n : { ...n, position: { x: layered[n.id].x, y: layered[n.id].y + yOffset } })) };
 }
