@@ -67,12 +67,14 @@ export async function quantizeAccuracyAware(model: Model, calibration: Dataset, 
     ctx.progress?.(steps.length, ranked.length + 1, `accuracy-aware: ${excluded.size} layer(s) in float, drop ${drop.toFixed(2)} points`);
   }
   const last = steps[steps.length - 1];
-  const best = steps.reduce((a, b) => (b.dropPoints < a.dropPoints ? b : a));
+  // Smallest drop; on a tie the earlier step (fewer layers in float).
+  const best = steps.reduce((a, b) => (b.dropPoints < a.dropPoints - 1e-9 ? b : a));
   const reached = last.withinLimit;
+  if (!reached && best !== last) built = buildStatic(cal, { ...options, excludeNodes: best.floatLayers });
   const what = useLabels ? 'accuracy' : 'agreement with fp32';
   const message = reached
     ? `Within the limit: ${what} ${last.metricPct.toFixed(2)}% vs ${baseline.toFixed(2)}% (drop ${last.dropPoints.toFixed(2)} <= ${options.maxDropPoints} points) with ${last.floatLayers.length} layer(s) in float.`
-    : `Could not reach the limit of ${options.maxDropPoints} points: the smallest drop was ${best.dropPoints.toFixed(2)} points (${what} ${best.metricPct.toFixed(2)}% vs ${baseline.toFixed(2)}%) at step ${best.step}; the last step had ${last.floatLayers.length} layer(s) in float and nothing left to restore.`;
+    : `Could not reach the limit of ${options.maxDropPoints} points: the smallest drop was ${best.dropPoints.toFixed(2)} points (${what} ${best.metricPct.toFixed(2)}% vs ${baseline.toFixed(2)}%) at step ${best.step} with ${best.floatLayers.length} layer(s) in float, and that is the model returned; nothing was left to restore after step ${last.step}.`;
   const report = await finishReport(cal, built, options, ctx, calibration);
   if (!reached) report.warnings.unshift(message);
   return {
