@@ -175,3 +175,32 @@ describe('engine', () => {
     await expect(runner.start(doc([{ id: 'x', kind: 'no.such.kind', params: {} }]))).rejects.toMatchObject({ code: 'pipeline.invalid', nodeId: 'x' });
   });
 });
+
+describe('engine with a warm spare process', () => {
+  it('runs on the spare, starts the next one afterwards, and a killed spare is replaced', async () => {
+    const warm = new EngineRunner({
+      catalog: [...CATALOG, ...kinds], history: new RunHistory(join(dir, 'runs-warm')), cacheDir: join(dir, 'cache-warm'),
+      whittleVersion: 'test', handlerModules: [FIXTURE_MODULE], defaultDir: dir, warmSpare: true,
+    });
+    const seen: RunEvent[] = [];
+    warm.subscribe((e) => seen.push(e));
+    try {
+      const log = join(dir, 'warm.log');
+      const first = await warm.wait(await warm.start(doc([{ id: 'w1', kind: 'test.count', params: { log } }])));
+      expect(first.status).toBe('done');
+      expect(first.versions.onnxruntime).toBe('1.30.0');
+      const second = await warm.wait(await warm.start(doc([{ id: 'w2', kind: 'test.count', params: { log, tag: 'second' } }])));
+      expect(second.status).toBe('done');
+      expect(readFileSync(log, 'utf8')).toBe('w1\nw2\n');
+      // Kill the engine mid-run: the run fails, and the next one still gets an engine.
+      const runId = await warm.start(doc([{ id: 'nap', kind: 'test.sleep', params: { ms: 20_000 } }]));
+      await until(() => seen.some((e) => e.runId === runId && e.type === 'started'));
+      process.kill(warm.enginePid(runId)!, 'SIGKILL');
+      expect((await warm.wait(runId)).status).toBe('failed');
+      const third = await warm.wait(await warm.start(doc([{ id: 'w3', kind: 'test.count', params: { log, tag: 'third' } }])));
+      expect(third.status).toBe('done');
+    } finally {
+      warm.dispose();
+    }
+  });
+});

@@ -14,6 +14,7 @@ import type { RunEvent } from '../../src/shared/api/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'whittle-host-'));
 let host: HostServer;
+let api: ReturnType<typeof createApiService>;
 
 beforeAll(async () => {
   const staticDir = join(dir, 'static');
@@ -21,7 +22,7 @@ beforeAll(async () => {
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Whittle</title>');
   writeFileSync(join(dir, 'secret.txt'), 'secret');
-  const api = createApiService({ door: 'browser', home: join(dir, 'home'), workspace: dir, fileScope: [dir] });
+  api = createApiService({ door: 'browser', home: join(dir, 'home'), workspace: dir, fileScope: [dir] });
   host = await startHost({ api, staticDir, port: 0 });
 });
 afterAll(async () => {
@@ -95,6 +96,7 @@ describe('browser host', () => {
     while (!events.some((e) => e.runId === runId && e.type === 'run.finished') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     const finished = events.find((e) => e.runId === runId && e.type === 'run.finished');
     expect(finished).toMatchObject({ status: 'done' });
+    await api.ctx.runner.wait(runId); // the record is in history before the folder goes
     expect(events.filter((e) => e.runId === runId && e.type === 'finished').map((e) => (e as { nodeId: string }).nodeId)).toEqual(['model', 'export']);
     ws.close();
   });

@@ -30,6 +30,8 @@ export interface ApiServiceOptions {
   extraKinds?: NodeKindSpec[];
   handlerModules?: string[];
   cancelGraceMs?: number;
+  /** Keep an engine process started ahead (long-lived doors: app, browser host). */
+  warmSpare?: boolean;
 }
 
 export interface ApiService {
@@ -38,6 +40,8 @@ export interface ApiService {
   /** Typed direct call for in-process doors (CLI, tests); throws WhittleError. */
   call<N extends CallName>(name: N, request: CallRequest<N>): Promise<CallResponse<N>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Stop background processes (the idle engine); running runs go on. */
+  dispose(): void;
 }
 
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
@@ -55,6 +59,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     handlerModules: options.handlerModules ?? [],
     defaultDir: options.workspace ?? process.cwd(),
     ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
+    warmSpare: options.warmSpare ?? false,
   });
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const emit = (event: string, payload: unknown) => {
@@ -100,6 +105,9 @@ export function createApiService(options: ApiServiceOptions): ApiService {
       if (!set) listeners.set(event, (set = new Set()));
       set.add(listener as (payload: unknown) => void);
       return () => set.delete(listener as (payload: unknown) => void);
+    },
+    dispose() {
+      runner.dispose();
     },
   };
 }

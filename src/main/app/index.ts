@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     workspace: null,
     startupDocument: join(resourcesDir, 'examples', 'lenet5.json'),
     spawner: utilitySpawner(electron, join(mainDir, 'engine.js')),
+    warmSpare: true,
   });
   // Board passwords and key passphrases are kept by the OS keychain (safeStorage).
   configureDeviceKeychain(api.ctx, electron.safeStorage);
@@ -80,7 +81,10 @@ async function main(): Promise<void> {
     if (Window.getAllWindows().length === 0) createWindow();
   });
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin') {
+      api.dispose();
+      app.quit();
+    }
   });
 }
 

@@ -31,6 +31,20 @@ export interface RunnerOptions {
   defaultDir?: string;
   /** How long a cancelled engine gets to stop by itself before it is killed. */
   cancelGraceMs?: number;
+  /**
+   * Keep one idle engine process started ahead, so a run does not wait for process start
+   * and module loading (about a second from source). For long-lived doors (app, host);
+   * call dispose() when done.
+   */
+  warmSpare?: boolean;
+}
+
+/** An engine process and, until a run adopts it, what it said and whether it died. */
+interface EngineHandle {
+  proc: EngineProcess;
+  run: LiveRun | null;
+  pending: WorkerMessage[];
+  exited: boolean;
 }
 
 export interface StartOptions {
@@ -43,6 +57,7 @@ interface LiveRun {
   record: RunRecord;
   proc: EngineProcess;
   cancelRequested: boolean;
+  finalizing?: boolean;
   finished: Promise<RunRecord>;
   finish: (record: RunRecord) => void;
   killTimer?: NodeJS.Timeout;
@@ -63,10 +78,39 @@ export class EngineRunner {
   private readonly listeners = new Set<(event: RunEvent) => void>();
   private readonly spawner: EngineSpawner;
   private onnxruntimeVersion = 'unknown';
+  private spare: EngineHandle | null = null;
+  private disposed = false;
 
   constructor(private readonly options: RunnerOptions) {
     this.spawner = options.spawner ?? forkSpawner();
     void new NodeCache(options.cacheDir).sweepTemp().catch(() => 0);
+    this.refillSpare();
+  }
+
+  private spawnEngine(): EngineHandle {
+    const handle: EngineHandle = { proc: this.spawner(), run: null, pending: [], exited: false };
+    handle.proc.onMessage((m) => {
+      if (handle.run) this.onWorkerMessage(handle.run, m);
+      else if (m.type === 'hello') this.onnxruntimeVersion = m.onnxruntimeVersion;
+      else handle.pending.push(m);
+    });
+    handle.proc.onExit((code, signal, detail) => {
+      handle.exited = true;
+      if (handle.run) this.onWorkerExit(handle.run, code, signal, detail);
+      else if (this.spare === handle) this.spare = null;
+    });
+    return handle;
+  }
+
+  private refillSpare(): void {
+    if (this.options.warmSpare && !this.disposed && !this.spare && this.live.size === 0) this.spare = this.spawnEngine();
+  }
+
+  /** Stop the idle engine process (runs in progress go on). */
+  dispose(): void {
+    this.disposed = true;
+    this.spare?.proc.kill();
+    this.spare = null;
   }
 
   subscribe(listener: (event: RunEvent) => void): () => void {
@@ -102,11 +146,13 @@ export class EngineRunner {
     };
     let finish!: (r: RunRecord) => void;
     const finished = new Promise<RunRecord>((r) => { finish = r; });
-    const proc = this.spawner();
+    const handle = this.spare && !this.spare.exited ? this.spare : this.spawnEngine();
+    this.spare = null;
+    const proc = handle.proc;
     const run: LiveRun = { record, proc, cancelRequested: false, finished, finish };
     this.live.set(runId, run);
-    proc.onMessage((m) => this.onWorkerMessage(run, m));
-    proc.onExit((code, signal, detail) => this.onWorkerExit(run, code, signal, detail));
+    handle.run = run;
+    for (const m of handle.pending.splice(0)) this.onWorkerMessage(run, m);
     await this.options.history.save(record);
     this.publish(run, { type: 'run.started', runId, atMs: Date.now(), nodeIds: record.order });
     proc.send({ type: 'start', plan });
@@ -133,7 +179,7 @@ export class EngineRunner {
 
   cancel(runId: string): boolean {
     const run = this.live.get(runId);
-    if (!run || run.cancelRequested) return false;
+    if (!run || run.cancelRequested || run.finalizing) return false;
     run.cancelRequested = true;
     run.proc.send({ type: 'cancel' });
     // A handler that ignores its signal must not hold the run: kill the process.
@@ -157,7 +203,8 @@ export class EngineRunner {
   }
 
   isRunning(runId: string): boolean {
-    return this.live.has(runId);
+    const run = this.live.get(runId);
+    return Boolean(run && !run.finalizing);
   }
 
   private publish(run: LiveRun, event: RunEvent): void {
@@ -184,7 +231,7 @@ export class EngineRunner {
   }
 
   private onWorkerExit(run: LiveRun, code: number | null, signal: string | null, detail: string): void {
-    if (!this.live.has(run.record.id)) return;
+    if (run.finalizing || !this.live.has(run.record.id)) return;
     if (run.cancelRequested) {
       void this.finalize(run, 'cancelled');
       return;
@@ -203,8 +250,9 @@ export class EngineRunner {
   }
 
   private async finalize(run: LiveRun, status: 'done' | 'failed' | 'cancelled', error?: ErrorData): Promise<void> {
-    if (!this.live.has(run.record.id)) return;
-    this.live.delete(run.record.id);
+    // Stays in `live` until saved, so wait()/current() never look in history too early.
+    if (run.finalizing || !this.live.has(run.record.id)) return;
+    run.finalizing = true;
     if (run.killTimer) clearTimeout(run.killTimer);
     run.proc.kill();
     const now = Date.now();
@@ -220,8 +268,14 @@ export class EngineRunner {
     this.publish(run, { type: 'run.finished', runId: run.record.id, atMs: now, status, ...(error ? { error } : {}) });
     try {
       await this.options.history.save(run.record);
+    } catch (err) {
+      // The run itself is over and its events were delivered; only history misses it.
+      process.stderr.write(`whittle: could not save the record of run ${run.record.id}: ${err instanceof Error ? err.message : String(err)}\n`);
     } finally {
+      this.live.delete(run.record.id);
       run.finish(run.record);
+      // Start the next engine once nothing runs, so it does not compete for the CPU.
+      this.refillSpare();
     }
   }
 }

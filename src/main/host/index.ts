@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     console.error(`whittle web: ${startupDocument} does not exist.`);
     process.exit(2);
   }
-  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope: [workspace, resourcesDir], startupDocument });
+  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope: [workspace, resourcesDir], startupDocument, warmSpare: true });
   const staticDir = join(repoRoot, 'out', 'renderer');
   const hostOptions: HostOptions = { api, staticDir, port };
   if (values.dev) {
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
   const host = await startHost(hostOptions);
   console.log(`Whittle browser host: ${host.url}`);
   const stop = () => {
+    api.dispose();
     void host.close().then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
