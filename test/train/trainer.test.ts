@@ -126,6 +126,29 @@ describe('trainer', () => {
     expect(await ortAccuracy(r.model, held)).toBeGreaterThanOrEqual(0);
   });
 
+  it('keeps the zero cluster of a pruned-then-clustered model at 0 and trains per-channel codebooks', async () => {
+    const pruned = pruneMagnitude(buildMlp({ sizes: [784, 24, 10], seed: 3 }), { sparsity: 0.5, scope: 'layer' }).model;
+    const clustered = clusterWeights(pruned, { k: 4, perChannel: true }).model;
+    const r = await trainModel(clustered, small, { ...base, epochs: 2 });
+    expect(r.history[1].trainLoss).toBeLessThan(r.history[0].trainLoss);
+    for (const layer of readShare(r.model)!.layers) {
+      expect(layer.zeroCluster).toBe(true);
+      const book = tensorToFloat32(r.model.graph.initializer.find((t) => t.name === layer.codebook)!);
+      const before = tensorToFloat32(clustered.graph.initializer.find((t) => t.name === layer.codebook)!);
+      for (let i = 0; i < book.length; i += 4) expect(book[i]).toBe(0);
+      expect(book.some((v, i) => v !== before[i])).toBe(true);
+    }
+    expect(await ortAccuracy(r.model, held)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('freezes densely stored shared weights (so they stay clustered) and says so', async () => {
+    const clustered = clusterWeights(buildMlp({ sizes: [784, 16, 10], seed: 3 }), { k: 4, storage: 'dense' }).model;
+    const r = await trainModel(clustered, small, { ...base, epochs: 1 });
+    expect(r.warnings.join(' ')).toMatch(/stored densely.*frozen/);
+    const w = tensorToFloat32(r.model.graph.initializer.find((t) => t.name === 'fc1.weight')!);
+    expect(new Set(w).size).toBeLessThanOrEqual(4);
+  });
+
   it('cancelling keeps the best model so far', async () => {
     const controller = new AbortController();
     const r = await trainModel(buildMlp({ sizes: [784, 32, 10], seed: 1 }), small, {

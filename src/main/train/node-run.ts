@@ -95,7 +95,7 @@ export function trainResult(ctx: NodeContext, r: TrainResult, label: string, tit
   };
   if (last) metrics.trainLoss = last.trainLoss;
   if (best?.valAccuracy !== undefined) metrics.valAccuracy = best.valAccuracy;
-  const warnings: string[] = [];
+  const warnings: string[] = [...r.warnings];
   if (r.message) warnings.push(r.message);
   if (r.stopReason === 'cancelled') warnings.push(`Training was cancelled after ${r.history.length} epoch(s); the best model so far was kept.`);
   return {

@@ -61,6 +61,8 @@ export interface TrainResult {
   bestEpoch: number;
   stopReason: StopReason;
   message?: string;
+  /** Things the user should know that did not stop training. */
+  warnings: string[];
   timing: StepTiming;
   trainableParams: number;
 }
@@ -78,9 +80,10 @@ export async function trainModel(source: Model, dataset: Dataset, opts: TrainOpt
   const { train, val } = splitValidation(dataset, opts.valFraction ?? 0, seed);
   const batchSize = Math.min(opts.batchSize, train.size);
   const features = opts.teacher ? await checkTeacher(opts.teacher, source, dataset, opts.features ?? []) : [];
+  const dense = denseShared(source);
   const graph = await buildTrainGraph(source, {
     batchSize, loss, features: teacherFeatureTerms(features, batchSize), batchNorm: opts.batchNorm, dropout: opts.dropout,
-    frozen: [...(opts.frozen ?? []), ...denseShared(source)],
+    frozen: [...(opts.frozen ?? []), ...dense],
   });
   if (graph.sampleShape.join() !== dataset.sampleShape.join()) {
     throw new WhittleError('train.shape-mismatch', `The model takes samples of shape [${graph.sampleShape.join(', ')}] but the dataset has [${dataset.sampleShape.join(', ')}].`, 'Choose a dataset matching the model input.');
@@ -98,7 +101,9 @@ export async function trainModel(source: Model, dataset: Dataset, opts: TrainOpt
   const exported = new Map([...step.live].filter(([name]) => !graph.params.find((p) => p.name === name)?.lossOnly));
   const evaluator = await LiveEvaluator.create(source, exported, opts.threads);
   try {
-    return await loop(source, train, val, step, evaluator, exported, { ...opts, loss, batchSize, seed });
+    const result = await loop(source, train, val, step, evaluator, exported, { ...opts, loss, batchSize, seed });
+    if (dense.length) result.warnings.push(`Shared weights stored densely (${dense.join(', ')}) were kept frozen so they stay clustered; store them as codebooks to fine-tune them.`);
+    return result;
   } finally {
     await step.release();
     await evaluator.release();
@@ -199,7 +204,7 @@ async function loop(
   restoreSnapshot(exported, keep.snap);
   const summary = { epochs: history.length, bestEpoch: keep.epoch, stopReason, loss: opts.loss.kind, optimizer: opts.optimizer.kind };
   return {
-    model: exportModel(source, keep.snap, summary), history, bestEpoch: keep.epoch, stopReason, message,
+    model: exportModel(source, keep.snap, summary), history, bestEpoch: keep.epoch, stopReason, message, warnings: [],
     timing: step.timing, trainableParams: step.graph.params.filter((p) => !p.lossOnly).reduce((a, p) => a + p.values.length, 0),
   };
 }
