@@ -81,6 +81,7 @@ describe('documents', () => {
     const again = await scoped.call('documents.save', { path: target, document: reopened.document! });
     expect(again.text).toBe(onDisk);
     await expect(scoped.call('documents.saveAs', { document })).rejects.toMatchObject({ code: 'documents.path-required' });
+    await expect(scoped.call('documents.save', { path: example.path, document })).rejects.toMatchObject({ code: 'documents.example-read-only' });
   });
 
   it('lists the workspace, folders first, filtered by extension', async () => {

@@ -64,6 +64,9 @@ async function writeDocument(ctx: ApiContext, path: string, document: PipelineDo
   if (extname(absolute).toLowerCase() !== '.json') {
     throw new WhittleError('documents.bad-extension', `Pipeline files end in .json (got ${absolute}).`, 'Add .json to the name.');
   }
+  if (inside(resolve(ctx.resourcesDir, 'examples'), absolute)) {
+    throw new WhittleError('documents.example-read-only', 'The bundled examples are read-only.', 'Use Save As to keep your changes in a file of your own.');
+  }
   const fromDir = fromPath ? dirname(resolve(fromPath)) : null;
   const rebased = rebaseDocumentPaths(document, ctx.catalog, fromDir, dirname(absolute));
   const text = serializeDocument(rebased);
