@@ -241,6 +241,16 @@ test('edit commands, save as, examples and the shortcut list', async ({ page }) 
   await expect(page.locator('.react-flow__node')).toHaveCount(4);
   await expect.poll(() => edgeCount(page)).toBe(1);
 
+  // A connection is selected by clicking it and deleted with Delete.
+  const from = (await page.getByTestId('port-onnx-1-out-model').boundingBox())!;
+  const to = (await page.getByTestId('port-export-1-in-model').boundingBox())!;
+  await page.mouse.click((from.x + to.x + to.width) / 2, from.y + from.height / 2);
+  await expect(page.locator('.react-flow__edge.selected')).toHaveCount(1);
+  await page.keyboard.press('Delete');
+  await expect.poll(() => edgeCount(page)).toBe(0);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => edgeCount(page)).toBe(1);
+
   // A number outside its bounds shows an inline error and is not committed.
   await dropKind(page, 'prune', 300, 420);
   await page.getByTestId('node-prune-1').click();
