@@ -69,6 +69,8 @@ export function createSocketTransport(socket: SocketLike): ApiTransport & { read
     socket.addEventListener('open', () => resolve());
     socket.addEventListener('error', () => reject(WhittleError.fromData(closedError)));
   });
+  // Callers see the failure through invoke(); an unobserved `ready` must not be reported as unhandled.
+  ready.catch(() => {});
   socket.addEventListener('message', (event) => {
     let msg: SocketServerMessage;
     try {
