@@ -5,7 +5,7 @@ import { onnx } from '../../src/main/onnx/proto.ts';
 import { makeNode, makeValueInfo } from '../../src/main/onnx/graph.ts';
 import { float32Tensor, tensorToArray, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import { cloneModel, encodeModel, getMetadata, type Model } from '../../src/main/onnx/model.ts';
-import { buildLeNet5, buildMlp } from '../../src/main/onnx/builder/index.ts';
+import { buildLeNet5, buildMlp, buildResNet } from '../../src/main/onnx/builder/index.ts';
 import { loadMnist } from '../../src/main/data/mnist.ts';
 import { subset, seededRandom, type Dataset } from '../../src/main/data/dataset.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
@@ -92,6 +92,17 @@ describe('trainer', () => {
     expect(opTypes(r.model)).toContain('BatchNormalization');
     expect(await ortAccuracy(r.model, held)).toBeGreaterThanOrEqual(0);
     await s.release();
+  });
+
+  it('trains a residual network with BatchNormalization and exports it in inference form', async () => {
+    const model = buildResNet({ depth: 'small', inputSize: 28, inputChannels: 1, classes: 10, seed: 1 });
+    const r = await trainModel(model, pick(192, 9), { ...base, epochs: 2 });
+    expect(r.history[1].trainLoss).toBeLessThan(r.history[0].trainLoss);
+    expect(opTypes(r.model)).toEqual(opTypes(model));
+    const bn = model.graph.node.find((n) => n.opType === 'BatchNormalization')!;
+    const mean = (m: Model) => tensorToFloat32(m.graph.initializer.find((t) => t.name === bn.input[3])!);
+    expect(Array.from(mean(r.model))).not.toEqual(Array.from(mean(model)));
+    expect(await ortAccuracy(r.model, held)).toBeGreaterThanOrEqual(0);
   });
 
   it('keeps pruned weights exactly zero and the mask metadata', async () => {
