@@ -179,6 +179,9 @@ test('after a crash the autosaved pipeline is offered back', async ({ browser })
     // The debounced autosave reaches the data folder.
     const autosaveDir = join(home, 'autosave');
     await expect.poll(() => existsSync(autosaveDir) && readdirSync(autosaveDir).some((f) => readFileSync(join(autosaveDir, f), 'utf8').includes('export-1')), { timeout: 10_000 }).toBe(true);
+    // The host goes away under the open page: the page says so.
+    await first.stop();
+    await expect(page.getByTestId('connection-lost')).toBeVisible();
     await page.close();
   } finally {
     await first.stop();

@@ -70,11 +70,12 @@ export async function startHost(setup: HostSetup = {}): Promise<RunningHost> {
     workspace,
     home,
     async stop() {
-      if (child.exitCode === null) {
+      const running = () => child.exitCode === null && child.signalCode === null;
+      if (running()) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (running()) child.kill('SIGKILL');
       }
       rmSync(workspace, { recursive: true, force: true });
       if (!setup.home) rmSync(home, { recursive: true, force: true });

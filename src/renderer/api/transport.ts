@@ -8,9 +8,18 @@ declare global {
   }
 }
 
+const lostListeners = new Set<() => void>();
+
+/** Called when the browser host's socket closes (the host stopped or restarted). */
+export function onConnectionLost(listener: () => void): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
+}
+
 export async function connectApi(): Promise<ApiClient> {
   if (window.whittle) return createApiClient(window.whittle);
   const socket = new WebSocket(socketUrlFor(window.location.href));
+  socket.addEventListener('close', () => { for (const listener of lostListeners) listener(); });
   const transport = createSocketTransport(socket);
   await transport.ready;
   return createApiClient(transport);

@@ -10,6 +10,7 @@ import { RunsView } from '../runs/RunsView.tsx';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectIsRunning, selectView } from '../store/selectors.ts';
 import type { AppView } from '../store/createPipelineStore.ts';
+import { ConnectionLostBanner } from './ConnectionLostBanner.tsx';
 import { useAppInfo } from './useAppInfo.ts';
 import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
@@ -48,6 +49,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
           {info.door === 'browser' ? 'Browser host' : 'Desktop'} · v{info.whittleVersion} · ONNX Runtime {info.onnxruntimeVersion}
         </div>
       </header>
+      <ConnectionLostBanner />
       {pendingRecovery && <RecoveryBanner entry={pendingRecovery} onDone={() => setPendingRecovery(null)} />}
       <main className="wh-main">
         <section className="wh-tabpanel" hidden={tab !== 'editor'}>
