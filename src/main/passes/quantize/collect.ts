@@ -7,6 +7,7 @@ import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
 import { makeNode } from '../../onnx/graph.ts';
+import { tensorToFloat32 } from '../../onnx/tensor.ts';
 import { onnx } from '../../onnx/proto.ts';
 import type { PassContext } from './types.ts';
 
@@ -67,8 +68,10 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
   const inGraph = !opts.histograms;
   const perSample = inGraph ? 0 : names.reduce((acc, t) => acc + elementsPerSample(types.get(t)), 0);
   const batchSize = input.fixedBatch ?? opts.batchSize ?? (inGraph ? 16 : Math.max(1, Math.min(64, Math.floor(BATCH_BUDGET_FLOATS / Math.max(1, perSample)))));
-  const probe = inGraph ? withReductions(model, names) : withExtraOutputs(model, names);
-  const fetches = inGraph ? names.flatMap((n) => [`${n}__min`, `${n}__max`]) : names;
+  // Relu/Clip(0, ..) outputs are >= 0 by construction and ranges always include 0: their max suffices.
+  const nonNegative = nonNegativeValues(model);
+  const probe = inGraph ? withReductions(model, names, nonNegative) : withExtraOutputs(model, names);
+  const fetches = inGraph ? names.flatMap((n) => (nonNegative.has(n) ? [`${n}__max`] : [`${n}__min`, `${n}__max`])) : names;
   const session = await createSession(encodeModel(probe), { optimization: 'all' });
   let valueSession: ort.InferenceSession | undefined;
   const stats = new Map<string, TensorStats>(tensors.map((t) => [t, new TensorStats(opts.histograms)]));
@@ -87,7 +90,7 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
       const needValues: string[] = [];
       for (const name of names) {
         if (inGraph) {
-          const lo = (out[`${name}__min`].data as Float32Array)[0];
+          const lo = nonNegative.has(name) ? 0 : (out[`${name}__min`].data as Float32Array)[0];
           const hi = (out[`${name}__max`].data as Float32Array)[0];
           // A NaN/Inf poisons the reduction: fetch that tensor's values to count them.
           if (Number.isFinite(lo) && Number.isFinite(hi) && n === count) stats.get(name)!.updateRange(lo, hi, count);
@@ -126,16 +129,27 @@ function updateFrom(stats: TensorStats, t: ort.Tensor, n: number, count: number)
 }
 
 /** A copy whose outputs include ReduceMin/ReduceMax (over all axes) of each named value. */
-function withReductions(model: Model, names: string[]): Model {
+function withReductions(model: Model, names: string[], maxOnly: Set<string>): Model {
   const copy = withExtraOutputs(model, []);
   for (const name of names) {
-    for (const op of ['Min', 'Max']) {
+    for (const op of maxOnly.has(name) ? ['Max'] : ['Min', 'Max']) {
       const out = `${name}__${op.toLowerCase()}`;
       copy.graph.node.push(makeNode(`Reduce${op}`, [name], [out], { name: out, attrs: { keepdims: 0 } }));
       copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
     }
   }
   return copy;
+}
+
+/** Outputs of Relu, and of Clip with a constant minimum >= 0. */
+function nonNegativeValues(model: Model): Set<string> {
+  const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
+  const out = new Set<string>();
+  for (const n of model.graph.node) {
+    if (n.opType === 'Relu') out.add(n.output[0]);
+    if (n.opType === 'Clip' && n.input[1] && inits.has(n.input[1]) && tensorToFloat32(inits.get(n.input[1])!)[0] >= 0) out.add(n.output[0]);
+  }
+  return out;
 }
 
 function elementsPerSample(t: ValueType | undefined): number {
