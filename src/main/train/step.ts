@@ -94,8 +94,11 @@ export class TrainStep {
       if (g.teacherInput) this.feeds[g.teacherInput] = out[this.teacher.outputs[0]];
       g.featureInputs.forEach((name, i) => { this.feeds[name] = out[this.teacher!.outputs[i + 1]]; });
     }
-    for (const [name, value] of Object.entries(optimizerScalars(this.optimizer, this.updates + 1, lr))) {
-      this.feeds[name] = new ort.Tensor('float32', Float32Array.of(value), []);
+    const scalars = optimizerScalars(this.optimizer, this.updates + 1, lr);
+    for (const name of this.slots.scalars) {
+      // Scalar tensors are made once and rewritten in place: a step allocates nothing on our side.
+      const t = (this.feeds[name] ??= new ort.Tensor('float32', new Float32Array(1), []));
+      (t.data as Float32Array)[0] = scalars[name];
     }
     const ts = performance.now();
     const out = await this.session.run(this.feeds);

@@ -102,8 +102,8 @@ const identity: GradientRule = (a) => [a.dY[0]];
 const dropout: GradientRule = (a) => {
   const [, ratio, training] = a.node.input;
   const mask = a.node.output[1];
-  // Without a mask output or a training flag the op is the identity (inference mode).
-  if (!training || !mask) return [a.dY[0], null, null];
+  // Without a mask output or with a training flag known to be false the op is the identity (inference mode).
+  if (!training || !mask || a.e.values.get(training)?.[0] === 0) return [a.dY[0], null, null];
   const keep = a.e.op1('Cast', [mask], { to: 1 });
   const scale = ratio ? a.e.op1('Reciprocal', [a.e.op1('Sub', [a.e.scalar(1), ratio])]) : a.e.scalar(2);
   return [a.e.op1('Mul', [a.e.op1('Mul', [a.dY[0]!, keep]), scale]), null, null];
