@@ -13,8 +13,9 @@ import { pruneChannels } from '../src/main/passes/prune/structured.ts';
 import { scoreModel } from '../src/main/passes/prune/score.ts';
 import { sizeReport } from '../src/main/passes/prune/size-report.ts';
 import { clusterWeights } from '../src/main/passes/share/cluster.ts';
+import { FIXTURES_DIR } from '../test/fixtures-path.ts';
 
-const FIXTURES = '/work/shared/fixtures/models';
+const FIXTURES = FIXTURES_DIR;
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const kb = (b: number): string => `${(b / 1024).toFixed(1)} KiB`;
 

@@ -8,9 +8,10 @@ import { join, resolve } from 'node:path';
 import { Device } from '../../src/shared/devices/schema.ts';
 import { profileOnBoard } from '../../src/main/devices/profile.ts';
 import { boardOrtPath, startSshd, TEST_USER, userProcesses, type SshServer } from './sshdHarness.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
+const LENET = LENET_FIXTURE;
 let sshd: SshServer;
 let tools: string;
 let ort: { path: string; cleanup(): void };

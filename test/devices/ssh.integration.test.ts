@@ -17,9 +17,10 @@ import { memoryKeyCipher } from './testCipher.ts';
 import { writeInt8Copy } from './int8Fixture.ts';
 import { profile as profileHandler } from '../../src/main/engine/handlers/profile.ts';
 import type { NodeContext } from '../../src/main/engine/handler.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
+const LENET = LENET_FIXTURE;
 const RUNNERS = join(REPO, 'resources/runners');
 const loopback = async () => '127.0.0.1';
 

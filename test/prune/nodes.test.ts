@@ -14,15 +14,16 @@ import { readMask } from '../../src/main/passes/prune/mask.ts';
 import { readShare } from '../../src/main/passes/share/cluster.ts';
 import { proposeRatios } from '../../src/main/passes/prune/sensitivity.ts';
 import type { SizeReport } from '../../src/main/passes/prune/size-report.ts';
+import { FIXTURES_DIR, LENET_FIXTURE } from '../fixtures-path.ts';
 
-const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
+const LENET = LENET_FIXTURE;
 const lenetValue: ModelValue = { type: 'model', path: LENET, sha256: createHash('sha256').update(readFileSync(LENET)).digest('hex'), sizeBytes: readFileSync(LENET).length, label: 'LeNet-5' };
 
 function context(kind: string, params: Params, inputs: Record<string, PortValue>): NodeContext {
   const spec = findKind(kind)!;
   const defaults = Object.fromEntries(Object.entries(spec.params).map(([k, p]) => [k, p.default]));
   return {
-    nodeId: kind, params: { ...defaults, ...params }, inputs, documentDir: '/work/shared', workDir: mkdtempSync(join(tmpdir(), `whittle-${kind}-`)),
+    nodeId: kind, params: { ...defaults, ...params }, inputs, documentDir: FIXTURES_DIR, workDir: mkdtempSync(join(tmpdir(), `whittle-${kind}-`)),
     signal: new AbortController().signal, progress: () => {}, log: () => {}, report: () => {},
   };
 }

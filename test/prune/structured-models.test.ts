@@ -7,6 +7,7 @@ import { buildResNet } from '../../src/main/onnx/builder/index.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
 import { sizeReport } from '../../src/main/passes/prune/size-report.ts';
+import { MOBILENET_FIXTURE } from '../fixtures-path.ts';
 
 async function run(model: Model, size: number): Promise<{ data: Float32Array; dims: number[] }> {
   const session = await createSession(encodeModel(model), { threads: 2 });
@@ -35,7 +36,7 @@ async function check(name: string, model: Model, size: number): Promise<void> {
 
 describe('structured pruning of whole networks', () => {
   it('MobileNetV2 fixture: 50% channels per group, MACs at most 0.55x, same output shape', async () => {
-    const model = decodeModel(readFileSync('/work/shared/fixtures/models/mobilenet_v2-random.onnx'));
+    const model = decodeModel(readFileSync(MOBILENET_FIXTURE));
     await check('MobileNetV2', model, 224);
     // Keeping every channel reproduces the original outputs exactly.
     const kept = pruneChannels(model, { ratio: 0 }).model;

@@ -14,8 +14,9 @@ import { readMask, MASK_KEY } from '../../src/main/passes/prune/mask.ts';
 import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
 import { scoreModel } from '../../src/main/passes/prune/score.ts';
 import { Tiny } from './tiny-graphs.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
-const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
+const LENET = LENET_FIXTURE;
 let lenet: Model;
 let test: Dataset;
 let baseline: number;

@@ -17,8 +17,9 @@ import { kmeans1d } from '../../src/main/passes/share/kmeans.ts';
 import { dedupeInitializers } from '../../src/main/passes/share/dedupe.ts';
 import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
 import { scoreModel } from '../../src/main/passes/prune/score.ts';
+import { LENET_FIXTURE, MOBILENET_FIXTURE } from '../fixtures-path.ts';
 
-const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
+const LENET = LENET_FIXTURE;
 let lenet: Model;
 let test: Dataset;
 let baseline: number;
@@ -109,7 +110,7 @@ describe('1-D k-means', () => {
 
 describe('cross-layer sharing', () => {
   it('stores identical initializers once and keeps outputs', async () => {
-    const m = decodeModel(readFileSync('/work/shared/fixtures/models/mobilenet_v2-random.onnx'));
+    const m = decodeModel(readFileSync(MOBILENET_FIXTURE));
     const r = dedupeInitializers(m);
     // The exporter already shares BN-folded biases through Identity; the rest are distinct.
     expect(r.model.graph.initializer.length).toBe(m.graph.initializer.length - r.merged.length);
