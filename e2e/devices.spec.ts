@@ -104,8 +104,10 @@ test('add a board, pin its key, probe, profile two models, compare on one board 
   await expect(compare.getByTestId('time-chart')).toBeVisible();
   mkdirSync(SHOTS, { recursive: true });
   await compare.screenshot({ path: join(SHOTS, 'devices-compare.png') });
-  mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
-  copyFileSync(join(SHOTS, 'devices-compare.png'), join(REPO_ROOT, 'docs', 'devices.png'));
+  if (process.env.WHITTLE_UPDATE_DOCS) {
+    mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
+    copyFileSync(join(SHOTS, 'devices-compare.png'), join(REPO_ROOT, 'docs', 'devices.png'));
+  }
 
   // A second board: the same model on both, compared across boards.
   await addBoard(page, 'bench-b');
