@@ -70,7 +70,8 @@ export async function gradCheck(c: CheckCase, samples = 6): Promise<CheckResult>
   const rand = seededRandom((c.seed ?? 7) + 1);
   const weights = Float32Array.from({ length: out.size }, () => rand() * 2 - 1);
   const tg = await buildTrainGraph(model, {
-    batchSize: c.x[0], loss: { kind: 'weighted-sum', weights }, inputGradients: ['x'], output: c.output ?? 'y', ...c.options,
+    batchSize: c.x[0], loss: { kind: 'weighted-sum', weights }, inputGradients: ['x'], output: c.output ?? 'y',
+    trainable: Object.keys(c.params ?? {}), ...c.options,
   });
   const session = await createSession(encodeModel(tg.model), { optimization: 'disabled' });
   const feeds: Record<string, ort.Tensor> = { x: new ort.Tensor('float32', values.get('x')!, c.x) };
@@ -80,6 +81,8 @@ export async function gradCheck(c: CheckCase, samples = 6): Promise<CheckResult>
   const targets = [['x', tg.inputGradOutputs.get('x')!] as const, ...tg.params.map((p) => [p.name, p.gradOutput] as const)];
   const worst: Record<string, number> = {};
   let checked = 0;
+  const expected = Object.keys(c.params ?? {}).filter((p) => !/^[mv]$/.test(p));
+  for (const name of expected) if (!tg.params.some((p) => p.name === name)) throw new Error(`no gradient for parameter ${name}`);
   for (const [name, gradName] of targets) {
     if (!gradName) throw new Error(`no gradient for ${name}`);
     const analytic = outputs[gradName].data as Float32Array;

@@ -105,6 +105,20 @@ describe('trainer', () => {
     expect(await ortAccuracy(r.model, held)).toBeGreaterThanOrEqual(0);
   });
 
+  it('trains layer parameters only: normalization constants stay, frozen prefixes stay', async () => {
+    const model = buildMlp({ sizes: [784, 16, 10], seed: 1 });
+    const g = model.graph;
+    g.initializer.push(float32Tensor('norm.mean', [1, 1, 28, 1], new Array(28).fill(0.1)), float32Tensor('norm.std', [1, 1, 28, 1], new Array(28).fill(0.3)));
+    g.node[0].input[0] = 'normed';
+    g.node.unshift(makeNode('Sub', ['input', 'norm.mean'], ['centered']), makeNode('Div', ['centered', 'norm.std'], ['normed']));
+    const r = await trainModel(model, small, { ...base, epochs: 1, frozen: ['fc1.*'] });
+    const same = (name: string) => Array.from(tensorToFloat32(r.model.graph.initializer.find((t) => t.name === name)!))
+      .every((v, i) => v === tensorToFloat32(g.initializer.find((t) => t.name === name)!)[i]);
+    expect(['norm.mean', 'norm.std', 'fc1.weight', 'fc1.bias'].map(same)).toEqual([true, true, true, true]);
+    expect(['fc2.weight', 'fc2.bias'].map(same)).toEqual([false, false]);
+    expect(r.trainableParams).toBe(16 * 10 + 10);
+  });
+
   it('keeps pruned weights exactly zero and the mask metadata', async () => {
     const pruned = pruneMagnitude(buildLeNet5({ seed: 2 }), { sparsity: 0.8, scope: 'global' }).model;
     const r = await trainModel(pruned, small, { ...base, epochs: 1 });

@@ -42,6 +42,7 @@ export function optionsFromParams(ctx: NodeContext, stepsPerEpoch: number): Trai
     valFraction: p(ctx, 'valFraction', 0.1),
     patience: p(ctx, 'patience', 0),
     batchNorm: p(ctx, 'batchNorm', 'train') as 'train' | 'frozen',
+    frozen: p<string[]>(ctx, 'freeze', []),
     signal: ctx.signal,
   };
 }

@@ -22,8 +22,10 @@ export interface TrainGraphOptions {
   features?: FeatureTerm[];
   batchNorm?: 'train' | 'frozen';
   dropout?: boolean;
-  /** Initializers never trained (in addition to BN running statistics and integer tensors). */
+  /** Initializers never trained (in addition to BN running statistics and integer tensors); an entry ending in '*' is a name prefix. */
   frozen?: string[];
+  /** Exactly these initializers are trained (instead of the layer parameters found by op slot). */
+  trainable?: string[];
   /** Graph inputs to differentiate as well (gradient checks). */
   inputGradients?: string[];
 }
@@ -60,12 +62,27 @@ function randomFeed(dims: number[], seed: number): ort.Tensor {
   return new ort.Tensor('float32', data, dims);
 }
 
+/** Input slots that hold a layer's parameters, by op type. */
+const PARAMETER_SLOTS: Record<string, number[]> = {
+  Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [0, 1, 2], MatMul: [0, 1], BatchNormalization: [1, 2], Gather: [0],
+  // A bias or scale applied by plain arithmetic (Linear exported as MatMul + Add, LayerScale).
+  // Sub and Div are left out: their float constants are usually input normalization.
+  Add: [0, 1], Mul: [0, 1],
+};
+
 function isTrainableCandidate(t: onnx.TensorProto, consumers: Node[]): boolean {
   if (t.dataType !== onnx.TensorProto.DataType.FLOAT) return false;
   const count = t.dims.reduce((a, b) => a * Number(b), 1);
-  if (count > 1) return true;
-  // A lone float is usually a constant of arithmetic; it is a parameter only as a layer weight or bias.
-  return consumers.some((c) => ['Conv', 'Gemm', 'MatMul', 'BatchNormalization', 'Gather'].includes(c.opType));
+  return consumers.some((c) => {
+    const slots = PARAMETER_SLOTS[c.opType] ?? [];
+    if (!slots.some((i) => c.input[i] === t.name)) return false;
+    // A lone float in arithmetic is a constant (x * 0.5), not a parameter.
+    return count > 1 || !['Add', 'Mul'].includes(c.opType);
+  });
+}
+
+function isFrozen(name: string, frozen: Set<string>, prefixes: string[]): boolean {
+  return frozen.has(name) || prefixes.some((p) => name.startsWith(p));
 }
 
 /** The data input and its per-sample shape (every axis but the batch must be fixed). */
@@ -146,7 +163,11 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const second = await probeModel(forwardModel, feeds);
 
   const frozen = new Set([...(opts.frozen ?? []), ...decomposed.frozen]);
-  const candidates = graph.initializer.filter((t) => !frozen.has(t.name) && isTrainableCandidate(t, index.consumersOf(t.name))).map((t) => t.name);
+  const prefixes = (opts.frozen ?? []).filter((f) => f.endsWith('*')).map((f) => f.slice(0, -1));
+  const chosen = opts.trainable ? new Set(opts.trainable) : undefined;
+  const candidates = graph.initializer
+    .filter((t) => !isFrozen(t.name, frozen, prefixes) && (chosen ? chosen.has(t.name) : isTrainableCandidate(t, index.consumersOf(t.name))))
+    .map((t) => t.name);
   const grads = new Emitter(second.shapes, mergeValues(first, second), 'grad', opset);
   const wrt = [...candidates, ...stage.projections.map((p) => p[0]), ...(opts.inputGradients ?? [])];
   const gradOf = differentiate([...forwardNodes, ...stage.nodes], stage.loss, wrt, grads);

@@ -33,6 +33,10 @@ export const TRAINING_PARAMS: Record<string, ParamSpec> = {
     type: 'enum', label: 'BatchNorm', default: 'train', help: 'Training uses batch statistics and updates the running ones; frozen keeps the running statistics.', advanced: true,
     options: [{ value: 'train', label: 'Train (batch statistics)' }, { value: 'frozen', label: 'Frozen (running statistics)' }],
   },
+  freeze: {
+    type: 'string-list', label: 'Frozen tensors', default: [], placeholder: 'c1.*',
+    help: 'Initializers kept fixed (e.g. early layers when fine-tuning); end a name with * to match a prefix.', advanced: true,
+  },
   seed: { type: 'number', label: 'Seed', default: 0, min: 0, integer: true, help: 'Seeds shuffling, augmentation and the validation split.', advanced: true },
 };
 
