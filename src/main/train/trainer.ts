@@ -102,6 +102,7 @@ export async function trainModel(source: Model, dataset: Dataset, opts: TrainOpt
   const evaluator = await LiveEvaluator.create(source, exported, opts.threads);
   try {
     const result = await loop(source, train, val, step, evaluator, exported, { ...opts, loss, batchSize, seed });
+    if (wantsAugment(opts.augment) && !isImage(dataset.sampleShape)) result.warnings.push(`Augmentation was skipped: samples of shape [${dataset.sampleShape.join(', ')}] are not images.`);
     if (dense.length) result.warnings.push(`Shared weights stored densely (${dense.join(', ')}) were kept frozen so they stay clustered; store them as codebooks to fine-tune them.`);
     return result;
   } finally {
@@ -136,7 +137,7 @@ async function trainEpoch(env: EpochEnv, epoch: number, firstStep: number): Prom
   const { train, step, opts } = env;
   const per = sampleSize(train);
   const order = shuffledIndices(train.size, opts.seed + epoch);
-  const augmenting = (opts.augment?.shiftPx ?? 0) > 0 || !!opts.augment?.flip;
+  const augmenting = wantsAugment(opts.augment) && isImage(train.sampleShape);
   const out: EpochOutcome = { lossSum: 0, correct: 0, lr: 0, cancelled: false };
   for (let b = 0; b < env.stepsPerEpoch; b++) {
     if (opts.signal?.aborted) return { ...out, cancelled: true };
@@ -207,6 +208,15 @@ async function loop(
     model: exportModel(source, keep.snap, summary), history, bestEpoch: keep.epoch, stopReason, message, warnings: [],
     timing: step.timing, trainableParams: step.graph.params.filter((p) => !p.lossOnly).reduce((a, p) => a + p.values.length, 0),
   };
+}
+
+function wantsAugment(a: AugmentSpec | undefined): boolean {
+  return (a?.shiftPx ?? 0) > 0 || !!a?.flip;
+}
+
+/** [C, H, W] or [H, W] samples; shifting a flat feature vector would scramble it. */
+function isImage(sampleShape: number[]): boolean {
+  return sampleShape.length === 3 || sampleShape.length === 2;
 }
 
 function renameEval(r: { accuracy: number; loss: number }): Partial<EpochRecord> {
