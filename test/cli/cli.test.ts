@@ -2,7 +2,7 @@
 // run the bundled example with --json, exit codes, validate, nodes --json, --help.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,27 @@ describe('whittle', () => {
     expect(sha(exported)).toBe(sha(join(ROOT, 'resources/models/lenet5-mnist.onnx')));
     // Progress goes to stderr as plain lines when it is not a terminal.
     expect(r.stderr).toContain('[model] started');
+  });
+
+  it('runs the bundled compression example end to end: every node done, int8 accuracy kept', async () => {
+    const out = join(dir, 'compress');
+    const r = await whittle(['run', 'resources/examples/lenet5-compress.json', '--json', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const record = JSON.parse(r.stdout);
+    expect(record.status).toBe('done');
+    // The first test's run may have cached the model node already.
+    for (const [id, node] of Object.entries(record.nodes as Record<string, { status: string }>)) expect(['done', 'cached'], id).toContain(node.status);
+    const top1 = (id: string) => record.nodes[id].metrics.top1 as number;
+    expect(top1('eval-original')).toBeCloseTo(0.9611, 3);
+    expect(top1('eval-int8')).toBeGreaterThan(top1('eval-original') - 0.01);
+    expect(statSync(join(out, 'out', 'lenet5-int8.onnx')).size).toBeLessThan(0.3 * statSync(join(ROOT, 'resources/models/lenet5-mnist.onnx')).size);
+  });
+
+  it('every bundled example validates', async () => {
+    for (const file of readdirSync(join(ROOT, 'resources/examples')).filter((f) => f.endsWith('.json'))) {
+      const r = await whittle(['validate', join('resources/examples', file)]);
+      expect(r.code, `${file}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
   });
 
   it('run exits 1 and names the node when a node fails', async () => {

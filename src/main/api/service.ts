@@ -14,7 +14,7 @@ import { dataPaths } from '../store/home.ts';
 import { RunHistory } from '../store/runs.ts';
 import type { ApiContext, Dialogs } from './context.ts';
 import { IMPLEMENTATIONS } from './handlers.ts';
-import { defaultResourcesDir, whittleVersion } from './version.ts';
+import { STARTUP_EXAMPLE, defaultResourcesDir, whittleVersion } from './version.ts';
 
 export interface ApiServiceOptions {
   door: ApiContext['door'];
@@ -70,7 +70,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
   const ctx: ApiContext = {
     door: options.door, whittleVersion: version, catalog, runner, history, paths, resourcesDir,
     workspace: options.workspace ?? null,
-    startupDocument: options.startupDocument === undefined ? join(resourcesDir, 'examples', 'lenet5.json') : options.startupDocument,
+    startupDocument: options.startupDocument === undefined ? join(resourcesDir, 'examples', `${STARTUP_EXAMPLE}.json`) : options.startupDocument,
     emit: (event, payload) => emit(event, payload),
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     ...(options.fileScope ? { fileScope: options.fileScope } : {}),

@@ -31,6 +31,9 @@ export function onnxruntimeVersion(): string {
 }
 
 /** The repo's (or app's) resources folder: examples, bundled models. */
+/** The example every door opens at start-up: the whole prune -> share -> quantize story. */
+export const STARTUP_EXAMPLE = 'lenet5-compress';
+
 export function defaultResourcesDir(): string {
   const found = findUp(import.meta.dirname, 'resources/examples');
   return found ? dirname(found) : join(process.cwd(), 'resources');

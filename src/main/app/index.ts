@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApiService } from '../api/service.ts';
-import { defaultResourcesDir } from '../api/version.ts';
+import { STARTUP_EXAMPLE, defaultResourcesDir } from '../api/version.ts';
 import { configureDeviceKeychain } from '../api/calls/devices.ts';
 import { electronDialogs } from './dialogs.ts';
 import { loadElectron, type BrowserWindow } from './electron-api.ts';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     resourcesDir,
     dialogs: electronDialogs(electron),
     workspace: null,
-    startupDocument: join(resourcesDir, 'examples', 'lenet5.json'),
+    startupDocument: join(resourcesDir, 'examples', `${STARTUP_EXAMPLE}.json`),
     spawner: utilitySpawner(electron, join(mainDir, 'engine.js')),
     warmSpare: true,
   });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiService } from '../api/service.ts';
-import { defaultResourcesDir, findUp } from '../api/version.ts';
+import { STARTUP_EXAMPLE, defaultResourcesDir, findUp } from '../api/version.ts';
 import { startHost, type HostOptions } from './server.ts';
 
 async function main(): Promise<void> {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const repoRoot = resolve(findUp(import.meta.dirname, 'package.json') ?? join(process.cwd(), 'package.json'), '..');
   const resourcesDir = defaultResourcesDir();
   const workspace = resolve(values.workspace ?? process.cwd());
-  let startupDocument = join(resourcesDir, 'examples', `${values['open-example'] ?? 'lenet5'}.json`);
+  let startupDocument = join(resourcesDir, 'examples', `${values['open-example'] ?? STARTUP_EXAMPLE}.json`);
   if (values.open) startupDocument = resolve(values.open);
   if (!existsSync(startupDocument)) {
     console.error(`whittle web: ${startupDocument} does not exist.`);
