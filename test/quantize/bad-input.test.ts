@@ -7,6 +7,8 @@ import { loadMnist } from '../../src/main/data/mnist.ts';
 import type { Dataset } from '../../src/main/data/dataset.ts';
 import { GraphBuilder, buildResNet } from '../../src/main/onnx/builder/index.ts';
 import { encodeModel } from '../../src/main/onnx/model.ts';
+import { makeValueInfo } from '../../src/main/onnx/graph.ts';
+import { DataType } from '../../src/main/onnx/proto.ts';
 import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
 import { quantizeDynamic } from '../../src/main/passes/quantize/dynamic.ts';
@@ -96,5 +98,15 @@ describe('bad inputs', () => {
     });
     expect(await codeOf(run)).toBe('cancelled');
     expect(calls).toBe(2);
+  });
+});
+
+describe('calibration data ORT cannot run', () => {
+  it('a shape only ORT can reject (symbolic model dims) becomes a clear error', async () => {
+    const m = lenet();
+    m.graph.input[0] = makeValueInfo('input', DataType.FLOAT, ['N', 'C', 'H', 'W']);
+    const err = await quantizeStatic(m, synthetic(4, [3, 32, 32]), { sqnrSamples: 0 }).catch((e: unknown) => e);
+    expect(isWhittleError(err, 'quantize.calibration-failed')).toBe(true);
+    expect((err as Error).message).toMatch(/could not run the model on the calibration data 'synthetic' \(samples of shape \[3, 32, 32\]\)/);
   });
 });

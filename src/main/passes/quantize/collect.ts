@@ -85,7 +85,7 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
       const data = new Float32Array(n * per);
       data.set(ds.inputs.subarray(start * per, (start + count) * per));
       const feeds = { [input.name]: new ort.Tensor('float32', data, [n, ...ds.sampleShape]) };
-      const out = fetches.length > 0 ? await session.run(feeds, fetches) : {};
+      const out = fetches.length > 0 ? await runOrExplain(session, feeds, fetches, ds) : {};
       stats.get(input.name)?.update(data.subarray(0, count * per));
       const needValues: string[] = [];
       for (const name of names) {
@@ -121,6 +121,15 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
     }
   }
   return { stats, samples: total, batchSize, durationMs: performance.now() - started, warnings };
+}
+
+async function runOrExplain(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, fetches: string[], ds: Dataset): Promise<Record<string, ort.Tensor>> {
+  try {
+    return await session.run(feeds, fetches);
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new WhittleError('quantize.calibration-failed', `ONNX Runtime could not run the model on the calibration data '${ds.name}' (samples of shape [${ds.sampleShape.join(', ')}]): ${reason}`, 'Check that the dataset matches the model input (shape, layout, preprocessing).');
+  }
 }
 
 function updateFrom(stats: TensorStats, t: ort.Tensor, n: number, count: number): void {
