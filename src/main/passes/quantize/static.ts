@@ -104,6 +104,7 @@ export function buildStatic(cal: Calibrated, exclusions: ExclusionOptions): Buil
   const params = new Map<string, QuantParams>();
   const tensors: TensorQuantInfo[] = [];
   const producers = new Map(cal.normalized.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  const foldedBy = new Map(plan.nodes.filter((p) => p.folded).map((p) => [p.quantizedOutput!, p]));
   for (const [tensor, root] of plan.tensors) {
     const range = cal.ranges.get(root);
     const stats = cal.collect.stats.get(root);
@@ -114,8 +115,11 @@ export function buildStatic(cal: Calibrated, exclusions: ExclusionOptions): Buil
       params.set(root, p);
     }
     const producer = producers.get(tensor);
+    // A folded Relu/Clip's output is the quantized output of the layer before it.
+    const fold = foldedBy.get(tensor);
     tensors.push({
-      tensor, producer: producer?.name ?? '(graph input)', producerOp: producer?.opType ?? 'input', kind: 'activation',
+      tensor, producer: fold ? fold.node.name : producer?.name ?? '(graph input)',
+      producerOp: fold ? `${fold.node.opType}+${fold.folded!.opType}` : producer?.opType ?? 'input', kind: 'activation',
       scale: p.scale, zeroPoint: p.zeroPoint, observedMin: stats.min, observedMax: stats.max,
       rangeMin: range.min, rangeMax: range.max, sharedWith: root !== tensor ? root : undefined,
     });
