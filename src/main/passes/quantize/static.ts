@@ -85,8 +85,8 @@ function rangeFor(stats: TensorStats, s: ResolvedSettings): ClipRange {
   const nonNegative = stats.min >= 0;
   // Quantization steps over [0, threshold]: 255 for unsigned data on an asymmetric grid, else 127.
   const steps = nonNegative && !s.activationSymmetric ? 255 : 127;
-  const levels = nonNegative && !s.activationSymmetric ? 256 : 128;
-  return chooseRange(stats, { method: s.method, percentile: s.percentile, entropyLevels: levels }, steps);
+  // Entropy uses TensorRT's 128 levels everywhere (as ORT's calibrator does), one-sided data included.
+  return chooseRange(stats, { method: s.method, percentile: s.percentile, entropyLevels: 128 }, steps);
 }
 
 export interface BuiltStatic {
