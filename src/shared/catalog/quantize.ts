@@ -66,7 +66,7 @@ export const QUANTIZE: NodeKindSpec = {
       options: [{ value: 'preset', label: 'From target' }, { value: 'on', label: 'On' }, { value: 'off', label: 'Off' }],
     },
     calibrationSamples: { type: 'number', label: 'Calibration samples', default: 256, min: 1, max: 100000, integer: true, visibleWhen: STATIC, help: 'Samples of the calibration data used.' },
-    excludeNodes: { type: 'string-list', label: 'Keep in float (nodes)', default: [], placeholder: '/c1/Conv', help: 'Node names left in float.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic'] } },
+    excludeNodes: { type: 'string-list', label: 'Keep in float (nodes)', default: [], placeholder: '/c1/Conv', help: 'Node names left in float (fp16 mode: kept in fp32).' },
     excludeOpTypes: { type: 'string-list', label: 'Keep in float (op types)', default: [], placeholder: 'Gemm', help: 'Operator types left in float (fp16 mode: kept in fp32).' },
     excludeFirst: { type: 'boolean', label: 'Keep first layer in float', default: false, help: 'The first Conv/Gemm/MatMul is often the most sensitive.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic'] } },
     excludeLast: { type: 'boolean', label: 'Keep last layer in float', default: false, help: 'The classifier layer.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic'] } },

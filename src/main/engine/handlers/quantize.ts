@@ -53,7 +53,7 @@ export const quantize: NodeHandler = async (ctx) => {
   if (mode === 'dynamic') {
     result = await quantizeDynamic(model, { ...options, reduceRange: options.reduceRange ?? false }, pass);
   } else if (mode === 'fp16') {
-    result = await convertFp16(model, { keepFp32Ops: options.excludeOpTypes });
+    result = await convertFp16(model, { keepFp32Ops: options.excludeOpTypes, keepFp32Nodes: options.excludeNodes });
   } else if (mode === 'static') {
     if (!ctx.inputs.calibration) {
       throw new WhittleError('quantize.no-calibration', 'Static int8 quantization needs calibration data, and the "Calibration data" input is not connected.', 'Connect a dataset node (a few hundred samples of real inputs), or choose the dynamic or fp16 mode.', ctx.nodeId);
