@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { onnx } from '../../src/main/onnx/proto.ts';
 import { makeNode, makeValueInfo } from '../../src/main/onnx/graph.ts';
 import { float32Tensor, tensorToArray, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
-import { cloneModel, encodeModel, getMetadata, type Model } from '../../src/main/onnx/model.ts';
+import { readFileSync } from 'node:fs';
+import { cloneModel, decodeModel, encodeModel, getMetadata, type Model } from '../../src/main/onnx/model.ts';
+import { buildTrainGraph } from '../../src/main/train/training-graph.ts';
 import { buildLeNet5, buildMlp, buildResNet } from '../../src/main/onnx/builder/index.ts';
 import { loadMnist } from '../../src/main/data/mnist.ts';
 import { subset, seededRandom, type Dataset } from '../../src/main/data/dataset.ts';
@@ -226,5 +228,40 @@ describe('trainer: bad input', () => {
     const student = buildMlp({ sizes: [784, 16, 5], seed: 1 });
     await expect(trainModel(student, small, { ...base, teacher, loss: { kind: 'distill', temperature: 4, alpha: 0.9 } }))
       .rejects.toMatchObject({ code: 'train.teacher-mismatch', message: expect.stringMatching(/\[10\].*\[5\]/) });
+  });
+});
+
+describe('trainer: an exported network', () => {
+  it('differentiates the MobileNetV2 fixture (Clip from Constants, depthwise Conv, residual Add) with finite gradients that predict the loss change', async () => {
+    const model = decodeModel(readFileSync('/work/shared/fixtures/models/mobilenet_v2-random.onnx'));
+    const tg = await buildTrainGraph(model, { batchSize: 1, loss: { kind: 'cross-entropy' } });
+    expect(tg.params.length).toBeGreaterThan(50);
+    const s = await createSession(encodeModel(tg.model), { threads: 2 });
+    const rand = seededRandom(2);
+    const onehot = new Float32Array(tg.numClasses);
+    onehot[7] = 1;
+    const feeds: Record<string, ort.Tensor> = {
+      [tg.dataInput]: new ort.Tensor('float32', Float32Array.from({ length: 3 * 224 * 224 }, () => rand()), [1, 3, 224, 224]),
+      [tg.labelInput!]: new ort.Tensor('float32', onehot, [1, tg.numClasses]),
+    };
+    for (const p of tg.params) feeds[p.name] = new ort.Tensor('float32', p.values.slice(), p.dims);
+    const out = await s.run(feeds);
+    for (const p of tg.params) expect((out[p.gradOutput].data as Float32Array).every(Number.isFinite), p.name).toBe(true);
+    // This random net sits on ReLU6 kinks (its features are ~0), so per-coordinate differences
+    // are unreliable; check the first-order prediction of a small step along -gradient instead.
+    const loss0 = (out[tg.lossOutput].data as Float32Array)[0];
+    const grads = tg.params.map((p) => out[p.gradOutput].data as Float32Array);
+    const sq = grads.reduce((a, g) => a + g.reduce((b, v) => b + v * v, 0), 0);
+    const eps = 1e-3 / Math.sqrt(sq);
+    tg.params.forEach((p, k) => {
+      const w = (feeds[p.name].data as Float32Array).slice();
+      for (let i = 0; i < w.length; i++) w[i] -= eps * grads[k][i];
+      feeds[p.name] = new ort.Tensor('float32', w, p.dims);
+    });
+    const loss1 = ((await s.run(feeds, [tg.lossOutput]))[tg.lossOutput].data as Float32Array)[0];
+    const predicted = eps * sq;
+    expect(loss0 - loss1).toBeGreaterThan(0.8 * predicted);
+    expect(loss0 - loss1).toBeLessThan(1.2 * predicted);
+    await s.release();
   });
 });
