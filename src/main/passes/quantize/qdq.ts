@@ -74,8 +74,10 @@ function insertActivationQdq(g: Model['graph'], plan: QuantPlan, params: Map<str
   const zpType = type === 'uint8' ? DataType.UINT8 : DataType.INT8;
   const zpArray = (v: number): Uint8Array | Int8Array => (type === 'uint8' ? Uint8Array.of(v) : Int8Array.of(v));
   const newNodes: ReturnType<typeof makeNode>[] = [];
-  // Generated value names are short on purpose: on small models they are a visible share of the file.
-  const short = 'qdq_';
+  // Generated value names are short on purpose: on small models they are a visible share of
+  // the file. The longer prefix is the fallback when the model already uses such names.
+  const taken = g.node.flatMap((n) => n.output).concat(g.initializer.map((t) => t.name), g.input.map((v) => v.name));
+  const short = taken.some((n) => /^q[szqd]\d+$/.test(n)) ? 'qdq_' : 'q';
   const qparamNames = new Map<string, [string, string]>();
   const dequantized = new Map<string, string>();
   const outputs = new Set(g.output.map((o) => o.name));
