@@ -1,11 +1,13 @@
 // Shared fixtures for the quantize tests: the trained LeNet-5, MobileNetV2, synthetic
 // image batches and small hand-built graphs.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { decodeModel, type Model } from '../../src/main/onnx/model.ts';
 import { seededRandom, subset, type Dataset } from '../../src/main/data/dataset.ts';
 import { loadMnist } from '../../src/main/data/mnist.ts';
 
-export const FIXTURES = '/work/shared/fixtures/models';
+/** The shared fixtures folder next to the repository (../shared/fixtures). */
+export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/models', import.meta.url));
 export const LENET_PATH = `${FIXTURES}/lenet5-mnist-trained.onnx`;
 
 export function lenet(): Model {
