@@ -1,6 +1,9 @@
 // The in-memory dataset every consumer (evaluation, calibration, training) reads:
 // samples stacked in one Float32Array, optional integer labels, seeded batching.
 import { WhittleError } from '../../shared/errors.ts';
+import { seededRandom } from '../../shared/random.ts';
+
+export { seededRandom };
 
 export interface Dataset {
   name: string;
@@ -28,18 +31,6 @@ export interface Batch {
 
 export function sampleSize(ds: Pick<Dataset, 'sampleShape'>): number {
   return ds.sampleShape.reduce((a, b) => a * b, 1);
-}
-
-/** mulberry32: a small, fast, seedable PRNG; the same seed gives the same order everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Fisher-Yates permutation of 0..n-1 driven by `seed`. */

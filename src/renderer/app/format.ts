@@ -1,4 +1,5 @@
 // How numbers read in the UI: durations, byte sizes, metric values.
+import { formatBytes } from '../../shared/format.ts';
 
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -6,11 +7,7 @@ export function formatMs(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function formatBytes(sizeBytes: number): string {
-  if (sizeBytes >= 1024 * 1024) return `${(sizeBytes / (1024 * 1024)).toFixed(2)} MB`;
-  if (sizeBytes >= 1024) return `${(sizeBytes / 1024).toFixed(1)} KB`;
-  return `${sizeBytes} B`;
-}
+export { formatBytes };
 
 /** A metric or table cell: integers grouped, fractions to 4 significant digits, bytes by name. */
 export function formatValue(v: unknown, key = ''): string {

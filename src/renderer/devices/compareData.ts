@@ -1,6 +1,7 @@
 // Pure helpers for the comparison view: which stored profiles match a grouping, shared
 // histogram bins across them, and the series for power/memory over time.
 import type { StoredProfile } from '../../shared/devices/schema.ts';
+import { formatBytes as formatSize } from '../../shared/format.ts';
 
 export type CompareMode = 'models-on-board' | 'boards-for-model';
 
@@ -71,11 +72,7 @@ export function timeSeries(series: { name: string; samples: { tMs: number; [k: s
 }
 
 export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return '—';
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
-  return `${n} B`;
+  return n === undefined ? '—' : formatSize(n);
 }
 
 export function formatMs(n: number | undefined): string {

@@ -1,7 +1,7 @@
 // The pipeline document module: schema, parse (text -> document), validate, serialize,
 // migrate, params with defaults, and document-relative paths.
 export * from './document.ts';
-export { parsePipelineText, parsePipelineJson, formatBytes, tooLargeMessage, type ParseResult } from './parse.ts';
+export { parsePipelineText, parsePipelineJson, tooLargeMessage, type ParseResult } from './parse.ts';
 export { validateDocument, validateUnknown, type ValidateOptions } from './validate.ts';
 export { serializeDocument } from './serialize.ts';
 export { migrateDocument, MIGRATIONS, type MigrationStep } from './migrate.ts';

@@ -4,6 +4,7 @@
 import { MAX_PIPELINE_BYTES, PIPELINE_FORMAT, PIPELINE_VERSION, PipelineDocumentSchema, type PipelineDocument, type Problem } from './document.ts';
 import { MIGRATIONS, migrateDocument } from './migrate.ts';
 import { schemaProblems } from './schema-problems.ts';
+import { formatBytes } from '../format.ts';
 
 export interface ParseResult {
   document: PipelineDocument | null;
@@ -18,11 +19,6 @@ function fail(code: string, message: string, hint?: string): ParseResult {
   return { document: null, problems: [problem] };
 }
 
-export function formatBytes(sizeBytes: number): string {
-  if (sizeBytes >= 1024 * 1024) return `${(sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
-  if (sizeBytes >= 1024) return `${(sizeBytes / 1024).toFixed(1)} KB`;
-  return `${sizeBytes} bytes`;
-}
 
 export function tooLargeMessage(sizeBytes: number): { message: string; hint: string } {
   return {

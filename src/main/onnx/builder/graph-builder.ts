@@ -4,23 +4,12 @@ import { onnx, DataType } from '../proto.ts';
 import { makeNode, makeValueInfo, setAttr, type AttrValue } from '../graph.ts';
 import { makeTensor, float32Tensor } from '../tensor.ts';
 import type { Model, Node, Tensor } from '../model.ts';
+import { seededRandom } from '../../../shared/random.ts';
 
 export const BUILDER_OPSET = 17;
 export const BUILDER_IR_VERSION = 8;
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'logits';
-
-/** mulberry32: small, fast, and the same sequence on every platform for a given seed. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ConvSpec {
   outChannels: number;
@@ -43,7 +32,7 @@ export class GraphBuilder {
   private spareGaussian: number | undefined;
 
   constructor(seed: number) {
-    this.uniform = seededUniform(seed);
+    this.uniform = seededRandom(seed);
   }
 
   /** A fresh layer prefix such as `conv3`. */
