@@ -176,6 +176,18 @@ describe('trainer', () => {
     expect(new Set(w).size).toBeLessThanOrEqual(4);
   });
 
+  it('distills from unlabelled data with soft targets only (alpha = 1)', async () => {
+    const teacher = buildMlp({ sizes: [784, 32, 10], seed: 5 });
+    const unlabelled: Dataset = { ...small, labels: undefined };
+    const r = await trainModel(buildMlp({ sizes: [784, 16, 10], seed: 1 }), unlabelled, {
+      ...base, epochs: 2, valFraction: 0.2, teacher, loss: { kind: 'distill', temperature: 2, alpha: 1 },
+    });
+    expect(r.stopReason).toBe('completed');
+    expect(r.history[1].trainLoss).toBeLessThan(r.history[0].trainLoss);
+    expect(r.history.every((h) => h.valAccuracy === undefined)).toBe(true);
+    expect(r.bestEpoch).toBe(2);
+  });
+
   it('cancelling keeps the best model so far', async () => {
     const controller = new AbortController();
     const r = await trainModel(buildMlp({ sizes: [784, 32, 10], seed: 1 }), small, {

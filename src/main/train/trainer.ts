@@ -191,17 +191,18 @@ async function loop(
       epoch, trainLoss: r.lossSum / Math.max(1, stepsPerEpoch), trainAccuracy: r.correct / Math.max(1, stepsPerEpoch * opts.batchSize),
       lr: r.lr, seconds: (performance.now() - started) / 1000,
     };
-    if (val) Object.assign(record, renameEval(await evaluator.evaluate(val, 256)));
+    if (val?.labels) Object.assign(record, renameEval(await evaluator.evaluate(val, 256)));
     if (opts.testSet) record.testAccuracy = (await evaluator.evaluate(opts.testSet, 256)).accuracy;
     history.push(record);
     opts.onEpoch?.(record);
     lastGood = takeSnapshot(exported);
-    const score = val ? (val.labels ? record.valAccuracy! : -record.valLoss!) : -record.trainLoss;
+    // Unlabelled data (distillation with alpha = 1) has no validation accuracy: the training loss decides.
+    const score = val?.labels ? record.valAccuracy! : -record.trainLoss;
     if (score > best.score) { best = { score, epoch, snap: lastGood }; stale = 0; } else stale++;
     if (opts.patience && stale >= opts.patience) { stopReason = 'early-stopped'; break; }
   }
-  // With a validation split the best checkpoint wins; without one, the last completed epoch.
-  const keep = val || stopReason === 'diverged' ? best : { epoch: history.length, snap: lastGood };
+  // With a labelled validation split the best checkpoint wins; without one, the last completed epoch.
+  const keep = val?.labels || stopReason === 'diverged' ? best : { epoch: history.length, snap: lastGood };
   restoreSnapshot(exported, keep.snap);
   const summary = { epochs: history.length, bestEpoch: keep.epoch, stopReason, loss: opts.loss.kind, optimizer: opts.optimizer.kind };
   return {
