@@ -103,8 +103,12 @@ describe('fusion on bigger CNNs (every Conv/Gemm/MatMul becomes an int8 kernel)'
     const convs = count(fp32, 'Conv');
     const gemms = count(fp32, 'Gemm');
     const { model, report } = await quantizeStatic(fp32, synthetic(8, [3, 32, 32]), { target: 'x86-vnni', sqnrSamples: 0 });
-    const kernels = countInt8Kernels(await optimizedGraph(model));
+    const optimized = await optimizedGraph(model);
+    const kernels = countInt8Kernels(optimized);
     expect(kernels.QLinearConv).toBe(convs);
+    // No needless requantization: the input's Q is the only Q/DQ ORT keeps.
+    expect(count(optimized, 'QuantizeLinear')).toBe(1);
+    expect(count(optimized, 'DequantizeLinear')).toBe(0);
     expect(kernels.QGemm).toBe(gemms);
     expect(kernels.QLinearAdd).toBe(count(fp32, 'Add'));
     expect(report.fusion!.unfused).toEqual([]);
@@ -113,8 +117,12 @@ describe('fusion on bigger CNNs (every Conv/Gemm/MatMul becomes an int8 kernel)'
   it('MobileNetV2 fixture (Clip folded, depthwise convs)', async () => {
     const fp32 = mobilenet();
     const { model, report } = await quantizeStatic(fp32, synthetic(3, [3, 224, 224]), { target: 'x86-vnni', sqnrSamples: 0 });
-    const kernels = countInt8Kernels(await optimizedGraph(model));
+    const optimized = await optimizedGraph(model);
+    const kernels = countInt8Kernels(optimized);
     expect(kernels.QLinearConv).toBe(count(fp32, 'Conv'));
+    expect(kernels.QLinearAdd).toBe(count(fp32, 'Add'));
+    expect(count(optimized, 'QuantizeLinear')).toBe(1);
+    expect(count(optimized, 'DequantizeLinear')).toBe(0);
     expect(kernels.QGemm).toBe(count(fp32, 'Gemm'));
     expect(report.fusion!.unfused).toEqual([]);
     expect(count(model, 'Clip')).toBe(0);
