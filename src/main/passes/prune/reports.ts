@@ -1,19 +1,9 @@
 // Report payloads of the prune/share nodes (read by src/renderer/reports/prune/): the size
 // report before/after, and per-layer sparsity and MACs joined by layer name.
 import type { NodeResult } from '../../../shared/catalog/types.ts';
-import type { SizeReport } from './size-report.ts';
+import type { LayerRow, SizeReport } from '../../../shared/reports/prune.ts';
 
-export interface LayerRow {
-  layer: string;
-  paramsBefore: number;
-  paramsAfter: number;
-  nonzerosAfter: number;
-  sparsity: number;
-  macsBefore: number;
-  macsAfter: number;
-  bitsPerWeightBefore: number;
-  bitsPerWeightAfter: number;
-}
+export type { LayerRow };
 
 export function layerRows(before: SizeReport, after: SizeReport): LayerRow[] {
   return before.layers.map((b) => {

@@ -7,6 +7,9 @@ import { findWeightLayers, requireLayers } from './layers.ts';
 import { checkSparsity, pruneMagnitude } from './magnitude.ts';
 import { pruneChannels } from './structured.ts';
 import { scoreModel } from './score.ts';
+import type { SensitivityCurve, SensitivityResult } from '../../../shared/reports/prune.ts';
+
+export type { SensitivityCurve, SensitivityResult };
 
 export interface SensitivityOptions {
   method: 'magnitude' | 'channels';
@@ -21,24 +24,6 @@ export interface SensitivityOptions {
   minSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, message: string) => void;
-}
-
-export interface SensitivityCurve {
-  layer: string;
-  /** Weights (magnitude) or channels (channels) the layer's ratio applies to. */
-  units: number;
-  points: { ratio: number; score: number }[];
-}
-
-export interface SensitivityResult {
-  metric: 'accuracy' | 'agreement';
-  baseline: number;
-  curves: SensitivityCurve[];
-  /** Proposed ratio per layer (layers left out keep 0). */
-  proposal: Record<string, number>;
-  /** Fraction removed by the proposal, and the loss the curves predict (summed per-layer losses). */
-  proposedFraction: number;
-  predictedLoss: number;
 }
 
 interface Unit { layer: string; units: number }

@@ -8,30 +8,9 @@ import { onnx } from '../../onnx/proto.ts';
 import { tensorToArray, tensorToFloat32 } from '../../onnx/tensor.ts';
 import { layerName } from './layers.ts';
 import { layerMacs } from './macs.ts';
+import type { LayerSize, SizeReport } from '../../../shared/reports/prune.ts';
 
-export interface LayerSize {
-  layer: string;
-  opType: string;
-  /** Logical weights and biases of the layer. */
-  params: number;
-  nonzeros: number;
-  /** Bytes of the initializers that store them (codebook + indices for clustered weights). */
-  storedBytes: number;
-  gzipBytes: number;
-  bitsPerWeight: number;
-  macs: number;
-}
-
-export interface SizeReport {
-  fileBytes: number;
-  gzipBytes: number;
-  params: number;
-  nonzeros: number;
-  macs: number;
-  /** File bits per layer parameter (whole file, gzip-free). */
-  bitsPerWeight: number;
-  layers: LayerSize[];
-}
+export type { LayerSize, SizeReport };
 
 interface Stored { tensors: Tensor[]; values: Float32Array | undefined }
 
