@@ -153,7 +153,12 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
     ctx.progress?.(0, 1, 'checking int8 fusion in ONNX Runtime');
     const groups = built.plan.nodes.filter((p) => p.role !== 'movement').map((p) => ({ node: p.node.name, opType: p.node.opType }));
     report.fusion = await verifyFusion(built.model, groups, s.activationType, ctx.tempDir);
-    for (const u of report.fusion.unfused) warnings.push(`${u.opType} '${u.node}' was not fused into an int8 kernel: ${u.reason}`);
+    if (s.target === 'tensorrt') {
+      // TensorRT builds its own int8 engine from the QDQ graph; ORT's CPU fusion is only informative here.
+      if (report.fusion.unfused.length > 0) warnings.push(`Target tensorrt: ${report.fusion.unfused.length} group(s) would run in float on ONNX Runtime's CPU provider (listed in the report); TensorRT fuses the QDQ graph itself, so this matters only for CPU runs.`);
+    } else {
+      for (const u of report.fusion.unfused) warnings.push(`${u.opType} '${u.node}' was not fused into an int8 kernel: ${u.reason}`);
+    }
   }
   const sqnrSamples = options.sqnrSamples ?? 32;
   if (sqnrSamples > 0) {
