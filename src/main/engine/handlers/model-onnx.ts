@@ -6,30 +6,13 @@ import { basename, resolve } from 'node:path';
 import type { NodeHandler } from '../handler.ts';
 import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
-import { opsetVersion, type Model } from '../../onnx/model.ts';
+import { opsetVersion } from '../../onnx/model.ts';
+import { modelStats, type TensorSummary } from '../../onnx/stats.ts';
 import { loadModelFileWithInfo, saveModelFile } from '../../onnx/file.ts';
-import { valueInfoDims, valueInfoElemType } from '../../onnx/graph.ts';
-import { dataTypeName } from '../../onnx/tensor.ts';
 import { createSession } from '../../runtime/session.ts';
 
-interface PortInfo { name: string; type: string; shape: (number | string)[] }
-
-function portsOf(model: Model, which: 'input' | 'output'): PortInfo[] {
-  const initializers = new Set(model.graph.initializer.map((t) => t.name));
-  return model.graph[which]
-    .filter((v) => which === 'output' || !initializers.has(v.name))
-    .map((v) => ({ name: v.name, type: dataTypeName(valueInfoElemType(v)).toLowerCase(), shape: valueInfoDims(v) ?? [] }));
-}
-
-function describePorts(ports: PortInfo[]): string {
-  return ports.map((p) => `${p.name}: ${p.type}[${p.shape.map((d) => (d === -1 ? '?' : d)).join(',')}]`).join('; ');
-}
-
-/** Learned parameters: elements of every initializer. */
-export function parameterCount(model: Model): number {
-  let count = 0;
-  for (const t of model.graph.initializer) count += t.dims.reduce((a: number, d) => a * Number(d), 1);
-  return count;
+function describePorts(ports: TensorSummary[]): string {
+  return ports.map((p) => `${p.name}: ${p.elemType}[${(p.dims ?? []).map((d) => (d === -1 ? '?' : d)).join(',')}]`).join('; ');
 }
 
 export const modelOnnx: NodeHandler = async (ctx) => {
@@ -54,8 +37,8 @@ export const modelOnnx: NodeHandler = async (ctx) => {
   const copyBytes = await readFile(copy);
   const sha256 = createHash('sha256').update(copyBytes).digest('hex');
   const sizeBytes = loaded.sizeBytes + loaded.externalBytes;
-  const inputs = portsOf(model, 'input');
-  const outputs = portsOf(model, 'output');
+  const stats = modelStats(model, { bytes: copyBytes, sizeBytes });
+  const { inputs, outputs } = stats;
   const value: ModelValue = { type: 'model', path: copy, sha256, sizeBytes: copyBytes.length, label: basename(file).replace(/\.onnx$/i, '') };
   ctx.progress(3, 3, 'Loaded');
   const result: NodeResult = {
@@ -65,9 +48,11 @@ export const modelOnnx: NodeHandler = async (ctx) => {
       outputs: describePorts(outputs),
       opset: opsetVersion(model) ?? 0,
       irVersion: Number(model.irVersion),
-      parameters: parameterCount(model),
-      nodes: model.graph.node.length,
+      parameters: stats.params,
+      macs: stats.macs,
+      nodes: stats.nodeCount,
       sizeBytes,
+      gzipSizeBytes: stats.gzipSizeBytes ?? 0,
       sha256,
     },
     reports: [{ kind: 'model.io', title: 'Inputs and outputs', data: { inputs, outputs, producer: model.producerName ?? '', externalFiles: loaded.externalFiles.length } }],
