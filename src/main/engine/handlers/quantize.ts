@@ -87,7 +87,7 @@ export const quantize: NodeHandler = async (ctx) => {
   if (report.fusion) {
     metrics.fusedGroups = report.fusion.fused;
     metrics.quantizedGroups = report.fusion.groups;
-    if (report.fusion.unfused.length > 0) metrics.unfused = report.fusion.unfused.map((u) => `${u.opType} ${u.node}`).join(', ');
+    if (report.fusion.unfused.length > 0) metrics.unfused = report.fusion.unfused.map((u) => `${u.opType} ${u.node}: ${u.reason}`).join('; ');
   }
   if (report.calibration) metrics.calibrationMs = report.calibration.durationMs;
   if (report.outputs) {
