@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/main/data/dataset.ts';
 import { chooseRange, HISTOGRAM_BINS, mseThreshold, TensorStats } from '../../src/main/passes/quantize/calibrate.ts';
 import { activationParams, quantizeWeight } from '../../src/main/passes/quantize/params.ts';
+import { spreadSamples } from '../../src/main/passes/quantize/collect.ts';
+import { loadMnist } from '../../src/main/data/mnist.ts';
 
 function gaussianWithOutliers(n: number, outliers: number[]): Float32Array {
   const rand = seededRandom(7);
@@ -120,5 +122,15 @@ describe('scales and zero points', () => {
     expect(Array.from(q.values)).toEqual([127, -64, 32, 64, -127, 32]);
     const r = quantizeWeight(w, [2, 3], 0, true);
     expect(Math.max(...Array.from(r.values, Math.abs))).toBe(63);
+  });
+});
+
+describe('calibration sample choice', () => {
+  it('takes samples spread over a class-sorted dataset, not the first ones', () => {
+    const train = loadMnist('train');
+    const picked = spreadSamples(train, 20);
+    expect(picked.size).toBe(20);
+    expect(new Set(picked.labels).size).toBe(10);
+    expect(spreadSamples(train, train.size + 5)).toBe(train);
   });
 });

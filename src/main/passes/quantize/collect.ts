@@ -1,7 +1,7 @@
 // Calibration: run the float model on the calibration set in batches with the wanted
 // intermediate values exposed as outputs, and fold every batch into per-tensor statistics.
 import { WhittleError } from '../../../shared/errors.ts';
-import { sampleSize, type Dataset } from '../../data/dataset.ts';
+import { sampleSize, subset, type Dataset } from '../../data/dataset.ts';
 import { encodeModel, type Model } from '../../onnx/model.ts';
 import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
@@ -59,9 +59,10 @@ export function checkDatasetFits(model: Model, types: Map<string, ValueType>, ds
   return { name, fixedBatch: typeof b === 'number' && b > 0 ? b : undefined };
 }
 
-export async function collectStats(model: Model, tensors: string[], types: Map<string, ValueType>, ds: Dataset, opts: CollectOptions, ctx: PassContext): Promise<CollectResult> {
-  const input = checkDatasetFits(model, types, ds);
-  const total = Math.min(ds.size, opts.samples);
+export async function collectStats(model: Model, tensors: string[], types: Map<string, ValueType>, all: Dataset, opts: CollectOptions, ctx: PassContext): Promise<CollectResult> {
+  const input = checkDatasetFits(model, types, all);
+  const total = Math.min(all.size, opts.samples);
+  const ds = spreadSamples(all, total);
   const names = tensors.filter((t) => t !== input.name);
   // MinMax needs two numbers per tensor: ReduceMin/ReduceMax run inside ORT, so activations
   // never cross into JS. Histograms need the values themselves.
@@ -130,6 +131,15 @@ async function runOrExplain(session: ort.InferenceSession, feeds: Record<string,
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     throw new WhittleError('quantize.calibration-failed', `ONNX Runtime could not run the model on the calibration data '${ds.name}' (samples of shape [${ds.sampleShape.join(', ')}]): ${reason}`, 'Check that the dataset matches the model input (shape, layout, preprocessing).');
   }
+}
+
+/**
+ * `count` samples evenly spread over the dataset rather than the first ones: datasets are
+ * often sorted by class (the bundled MNIST split is), and the first ones would be one class.
+ */
+export function spreadSamples(ds: Dataset, count: number): Dataset {
+  if (count >= ds.size) return ds;
+  return subset(ds, Array.from({ length: count }, (_, i) => Math.floor((i * ds.size) / count)));
 }
 
 function updateFrom(stats: TensorStats, t: ort.Tensor, n: number, count: number): void {

@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { opsetVersion, type Model } from '../../onnx/model.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { chooseRange, type CalibrationMethod, type ClipRange, type TensorStats } from './calibrate.ts';
-import { checkDatasetFits, collectStats, type CollectResult } from './collect.ts';
+import { checkDatasetFits, collectStats, spreadSamples, type CollectResult } from './collect.ts';
 import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
 import { activationParams, quantizeValue, sqnrDb, typeBounds, type QuantParams } from './params.ts';
 import { planQuantization, type QuantPlan } from './plan.ts';
@@ -85,8 +85,11 @@ function rangeFor(stats: TensorStats, s: ResolvedSettings): ClipRange {
   const nonNegative = stats.min >= 0;
   // Quantization steps over [0, threshold]: 255 for unsigned data on an asymmetric grid, else 127.
   const steps = nonNegative && !s.activationSymmetric ? 255 : 127;
-  // Entropy uses TensorRT's 128 levels everywhere (as ORT's calibrator does), one-sided data included.
-  return chooseRange(stats, { method: s.method, percentile: s.percentile, entropyLevels: 128 }, steps);
+  // Entropy: TensorRT's 128 levels are the non-negative half of symmetric int8. One-sided data
+  // (after ReLU) on an asymmetric uint8/int8 grid has all 256 levels over [0, t]; searching with
+  // 128 there over-clips (LeNet-5 entropy: 95.21% with 128, 96.06% with 256; fp32 96.11%).
+  const levels = nonNegative && !s.activationSymmetric ? 256 : 128;
+  return chooseRange(stats, { method: s.method, percentile: s.percentile, entropyLevels: levels }, steps);
 }
 
 export interface BuiltStatic {
@@ -162,12 +165,13 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
   }
   const sqnrSamples = options.sqnrSamples ?? 32;
   if (sqnrSamples > 0) {
+    const sample = spreadSamples(ds, sqnrSamples);
     const pairs = new Map([...built.dequantized].filter(([t]) => t !== cal.inputName));
-    const sqnr = await activationSqnr(cal.normalized, built.model, pairs, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
+    const sqnr = await activationSqnr(cal.normalized, built.model, pairs, cal.inputName, sample, sqnrSamples, cal.fixedBatch);
     for (const t of report.tensors) if (t.kind === 'activation' && sqnr.has(t.tensor)) t.sqnrDb = sqnr.get(t.tensor);
     const inputRow = report.tensors.find((t) => t.kind === 'activation' && t.tensor === cal.inputName);
-    if (inputRow) inputRow.sqnrDb = inputSqnr(ds, sqnrSamples, inputRow, s.activationType);
-    report.outputs = await checkOutputs(cal.normalized, built.model, cal.inputName, ds, sqnrSamples, cal.fixedBatch);
+    if (inputRow) inputRow.sqnrDb = inputSqnr(sample, sqnrSamples, inputRow, s.activationType);
+    report.outputs = await checkOutputs(cal.normalized, built.model, cal.inputName, sample, sqnrSamples, cal.fixedBatch);
     if (report.outputs.fusedVsQdqDb < FUSED_AGREEMENT_DB) {
       warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): the model would compute something else on CPU than the QDQ graph says. Exclude the op types involved or use another target.`);
     }
