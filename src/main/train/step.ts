@@ -26,6 +26,19 @@ export interface StepTiming {
 
 interface TeacherRun { session: ort.InferenceSession; input: string; outputs: string[] }
 
+/**
+ * A value that goes round the loop (a parameter or optimizer state): ONNX Runtime reads one
+ * buffer and writes the other, then they swap, so steps allocate no parameter-sized memory.
+ */
+interface Carried {
+  input: string;
+  output: string;
+  buffers: [ort.Tensor, ort.Tensor];
+  current: 0 | 1;
+  /** The parameter's live entry (evaluation, checkpoints), kept on the current buffer. */
+  live?: LiveTensor;
+}
+
 export class TrainStep {
   /** Parameters and BN running statistics by initializer name; `values` is replaced after every step. */
   readonly live = new Map<string, LiveTensor>();
@@ -33,6 +46,9 @@ export class TrainStep {
   readonly dataBuffer: Float32Array;
   private readonly feeds: Record<string, ort.Tensor> = {};
   private readonly oneHot?: Float32Array;
+  /** What a step reads back: gradients stay inside ONNX Runtime (the update already used them). */
+  private readonly fetches: Record<string, ort.Tensor | null> = {};
+  private readonly carried: Carried[] = [];
   private updates = 0;
 
   private constructor(
@@ -49,7 +65,18 @@ export class TrainStep {
       this.oneHot = new Float32Array(n * graph.numClasses);
       this.feeds[graph.labelInput] = new ort.Tensor('float32', this.oneHot, [n, graph.numClasses]);
     }
-    for (const s of slots.state) this.feeds[s.input] = new ort.Tensor('float32', new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims);
+    for (const name of [graph.lossOutput, graph.logitsOutput, ...graph.bnStats.flatMap((b) => [b.batchMean, b.batchVar])]) this.fetches[name] = null;
+    for (const s of slots.state) this.carry(s.input, s.output, new Float32Array(s.dims.reduce((a, b) => a * b, 1)), s.dims);
+  }
+
+  private carry(input: string, output: string, initial: Float32Array, dims: number[], live?: LiveTensor): void {
+    const c: Carried = {
+      input, output, current: 0, live,
+      buffers: [new ort.Tensor('float32', initial, dims), new ort.Tensor('float32', new Float32Array(initial.length), dims)],
+    };
+    this.carried.push(c);
+    this.feeds[input] = c.buffers[0];
+    this.fetches[output] = c.buffers[1];
   }
 
   static async create(graph: TrainGraph, opts: {
@@ -72,8 +99,9 @@ export class TrainStep {
       const values = p.values.slice();
       const mask = opts.masks.get(p.name);
       if (mask) applyMask(values, mask);
-      step.live.set(p.name, { dims: p.dims, values });
-      step.feeds[p.name] = new ort.Tensor('float32', values, p.dims);
+      const live = { dims: p.dims, values };
+      step.live.set(p.name, live);
+      step.carry(p.name, slots.next.get(p.name)!, values, p.dims, live);
     }
     for (const [name, t] of opts.runningStats) step.live.set(name, t);
     return step;
@@ -101,7 +129,7 @@ export class TrainStep {
       (t.data as Float32Array)[0] = scalars[name];
     }
     const ts = performance.now();
-    const out = await this.session.run(this.feeds);
+    const out = await this.session.run(this.feeds, this.fetches);
     ortMs += performance.now() - ts;
     const loss = (out[g.lossOutput].data as Float32Array)[0];
     const correct = labels ? countCorrect(out[g.logitsOutput].data as Float32Array, labels, g.numClasses) : 0;
@@ -114,12 +142,13 @@ export class TrainStep {
 
   private accept(out: ort.InferenceSession.ReturnType): void {
     this.updates++;
-    for (const p of this.graph.params) {
-      const next = out[this.slots.next.get(p.name)!];
-      this.feeds[p.name] = next;
-      this.live.get(p.name)!.values = next.data as Float32Array;
+    for (const c of this.carried) {
+      const next = c.current === 0 ? 1 : 0;
+      c.current = next;
+      this.feeds[c.input] = c.buffers[next];
+      this.fetches[c.output] = c.buffers[1 - next];
+      if (c.live) c.live.values = c.buffers[next].data as Float32Array;
     }
-    for (const s of this.slots.state) this.feeds[s.input] = out[s.output];
     for (const s of this.graph.bnStats) {
       const mean = this.live.get(s.runningMean)?.values;
       const variance = this.live.get(s.runningVar)?.values;
