@@ -1,5 +1,6 @@
-// Optimizers and learning-rate schedules in tight typed-array loops: SGD (momentum,
-// Nesterov), Adam and AdamW, L2 or decoupled weight decay, global-norm gradient clipping.
+// Optimizer specs and learning-rate schedules, and the optimizers' maths as typed-array loops:
+// SGD (momentum, Nesterov), Adam/AdamW, weight decay, global-norm clipping. Training runs the
+// same update inside the ONNX graph (optimizer-graph.ts); these loops are its tested reference.
 import { WhittleError } from '../../shared/errors.ts';
 
 export interface OptimizerSpec {
