@@ -1,5 +1,5 @@
 // Evaluation of the model being trained without re-encoding it: one inference session on
-// the source model whose trainable initializers are overridable inputs, fed the live values.
+// the source model whose trained initializers are made graph inputs, fed the live values.
 import { cloneModel, encodeModel, type Model } from '../onnx/model.ts';
 import { makeValueInfo } from '../onnx/graph.ts';
 import { createSession, ort } from '../runtime/session.ts';
