@@ -65,6 +65,7 @@ export const quantize: NodeHandler = async (ctx) => {
       const r = await quantizeAccuracyAware(model, calibration, validation, { ...options, maxDropPoints: Number(ctx.params.maxDrop ?? 0.5), ranking: String(ctx.params.ranking ?? 'auto') as 'auto' | 'trial' | 'sqnr' }, pass);
       result = r;
       accuracy = r.accuracy;
+      if (!ctx.inputs.validation) r.report.warnings.push('Accuracy-aware mode measured the drop on the calibration data itself; connect a validation dataset for an unbiased figure.');
     } else {
       result = await quantizeStatic(model, calibration, options, pass);
     }
