@@ -6,6 +6,9 @@ import { encodeModel, type Model } from '../../onnx/model.ts';
 import { evaluateModel } from '../../runtime/evaluate.ts';
 import { buildStatic, calibrateModel, finishReport, type BuiltStatic, type Calibrated } from './static.ts';
 import type { PassContext, QuantizeReport, StaticOptions } from './types.ts';
+import type { AccuracyAwareReport, AccuracyStep } from '../../../shared/reports/quantize.ts';
+
+export type { AccuracyAwareReport, AccuracyStep };
 
 export interface AccuracyAwareOptions extends StaticOptions {
   /** Largest allowed drop, in accuracy points (0.1 = 0.1 percentage points). */
@@ -16,28 +19,6 @@ export interface AccuracyAwareOptions extends StaticOptions {
   evalLimit?: number;
 }
 
-export interface AccuracyStep {
-  step: number;
-  /** Layer returned to float at this step (none at step 0). */
-  restored?: string;
-  floatLayers: string[];
-  /** Accuracy (labels) or agreement with fp32 (no labels), in percent. */
-  metricPct: number;
-  dropPoints: number;
-  withinLimit: boolean;
-}
-
-export interface AccuracyAwareReport {
-  metric: 'accuracy' | 'agreement';
-  baselinePct: number;
-  maxDropPoints: number;
-  ranking: 'trial' | 'sqnr';
-  /** Candidate layers, most harmful first, with the score used to rank them. */
-  ranked: { node: string; opType: string; score: number }[];
-  steps: AccuracyStep[];
-  reached: boolean;
-  message: string;
-}
 
 export async function quantizeAccuracyAware(model: Model, calibration: Dataset, evaluation: Dataset, options: AccuracyAwareOptions, ctx: PassContext = {}): Promise<{ model: Model; report: QuantizeReport; accuracy: AccuracyAwareReport }> {
   const cal = await calibrateModel(model, calibration, options, ctx);

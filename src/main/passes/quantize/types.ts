@@ -1,6 +1,9 @@
 // Options and reports shared by the quantization passes (static QDQ, dynamic, fp16).
 import type { CalibrationMethod } from './calibrate.ts';
 import type { ActivationType, QuantTarget } from './presets.ts';
+import type { FloatNode, FusionReport, TensorQuantInfo } from '../../../shared/reports/quantize.ts';
+
+export type { FloatNode, FusionReport, TensorQuantInfo };
 
 export interface PassContext {
   signal?: AbortSignal;
@@ -40,43 +43,6 @@ export interface StaticOptions extends ExclusionOptions {
   verify?: boolean;
   /** Samples for the per-layer SQNR report (default 32, 0 skips it). */
   sqnrSamples?: number;
-}
-
-export interface TensorQuantInfo {
-  tensor: string;
-  /** Node whose output (or input, for graph inputs) this is. */
-  producer: string;
-  producerOp: string;
-  kind: 'activation' | 'weight';
-  scale: number;
-  zeroPoint: number;
-  /** Range seen in calibration (activations) or of the weights. */
-  observedMin: number;
-  observedMax: number;
-  /** Range the quantization covers after clipping. */
-  rangeMin: number;
-  rangeMax: number;
-  /** fp32 vs int8 model activations (or weights vs their int8 values), dB. */
-  sqnrDb?: number;
-  /** Per-channel weights: number of channels (scale is then the largest channel scale). */
-  channels?: number;
-  /** Tensor shares the scale of another (data-movement ops). */
-  sharedWith?: string;
-}
-
-export interface FloatNode {
-  node: string;
-  opType: string;
-  reason: string;
-}
-
-export interface FusionReport {
-  /** Quantized compute groups (Conv/Gemm/MatMul/Add/...) in the QDQ model. */
-  groups: number;
-  fused: number;
-  /** Op type counts of int8 kernels in ORT's optimized graph. */
-  kernels: Record<string, number>;
-  unfused: { node: string; opType: string; reason: string }[];
 }
 
 export interface QuantizeReport {

@@ -1,55 +1,21 @@
-// Shapes of the quantize report payloads (written by src/main/engine/handlers/quantize.ts);
-// the renderer cannot import main, so they are mirrored here, plus the worst-layer pick.
-export interface TensorRow {
-  tensor: string;
-  producer: string;
-  producerOp: string;
-  kind: 'activation' | 'weight';
-  scale: number;
-  zeroPoint: number;
-  observedMin: number;
-  observedMax: number;
-  rangeMin: number;
-  rangeMax: number;
-  sqnrDb?: number | null;
-  channels?: number;
-  sharedWith?: string;
-}
+// The quantize report payloads the renderer draws (their parts are declared once in
+// src/shared/reports/quantize.ts), plus the worst-layer pick and number formatting.
+import type { AccuracyAwareReport, AccuracyStep as SharedAccuracyStep, FloatNode, FusionReport, TensorQuantInfo } from '../../../shared/reports/quantize.ts';
 
-export interface FusionSummary {
-  groups: number;
-  fused: number;
-  kernels: Record<string, number>;
-  unfused: { node: string; opType: string; reason: string }[];
-}
+/** A tensor row as it arrives over JSON, where an exact (infinite) SQNR becomes null. */
+export type TensorRow = Omit<TensorQuantInfo, 'sqnrDb'> & { sqnrDb?: number | null };
+export type FusionSummary = FusionReport;
+export type AccuracyStep = SharedAccuracyStep;
+export type AccuracyReport = AccuracyAwareReport;
 
+/** The `quantize.layers` payload (built by src/main/engine/handlers/quantize.ts). */
 export interface LayersReport {
   mode: string;
   target?: string;
   tensors: TensorRow[];
-  floatNodes: { node: string; opType: string; reason: string }[];
-  fusion: FusionSummary | null;
+  floatNodes: FloatNode[];
+  fusion: FusionReport | null;
   settings?: Record<string, unknown>;
-}
-
-export interface AccuracyStep {
-  step: number;
-  restored?: string;
-  floatLayers: string[];
-  metricPct: number;
-  dropPoints: number;
-  withinLimit: boolean;
-}
-
-export interface AccuracyReport {
-  metric: 'accuracy' | 'agreement';
-  baselinePct: number;
-  maxDropPoints: number;
-  ranking: 'trial' | 'sqnr';
-  ranked: { node: string; opType: string; score: number }[];
-  steps: AccuracyStep[];
-  reached: boolean;
-  message: string;
 }
 
 /** SQNR below this is flagged as poor whatever its rank (about 1% noise amplitude). */
