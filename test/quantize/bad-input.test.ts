@@ -13,6 +13,7 @@ import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
 import { quantizeDynamic } from '../../src/main/passes/quantize/dynamic.ts';
 import { convertFp16 } from '../../src/main/passes/quantize/fp16.ts';
+import { clusterWeights } from '../../src/main/passes/share/cluster.ts';
 import { lenet, mnistCalibration, synthetic } from './helpers.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -84,6 +85,13 @@ describe('bad inputs', () => {
     const m = b.finish([8], 8, 'sin', 'test');
     const { report } = await quantizeStatic(m, synthetic(4, [8]), { sqnrSamples: 0 });
     expect(report.warnings).toContain('Nothing in this model could be quantized; the result computes in float.');
+  });
+
+  it('a model whose weights are shared-weight codebooks says which layers stay float and what to change', async () => {
+    const { model } = clusterWeights(lenet(), { k: 16, seed: 1 });
+    const { report } = await quantizeStatic(model, mnistCalibration(16), { verify: false, sqnrSamples: 0 });
+    const warning = report.warnings.find((w) => w.includes('codebook'));
+    expect(warning).toMatch(/5 layer\(s\).*storage to "dense"/);
   });
 
   it('calibration reports progress and stops with a clear error when aborted', async () => {

@@ -15,6 +15,7 @@ import { buildQdqModel } from './qdq.ts';
 import { activationSqnr, checkOutputs } from './sqnr.ts';
 import type { ExclusionOptions, PassContext, QuantizeReport, QuantizeResult, StaticOptions, TensorQuantInfo } from './types.ts';
 import { verifyFusion } from './verify.ts';
+import { readShare } from '../share/cluster.ts';
 
 export interface ResolvedSettings {
   target: QuantTarget;
@@ -204,6 +205,10 @@ export async function quantizeStatic(model: Model, ds: Dataset, options: StaticO
   const cal = await calibrateModel(model, ds, options, ctx, options);
   const built = buildStatic(cal, options);
   if (built.plan.nodes.length === 0) built.warnings.push('Nothing in this model could be quantized; the result computes in float.');
+  const codebookLayers = readShare(model)?.layers.filter((l) => l.storage === 'codebook') ?? [];
+  if (codebookLayers.length > 0) {
+    built.warnings.push(`${codebookLayers.length} layer(s) store their weights as a shared-weight codebook (${codebookLayers.map((l) => l.layer).join(', ')}), so their weights stay float: int8 kernels need plain weights. Set the share node's storage to "dense" to quantize them, or skip quantization (the codebook already stores one byte per weight).`);
+  }
   const report = await finishReport(cal, built, options, ctx, ds);
   return { model: built.model, report };
 }
