@@ -14,8 +14,9 @@ import { saveModelFile } from '../../src/main/onnx/file.ts';
 import { buildMlp } from '../../src/main/onnx/builder/index.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
 import type { CurveData } from '../../src/main/train/node-run.ts';
+import { FIXTURES_DIR, LENET_FIXTURE } from '../fixtures-path.ts';
 
-const LENET = '/work/shared/fixtures/models/lenet5-mnist-trained.onnx';
+const LENET = LENET_FIXTURE;
 const valueOf = (path: string, label: string): ModelValue => {
   const bytes = readFileSync(path);
   return { type: 'model', path, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, label };
@@ -29,7 +30,7 @@ function context(kind: string, params: Params, inputs: Record<string, PortValue>
   const defaults = Object.fromEntries(Object.entries(spec.params).map(([k, p]) => [k, p.default]));
   const reports: Captured['reports'] = [];
   const ctx: NodeContext = {
-    nodeId: `${kind}-node`, params: { ...defaults, ...params }, inputs, documentDir: '/work/shared', workDir: mkdtempSync(join(tmpdir(), `whittle-${kind}-`)),
+    nodeId: `${kind}-node`, params: { ...defaults, ...params }, inputs, documentDir: FIXTURES_DIR, workDir: mkdtempSync(join(tmpdir(), `whittle-${kind}-`)),
     signal: new AbortController().signal, progress: () => {}, log: () => {}, report: (k, _t, data) => { reports.push({ kind: k, data }); },
   };
   return { ctx, reports };

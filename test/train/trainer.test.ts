@@ -14,6 +14,7 @@ import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { trainModel, type TrainOptions } from '../../src/main/train/trainer.ts';
 import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
 import { clusterWeights, readShare } from '../../src/main/passes/share/cluster.ts';
+import { MOBILENET_FIXTURE } from '../fixtures-path.ts';
 
 const mnist = loadMnist('train');
 const pick = (n: number, seed = 1): Dataset => {
@@ -245,7 +246,7 @@ describe('trainer: bad input', () => {
 
 describe('trainer: an exported network', () => {
   it('differentiates the MobileNetV2 fixture (Clip from Constants, depthwise Conv, residual Add) with finite gradients that predict the loss change', async () => {
-    const model = decodeModel(readFileSync('/work/shared/fixtures/models/mobilenet_v2-random.onnx'));
+    const model = decodeModel(readFileSync(MOBILENET_FIXTURE));
     const tg = await buildTrainGraph(model, { batchSize: 1, loss: { kind: 'cross-entropy' } });
     expect(tg.params.length).toBeGreaterThan(50);
     const s = await createSession(encodeModel(tg.model), { threads: 2 });
