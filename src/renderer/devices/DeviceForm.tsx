@@ -46,7 +46,7 @@ export function DeviceForm({ initial, suggested, keychain, busy, error, onSubmit
       <h3>{initial ? `Edit ${initial.name}` : 'Add a board'}</h3>
       <label>Name<input className="wh-input" value={name} onChange={(e) => setName(e.target.value)} required data-testid="device-name" placeholder="Orin Nano on the desk" /></label>
       <div className="wh-devform__row">
-        <label>Host<input className="wh-input" value={host} onChange={(e) => setHost(e.target.value)} required data-testid="device-host" placeholder="jetson.local or 192.168.1.20" /></label>
+        <label>Host<input className="wh-input" value={host} onChange={(e) => setHost(e.target.value)} required data-testid="device-host" placeholder="jetson.local or an IP address" /></label>
         <label className="wh-devform__port">Port<input className="wh-input" type="number" min={1} max={65535} value={port} onChange={(e) => setPort(e.target.value)} data-testid="device-port" /></label>
       </div>
       <label>User<input className="wh-input" value={user} onChange={(e) => setUser(e.target.value)} required data-testid="device-user" /></label>
