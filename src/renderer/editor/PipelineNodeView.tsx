@@ -1,5 +1,6 @@
 // One pipeline node on the canvas: title, typed ports, and its live run state
-// (queued / running with progress / cached / done / failed with the message / skipped).
+// (queued / running with progress / cached / done / failed with the message / skipped),
+// with the training curve of a train/distill node growing epoch by epoch.
 import { memo, useMemo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { PortSpec } from '../../shared/catalog/types.ts';
@@ -7,6 +8,8 @@ import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore
 import { nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
+import { TrainCurveSparkline, TRAIN_CURVE_KIND } from '../reports/train/TrainCurveSparkline.tsx';
+import { isTrainCurveData } from '../reports/train/sparkline.ts';
 
 const PORT_ROW_PX = 22;
 const PORTS_TOP_PX = 44;
@@ -41,6 +44,11 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   const spec = data.spec;
   const rows = Math.max(spec?.inputs.length ?? 0, spec?.outputs.length ?? 0);
   const status = run?.status ?? 'idle';
+  const curveData = run?.reports?.[TRAIN_CURVE_KIND]?.data;
+  const curve = isTrainCurveData(curveData) ? curveData : undefined;
+  // A training node gets its (empty) chart box as soon as it runs, so the first epoch
+  // fills the box instead of pushing the status line down.
+  const showCurve = curve !== undefined || (status === 'running' && spec?.category === 'Train');
   return (
     <div
       className={`wh-node wh-node--${status}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}${problems ? ' wh-node--problem' : ''}`}
@@ -63,6 +71,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
       </div>
       {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
+      {showCurve && <TrainCurveSparkline nodeId={id} data={curve} />}
       <NodeStatusLine nodeId={id} run={run} />
     </div>
   );

@@ -2,14 +2,14 @@
 // catalog, toasts and the live run. Edits go through `commit` (one undo step each).
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
-import type { RunEvent } from '../../shared/api/run.ts';
+import type { RunEvent, RunRecord } from '../../shared/api/run.ts';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
 import { emptyDocument } from '../../shared/pipeline/document.ts';
 import type { PipelineChange } from '../../shared/editor/changes.ts';
 import { applyTransient, checkpoint, commit, createHistory, redo, undo, type History } from '../../shared/editor/history.ts';
 import { autoLayout } from '../../shared/editor/layout.ts';
 import type { XY } from '../../shared/editor/types.ts';
-import { applyRunEvent, type RunView } from './runView.ts';
+import { applyRunEvent, mergeRunRecordReports, type RunView } from './runView.ts';
 
 export interface Toast {
   id: number;
@@ -68,6 +68,8 @@ export interface PipelineState {
   dismissToast(id: number): void;
   startRun(runId: string, nodeIds: string[]): void;
   applyRunEvent(ev: RunEvent): void;
+  /** Reports from the run's record that no event brought (a cached node's curve). */
+  mergeRunRecord(record: RunRecord): void;
   allowPath(path: string): void;
   /** Which tab the window shows. */
   view: AppView;
@@ -88,7 +90,9 @@ let toastSeq = 0;
 /** Room for a node in auto-layout: title, port rows, run status, and a gap. */
 function nodeHeightPx(spec: NodeKindSpec | undefined): number {
   const rows = spec ? Math.max(spec.inputs.length, spec.outputs.length, 1) : 1;
-  return 44 + rows * 22 + 80 + 30;
+  // Training nodes also show their loss/accuracy curve (TrainCurveSparkline, ~70 px).
+  const curvePx = spec?.category === 'Train' ? 70 : 0;
+  return 44 + rows * 22 + 80 + curvePx + 30;
 }
 
 /** Selection without ids that no longer exist (after undo, redo, delete). */
@@ -187,6 +191,11 @@ function runSlice(set: SetState, get: GetState) {
         return;
       }
       const next = applyRunEvent(run, ev);
+      if (next !== run) set({ run: next });
+    },
+    mergeRunRecord: (record: RunRecord) => {
+      const { run } = get();
+      const next = mergeRunRecordReports(run, record);
       if (next !== run) set({ run: next });
     },
   };
