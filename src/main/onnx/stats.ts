@@ -31,6 +31,12 @@ export interface LayerStats {
   /** Dims of the main weight, when the layer has one. */
   weightDims?: number[];
   weightEncoding?: ResolvedWeight['encoding'];
+  /**
+   * Constants (initializer or Constant output names) the layer's parameters are stored in:
+   * values, quantized values, scales, zero points, codebooks, indices and offsets. Like its
+   * parameters, a tensor several layers read is listed once, with the first of them.
+   */
+  weightSources: string[];
   outputShape?: Shape;
 }
 
@@ -109,24 +115,31 @@ function summary(v: { name: string; type?: unknown }, dims: (number | string)[] 
   return { name: v.name, dims, elemType: dataTypeName(elemType).toLowerCase() };
 }
 
+/** What earlier layers already count: the tensors holding their parameters' elements, and every tensor they store. */
+interface Claims { elements: Set<string>; stored: Set<string> }
+
 /** One node's figures, or undefined when it has neither parameters nor MACs. `claimed` avoids counting a shared weight twice. */
-function layerOf(node: Node, index: GraphIndex, shapes: Map<string, Shape>, dimsOf: (name: string) => number[] | undefined, claimed: Set<string>): LayerStats | undefined {
+function layerOf(node: Node, index: GraphIndex, shapes: Map<string, Shape>, dimsOf: (name: string) => number[] | undefined, claimed: Claims): LayerStats | undefined {
   // A node that only re-encodes a constant (DequantizeLinear, Gather of a codebook...) belongs to its consumer.
   if (node.output[0] && resolveWeight(index, node.output[0], dimsOf)) return undefined;
   const isMacOp = MAC_OPS.has(node.opType);
   let params = 0;
   let nonZero = 0;
   let main: ResolvedWeight | undefined;
+  const sources: string[] = [];
   for (const slot of PARAM_SLOTS[node.opType] ?? []) {
     const w = resolveWeight(index, node.input[slot] ?? '', dimsOf);
     if (!w) continue;
     if (slot === weightSlot(node.opType) || (!main && isMacOp)) main ??= w;
-    // Only the tensor holding the elements is claimed: scales and codebooks are shared
-    // between a layer's weight and bias (QDQ) or between layers without being parameters twice.
-    if (claimed.has(w.sources[0])) continue;
     // Scalars on elementwise ops are constants of the formula (x * 0.5), not parameters.
     if (!isMacOp && product(w.dims) <= 1) continue;
-    claimed.add(w.sources[0]);
+    for (const s of w.sources) {
+      if (!claimed.stored.has(s)) { claimed.stored.add(s); sources.push(s); }
+    }
+    // Only the tensor holding the elements is claimed: scales and codebooks are shared
+    // between a layer's weight and bias (QDQ) or between layers without being parameters twice.
+    if (claimed.elements.has(w.sources[0])) continue;
+    claimed.elements.add(w.sources[0]);
     const values = w.values();
     params += values.length;
     nonZero += countNonZero(values);
@@ -135,7 +148,7 @@ function layerOf(node: Node, index: GraphIndex, shapes: Map<string, Shape>, dims
   if (params === 0 && macs === 0) return undefined;
   const layer: LayerStats = {
     name: node.name || node.output[0], opType: node.opType, params, nonZeroParams: nonZero,
-    sparsity: params > 0 ? 1 - nonZero / params : 0, macs, outputShape: shapes.get(node.output[0]),
+    sparsity: params > 0 ? 1 - nonZero / params : 0, macs, weightSources: sources, outputShape: shapes.get(node.output[0]),
   };
   if (main) { layer.weightDims = main.dims; layer.weightEncoding = main.encoding; }
   return layer;
@@ -155,7 +168,7 @@ export function modelStats(model: Model, file?: { bytes?: Uint8Array; sizeBytes?
     const s = shapes.get(name);
     return isStaticShape(s) ? s : undefined;
   };
-  const claimed = new Set<string>();
+  const claimed: Claims = { elements: new Set(), stored: new Set() };
   const layers: LayerStats[] = [];
   for (const node of graph.node) {
     const layer = layerOf(node, index, shapes, dimsOf, claimed);
