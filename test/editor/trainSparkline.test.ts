@@ -1,5 +1,5 @@
 // Geometry of the training curve drawn inside a canvas node, checked by hand: the x axis
-// spans the planned epochs, accuracy maps [0, 1] and loss [0, max loss] onto the box.
+// spans the planned epochs, accuracy maps [0, 1] and loss [min loss, max loss] onto the box.
 import { describe, expect, it } from 'vitest';
 import { isTrainCurveData, sparklineGeometry } from '../../src/renderer/reports/train/sparkline.ts';
 
@@ -12,26 +12,27 @@ describe('training curve sparkline geometry', () => {
       totalEpochs: 5,
       epochs: [
         { epoch: 1, trainLoss: 2, trainAccuracy: 0.5 },
-        { epoch: 2, trainLoss: 1, trainAccuracy: 1, valAccuracy: 0.25 },
+        { epoch: 2, trainLoss: 1.5, trainAccuracy: 1, valAccuracy: 0.25 },
+        { epoch: 3, trainLoss: 1, trainAccuracy: 0.75 },
       ],
     }, BOX);
-    // x: pad + 196 * (epoch - 1) / 4; y: pad + 40 * (1 - fraction).
-    expect(pts(g.trainLoss)).toEqual([[2, 2], [51, 22]]);
-    expect(pts(g.trainAccuracy)).toEqual([[2, 22], [51, 2]]);
+    // x: pad + 196 * (epoch - 1) / 4; y: pad + 40 * (1 - fraction); loss spans [1, 2].
+    expect(pts(g.trainLoss)).toEqual([[2, 2], [51, 22], [100, 42]]);
+    expect(pts(g.trainAccuracy)).toEqual([[2, 22], [51, 2], [100, 12]]);
     expect(pts(g.valAccuracy)).toEqual([[51, 32]]);
-    expect(g.lossTop).toBe(2);
-    expect(g.last?.epoch).toBe(2);
+    expect([g.lossBottom, g.lossTop]).toEqual([1, 2]);
+    expect(g.last?.epoch).toBe(3);
   });
 
   it('centres a one-epoch run, skips a NaN loss and clamps accuracy', () => {
     const one = sparklineGeometry({ totalEpochs: 1, epochs: [{ epoch: 1, trainLoss: 0.5, trainAccuracy: 1.2 }] }, BOX);
-    expect(pts(one.trainLoss)).toEqual([[100, 2]]);
+    expect(pts(one.trainLoss)).toEqual([[100, 22]]);
     expect(pts(one.trainAccuracy)).toEqual([[100, 2]]);
     const nan = sparklineGeometry({
       totalEpochs: 3,
       epochs: [{ epoch: 1, trainLoss: 4, trainAccuracy: 0.1 }, { epoch: 2, trainLoss: Number.NaN, trainAccuracy: 0.1 }],
     }, BOX);
-    expect(pts(nan.trainLoss)).toEqual([[2, 2]]);
+    expect(pts(nan.trainLoss)).toEqual([[2, 22]]);
     expect(nan.valAccuracy).toBe('');
   });
 

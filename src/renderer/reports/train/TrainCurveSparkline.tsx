@@ -1,5 +1,5 @@
 // The training curve inside a canvas node: loss and accuracy per epoch as a node-wide
-// sparkline with a one-line caption. A fixed-size box, so the node does not grow or jump
+// sparkline with a two-line caption of the latest values. A fixed-size box, so the node does not grow or jump
 // as epochs arrive; the full chart with axes is TrainCurveChart in the results view.
 import { sparklineGeometry, type TrainCurveData } from './sparkline.ts';
 
@@ -30,22 +30,28 @@ export function TrainCurveSparkline({ nodeId, data }: { nodeId: string; data: Tr
   const total = data?.totalEpochs ?? 0;
   const title = last
     ? `Epoch ${last.epoch} of ${total}: train loss ${last.trainLoss.toFixed(4)}, train accuracy ${pct(last.trainAccuracy)}` +
-      `${last.valAccuracy !== undefined ? `, validation accuracy ${pct(last.valAccuracy)}` : ''}. Loss scale 0 to ${g.lossTop.toFixed(3)}; accuracy 0 to 100%.`
+      `${last.valAccuracy !== undefined ? `, validation accuracy ${pct(last.valAccuracy)}` : ''}.` +
+      ` Red: loss (from ${g.lossBottom.toFixed(3)} at the bottom to ${g.lossTop.toFixed(3)} at the top); blue: train accuracy, dashed violet: validation accuracy (0 to 100%).`
     : 'Waiting for the first epoch';
   return (
     <div className="wh-node-curve" data-testid={`node-curve-${nodeId}`} data-epochs={last?.epoch ?? 0} title={title}>
-      <div className="wh-node-curve__caption">
-        {last ? (
-          <>
+      {last ? (
+        <>
+          <div className="wh-node-curve__caption">
             <span>Epoch {last.epoch}/{total}</span>
-            <span style={{ color: LOSS_COLOR }}>loss {last.trainLoss.toFixed(3)}</span>
-            <span style={{ color: TRAIN_ACC_COLOR }}>acc {pct(last.trainAccuracy)}</span>
-            {last.valAccuracy !== undefined && <span style={{ color: VAL_ACC_COLOR }}>val {pct(last.valAccuracy)}</span>}
-          </>
-        ) : (
-          <span className="wh-muted">Waiting for the first epoch…</span>
-        )}
-      </div>
+            <span style={{ color: LOSS_COLOR }}>loss {last.trainLoss.toFixed(4)}</span>
+          </div>
+          <div className="wh-node-curve__caption">
+            <span style={{ color: TRAIN_ACC_COLOR }}>train {pct(last.trainAccuracy)}</span>
+            {last.valAccuracy !== undefined && <span style={{ color: VAL_ACC_COLOR }}>validation {pct(last.valAccuracy)}</span>}
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="wh-node-curve__caption wh-muted">Waiting for the first epoch…</div>
+          <div className="wh-node-curve__caption" />
+        </>
+      )}
       <svg className="wh-node-curve__plot" viewBox={`0 0 ${BOX.widthPx} ${BOX.heightPx}`} width={BOX.widthPx} height={BOX.heightPx} role="img" aria-label={title}>
         <line x1={0} x2={BOX.widthPx} y1={BOX.padPx} y2={BOX.padPx} className="wh-node-curve__grid" />
         <line x1={0} x2={BOX.widthPx} y1={BOX.heightPx - BOX.padPx} y2={BOX.heightPx - BOX.padPx} className="wh-node-curve__grid" />

@@ -27,15 +27,17 @@ export interface SparklineGeometry {
   trainLoss: string;
   trainAccuracy: string;
   valAccuracy: string;
-  /** The loss that maps to the top edge (losses are drawn on [0, lossTop]). */
+  /** The losses that map to the top and bottom edges. */
   lossTop: number;
+  lossBottom: number;
   last?: CurvePoint;
 }
 
 /**
  * The x axis spans the planned epochs (not the ones done so far), so the lines grow to the
  * right as epochs arrive instead of being re-stretched each time. Accuracy is on [0, 1];
- * loss on [0, its largest value so far].
+ * loss on [its smallest, its largest value so far]: a short run lowers the loss by a few
+ * percent only, and on [0, max] that trend would draw as a flat line at this size.
  */
 export function sparklineGeometry(data: TrainCurveData, box: SparklineBox): SparklineGeometry {
   const points = (data.epochs ?? []).filter((p) => Number.isFinite(p.epoch));
@@ -47,17 +49,21 @@ export function sparklineGeometry(data: TrainCurveData, box: SparklineBox): Spar
   const y = (fraction: number) => box.padPx + innerH * (1 - Math.min(1, Math.max(0, fraction)));
   const finiteLosses = points.map((p) => p.trainLoss).filter(Number.isFinite);
   const lossTop = finiteLosses.length > 0 ? Math.max(...finiteLosses) : 1;
-  const series = (value: (p: CurvePoint) => number | undefined, scale: number) =>
+  const lossBottom = finiteLosses.length > 0 ? Math.min(...finiteLosses) : 0;
+  // One loss value (or all equal) sits mid-height rather than on an edge.
+  const lossFraction = (v: number) => (lossTop > lossBottom ? (v - lossBottom) / (lossTop - lossBottom) : 0.5);
+  const series = (value: (p: CurvePoint) => number | undefined, fraction: (v: number) => number) =>
     points
       .map((p) => ({ epoch: p.epoch, v: value(p) }))
       .filter((p): p is { epoch: number; v: number } => p.v !== undefined && Number.isFinite(p.v))
-      .map((p) => `${round(x(p.epoch))},${round(y(scale > 0 ? p.v / scale : 0))}`)
+      .map((p) => `${round(x(p.epoch))},${round(y(fraction(p.v)))}`)
       .join(' ');
   return {
-    trainLoss: series((p) => p.trainLoss, lossTop),
-    trainAccuracy: series((p) => p.trainAccuracy, 1),
-    valAccuracy: series((p) => p.valAccuracy, 1),
+    trainLoss: series((p) => p.trainLoss, lossFraction),
+    trainAccuracy: series((p) => p.trainAccuracy, (v) => v),
+    valAccuracy: series((p) => p.valAccuracy, (v) => v),
     lossTop,
+    lossBottom,
     last: points[points.length - 1],
   };
 }
