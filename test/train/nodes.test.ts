@@ -13,7 +13,7 @@ import { decodeModel, encodeModel } from '../../src/main/onnx/model.ts';
 import { saveModelFile } from '../../src/main/onnx/file.ts';
 import { buildMlp } from '../../src/main/onnx/builder/index.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
-import type { CurveData } from '../../src/main/train/node-run.ts';
+import type { TrainCurveData as CurveData } from '../../src/shared/reports/train.ts';
 import { FIXTURES_DIR, LENET_FIXTURE } from '../fixtures-path.ts';
 
 const LENET = LENET_FIXTURE;

@@ -10,15 +10,8 @@ import { loadModelFile, saveModelFile } from '../onnx/file.ts';
 import { openDataset } from '../data/open.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './trainer.ts';
+import { TRAIN_CURVE_KIND, type TrainCurveData } from '../../shared/reports/train.ts';
 
-export const CURVE_REPORT = 'train.curve';
-
-export interface CurveData {
-  epochs: EpochRecord[];
-  totalEpochs: number;
-  bestEpoch?: number;
-  stopReason?: string;
-}
 
 function p<T>(ctx: NodeContext, name: string, fallback: T): T {
   const v = ctx.params[name];
@@ -71,7 +64,7 @@ export async function runTraining(ctx: NodeContext, model: Model, ds: Dataset, o
       ...opts,
       onEpoch: (r) => {
         epochs.push(r);
-        ctx.report(CURVE_REPORT, title, { epochs: [...epochs], totalEpochs: opts.epochs } satisfies CurveData);
+        ctx.report(TRAIN_CURVE_KIND, title, { epochs: [...epochs], totalEpochs: opts.epochs } satisfies TrainCurveData);
         ctx.log(`epoch ${r.epoch}: loss ${r.trainLoss.toFixed(4)}, train accuracy ${(100 * r.trainAccuracy).toFixed(2)}%${r.valAccuracy !== undefined ? `, validation ${(100 * r.valAccuracy).toFixed(2)}%` : ''}`);
       },
       onStep: (step, total) => { if (step % 20 === 0 || step === total) ctx.progress(step, total, `Training: step ${step} of ${total}`); },
@@ -102,7 +95,7 @@ export function trainResult(ctx: NodeContext, r: TrainResult, label: string, tit
   return {
     outputs: { model: { type: 'model', path, sha256, sizeBytes: bytes.length, label } },
     metrics,
-    reports: [{ kind: CURVE_REPORT, title, data: { epochs: r.history, totalEpochs: r.history.length, bestEpoch: r.bestEpoch, stopReason: r.stopReason } satisfies CurveData }],
+    reports: [{ kind: TRAIN_CURVE_KIND, title, data: { epochs: r.history, totalEpochs: r.history.length, bestEpoch: r.bestEpoch, stopReason: r.stopReason } satisfies TrainCurveData }],
     warnings,
   };
 }

@@ -13,6 +13,9 @@ import { exportModel, restoreSnapshot, takeSnapshot, type Snapshot } from './che
 import { LiveEvaluator, type LiveTensor } from './evaluate.ts';
 import { TrainStep, type StepTiming } from './step.ts';
 import { checkTeacher, teacherFeatureTerms, type FeaturePair } from './teacher.ts';
+import type { EpochRecord } from '../../shared/reports/train.ts';
+
+export type { EpochRecord };
 
 export interface TrainOptions {
   epochs: number;
@@ -41,16 +44,6 @@ export interface TrainOptions {
   onStep?: (step: number, totalSteps: number) => void;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  testAccuracy?: number;
-  lr: number;
-  seconds: number;
-}
 
 export type StopReason = 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
 

@@ -4,7 +4,7 @@
 import { sparklineGeometry, type TrainCurveData } from './sparkline.ts';
 
 /** The report kind the train and distill nodes emit after every epoch. */
-export const TRAIN_CURVE_KIND = 'train.curve';
+export { TRAIN_CURVE_KIND } from '../../../shared/reports/train.ts';
 
 const BOX = { widthPx: 200, heightPx: 44, padPx: 3 };
 const LOSS_COLOR = '#ef4444';

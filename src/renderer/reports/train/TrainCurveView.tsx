@@ -2,24 +2,10 @@
 // live (one 'report' event per epoch) and in the final result, so one chart serves both.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReportViewProps } from '../registry.ts';
+import type { EpochRecord, TrainCurveData } from '../../../shared/reports/train.ts';
 
-export interface CurvePoint {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  testAccuracy?: number;
-  lr: number;
-  seconds: number;
-}
-
-export interface TrainCurveData {
-  epochs: CurvePoint[];
-  totalEpochs: number;
-  bestEpoch?: number;
-  stopReason?: string;
-}
+export type { TrainCurveData };
+export type CurvePoint = EpochRecord;
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
