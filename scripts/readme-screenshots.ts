@@ -1,0 +1,43 @@
+// Refreshes the README's screenshots: starts the browser host on the bundled example,
+// runs it in Chromium, and saves the editor and the compare view to docs/.
+// Usage: npx vite build -c vite.renderer.config.ts && npx tsx scripts/readme-screenshots.ts
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const host = spawn('npx', ['tsx', 'src/main/host/index.ts', '--port', '0'], {
+  cwd: root, env: { ...process.env, WHITTLE_HOME: mkdtempSync(join(tmpdir(), 'whittle-shots-')) },
+});
+const url = await new Promise<string>((res, rej) => {
+  let out = '';
+  host.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+    if (m) res(m[1]);
+  });
+  host.on('exit', (code) => rej(new Error(`the host exited (${code}) before printing its URL`)));
+});
+const browser = await chromium.launch({
+  executablePath: process.env.WHITTLE_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
+  await page.goto(url);
+  await page.getByRole('button', { name: /Run/ }).first().click();
+  // The example's last node finishes last; then every node must be done or cached.
+  await page.locator('[data-testid="node-export"][data-status="done"], [data-testid="node-export"][data-status="cached"]').waitFor({ timeout: 120_000 });
+  const unfinished = await page.locator('[data-testid^="node-"][data-status]:not([data-status="done"]):not([data-status="cached"])').count();
+  if (unfinished > 0) throw new Error(`${unfinished} node(s) did not finish`);
+  await page.screenshot({ path: join(root, 'docs/editor.png') });
+  await page.getByText('Runs & results').click();
+  await page.getByText('Compare models').click();
+  await page.getByText('Accuracy against file size').waitFor();
+  await page.screenshot({ path: join(root, 'docs/results.png') });
+} finally {
+  await browser.close();
+  host.kill();
+}
