@@ -34,6 +34,7 @@ test.beforeAll(async () => {
   ort = boardOrtPath(join(REPO_ROOT, 'node_modules'));
   sysfs = fakeSysfs();
   process.env.WHITTLE_SYSFS_ROOT = sysfs;
+  process.env.WHITTLE_JETSON_USB_HOST = '127.0.0.2';
   host = await startHost({ withModel: true });
   writeInt8Copy(join(host.workspace, 'models', 'lenet5.onnx'), join(host.workspace, 'models', 'lenet5-int8.onnx'));
 });
@@ -84,11 +85,11 @@ test('add a board, pin its key, probe, profile two models, compare on one board 
   await page.goto(host.url);
   await page.getByTestId('tab-devices').click();
   await expect(page.getByTestId('devices-panel')).toBeVisible();
-  // The Jetson on (fake) USB is offered with its link's default address; the form is only
-  // prefilled and then cancelled: no test ever connects to 192.168.55.1.
+  // The Jetson on (fake) USB is offered with the injected (loopback) link address; the form
+  // is only prefilled and then cancelled.
   await expect(page.getByTestId('usb-offer')).toContainText('Linux for Tegra');
   await page.getByTestId('usb-offer').getByRole('button').click();
-  await expect(page.getByTestId('device-host')).toHaveValue('192.168.55.1');
+  await expect(page.getByTestId('device-host')).toHaveValue('127.0.0.2');
   await page.getByTestId('device-form').getByRole('button', { name: 'Cancel' }).click();
 
   await addBoard(page, 'bench-a');

@@ -46,6 +46,9 @@ describe('USB device mode', () => {
     expect(boards[0]).toMatchObject({ vendorId: '0955', product: 'Linux for Tegra', serial: '1421623052123', suggestedHost: JETSON_USB_HOST });
     expect(boards[1].product).toMatch(/Jetson/);
   });
+  it('suggests an injected address instead of the L4T default', () => {
+    expect(detectUsbBoards(root, '127.0.0.2').map((b) => b.suggestedHost)).toEqual(['127.0.0.2', '127.0.0.2']);
+  });
   it('returns nothing when sysfs has no USB bus', () => {
     expect(detectUsbBoards(join(root, 'nope'))).toEqual([]);
   });

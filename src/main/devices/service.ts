@@ -16,6 +16,8 @@ export interface DeviceServiceOptions {
   /** Local folder of the board-side runner scripts (resources/runners). */
   runnersDir: string;
   sysfsRoot?: string;
+  /** Address suggested for a Jetson found on USB (default: L4T's link address). */
+  usbHost?: string;
   lookup?: (host: string) => Promise<string>;
   onJobEvent?: (event: ProfileJobEvent) => void;
 }
@@ -58,7 +60,7 @@ export class DeviceService {
   }
 
   detectUsb(): UsbBoard[] {
-    return detectUsbBoards(this.opts.sysfsRoot);
+    return detectUsbBoards(this.opts.sysfsRoot, this.opts.usbHost);
   }
 
   /** Starts a profile; events report progress; the promise settles with the stored result. */

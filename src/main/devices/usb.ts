@@ -29,7 +29,8 @@ function interfacesOf(sysfsRoot: string, usbDir: string): string[] {
   return out.sort();
 }
 
-export function detectUsbBoards(sysfsRoot = '/sys'): UsbBoard[] {
+/** `usbHost`: the address to suggest for the board (injected by tests, which use loopback). */
+export function detectUsbBoards(sysfsRoot = '/sys', usbHost = JETSON_USB_HOST): UsbBoard[] {
   const devicesDir = join(sysfsRoot, 'bus', 'usb', 'devices');
   if (!existsSync(devicesDir)) return [];
   const boards: UsbBoard[] = [];
@@ -45,7 +46,7 @@ export function detectUsbBoards(sysfsRoot = '/sys'): UsbBoard[] {
       product: readAttr(dir, 'product') ?? 'NVIDIA Jetson (USB device mode)',
       serial: readAttr(dir, 'serial'),
       netInterface: interfacesOf(sysfsRoot, dir)[0],
-      suggestedHost: JETSON_USB_HOST,
+      suggestedHost: usbHost,
     });
   }
   return boards;

@@ -31,6 +31,8 @@ export function deviceService(ctx: ApiContext): DeviceService {
       runnersDir: join(ctx.resourcesDir, 'runners'),
       // Tests point this at a fake sysfs tree; real use reads /sys.
       sysfsRoot: process.env.WHITTLE_SYSFS_ROOT || '/sys',
+      // Tests inject a loopback address so no test ever sees (or dials) the board's real one.
+      ...(process.env.WHITTLE_JETSON_USB_HOST ? { usbHost: process.env.WHITTLE_JETSON_USB_HOST } : {}),
       onJobEvent: (e) => ctx.emit('devices.profile', e),
     });
     services.set(ctx, service);
