@@ -2,7 +2,7 @@
 // into raw_data on load and split large tensors out on save. A location must stay inside
 // the model's folder: absolute paths, '..' and symlinks that lead out are refused
 // (the ONNX path-traversal CVE class, e.g. CVE-2024-27318).
-import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { onnx } from './proto.ts';
 import { WhittleError } from '../../shared/errors.ts';
@@ -85,13 +85,15 @@ export function loadExternalData(model: Model, modelDir: string): string[] {
       const path = resolveExternalLocation(modelDir, location, name);
       let file = files.get(path);
       if (!file) {
-        const fd = openSync(path, 'r');
+        // Check the type before opening: opening a FIFO blocks until a writer appears, and a
+        // device may never end. O_NONBLOCK covers a file swapped for a FIFO in between.
+        const notRegular = () => new WhittleError('onnx.external-bad', `Tensor '${name}' keeps its data in '${location}', which is not a regular file.`, 'Point external data at a file next to the model.');
+        if (!statSync(path).isFile()) throw notRegular();
+        const fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
         const stat = fstatSync(fd);
         file = { fd, sizeBytes: stat.size };
         files.set(path, file);
-        if (!stat.isFile()) {
-          throw new WhittleError('onnx.external-bad', `Tensor '${name}' keeps its data in '${location}', which is not a regular file.`, 'Point external data at a file next to the model.');
-        }
+        if (!stat.isFile()) throw notRegular();
       }
       const offset = Number(externalEntry(t, 'offset') ?? 0);
       const lengthEntry = externalEntry(t, 'length');

@@ -11,7 +11,7 @@ import { schemaProblems } from './schema-problems.ts';
 export interface ValidateOptions {
   /** Absolute folder of the document; null/undefined for a document never saved. */
   documentDir?: string | null;
-  /** Absolute paths the user chose explicitly in this session (allowed outside the folder). */
+  /** Absolute files or folders the user chose explicitly in this session (allowed outside the folder). */
   allowedPaths?: readonly string[];
 }
 
@@ -85,8 +85,9 @@ function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpe
 
 function pathAllowed(value: string, options: ValidateOptions): boolean {
   if (options.documentDir && isInside(options.documentDir, value)) return true;
+  // An allowed path is a file or a folder (the CLI's --allow-path takes both).
   const wanted = normalizePath(value);
-  return (options.allowedPaths ?? []).some((p) => normalizePath(p) === wanted);
+  return (options.allowedPaths ?? []).some((p) => isInside(normalizePath(p), wanted));
 }
 
 function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument['nodes'][number]>, kinds: Map<string, NodeKindSpec>): Problem[] {
