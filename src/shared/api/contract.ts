@@ -81,8 +81,18 @@ export const CALLS = {
     'Save under a new path (Electron: a dialog when no path is given).'),
   'files.list': call(
     z.object({ dir: z.string().optional(), extensions: z.array(z.string()).optional() }),
-    z.object({ root: z.string(), dir: z.string(), parent: z.string().nullable(), entries: z.array(FileEntry) }),
-    'List a folder inside the workspace (browser host file browser).'),
+    z.object({ root: z.string(), dir: z.string(), parent: z.string().nullable(), entries: z.array(FileEntry), roots: z.array(z.string()).optional() }),
+    'List a folder inside the roots (browser host file browser): `root` is the root holding `dir`, `roots` every root.'),
+  'files.upload': call(
+    z.object({
+      name: z.string().min(1).max(255),
+      uploadId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+      offsetBytes: z.number().int().nonnegative(),
+      totalBytes: z.number().int().nonnegative(),
+      dataBase64: z.string(),
+    }),
+    z.object({ path: z.string(), receivedBytes: z.number(), done: z.boolean() }),
+    'Upload a file dropped on the browser window, in chunks, into Whittle/models in the workspace; `path` is final when `done`.'),
   'files.pick': call(
     z.object({
       mode: z.enum(['open-file', 'open-folder', 'save-file']),
