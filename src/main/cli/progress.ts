@@ -8,6 +8,13 @@ export interface ProgressView {
   stop(): void;
 }
 
+/** ' — ⚠ main warning (+n more)' for a node that ended with warnings, else ''. */
+export function warningSuffix(warnings: readonly string[] | undefined): string {
+  if (!warnings || warnings.length === 0) return '';
+  const more = warnings.length > 1 ? ` (+${warnings.length - 1} more)` : '';
+  return `\n    warning: ${warnings[0]}${more}`;
+}
+
 function metricsLine(metrics: Record<string, unknown>): string {
   return Object.entries(metrics).filter(([k]) => k !== 'sha256').slice(0, 6).map(([k, v]) => `${k} ${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : String(v)}`).join(', ');
 }
@@ -28,8 +35,8 @@ export function plainProgress(stream: NodeJS.WritableStream): ProgressView {
           }
           break;
         }
-        case 'cached': line(`[${e.nodeId}] cached — ${metricsLine(e.metrics)}`); break;
-        case 'finished': line(`[${e.nodeId}] done in ${e.durationMs} ms — ${metricsLine(e.metrics)}`); break;
+        case 'cached': line(`[${e.nodeId}] cached${e.warnings?.length ? ' with warnings' : ''} — ${metricsLine(e.metrics)}${warningSuffix(e.warnings)}`); break;
+        case 'finished': line(`[${e.nodeId}] ${e.warnings?.length ? 'done with warnings' : 'done'} in ${e.durationMs} ms — ${metricsLine(e.metrics)}${warningSuffix(e.warnings)}`); break;
         case 'failed': line(`[${e.nodeId}] FAILED: ${e.error.message}${e.error.hint ? `\n    hint: ${e.error.hint}` : ''}`); break;
         case 'skipped': line(`[${e.nodeId}] skipped (${e.reason})`); break;
         case 'cancelled': line(`[${e.nodeId}] cancelled`); break;
@@ -64,8 +71,8 @@ export function barProgress(stream: NodeJS.WritableStream, nodeIds: string[]): P
       switch (e.type) {
         case 'started': set(e.nodeId, 0, 1, 'running'); break;
         case 'progress': set(e.nodeId, e.value, e.max, e.message ?? 'running'); break;
-        case 'cached': set(e.nodeId, 1, 1, `cached — ${metricsLine(e.metrics)}`); break;
-        case 'finished': set(e.nodeId, 1, 1, `done ${e.durationMs} ms — ${metricsLine(e.metrics)}`); break;
+        case 'cached': set(e.nodeId, 1, 1, e.warnings?.length ? `cached, WARNING: ${e.warnings[0]}` : `cached — ${metricsLine(e.metrics)}`); break;
+        case 'finished': set(e.nodeId, 1, 1, e.warnings?.length ? `done ${e.durationMs} ms, WARNING: ${e.warnings[0]}` : `done ${e.durationMs} ms — ${metricsLine(e.metrics)}`); break;
         case 'failed': set(e.nodeId, 0, 1, `FAILED: ${e.error.message}`); break;
         case 'skipped': set(e.nodeId, 0, 1, `skipped (${e.reason})`); break;
         case 'cancelled': set(e.nodeId, 0, 1, 'cancelled'); break;

@@ -9,6 +9,7 @@ import { toErrorData, WhittleError } from '../../shared/errors.ts';
 import type { NodeContext, NodeHandler } from './handler.ts';
 import { cacheKey, NodeCache, sha256File } from './cache.ts';
 import type { NodeOutcome, PlannedNode, RunPlan } from './protocol.ts';
+import { leakageWarnings } from './leakage.ts';
 
 type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'atMs'> : never) : never;
 
@@ -25,6 +26,7 @@ export async function executePlan(plan: RunPlan, handlers: Record<string, NodeHa
   const values = new Map<string, Record<string, PortValue>>();
   const keys = new Map<string, string>();
   const broken = new Map<string, string>(); // node id -> why its dependents cannot run
+  const byId = new Map(plan.nodes.map((n) => [n.id, n]));
   let failed = false;
 
   for (const node of plan.nodes) emit({ type: 'queued', nodeId: node.id });
@@ -40,7 +42,7 @@ export async function executePlan(plan: RunPlan, handlers: Record<string, NodeHa
       continue;
     }
     try {
-      await runNode(node, { plan, cache, values, keys, handlers, emit, hooks, signal });
+      await runNode(node, { plan, byId, cache, values, keys, handlers, emit, hooks, signal });
     } catch (err) {
       if (signal.aborted) {
         emit({ type: 'cancelled', nodeId: node.id });
@@ -57,6 +59,7 @@ export async function executePlan(plan: RunPlan, handlers: Record<string, NodeHa
 
 interface RunState {
   plan: RunPlan;
+  byId: ReadonlyMap<string, PlannedNode>;
   cache: NodeCache;
   values: Map<string, Record<string, PortValue>>;
   keys: Map<string, string>;
@@ -86,7 +89,7 @@ async function runNode(node: PlannedNode, s: RunState): Promise<void> {
     if (hit) {
       s.values.set(node.id, hit.result.outputs);
       s.hooks.outcome({ nodeId: node.id, cacheKey: key, result: hit.result, artifacts: await s.cache.artifacts(hit.dir) });
-      s.emit({ type: 'cached', nodeId: node.id, metrics: hit.result.metrics });
+      s.emit({ type: 'cached', nodeId: node.id, metrics: hit.result.metrics, ...warningsOf(hit.result) });
       return;
     }
   }
@@ -126,6 +129,9 @@ async function runNode(node: PlannedNode, s: RunState): Promise<void> {
     await rm(workDir, { recursive: true, force: true });
     throw err;
   }
+  // Before the cache: a cached replay keeps the warning (the key covers the same inputs).
+  const leaks = leakageWarnings(node, { nodes: s.byId, values: s.values });
+  if (leaks.length > 0) result = { ...result, warnings: [...(result.warnings ?? []), ...leaks] };
   const stored = node.cache ? await s.cache.put(key, workDir, result) : { result, dir: workDir };
   // An uncached node (e.g. export) that hands nothing downstream leaves nothing to keep.
   if (!node.cache && Object.keys(result.outputs).length === 0) await rm(workDir, { recursive: true, force: true });
@@ -134,7 +140,12 @@ async function runNode(node: PlannedNode, s: RunState): Promise<void> {
   for (const [name, v] of Object.entries(stored.result.metrics)) if (name.endsWith('Path') && typeof v === 'string') artifacts.push(v);
   s.hooks.outcome({ nodeId: node.id, cacheKey: key, result: stored.result, artifacts });
   for (const report of stored.result.reports ?? []) s.emit({ type: 'report', nodeId: node.id, report });
-  s.emit({ type: 'finished', nodeId: node.id, metrics: stored.result.metrics, durationMs: Date.now() - started });
+  s.emit({ type: 'finished', nodeId: node.id, metrics: stored.result.metrics, durationMs: Date.now() - started, ...warningsOf(stored.result) });
+}
+
+/** A result's warnings for its finished/cached event (absent when there are none). */
+function warningsOf(result: NodeResult): { warnings?: string[] } {
+  return result.warnings && result.warnings.length > 0 ? { warnings: result.warnings } : {};
 }
 
 /** Settle as soon as the signal aborts, even when a handler ignores it (the parent kills us soon after). */

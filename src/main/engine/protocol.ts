@@ -16,6 +16,10 @@ export interface PlannedNode {
   inputs: Record<string, [string, string]>;
   /** Param names whose value is a file to read: their content is part of the cache key. */
   readPaths: string[];
+  /** Dataset input ports this node trains on (Train category). */
+  trainingData?: string[];
+  /** Dataset input ports this node scores its model on (Evaluate category). */
+  evaluationData?: string[];
 }
 
 export interface RunPlan {

@@ -4,7 +4,7 @@
 // fails its run with a clear message, and the next run starts a fresh process.
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { ErrorData } from '../../shared/errors.ts';
 import { WhittleError } from '../../shared/errors.ts';
@@ -50,6 +50,8 @@ interface EngineHandle {
 export interface StartOptions {
   documentPath?: string | null;
   outDir?: string;
+  /** Without outDir: relative export paths land in <outputRoot>/<run id>/ (DESIGN.md §8). */
+  outputRoot?: string;
   allowedPaths?: readonly string[];
 }
 
@@ -132,7 +134,7 @@ export class EngineRunner {
       runId,
       nodes: this.plan(document),
       documentDir,
-      outputDir: opts.outDir ? resolve(opts.outDir) : documentDir,
+      outputDir: opts.outDir ? resolve(opts.outDir) : opts.outputRoot ? join(resolve(opts.outputRoot), runId) : documentDir,
       cacheDir: this.options.cacheDir,
       handlerModules: this.options.handlerModules ?? [],
     };
@@ -169,10 +171,13 @@ export class EngineRunner {
       const spec = kinds.get(node.kind)!;
       const inputs: Record<string, [string, string]> = {};
       for (const e of document.edges) if (e.to[0] === id) inputs[e.to[1]] = [e.from[0], e.from[1]];
+      const dataPorts = spec.inputs.filter((p) => p.type === 'dataset').map((p) => p.name);
       return {
         id, kind: node.kind, version: spec.version, cache: spec.cache !== false,
         params: paramsWithDefaults(spec, node.params), inputs,
         readPaths: Object.entries(spec.params).filter(([, p]) => p.type === 'path' && p.mode === 'open-file').map(([name]) => name),
+        ...(spec.category === 'Train' ? { trainingData: dataPorts } : {}),
+        ...(spec.category === 'Evaluate' ? { evaluationData: dataPorts } : {}),
       };
     });
   }

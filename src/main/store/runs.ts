@@ -1,7 +1,7 @@
 // Run history: one JSON file per run record under <data>/runs, newest first by start time.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunRecordSchema, type RunRecord, type RunSummary } from '../../shared/api/run.ts';
+import { nodeOutcome, RunRecordSchema, type RunRecord, type RunSummary } from '../../shared/api/run.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 
@@ -56,6 +56,7 @@ export function summarize(r: RunRecord): RunSummary {
     id: r.id, status: r.status, name: r.name, startedAt: r.startedAt, documentPath: r.documentPath,
     nodeCount: Object.keys(r.nodes).length,
     failedNodeIds: Object.values(r.nodes).filter((n) => n.status === 'failed').map((n) => n.nodeId),
+    warningNodeIds: Object.values(r.nodes).filter((n) => nodeOutcome(n) === 'warning').map((n) => n.nodeId),
   };
   if (r.finishedAt) summary.finishedAt = r.finishedAt;
   if (r.durationMs !== undefined) summary.durationMs = r.durationMs;

@@ -10,6 +10,8 @@ export interface NodeRunView {
   metrics?: Record<string, number | string | boolean>;
   durationMs?: number;
   skippedReason?: string;
+  /** Why a finished or cached node is amber (done with warnings), the main one first. */
+  warnings?: string[];
   /** The latest report of each kind, by kind (e.g. 'train.curve' after every epoch). */
   reports?: Record<string, Report>;
 }
@@ -30,6 +32,10 @@ function keepReports(prev: NodeRunView): Pick<NodeRunView, 'reports'> {
   return prev.reports ? { reports: prev.reports } : {};
 }
 
+function warningsOf(warnings: string[] | undefined): Pick<NodeRunView, 'warnings'> {
+  return warnings && warnings.length > 0 ? { warnings } : {};
+}
+
 /** Folds one event into the run view; events of another run are ignored. */
 export function applyRunEvent(run: RunView | null, ev: RunEvent): RunView | null {
   if (ev.type === 'run.started') {
@@ -45,8 +51,11 @@ export function applyRunEvent(run: RunView | null, ev: RunEvent): RunView | null
     case 'queued': return setNode(run, ev.nodeId, { status: 'queued' });
     case 'started': return setNode(run, ev.nodeId, { status: 'running' });
     case 'progress': return setNode(run, ev.nodeId, { ...prev, status: 'running', progress: { value: ev.value, max: ev.max, message: ev.message } });
-    case 'cached': return setNode(run, ev.nodeId, { status: 'cached', metrics: ev.metrics, ...keepReports(prev) });
-    case 'finished': return setNode(run, ev.nodeId, { status: 'done', metrics: ev.metrics, durationMs: ev.durationMs, ...keepReports(prev) });
+    case 'cached': return setNode(run, ev.nodeId, { status: 'cached', metrics: ev.metrics, ...warningsOf(ev.warnings), ...keepReports(prev) });
+    case 'finished': {
+      const status = ev.warnings?.length ? 'warning' : 'done';
+      return setNode(run, ev.nodeId, { status, metrics: ev.metrics, durationMs: ev.durationMs, ...warningsOf(ev.warnings), ...keepReports(prev) });
+    }
     case 'failed': return setNode(run, ev.nodeId, { ...prev, status: 'failed', error: ev.error });
     case 'cancelled': return setNode(run, ev.nodeId, { ...prev, status: 'cancelled' });
     case 'skipped': return setNode(run, ev.nodeId, { status: 'skipped', skippedReason: ev.reason });

@@ -22,8 +22,13 @@ export function applyRunEvent(record: RunRecord, event: RunEvent): RunRecord {
     case 'queued': node.status = 'queued'; break;
     case 'started': node.status = 'running'; node.startedAt = new Date(event.atMs).toISOString(); break;
     case 'progress': node.progress = { value: event.value, max: event.max, ...(event.message ? { message: event.message } : {}) }; break;
-    case 'cached': node.status = 'cached'; node.metrics = event.metrics; node.durationMs = 0; break;
-    case 'finished': node.status = 'done'; node.metrics = event.metrics; node.durationMs = event.durationMs; break;
+    case 'cached': node.status = 'cached'; node.metrics = event.metrics; node.warnings = event.warnings ?? []; node.durationMs = 0; break;
+    case 'finished': {
+      const warnings = event.warnings ?? [];
+      node.status = warnings.length > 0 ? 'warning' : 'done';
+      node.metrics = event.metrics; node.warnings = warnings; node.durationMs = event.durationMs;
+      break;
+    }
     case 'failed': node.status = 'failed'; node.error = event.error; break;
     case 'cancelled': node.status = 'cancelled'; break;
     case 'skipped': node.status = 'skipped'; node.skippedReason = event.reason; break;

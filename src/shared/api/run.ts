@@ -24,11 +24,18 @@ export const NodeKindSpecSchema = z.custom<NodeKindSpec>(
   'Expected a node kind spec.',
 );
 
-/** A node's state in a run; the editor shows it on the node. */
-export const NodeStatusSchema = z.enum(['pending', 'queued', 'running', 'cached', 'done', 'failed', 'cancelled', 'skipped']);
+/**
+ * A node's state in a run; the editor shows it on the node. A node ends done, done with
+ * warnings (`warning`: usable, but not all its label promises; DESIGN.md §9), or failed.
+ * A cached node keeps the warnings it was stored with (see `nodeOutcome`).
+ */
+export const NodeStatusSchema = z.enum(['pending', 'queued', 'running', 'cached', 'done', 'warning', 'failed', 'cancelled', 'skipped']);
 export type NodeStatus = z.output<typeof NodeStatusSchema>;
 export const RunStatusSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
 export type RunStatus = z.output<typeof RunStatusSchema>;
+
+/** A node's warnings, the main one first; absent means none. */
+const WarningsSchema = z.array(z.string()).optional();
 
 const base = { runId: z.string(), atMs: z.number() };
 const nodeBase = { ...base, nodeId: z.string() };
@@ -38,8 +45,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({ ...nodeBase, type: z.literal('queued') }),
   z.object({ ...nodeBase, type: z.literal('started') }),
   z.object({ ...nodeBase, type: z.literal('progress'), value: z.number(), max: z.number(), message: z.string().optional() }),
-  z.object({ ...nodeBase, type: z.literal('cached'), metrics: MetricsSchema }),
-  z.object({ ...nodeBase, type: z.literal('finished'), metrics: MetricsSchema, durationMs: z.number() }),
+  z.object({ ...nodeBase, type: z.literal('cached'), metrics: MetricsSchema, warnings: WarningsSchema }),
+  z.object({ ...nodeBase, type: z.literal('finished'), metrics: MetricsSchema, durationMs: z.number(), warnings: WarningsSchema }),
   z.object({ ...nodeBase, type: z.literal('failed'), error: ErrorDataSchema }),
   z.object({ ...nodeBase, type: z.literal('cancelled') }),
   z.object({ ...nodeBase, type: z.literal('skipped'), reason: z.string() }),
@@ -101,5 +108,18 @@ export const RunSummarySchema = RunRecordSchema.pick({
 }).extend({
   nodeCount: z.number(),
   failedNodeIds: z.array(z.string()),
+  /** Nodes that ended done with warnings (fresh or cached); the run itself is still done. */
+  warningNodeIds: z.array(z.string()).default([]),
 });
 export type RunSummary = z.output<typeof RunSummarySchema>;
+
+/** The outcome a node shows: a finished or cached node with warnings is amber (`warning`). */
+export function nodeOutcome(node: { status: NodeStatus; warnings?: readonly string[] }): NodeStatus {
+  const warned = (node.warnings?.length ?? 0) > 0;
+  return warned && (node.status === 'done' || node.status === 'cached') ? 'warning' : node.status;
+}
+
+/** True when the node produced its outputs (done, done with warnings, or from the cache). */
+export function nodeSucceeded(status: NodeStatus): boolean {
+  return status === 'done' || status === 'warning' || status === 'cached';
+}

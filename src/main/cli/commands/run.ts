@@ -1,28 +1,18 @@
 // `whittle run <pipeline.json> [--json] [--out DIR]`: validate, run in the engine process
 // with progress per node, print the run record (--json) or a summary; exit 0 when every
-// node is done or cached, 1 otherwise, 130 when cancelled with Ctrl+C.
+// node is done (with or without warnings) or cached, 1 otherwise, 130 when cancelled with Ctrl+C.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { RunEvent, RunRecord } from '../../../shared/api/run.ts';
+import type { RunEvent } from '../../../shared/api/run.ts';
 import { toErrorData } from '../../../shared/errors.ts';
 import { cliApi, formatProblem, reportError } from '../api.ts';
 import { barProgress, plainProgress, type ProgressView } from '../progress.ts';
+import { runSummary } from '../summary.ts';
 
 interface RunOptions {
   json?: boolean;
   out?: string;
   allowPath?: string[];
-}
-
-function summary(record: RunRecord): string {
-  const lines = record.order.map((id) => {
-    const n = record.nodes[id];
-    const time = n.durationMs !== undefined ? ` ${n.durationMs} ms` : '';
-    const extra = n.error ? ` — ${n.error.message}` : n.skippedReason ? ` — ${n.skippedReason}` : '';
-    return `  ${id.padEnd(16)} ${n.status.padEnd(9)}${time}${extra}`;
-  });
-  const artifacts = Object.values(record.nodes).flatMap((n) => Object.entries(n.metrics).filter(([k, v]) => k.endsWith('Path') && typeof v === 'string').map(([, v]) => `  wrote ${v}`));
-  return [`Run ${record.id}: ${record.status} in ${record.durationMs ?? 0} ms`, ...lines, ...artifacts].join('\n');
 }
 
 export function registerRun(program: Command): void {
@@ -76,7 +66,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     const record = await api.ctx.runner.wait(runId);
     view.stop();
     if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${summary(record)}\n`);
+    else process.stdout.write(`${runSummary(record)}\n`);
     if (record.status === 'cancelled') return 130;
     return record.status === 'done' ? 0 : 1;
   } catch (e) {

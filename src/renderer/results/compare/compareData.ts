@@ -1,6 +1,7 @@
 // The compare view's data, without React: one row per model a run produced, joined with
 // the metrics of the evaluate/benchmark nodes wired to it, and the Pareto front.
-import type { RunRecord } from '../../../shared/api/run.ts';
+import { nodeOutcome, nodeSucceeded, type RunRecord } from '../../../shared/api/run.ts';
+import { variantLabel } from '../../../shared/api/run-labels.ts';
 import type { ModelValue } from '../../../shared/catalog/types.ts';
 
 export interface ModelRow {
@@ -9,7 +10,10 @@ export interface ModelRow {
   nodeId: string;
   port: string;
   kind: string;
+  /** Derived from what the chain of nodes did (run-labels.ts), not from their params. */
   label: string;
+  /** Warnings of the producing node, then of the nodes that measured it (id-prefixed). */
+  warnings: string[];
   sizeBytes: number;
   /** Top-1 accuracy in [0, 1], from an evaluate node on this model. */
   accuracy?: number;
@@ -32,11 +36,11 @@ export function modelRows(run: RunRecord): ModelRow[] {
   const order = [...run.order, ...Object.keys(run.nodes).filter((id) => !run.order.includes(id))];
   for (const id of order) {
     const n = run.nodes[id];
-    if (!n || (n.status !== 'done' && n.status !== 'cached')) continue;
+    if (!n || !nodeSucceeded(n.status)) continue;
     for (const [port, value] of Object.entries(n.outputs)) {
       if (value.type !== 'model') continue;
       const m = value as ModelValue;
-      const row: ModelRow = { key: `${id}/${port}`, nodeId: id, port, kind: n.kind, label: m.label || id, sizeBytes: m.sizeBytes };
+      const row: ModelRow = { key: `${id}/${port}`, nodeId: id, port, kind: n.kind, label: variantLabel(run, id, port), sizeBytes: m.sizeBytes, warnings: [...n.warnings] };
       rows.push(row);
       byKey.set(row.key, row);
     }
@@ -46,8 +50,9 @@ export function modelRows(run: RunRecord): ModelRow[] {
     const [toNode, toPort] = e.to;
     const target = run.nodes[toNode];
     const row = byKey.get(`${e.from[0]}/${e.from[1]}`);
-    if (!target || !row || toPort !== 'model' || (target.status !== 'done' && target.status !== 'cached')) continue;
+    if (!target || !row || toPort !== 'model' || !nodeSucceeded(target.status)) continue;
     const m = target.metrics;
+    if (nodeOutcome(target) === 'warning') row.warnings.push(...target.warnings.map((w) => `${toNode}: ${w}`));
     if (target.kind === 'evaluate') {
       // The first labelled evaluation wins; a later one on the same model does not overwrite it.
       if (row.accuracy === undefined && num(m.top1) !== undefined) { row.accuracy = num(m.top1); row.top5 = num(m.top5); }
