@@ -12,7 +12,7 @@ export const QUANTIZE: NodeKindSpec = {
   description: 'Post-training quantization: static int8 in QDQ format placed exactly where ONNX Runtime fuses int8 kernels (checked after writing), dynamic int8 for MatMul/Gemm-heavy models, or fp16. Reports per-layer SQNR, scales and which groups fused.',
   inputs: [
     { name: 'model', type: 'model', label: 'Model', help: 'A float32 ONNX model.' },
-    { name: 'calibration', type: 'dataset', label: 'Calibration data', optional: true, help: 'Samples the static mode calibrates activation ranges on (a few hundred suffice). Needed for static int8.' },
+    { name: 'calibration', type: 'dataset', label: 'Calibration data', optional: true, requiredWhen: STATIC, help: 'Samples the static mode calibrates activation ranges on (a few hundred suffice). Needed for static int8.' },
     { name: 'validation', type: 'dataset', label: 'Validation data', optional: true, help: 'Accuracy-aware mode measures the drop here (labels: accuracy; no labels: agreement with fp32). Defaults to the calibration data.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Quantized model' }],

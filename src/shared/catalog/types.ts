@@ -10,6 +10,8 @@ export interface PortSpec {
   label: string;
   /** An optional input may stay unconnected. */
   optional?: boolean;
+  /** An optional input that a param setting makes required (static quantize needs calibration data). */
+  requiredWhen?: { param: string; equals: (string | number | boolean)[] };
   help?: string;
 }
 

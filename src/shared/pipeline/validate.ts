@@ -130,12 +130,24 @@ function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument[
     const spec = kinds.get(node.kind);
     if (!spec || (node.kindVersion ?? 0) > spec.version) continue;
     for (const input of spec.inputs) {
-      if (input.optional) continue;
+      const because = input.optional ? requiringSetting(spec, node.params, input) : '';
+      if (input.optional && !because) continue;
       const connected = doc.edges.some((e) => e.to[0] === node.id && e.to[1] === input.name);
       if (!connected) {
-        problems.push({ code: 'pipeline.missing-input', message: `Node "${node.id}" (${spec.title}) needs its "${input.label}" input connected.`, hint: `Connect a ${input.type} output to "${input.name}".`, nodeId: node.id });
+        problems.push({ code: 'pipeline.missing-input', message: `Node "${node.id}" (${spec.title}) needs its "${input.label}" input connected${because}.`, hint: `Connect a ${input.type} output to "${input.name}".`, nodeId: node.id });
       }
     }
   }
   return problems;
+}
+
+/** ' when <Param> is <value>' when a param setting makes this optional input required, else ''. */
+function requiringSetting(spec: NodeKindSpec, params: PipelineDocument['nodes'][number]['params'], input: NodeKindSpec['inputs'][number]): string {
+  const when = input.requiredWhen;
+  const param = when ? spec.params[when.param] : undefined;
+  if (!when || !param) return '';
+  const value = params[when.param] ?? param.default;
+  if (!when.equals.some((e) => e === value)) return '';
+  const shown = param.type === 'enum' ? param.options.find((o) => o.value === value)?.label ?? String(value) : String(value);
+  return ` when ${param.label} is ${shown}`;
 }
