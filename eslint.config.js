@@ -52,7 +52,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/onnx/**', 'src/main/runtime/**', 'src/main/data/**', 'src/main/passes/**', 'src/main/train/**', 'src/main/devices/**', 'src/main/store/**', 'src/main/engine/**'],
+    files: ['src/main/access/**', 'src/main/onnx/**', 'src/main/runtime/**', 'src/main/data/**', 'src/main/passes/**', 'src/main/train/**', 'src/main/devices/**', 'src/main/store/**', 'src/main/engine/**'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: "Only src/main/app imports 'electron'." }],

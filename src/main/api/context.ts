@@ -1,11 +1,12 @@
 // What every API implementation gets: the services of one Whittle instance (catalog,
 // engine runner, run history, data folders) and what its door can do (native dialogs,
-// a workspace folder that scopes file access in the browser host).
+// the file-access guard with this door's roots, src/main/access/guard.ts).
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { EventName, EventPayload } from '../../shared/api/contract.ts';
 import type { EngineRunner } from '../engine/runner.ts';
 import type { RunHistory } from '../store/runs.ts';
 import type { DataPaths } from '../store/home.ts';
+import type { FileAccess } from '../access/guard.ts';
 
 /** Native dialogs (Electron). Each returns an absolute path, or null when cancelled. */
 export interface Dialogs {
@@ -24,9 +25,9 @@ export interface ApiContext {
   /** Folder holding examples/ and models/ (the repo's resources/, or the packaged app's). */
   resourcesDir: string;
   dialogs?: Dialogs;
-  /** When set, documents and files calls may only touch paths inside these folders. */
-  fileScope?: string[];
-  /** files.list root (browser host). */
+  /** The one guard every file-touching call asks (DESIGN.md §8). */
+  access: FileAccess;
+  /** files.list start folder and base of relative paths (browser host: --workspace). */
   workspace: string | null;
   startupDocument: string | null;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;

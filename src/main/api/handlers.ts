@@ -5,8 +5,10 @@ import type { Implementations } from './types.ts';
 import { autosaveClear, autosaveRead, autosaveWrite } from './calls/autosave.ts';
 import { examplesGet, examplesList } from './calls/examples.ts';
 import { documentsOpen, documentsSave, documentsSaveAs, filesList, filesPick } from './calls/files.ts';
+import { filesUpload } from './calls/uploads.ts';
 import { catalogList, pipelineParse, pipelineSerialize, pipelineValidate } from './calls/pipeline.ts';
-import { appInfo, runsCancel, runsGet, runsList, runsStart } from './calls/runs.ts';
+import { appInfo, runsCancel, runsGet, runsList } from './calls/runs.ts';
+import { runsStart } from './calls/runs-start.ts';
 import { datasetsPreview } from './calls/datasets.ts';
 import { modelsGraph, modelsInspect } from './calls/models.ts';
 import { devicesAcceptHostKey, devicesAdd, devicesCancelProfile, devicesDeleteProfile, devicesList, devicesProbe, devicesProfile, devicesProfiles, devicesRemove, devicesTest, devicesUpdate, devicesUsb } from './calls/devices.ts';
@@ -22,6 +24,7 @@ export const IMPLEMENTATIONS: Implementations = {
   'documents.saveAs': documentsSaveAs,
   'files.list': filesList,
   'files.pick': filesPick,
+  'files.upload': filesUpload,
   'examples.list': examplesList,
   'examples.get': examplesGet,
   'autosave.write': autosaveWrite,

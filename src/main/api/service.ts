@@ -2,7 +2,7 @@
 // `dispatch`, which every door calls with a call name and a raw request. It checks the
 // name, parses the request with the contract's schema, runs the implementation, and
 // returns an Envelope — failures as ErrorData, never a stack trace.
-import { join } from 'node:path';
+import { join, parse } from 'node:path';
 import { CALLS, isCallName, type CallName, type CallRequest, type CallResponse, type EventName, type EventPayload } from '../../shared/api/contract.ts';
 import type { Envelope } from '../../shared/api/client.ts';
 import { CATALOG } from '../../shared/catalog/index.ts';
@@ -12,6 +12,7 @@ import { EngineRunner } from '../engine/runner.ts';
 import type { EngineSpawner } from '../engine/spawn.ts';
 import { dataPaths } from '../store/home.ts';
 import { RunHistory } from '../store/runs.ts';
+import { FileAccess, type AccessRoot } from '../access/guard.ts';
 import type { ApiContext, Dialogs } from './context.ts';
 import { IMPLEMENTATIONS } from './handlers.ts';
 import { STARTUP_EXAMPLE, defaultResourcesDir, whittleVersion } from './version.ts';
@@ -23,7 +24,15 @@ export interface ApiServiceOptions {
   resourcesDir?: string;
   dialogs?: Dialogs;
   workspace?: string | null;
+  /**
+   * Folders (or files) the file-touching calls may read and write; the resources folder is
+   * always added read-only. Absent: the whole file system (in-process tools and tests).
+   */
   fileScope?: string[];
+  /** Extra roots with their own write permission (e.g. --allow-path read roots). */
+  roots?: AccessRoot[];
+  /** How a user widens the roots at this door, shown with every refusal. */
+  widenHint?: string;
   startupDocument?: string | null;
   spawner?: EngineSpawner;
   /** Extra node kinds and the modules with their handlers (tests, plugins). */
@@ -67,13 +76,18 @@ export function createApiService(options: ApiServiceOptions): ApiService {
   };
   runner.subscribe((e) => emit('run.event', e));
   const resourcesDir = options.resourcesDir ?? defaultResourcesDir();
+  const writable = options.fileScope ?? (options.roots ? [] : [parse(process.cwd()).root]);
+  const access = new FileAccess({
+    roots: [...writable.map((path) => ({ path, writable: true })), ...(options.roots ?? []), { path: resourcesDir, writable: false }],
+    widenHint: options.widenHint ?? 'Choose a file inside the folders listed.',
+  });
   const ctx: ApiContext = {
+    access,
     door: options.door, whittleVersion: version, catalog, runner, history, paths, resourcesDir,
     workspace: options.workspace ?? null,
     startupDocument: options.startupDocument === undefined ? join(resourcesDir, 'examples', `${STARTUP_EXAMPLE}.json`) : options.startupDocument,
     emit: (event, payload) => emit(event, payload),
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
-    ...(options.fileScope ? { fileScope: options.fileScope } : {}),
   };
 
   async function dispatch(name: string, request: unknown): Promise<Envelope> {

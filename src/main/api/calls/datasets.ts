@@ -21,10 +21,10 @@ export const datasetsPreview: CallImpl<'datasets.preview'> = async (req, ctx) =>
   const spec = ctx.catalog.find((k) => k.kind === req.kind);
   const params: Params = Object.fromEntries(Object.entries(spec?.params ?? {}).map(([k, p]) => [k, p.default]));
   Object.assign(params, req.params);
-  // The browser host may only read inside its workspace: check the paths before touching them.
+  // Every door reads only inside its roots: check the paths (real, regular) before touching them.
   for (const key of ['path', 'labelsPath']) {
     const p = params[key];
-    if (typeof p === 'string' && p) scopedPath(ctx, resolveDataPath(p, documentDir));
+    if (typeof p === 'string' && p) scopedPath(ctx, resolveDataPath(p, documentDir), req.kind === 'dataset.images' && key === 'path' ? 'read-folder' : 'read-file');
   }
   const count = req.count ?? DEFAULT_COUNT;
   if (req.kind === 'dataset.images') {

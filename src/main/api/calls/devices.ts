@@ -79,7 +79,7 @@ export const devicesProfile: CallImpl<'devices.profile'> = async (req, ctx) => {
     modelPath = model.path;
     modelLabel ??= model.label;
   } else if (req.modelPath) {
-    modelPath = scopedPath(ctx, req.modelPath);
+    modelPath = scopedPath(ctx, req.modelPath, 'read-file');
   } else {
     throw new WhittleError('device.no-model', 'Pick a model to profile: a run\'s model or an .onnx file.', 'Choose a model in the profile form.');
   }

@@ -1,14 +1,16 @@
-// Reading and writing pipeline files: size cap before reading, scope checks for the
-// browser host (only inside its workspace), atomic saves with paths made relative.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Reading and writing pipeline files and listing folders: every path through the guard
+// (src/main/access), size cap before reading, atomic saves with paths made relative.
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { WhittleError } from '../../../shared/errors.ts';
+import { isWhittleError, WhittleError } from '../../../shared/errors.ts';
 import { MAX_PIPELINE_BYTES, type PipelineDocument } from '../../../shared/pipeline/document.ts';
 import { parsePipelineText, tooLargeMessage, type ParseResult } from '../../../shared/pipeline/parse.ts';
 import { serializeDocument } from '../../../shared/pipeline/serialize.ts';
 import { rebaseDocumentPaths } from '../../../shared/pipeline/transform.ts';
 import { validateDocument } from '../../../shared/pipeline/validate.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
+import { documentFileProblems } from '../../access/document-files.ts';
+import type { AccessIntent } from '../../access/guard.ts';
 import type { ApiContext } from '../context.ts';
 import type { CallImpl } from '../types.ts';
 
@@ -17,33 +19,41 @@ function inside(dir: string, p: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
-/** An absolute path the door may touch: relative paths resolve against the workspace. */
-export function scopedPath(ctx: ApiContext, p: string): string {
-  const absolute = resolve(ctx.workspace ?? process.cwd(), p);
-  if (ctx.fileScope && !ctx.fileScope.some((dir) => inside(resolve(dir), absolute))) {
-    throw new WhittleError('files.outside-workspace', `${absolute} is outside the folders this window may open.`, `Choose a file inside ${ctx.fileScope.join(' or ')}.`);
-  }
-  return absolute;
+/** The base of relative paths a caller gives: the workspace, or the current folder. */
+export function callerBase(ctx: ApiContext): string {
+  return resolve(ctx.workspace ?? process.cwd());
 }
 
-/** Read and parse a pipeline file; problems (syntax, format, validation) are data. */
+/** The real absolute path of `p` when this door may do `intent` with it (the guard, src/main/access). */
+export function scopedPath(ctx: ApiContext, p: string, intent: AccessIntent = 'read', base = callerBase(ctx)): string {
+  return ctx.access.check(p, intent, base);
+}
+
+/** Read and parse a pipeline file (already through the guard); problems (syntax, format, validation, files) are data. */
 export async function readPipelineFile(path: string, ctx: ApiContext): Promise<ParseResult> {
-  let sizeBytes: number;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new WhittleError('documents.is-folder', `${path} is a folder, not a pipeline file.`, 'Choose a .json pipeline file.');
-    sizeBytes = info.size;
-  } catch (err) {
-    if (err instanceof WhittleError) throw err;
-    throw new WhittleError('documents.not-found', `The pipeline file ${path} does not exist.`, 'Check the path.');
-  }
+  const sizeBytes = (await stat(path)).size;
   if (sizeBytes > MAX_PIPELINE_BYTES) {
     const { message, hint } = tooLargeMessage(sizeBytes);
     throw new WhittleError('pipeline.too-large', message, hint);
   }
   const parsed = parsePipelineText(await readFile(path, 'utf8'));
   if (!parsed.document) return parsed;
-  return { ...parsed, problems: validateDocument(parsed.document, ctx.catalog, { documentDir: dirname(path) }) };
+  const documentDir = dirname(path);
+  const problems = validateDocument(parsed.document, ctx.catalog, { documentDir });
+  // Output paths are checked where a run would write them, not here: the output folder is a run's.
+  const files = documentFileProblems(parsed.document, ctx.catalog, ctx.access, { documentDir, inputsOnly: true });
+  return { ...parsed, problems: [...problems, ...files.filter((f) => !problems.some((q) => q.nodeId === f.nodeId && q.param === f.param))] };
+}
+
+/** The guard's refusal for a pipeline file, in the documents.* words. */
+function openablePipeline(ctx: ApiContext, path: string): string {
+  try {
+    return scopedPath(ctx, path, 'read-file');
+  } catch (err) {
+    if (isWhittleError(err, 'files.not-found')) throw new WhittleError('documents.not-found', `The pipeline file ${path} does not exist.`, 'Check the path.');
+    if (isWhittleError(err, 'files.is-folder')) throw new WhittleError('documents.is-folder', `${path} is a folder, not a pipeline file.`, 'Choose a .json pipeline file.');
+    throw err;
+  }
 }
 
 export const documentsOpen: CallImpl<'documents.open'> = async (req, ctx) => {
@@ -52,15 +62,17 @@ export const documentsOpen: CallImpl<'documents.open'> = async (req, ctx) => {
     if (!ctx.dialogs) throw new WhittleError('documents.path-required', 'Give the path of the pipeline file to open.', 'Use the file browser (files.list), or import the JSON text.');
     const chosen = await ctx.dialogs.openPipeline();
     if (!chosen) return { canceled: true };
+    // A file picked in a native dialog opens its folder for this session.
+    ctx.access.addRoot(dirname(chosen), true);
     path = chosen;
   }
-  const absolute = scopedPath(ctx, path);
+  const absolute = openablePipeline(ctx, path);
   const parsed = await readPipelineFile(absolute, ctx);
   return { canceled: false, path: absolute, ...parsed };
 };
 
 async function writeDocument(ctx: ApiContext, path: string, document: PipelineDocument, fromPath: string | null | undefined): Promise<{ path: string; sizeBytes: number; text: string }> {
-  const absolute = scopedPath(ctx, path);
+  const absolute = scopedPath(ctx, path, 'write-file');
   if (extname(absolute).toLowerCase() !== '.json') {
     throw new WhittleError('documents.bad-extension', `Pipeline files end in .json (got ${absolute}).`, 'Add .json to the name.');
   }
@@ -88,41 +100,57 @@ export const documentsSaveAs: CallImpl<'documents.saveAs'> = async (req, ctx) =>
     const suggested = `${req.document.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'pipeline'}.json`;
     const chosen = await ctx.dialogs.savePipeline(req.fromPath ? join(dirname(req.fromPath), suggested) : suggested);
     if (!chosen) return { canceled: true };
+    ctx.access.addRoot(dirname(chosen), true);
     path = chosen;
   }
   return { canceled: false, ...(await writeDocument(ctx, path, req.document, req.fromPath)) };
 };
 
 export const filesList: CallImpl<'files.list'> = async (req, ctx) => {
-  const root = resolve(ctx.workspace ?? process.cwd());
-  const dir = scopedPath(ctx, req.dir ?? root);
+  const dir = scopedPath(ctx, req.dir ?? callerBase(ctx), 'read-folder');
+  const root = ctx.access.rootOf(dir)?.path ?? dir;
   let names;
   try {
     names = await readdir(dir, { withFileTypes: true });
-  } catch {
-    throw new WhittleError('files.not-found', `The folder ${dir} does not exist.`, 'Go back to the workspace folder.');
+  } catch (err) {
+    throw new WhittleError('files.unreadable', `The folder ${req.dir ?? dir} cannot be listed (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'Go back to the workspace folder.');
   }
   const wanted = req.extensions?.map((e) => `.${e.replace(/^\./, '').toLowerCase()}`);
   const entries = [];
   for (const d of names) {
     if (d.name.startsWith('.')) continue;
     const path = join(dir, d.name);
-    if (d.isDirectory()) {
+    // Links are shown only when they lead somewhere inside the roots (and to a file or folder).
+    const info = d.isSymbolicLink() ? await linkTarget(ctx, path) : d;
+    if (!info) continue;
+    if (info.isDirectory()) {
       entries.push({ name: d.name, path, kind: 'dir' as const, sizeBytes: 0 });
-    } else if (d.isFile() && (!wanted || wanted.includes(extname(d.name).toLowerCase()))) {
+    } else if (info.isFile() && (!wanted || wanted.includes(extname(d.name).toLowerCase()))) {
       entries.push({ name: d.name, path, kind: 'file' as const, sizeBytes: (await stat(path)).size });
     }
   }
   entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
   const parentDir = dirname(dir);
-  const parentAllowed = dir !== root && (!ctx.fileScope || ctx.fileScope.some((s) => inside(resolve(s), parentDir)));
-  return { root, dir, parent: parentAllowed ? parentDir : null, entries };
+  const parentAllowed = parentDir !== dir && ctx.access.rootOf(parentDir) !== null;
+  return { root, dir, parent: parentAllowed ? parentDir : null, entries, roots: ctx.access.roots.map((r) => r.path) };
 };
+
+async function linkTarget(ctx: ApiContext, path: string): Promise<{ isDirectory(): boolean; isFile(): boolean } | null> {
+  try {
+    const real = await realpath(path);
+    return ctx.access.rootOf(real) ? await stat(real) : null;
+  } catch {
+    return null;
+  }
+}
 
 export const filesPick: CallImpl<'files.pick'> = async (req, ctx) => {
   if (!ctx.dialogs) throw new WhittleError('files.no-dialog', 'This window has no native file dialog.', 'Type the path relative to the pipeline file, or pick it from the file browser.');
   const path = await ctx.dialogs.pick(req.mode, req.extensions, req.defaultPath);
   if (!path) return { canceled: true };
+  // What the user picks in a native dialog is theirs to use this session.
+  ctx.access.addRoot(req.mode === 'open-folder' ? path : dirname(path), req.mode !== 'open-file');
+  if (req.mode === 'open-file') ctx.access.addRoot(path, false);
   const docDir = req.documentPath ? dirname(resolve(req.documentPath)) : null;
   const value = docDir ? relative(docDir, path).split('\\').join('/') || '.' : path;
   return { canceled: false, path, value };

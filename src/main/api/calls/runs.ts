@@ -3,15 +3,6 @@ import { WhittleError } from '../../../shared/errors.ts';
 import type { CallImpl } from '../types.ts';
 import { onnxruntimeVersion } from '../version.ts';
 
-export const runsStart: CallImpl<'runs.start'> = async (req, ctx) => {
-  const runId = await ctx.runner.start(req.document, {
-    documentPath: req.documentPath ?? null,
-    ...(req.outDir ? { outDir: req.outDir } : {}),
-    ...(req.allowedPaths ? { allowedPaths: req.allowedPaths } : {}),
-  });
-  return { runId };
-};
-
 export const runsCancel: CallImpl<'runs.cancel'> = async (req, ctx) => ({ cancelled: ctx.runner.cancel(req.runId) });
 
 export const runsList: CallImpl<'runs.list'> = async (req, ctx) => ({ runs: await ctx.history.list(req.limit ?? 50) });
