@@ -1,6 +1,7 @@
 // The Electron entry: security defaults, the API with native dialogs and the engine in
 // a utilityProcess, the IPC door, the menu, and one window that opens the bundled example.
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApiService } from '../api/service.ts';
@@ -68,6 +69,9 @@ async function main(): Promise<void> {
     resourcesDir,
     dialogs: electronDialogs(electron),
     workspace: null,
+    // The user's home, plus whatever they pick in a native dialog this session (DESIGN.md §8).
+    fileScope: [homedir()],
+    widenHint: 'Choose the file with the Open dialog: a file you pick there may be used this session.',
     startupDocument: join(resourcesDir, 'examples', `${STARTUP_EXAMPLE}.json`),
     spawner: utilitySpawner(electron, join(mainDir, 'engine.js')),
     warmSpare: true,

@@ -1,7 +1,9 @@
 // `npm run web`: start the browser host on 127.0.0.1 and print its URL (with the
 // per-launch token) in one line. Options: --port N (0 = random), --open-example ID,
-// --open FILE, --workspace DIR (what the file browser may open), --dev (vite middleware).
+// --open FILE, --workspace DIR (the folder the page may read and write; default the user's
+// home folder, DESIGN.md §8), --dev (vite middleware).
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiService } from '../api/service.ts';
@@ -25,14 +27,21 @@ async function main(): Promise<void> {
   }
   const repoRoot = resolve(findUp(import.meta.dirname, 'package.json') ?? join(process.cwd(), 'package.json'), '..');
   const resourcesDir = defaultResourcesDir();
-  const workspace = resolve(values.workspace ?? process.cwd());
+  const workspace = resolve(values.workspace ?? homedir());
   let startupDocument = join(resourcesDir, 'examples', `${values['open-example'] ?? STARTUP_EXAMPLE}.json`);
   if (values.open) startupDocument = resolve(values.open);
   if (!existsSync(startupDocument)) {
     console.error(`whittle web: ${startupDocument} does not exist.`);
     process.exit(2);
   }
-  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope: [workspace, resourcesDir], startupDocument, warmSpare: true });
+  if (!existsSync(workspace)) {
+    console.error(`whittle web: the workspace ${workspace} does not exist.`);
+    process.exit(2);
+  }
+  // A document given with --open is the user's own choice: its folder joins the roots.
+  const fileScope = values.open ? [workspace, resolve(startupDocument, '..')] : [workspace];
+  const widenHint = 'Start the browser host with --workspace <folder> (npm run web -- --workspace <folder>) to open files elsewhere.';
+  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope, widenHint, startupDocument, warmSpare: true });
   const staticDir = join(repoRoot, 'out', 'renderer');
   const hostOptions: HostOptions = { api, staticDir, port };
   if (values.dev) {
