@@ -1,7 +1,6 @@
 // ONNX core figures for the MobileNetV2 fixture: load and save times (inline and with
 // external data), statistics and shape inference times, and the extra memory a loaded
 // model costs, as a multiple of its file size.
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,10 @@ import { loadModelFile, saveModelFile } from '../src/main/onnx/file.ts';
 import { modelStats } from '../src/main/onnx/stats.ts';
 import { inferShapes } from '../src/main/onnx/shapes.ts';
 import type { Model } from '../src/main/onnx/model.ts';
+import { MOBILENET_FIXTURE } from '../test/fixtures-path.ts';
 
 const MIB = 2 ** 20;
-const fixture = fileURLToPath(new URL('../../shared/fixtures/models/mobilenet_v2-random.onnx', import.meta.url));
+const fixture = MOBILENET_FIXTURE;
 
 // A real gc() without --expose-gc on the command line, so memory deltas are not noise.
 setFlagsFromString('--expose-gc');

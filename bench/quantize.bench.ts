@@ -2,7 +2,7 @@
 // a builder ResNet; calibration time for 256 samples next to 256 plain ORT forward passes;
 // LeNet-5 accuracy and file size for fp32 / int8 / fp16; the CPU and whether it has VNNI.
 import { readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { FIXTURES_DIR } from '../test/fixtures-path.ts';
 import { loadMnist } from '../src/main/data/mnist.ts';
 import { seededRandom, subset, type Dataset } from '../src/main/data/dataset.ts';
 import { decodeModel, encodeModel, type Model } from '../src/main/onnx/model.ts';
@@ -14,7 +14,7 @@ import { quantizeStatic } from '../src/main/passes/quantize/static.ts';
 import { convertFp16 } from '../src/main/passes/quantize/fp16.ts';
 import { detectHostCpu } from '../src/main/passes/quantize/presets.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../shared/fixtures/models', import.meta.url));
+const FIXTURES = FIXTURES_DIR;
 
 function synthetic(count: number, shape: number[]): Dataset {
   const per = shape.reduce((a, b) => a * b, 1);

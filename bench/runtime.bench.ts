@@ -1,6 +1,6 @@
 // Runtime figures: the host latency table of the MobileNetV2 fixture (batch 1, threads 1
 // and 2), and evaluateModel's MNIST throughput against a bare ONNX Runtime loop.
-import { fileURLToPath } from 'node:url';
+import { fixtureModel } from '../test/fixtures-path.ts';
 import { statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { loadMnist } from '../src/main/data/mnist.ts';
@@ -9,7 +9,7 @@ import { evaluateModel } from '../src/main/runtime/evaluate.ts';
 import { measureLatency } from '../src/main/runtime/latency.ts';
 import { createSession } from '../src/main/runtime/session.ts';
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../../shared/fixtures/models/${name}`, import.meta.url));
+const fixture = fixtureModel;
 const MIB = 2 ** 20;
 
 async function latencyTable(): Promise<void> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-export const LENET_FIXTURE = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'models', 'lenet5-mnist-trained.onnx');
+export const LENET_FIXTURE = resolve(REPO_ROOT, 'resources', 'models', 'lenet5-mnist.onnx');
 
 export interface RunningHost {
   url: string;

@@ -7,8 +7,9 @@ import { decodeModel, encodeModel, opsetVersion, type Model } from '../../src/ma
 import { valueInfoDims } from '../../src/main/onnx/graph.ts';
 import { elementCount } from '../../src/main/onnx/tensor.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
+import { FIXTURES_DIR } from '../fixtures-path.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/models/', import.meta.url).pathname;
+const FIXTURES = `${FIXTURES_DIR}/`;
 
 async function run(model: Model, dims: number[]): Promise<ort.Tensor> {
   const session = await createSession(encodeModel(model));

@@ -14,8 +14,9 @@ import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
 import { checkModel } from '../../src/main/onnx/check.ts';
 import { modelStats } from '../../src/main/onnx/stats.ts';
+import { FIXTURES_DIR } from '../fixtures-path.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/models/', import.meta.url).pathname;
+const FIXTURES = `${FIXTURES_DIR}/`;
 const dir = mkdtempSync(join(tmpdir(), 'whittle-onnx-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

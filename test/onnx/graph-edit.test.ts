@@ -9,8 +9,9 @@ import { float32Tensor } from '../../src/main/onnx/tensor.ts';
 import { insertNodesAfter, removeDeadCode, removeNode, replaceNode, sortTopologically } from '../../src/main/onnx/edit.ts';
 import { assertValidModel, checkModel } from '../../src/main/onnx/check.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
+import { FIXTURES_DIR } from '../fixtures-path.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/models/', import.meta.url).pathname;
+const FIXTURES = `${FIXTURES_DIR}/`;
 
 async function logits(model: Model): Promise<Float32Array> {
   const session = await createSession(encodeModel(model), { threads: 1 });

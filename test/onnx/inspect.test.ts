@@ -12,10 +12,11 @@ import { inspectModelPath } from '../../src/main/api/inspect.ts';
 import { buildResNet } from '../../src/main/onnx/builder/index.ts';
 import { saveModelFile } from '../../src/main/onnx/file.ts';
 import { modelStats } from '../../src/main/onnx/stats.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/whittle.js', import.meta.url));
-const LENET = fileURLToPath(new URL('../../../shared/fixtures/models/lenet5-mnist-trained.onnx', import.meta.url));
+const LENET = LENET_FIXTURE;
 const dir = mkdtempSync(join(tmpdir(), 'whittle-inspect-'));
 
 describe('whittle inspect', () => {

@@ -10,8 +10,9 @@ import { makeNode, makeValueInfo, setAttr } from '../../src/main/onnx/graph.ts';
 import { float32Tensor, int64Tensor } from '../../src/main/onnx/tensor.ts';
 import { inferShapes } from '../../src/main/onnx/shapes.ts';
 import { inferShapesComplete, runtimeShapes } from '../../src/main/onnx/shapes-runtime.ts';
+import { FIXTURES_DIR } from '../fixtures-path.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/models/', import.meta.url).pathname;
+const FIXTURES = `${FIXTURES_DIR}/`;
 
 /** Every node output's static shape (batch bound to `batch`) equals ORT's, and none is missing. */
 async function expectStaticMatchesRuntime(model: Model, batch: number): Promise<number> {

@@ -13,8 +13,9 @@ import { makeNode, removeInitializer, renameUses } from '../../src/main/onnx/gra
 import { float32Tensor, makeTensor, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import { modelFileStats, modelStats } from '../../src/main/onnx/stats.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
+import { FIXTURES_DIR } from '../fixtures-path.ts';
 
-const FIXTURES = new URL('../../../shared/fixtures/models/', import.meta.url).pathname;
+const FIXTURES = `${FIXTURES_DIR}/`;
 const within = (value: number, published: number, tolerance = 0.02) => expect(Math.abs(value / published - 1)).toBeLessThan(tolerance);
 
 /** LeNet-5 by hand: conv MACs = C_out * H_out * W_out * C_in * k * k, fc MACs = in * out. */

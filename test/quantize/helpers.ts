@@ -1,13 +1,13 @@
 // Shared fixtures for the quantize tests: the trained LeNet-5, MobileNetV2, synthetic
 // image batches and small hand-built graphs.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { decodeModel, type Model } from '../../src/main/onnx/model.ts';
 import { seededRandom, subset, type Dataset } from '../../src/main/data/dataset.ts';
 import { loadMnist } from '../../src/main/data/mnist.ts';
+import { FIXTURES_DIR } from '../fixtures-path.ts';
 
-/** The shared fixtures folder next to the repository (../shared/fixtures). */
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/models', import.meta.url));
+/** The runnable test models (test/fixtures-path.ts). */
+export const FIXTURES = FIXTURES_DIR;
 export const LENET_PATH = `${FIXTURES}/lenet5-mnist-trained.onnx`;
 
 export function lenet(): Model {

@@ -4,16 +4,16 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiService, type ApiService } from '../../src/main/api/service.ts';
 import { decodeModel } from '../../src/main/onnx/model.ts';
 import type { RunRecord } from '../../src/shared/api/run.ts';
 import { modelGraph } from '../../src/main/api/calls/models.ts';
 import { loadModelFile } from '../../src/main/onnx/file.ts';
+import { LENET_FIXTURE, MOBILENET_FIXTURE } from '../fixtures-path.ts';
 
-const mobilenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/mobilenet_v2-random.onnx', import.meta.url));
-const lenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/lenet5-mnist-trained.onnx', import.meta.url));
+const mobilenetPath = MOBILENET_FIXTURE;
+const lenetPath = LENET_FIXTURE;
 
 function record(): RunRecord {
   const node = (nodeId: string, kind: string, outputs: RunRecord['nodes'][string]['outputs']) => ({

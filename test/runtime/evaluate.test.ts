@@ -1,7 +1,6 @@
 // evaluateModel against hand-written loops over raw ONNX Runtime sessions: accuracy on the
 // MNIST test split, agreement and SQNR against a perturbed reference, and the bad inputs.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/main/data/mnist.ts';
@@ -14,8 +13,9 @@ import { makeValueInfo } from '../../src/main/onnx/graph.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
 import { GraphBuilder } from '../../src/main/onnx/builder/index.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
-const lenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/lenet5-mnist-trained.onnx', import.meta.url));
+const lenetPath = LENET_FIXTURE;
 
 /** Raw ORT outputs for the first `n` samples, batch 100, no Whittle code in the loop. */
 async function rawLogits(model: string | Uint8Array, ds: Dataset, n: number): Promise<Float32Array[]> {

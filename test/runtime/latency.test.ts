@@ -1,15 +1,15 @@
 // measureLatency on small builder models: statistics that hang together, options honoured,
 // and the clear errors for shapes the batch size alone cannot fill.
 import { describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { buildMlp } from '../../src/main/onnx/builder/index.ts';
 import { encodeModel } from '../../src/main/onnx/model.ts';
 import { makeValueInfo } from '../../src/main/onnx/graph.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
 import { latencyHistogram, measureLatency, percentile, summarize } from '../../src/main/runtime/latency.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
-const lenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/lenet5-mnist-trained.onnx', import.meta.url));
+const lenetPath = LENET_FIXTURE;
 
 describe('latency statistics', () => {
   it('computes percentiles like NumPy (linear interpolation)', () => {

@@ -2,7 +2,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS } from '../../src/main/engine/handlers/index.ts';
 import type { NodeContext } from '../../src/main/engine/handler.ts';
@@ -10,8 +9,9 @@ import { findKind } from '../../src/shared/catalog/index.ts';
 import type { DatasetValue, ModelValue, Params, PortValue } from '../../src/shared/catalog/types.ts';
 import { checkParamValue } from '../../src/shared/pipeline/params.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
 
-const lenetPath = fileURLToPath(new URL('../../../shared/fixtures/models/lenet5-mnist-trained.onnx', import.meta.url));
+const lenetPath = LENET_FIXTURE;
 const lenet: ModelValue = { type: 'model', path: lenetPath, sha256: 'x', sizeBytes: readFileSync(lenetPath).length, label: 'LeNet-5' };
 const KINDS = ['dataset.mnist', 'dataset.images', 'dataset.tensors', 'dataset.synthetic', 'evaluate', 'benchmark'];
 
