@@ -75,13 +75,15 @@ describe('browser host', () => {
   });
 
   it('serves the renderer with a strict CSP and nothing outside its folder', async () => {
-    const page = await get('/');
+    const cookie = { Cookie: `whittle-token-${host.port}=${host.token}` };
+    const page = await get('/', cookie);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Whittle</title>');
     expect(String(page.headers['content-security-policy'])).toContain("default-src 'self'");
     expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
-    expect((await get('/../secret.txt')).body).not.toContain('secret');
-    expect((await get('/%2e%2e/secret.txt')).status).toBeGreaterThanOrEqual(400);
+    expect(String(page.headers['content-security-policy'])).toContain("object-src 'none'");
+    expect((await get('/../secret.txt', cookie)).body).not.toContain('secret');
+    expect((await get('/%2e%2e/secret.txt', cookie)).status).toBeGreaterThanOrEqual(400);
   });
 
   it('speaks the contract over the socket: calls, errors as data, run events', async () => {

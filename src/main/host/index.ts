@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApiService } from '../api/service.ts';
 import { STARTUP_EXAMPLE, defaultResourcesDir, findUp } from '../api/version.ts';
-import { startHost, type HostOptions } from './server.ts';
+import { createDocumentOffload } from './document-offload.ts';
+import { keepServingOnFaults, startHost, type HostOptions } from './server.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const widenHint = 'Start the browser host with --workspace <folder> (npm run web -- --workspace <folder>) to open files elsewhere.';
   const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope, widenHint, startupDocument, warmSpare: true });
   const staticDir = join(repoRoot, 'out', 'renderer');
-  const hostOptions: HostOptions = { api, staticDir, port };
+  const hostOptions: HostOptions = { api, staticDir, port, offload: createDocumentOffload({ workspace }) };
   if (values.dev) {
     const { createServer } = await import('vite');
     const { rendererConfig } = await import('../../../vite.renderer.config.ts');
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     console.error(`whittle web: the renderer is not built (${staticDir} has no index.html). Run \`npm run web\`, which builds it first.`);
     process.exit(2);
   }
+  keepServingOnFaults();
   const host = await startHost(hostOptions);
   console.log(`Whittle browser host: ${host.url}`);
   const stop = () => {
