@@ -12,6 +12,7 @@ import { findMasks } from './constraints.ts';
 import { exportModel, restoreSnapshot, takeSnapshot, type Snapshot } from './checkpoint.ts';
 import { LiveEvaluator, type LiveTensor } from './evaluate.ts';
 import { TrainStep, type StepTiming } from './step.ts';
+import { separateRunningStats } from './aliases.ts';
 import { checkTeacher, teacherFeatureTerms, type FeaturePair } from './teacher.ts';
 import type { EpochRecord } from '../../shared/reports/train.ts';
 
@@ -60,7 +61,9 @@ export interface TrainResult {
   trainableParams: number;
 }
 
-export async function trainModel(source: Model, dataset: Dataset, opts: TrainOptions): Promise<TrainResult> {
+export async function trainModel(input: Model, dataset: Dataset, opts: TrainOptions): Promise<TrainResult> {
+  // Running statistics each get their own tensor; everything else keeps the input's layout.
+  const source = separateRunningStats(input);
   const loss = opts.loss ?? { kind: 'cross-entropy' };
   checkOptimizer(opts.optimizer);
   if (lossNeedsLabels(loss) && !dataset.labels) {

@@ -13,6 +13,7 @@ import { differentiate } from './autodiff/differentiate.ts';
 import { probeModel, type ProbeResult } from './probe.ts';
 import { appendLoss, LABELS_INPUT, lossNeedsLabels, lossNeedsTeacher, TEACHER_INPUT, type FeatureTerm, type LossSpec } from './losses.ts';
 import { seededRandom } from '../data/dataset.ts';
+import { consumersThroughAliases } from './aliases.ts';
 
 export interface TrainGraphOptions {
   batchSize: number;
@@ -70,6 +71,7 @@ const PARAMETER_SLOTS: Record<string, number[]> = {
   Add: [0, 1], Mul: [0, 1],
 };
 
+/** `consumers` are found through aliases (Identity), so a parameter fed through a copy is still one. */
 function isTrainableCandidate(t: onnx.TensorProto, consumers: Node[]): boolean {
   if (t.dataType !== onnx.TensorProto.DataType.FLOAT) return false;
   const count = t.dims.reduce((a, b) => a * Number(b), 1);
@@ -166,7 +168,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const prefixes = (opts.frozen ?? []).filter((f) => f.endsWith('*')).map((f) => f.slice(0, -1));
   const chosen = opts.trainable ? new Set(opts.trainable) : undefined;
   const candidates = graph.initializer
-    .filter((t) => !isFrozen(t.name, frozen, prefixes) && (chosen ? chosen.has(t.name) : isTrainableCandidate(t, index.consumersOf(t.name))))
+    .filter((t) => !isFrozen(t.name, frozen, prefixes) && (chosen ? chosen.has(t.name) : isTrainableCandidate(t, consumersThroughAliases(index, t.name))))
     .map((t) => t.name);
   const grads = new Emitter(second.shapes, mergeValues(first, second), 'grad', opset);
   const wrt = [...candidates, ...stage.projections.map((p) => p[0]), ...(opts.inputGradients ?? [])];
