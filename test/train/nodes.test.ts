@@ -14,6 +14,7 @@ import { saveModelFile } from '../../src/main/onnx/file.ts';
 import { buildMlp } from '../../src/main/onnx/builder/index.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
 import type { TrainCurveData as CurveData } from '../../src/shared/reports/train.ts';
+import { samplesPerSec } from '../../src/main/train/node-run.ts';
 import { FIXTURES_DIR, LENET_FIXTURE } from '../fixtures-path.ts';
 
 const LENET = LENET_FIXTURE;
@@ -48,7 +49,7 @@ describe('train and distill nodes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'whittle-train-in-'));
     const path = join(dir, 'mlp.onnx');
     saveModelFile(buildMlp({ sizes: [784, 32, 10], seed: 1 }), path);
-    const { ctx, reports } = context('train', { epochs: 2, batchSize: 32, valFraction: 0.2, shiftPx: 0, lr: 0.003 }, { model: valueOf(path, 'MLP'), dataset: mnist(480) });
+    const { ctx, reports } = context('train', { epochs: 2, batchSize: 32, valFraction: 0.2, shiftPx: 0, lr: 0.003, threads: 1 }, { model: valueOf(path, 'MLP'), dataset: mnist(480) });
     const r = await HANDLERS.train(ctx);
     expect(reports.map((x) => x.kind)).toEqual(['train.curve', 'train.curve']);
     expect((reports[1].data as CurveData).epochs.map((e) => e.epoch)).toEqual([1, 2]);
@@ -59,6 +60,15 @@ describe('train and distill nodes', () => {
     expect([1, 2]).toContain(r.metrics.bestEpoch);
     expect(r.metrics.valAccuracy).toBeGreaterThan(0.3);
     expect(r.reports![0].kind).toBe('train.curve');
+    expect(r.metrics.samplesPerSec).toBeGreaterThan(0);
+  });
+
+  it('samplesPerSec counts the samples trained, to four significant digits (not rounded to 0 for slow networks)', () => {
+    expect(samplesPerSec({ ortMs: 0, totalMs: 3000, steps: 2, samples: 2 })).toBe(0.6667);
+    expect(samplesPerSec({ ortMs: 0, totalMs: 1000, steps: 10, samples: 320 })).toBe(320);
+    expect(samplesPerSec({ ortMs: 0, totalMs: 0, steps: 0, samples: 0 })).toBe(0);
+    expect(findKind('train')!.params.threads.default).toBe(0);
+    expect(findKind('distill')!.params.threads).toBeDefined();
   });
 
   it('distill builds a student from the builder and trains it against the teacher', async () => {

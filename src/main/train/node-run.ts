@@ -10,6 +10,7 @@ import { loadModelFile, saveModelFile } from '../onnx/file.ts';
 import { openDataset } from '../data/open.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { trainModel, type EpochRecord, type TrainOptions, type TrainResult } from './trainer.ts';
+import type { StepTiming } from './step.ts';
 import { TRAIN_CURVE_KIND, type TrainCurveData } from '../../shared/reports/train.ts';
 
 
@@ -36,6 +37,7 @@ export function optionsFromParams(ctx: NodeContext, stepsPerEpoch: number): Trai
     patience: p(ctx, 'patience', 0),
     batchNorm: p(ctx, 'batchNorm', 'train') as 'train' | 'frozen',
     frozen: p<string[]>(ctx, 'freeze', []),
+    threads: p(ctx, 'threads', 0),
     signal: ctx.signal,
   };
 }
@@ -84,7 +86,7 @@ export function trainResult(ctx: NodeContext, r: TrainResult, label: string, tit
   const best = r.history.find((e) => e.epoch === r.bestEpoch);
   const metrics: NodeResult['metrics'] = {
     epochs: r.history.length, bestEpoch: r.bestEpoch, stopReason: r.stopReason, trainableParams: r.trainableParams,
-    samplesPerSec: r.timing.totalMs > 0 ? Math.round((r.timing.steps * (ctx.params.batchSize as number ?? 64)) / (r.timing.totalMs / 1000)) : 0,
+    samplesPerSec: samplesPerSec(r.timing),
     ...extra,
   };
   if (last) metrics.trainLoss = last.trainLoss;
@@ -98,4 +100,9 @@ export function trainResult(ctx: NodeContext, r: TrainResult, label: string, tit
     reports: [{ kind: TRAIN_CURVE_KIND, title, data: { epochs: r.history, totalEpochs: r.history.length, bestEpoch: r.bestEpoch, stopReason: r.stopReason } satisfies TrainCurveData }],
     warnings,
   };
+}
+
+/** Samples actually trained per second of step time, to four significant digits (a large network trains < 1/s). */
+export function samplesPerSec(t: StepTiming): number {
+  return t.totalMs > 0 ? Number((t.samples / (t.totalMs / 1000)).toPrecision(4)) : 0;
 }

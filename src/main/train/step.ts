@@ -22,6 +22,8 @@ export interface StepTiming {
   /** Whole steps: batch assembly, augmentation, runs, bookkeeping (kept by the training loop). */
   totalMs: number;
   steps: number;
+  /** Samples the steps trained on (steps times the batch the graph was built for). */
+  samples: number;
 }
 
 interface TeacherRun { session: ort.InferenceSession; input: string; outputs: string[] }
@@ -42,7 +44,7 @@ interface Carried {
 export class TrainStep {
   /** Parameters and BN running statistics by initializer name; `values` is replaced after every step. */
   readonly live = new Map<string, LiveTensor>();
-  readonly timing: StepTiming = { ortMs: 0, totalMs: 0, steps: 0 };
+  readonly timing: StepTiming = { ortMs: 0, totalMs: 0, steps: 0, samples: 0 };
   readonly dataBuffer: Float32Array;
   private readonly feeds: Record<string, ort.Tensor> = {};
   private readonly oneHot?: Float32Array;
@@ -137,6 +139,7 @@ export class TrainStep {
     if (Number.isFinite(loss)) this.accept(out);
     this.timing.ortMs += ortMs;
     this.timing.steps++;
+    this.timing.samples += g.batchSize;
     return { loss, correct };
   }
 

@@ -37,6 +37,7 @@ export const TRAINING_PARAMS: Record<string, ParamSpec> = {
     type: 'string-list', label: 'Frozen tensors', default: [], placeholder: 'c1.*',
     help: 'Initializers kept fixed (e.g. early layers when fine-tuning); end a name with * to match a prefix.', advanced: true,
   },
+  threads: { type: 'number', label: 'Threads', default: 0, min: 0, max: 256, integer: true, advanced: true, help: 'CPU threads ONNX Runtime trains with; 0 uses every core.' },
   seed: { type: 'number', label: 'Seed', default: 0, min: 0, integer: true, help: 'Seeds shuffling, augmentation and the validation split.', advanced: true },
 };
 
