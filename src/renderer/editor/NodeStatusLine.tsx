@@ -1,5 +1,8 @@
-// The run state strip at the bottom of a node.
+// The run state strip at the bottom of a node: done (green), done with warnings (amber,
+// with the main warning), failed (red, with the error), progress while running; results
+// from before an edit of the node's params or inputs are dimmed and marked outdated.
 import { formatMs, formatValue } from '../app/format.ts';
+import { nodeOutcome } from '../../shared/api/run.ts';
 import type { NodeRunView } from '../store/runView.ts';
 
 /** Metrics shown inside a finished node; the rest are in Runs & results. */
@@ -7,16 +10,30 @@ const NODE_METRICS_SHOWN = 3;
 
 const LABELS: Record<string, string> = {
   pending: 'Waiting', queued: 'Queued', running: 'Running', cached: 'Cached', done: 'Done',
-  failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped',
+  warning: 'Done with warnings', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped',
 };
 
-export function NodeStatusLine({ nodeId, run }: { nodeId: string; run: NodeRunView | undefined }) {
+function badgeText(run: NodeRunView, outcome: string): string {
+  if (outcome === 'warning' && run.status === 'cached') return 'Cached · warnings';
+  return LABELS[outcome] ?? outcome;
+}
+
+export function NodeStatusLine({ nodeId, run, outdated }: { nodeId: string; run: NodeRunView | undefined; outdated?: boolean }) {
   if (!run) return null;
+  const outcome = nodeOutcome(run);
+  const warnings = run.warnings ?? [];
+  const finished = outcome === 'done' || outcome === 'cached' || outcome === 'warning';
   const pct = run.progress && run.progress.max > 0 ? Math.min(100, (100 * run.progress.value) / run.progress.max) : null;
   return (
-    <div className={`wh-status wh-status--${run.status}`} data-testid={`node-status-${nodeId}`} title="Double-click the node to open its results">
+    <div
+      className={`wh-status wh-status--${outcome}${outdated ? ' wh-status--outdated' : ''}`}
+      data-testid={`node-status-${nodeId}`}
+      data-outdated={outdated ? 'true' : undefined}
+      title={outdated ? 'Outdated: the node\'s params or inputs changed after this run. Run again to refresh.' : 'Double-click the node to open its results'}
+    >
       <div className="wh-status__row">
-        <span className="wh-status__badge">{LABELS[run.status] ?? run.status}</span>
+        <span className="wh-status__badge">{badgeText(run, outcome)}</span>
+        {outdated && <span className="wh-status__outdated" data-testid={`node-outdated-${nodeId}`}>outdated</span>}
         {run.durationMs !== undefined && <span className="wh-status__time">{formatMs(run.durationMs)}</span>}
       </div>
       {run.status === 'running' && (
@@ -32,7 +49,13 @@ export function NodeStatusLine({ nodeId, run }: { nodeId: string; run: NodeRunVi
           {run.error.message}
         </div>
       )}
-      {(run.status === 'done' || run.status === 'cached') && run.metrics && Object.keys(run.metrics).length > 0 && (
+      {outcome === 'warning' && (
+        <div className="wh-status__warning" data-testid={`node-warning-${nodeId}`} title={warnings.join('\n\n')}>
+          {warnings[0]}
+          {warnings.length > 1 && <span className="wh-status__more"> (+{warnings.length - 1} more)</span>}
+        </div>
+      )}
+      {finished && run.metrics && Object.keys(run.metrics).length > 0 && (
         <div className="wh-status__metrics">
           {Object.entries(run.metrics).slice(0, NODE_METRICS_SHOWN).map(([k, v]) => (
             <span key={k}><span className="wh-muted">{k}</span> {formatValue(v, k)}</span>

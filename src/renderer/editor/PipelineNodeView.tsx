@@ -1,11 +1,13 @@
 // One pipeline node on the canvas: title, typed ports, and its live run state
-// (queued / running with progress / cached / done / failed with the message / skipped),
+// (queued / running with progress / cached / done / done with warnings / failed with the
+// message / skipped; dimmed when outdated),
 // with the training curve of a train/distill node growing epoch by epoch.
 import { memo, useMemo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { PortSpec } from '../../shared/catalog/types.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
-import { nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
+import { nodeOutdatedSelector, nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
+import { nodeOutcome } from '../../shared/api/run.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
 import { TrainCurveSparkline, TRAIN_CURVE_KIND } from '../reports/train/TrainCurveSparkline.tsx';
@@ -41,9 +43,12 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   const store = usePipelineStoreApi();
   const selectProblems = useMemo(() => nodeProblemsSelector(id), [id]);
   const problems = usePipelineStore(selectProblems);
+  const selectOutdated = useMemo(() => nodeOutdatedSelector(id), [id]);
+  const outdated = usePipelineStore(selectOutdated) && run !== undefined;
   const spec = data.spec;
   const rows = Math.max(spec?.inputs.length ?? 0, spec?.outputs.length ?? 0);
   const status = run?.status ?? 'idle';
+  const outcome = run ? nodeOutcome(run) : 'idle';
   const curveData = run?.reports?.[TRAIN_CURVE_KIND]?.data;
   const curve = isTrainCurveData(curveData) ? curveData : undefined;
   // A training node gets its (empty) chart box as soon as it runs, so the first epoch
@@ -51,10 +56,12 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   const showCurve = curve !== undefined || (status === 'running' && spec?.category === 'Train');
   return (
     <div
-      className={`wh-node wh-node--${status}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}${problems ? ' wh-node--problem' : ''}`}
+      className={`wh-node wh-node--${outcome}${outdated ? ' wh-node--outdated' : ''}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}${problems ? ' wh-node--problem' : ''}`}
       title={problems || undefined}
       data-testid={`node-${id}`}
       data-status={status}
+      data-outcome={outcome}
+      data-outdated={outdated ? 'true' : undefined}
       data-kind={data.kind}
       onDoubleClick={() => {
         const current = store.getState().run;
@@ -72,7 +79,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
       {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
       {showCurve && <TrainCurveSparkline nodeId={id} data={curve} />}
-      <NodeStatusLine nodeId={id} run={run} />
+      <NodeStatusLine nodeId={id} run={run} outdated={outdated} />
     </div>
   );
 }

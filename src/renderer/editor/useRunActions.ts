@@ -25,7 +25,7 @@ function createRunActions(api: ApiClient, store: PipelineStore) {
           });
           return;
         }
-        store.getState().setAwaitingRun(true);
+        store.getState().setAwaitingRun(true, document);
         const { runId } = await api.call('runs.start', { document, documentPath: s.documentPath, allowedPaths: s.allowedPaths });
         store.getState().startRun(runId, document.nodes.map((n) => n.id));
       } catch (err) {

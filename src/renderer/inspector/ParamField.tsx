@@ -1,5 +1,6 @@
 // One field of the inspector, chosen by the param's type. Every field shows its help;
-// a value outside its bounds shows an inline error and is not committed.
+// a value outside its bounds shows an inline error and stays: it is stored, marks its
+// node and blocks Run like any validation problem, rather than silently reverting.
 import type { ParamSpec, ParamValue, Params } from '../../shared/catalog/types.ts';
 import { effectiveValue, formatNumberMap, paramError, parseNumberMap } from '../../shared/editor/params.ts';
 import { TextDraftInput } from './TextDraftInput.tsx';
@@ -33,6 +34,7 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
           type="number"
           value={String(value)}
           validate={(d) => (d.trim() === '' ? 'Enter a number.' : paramError(spec, Number(d)))}
+          canCommit={(d) => d.trim() !== '' && Number.isFinite(Number(d))}
           onCommit={(d) => set(Number(d))}
           testId={testId}
           inputProps={{ step: spec.step ?? (spec.integer ? 1 : 'any'), min: spec.min, max: spec.max }}
@@ -50,7 +52,7 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
         <input type="checkbox" className="wh-checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} data-testid={testId} />
       );
     case 'string':
-      return <TextDraftInput value={String(value)} placeholder={spec.placeholder} validate={(d) => paramError(spec, d)} onCommit={set} testId={testId} />;
+      return <TextDraftInput value={String(value)} placeholder={spec.placeholder} validate={(d) => paramError(spec, d)} canCommit={() => true} onCommit={set} testId={testId} />;
     case 'path':
       return <PathField nodeId={nodeId} spec={spec} value={String(value)} onCommit={set} testId={testId} />;
     case 'string-list':
@@ -73,6 +75,7 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
             const parsed = parseNumberMap(d);
             return parsed ? paramError(spec, parsed) : 'Write one "name: number" per line.';
           }}
+          canCommit={(d) => parseNumberMap(d) !== null}
           onCommit={(d) => set(parseNumberMap(d) ?? {})}
           testId={testId}
         />

@@ -5,8 +5,14 @@ import { useEffect, useState } from 'react';
 interface Props {
   value: string;
   onCommit(value: string): void;
-  /** Shown under the field while the draft is not acceptable; the draft is not committed. */
+  /** Shown under the field while the draft is not acceptable. */
   validate?(draft: string): string | null;
+  /**
+   * Whether a draft can be stored despite a validate error (a number out of range stays in
+   * the document, marks its node and blocks Run; text that is no number at all cannot).
+   * Without it, a draft with an error is not committed.
+   */
+  canCommit?(draft: string): boolean;
   placeholder?: string;
   type?: 'text' | 'number';
   testId?: string;
@@ -15,12 +21,12 @@ interface Props {
   multiline?: boolean;
 }
 
-export function TextDraftInput({ value, onCommit, validate, placeholder, type = 'text', testId, inputProps, multiline }: Props) {
+export function TextDraftInput({ value, onCommit, validate, canCommit, placeholder, type = 'text', testId, inputProps, multiline }: Props) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   const error = validate ? validate(draft) : null;
   const commit = () => {
-    if (draft !== value && !error) onCommit(draft);
+    if (draft !== value && (canCommit ? canCommit(draft) : !error)) onCommit(draft);
   };
   if (multiline) {
     return (

@@ -1,6 +1,6 @@
 // Per-node results of a run in engine order: status, time, metrics; a selected node
 // shows its error, warnings, artifacts and reports below.
-import type { RunRecord } from '../../shared/api/run.ts';
+import { nodeOutcome, type RunRecord } from '../../shared/api/run.ts';
 import { formatMs } from '../app/format.ts';
 import { formatValue } from '../app/format.ts';
 import { ReportView } from '../reports/ReportView.tsx';
@@ -24,15 +24,20 @@ export function NodeResultsTable({ run, selected, onSelect }: Props) {
           {order.map((id) => {
             const n = run.nodes[id];
             if (!n) return null;
+            const outcome = nodeOutcome(n);
             return (
-              <tr key={id} className={id === selected ? 'wh-row--selected' : undefined} onClick={() => onSelect(id)} data-testid={`node-result-${id}`} data-status={n.status}>
+              <tr key={id} className={id === selected ? 'wh-row--selected' : undefined} onClick={() => onSelect(id)} data-testid={`node-result-${id}`} data-status={n.status} data-outcome={outcome}>
                 <td><code>{id}</code></td>
                 <td>{n.kind}</td>
-                <td><span className={`wh-pill wh-pill--${n.status}`}>{n.status}</span></td>
+                <td>
+                  <span className={`wh-pill wh-pill--${outcome}`}>{outcome === 'warning' ? 'done with warnings' : n.status}</span>
+                  {outcome === 'warning' && n.status === 'cached' && <span className="wh-muted"> cached</span>}
+                </td>
                 <td className="wh-num">{n.durationMs !== undefined ? formatMs(n.durationMs) : ''}</td>
                 <td className="wh-metrics">
                   {Object.entries(n.metrics).map(([k, v]) => <span key={k} className="wh-metric"><span className="wh-muted">{k}</span> {formatValue(v, k)}</span>)}
                   {n.error && <span className="wh-error">{n.error.message}</span>}
+                  {outcome === 'warning' && <span className="wh-node-warning" title={n.warnings.join('\n\n')}>⚠ {n.warnings[0]}{n.warnings.length > 1 ? ` (+${n.warnings.length - 1} more)` : ''}</span>}
                   {n.skippedReason && <span className="wh-muted">{n.skippedReason}</span>}
                 </td>
               </tr>

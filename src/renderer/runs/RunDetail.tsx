@@ -1,5 +1,6 @@
 // One run: header (status, time, versions, host), then Nodes / Compare / Model tabs.
 import { useEffect, useState } from 'react';
+import { nodeOutcome } from '../../shared/api/run.ts';
 import { CompareView } from '../results/compare/CompareView.tsx';
 import { ModelView } from '../results/model-view/ModelView.tsx';
 import { formatMs } from '../app/format.ts';
@@ -20,10 +21,14 @@ export function RunDetail({ runId, focusNodeId = null }: { runId: string; focusN
   }, [focusNodeId]);
   if (error) return <p className="wh-error wh-pad">{error}</p>;
   if (!run) return <p className="wh-muted wh-pad">Loading run…</p>;
+  const warned = Object.values(run.nodes).filter((n) => nodeOutcome(n) === 'warning').length;
   return (
     <div className="wh-rundetail" data-testid="run-detail" data-run-id={run.id} data-status={run.status}>
       <header className="wh-rundetail__header">
-        <h2>{run.name} <span className={`wh-pill wh-pill--${run.status}`}>{run.status}</span></h2>
+        <h2>
+          {run.name} <span className={`wh-pill wh-pill--${run.status}`}>{run.status}</span>
+          {warned > 0 && <span className="wh-pill wh-pill--warning" data-testid="run-warning-count"> {warned} node{warned > 1 ? 's' : ''} with warnings</span>}
+        </h2>
         <div className="wh-muted">
           {new Date(run.startedAt).toLocaleString()}
           {run.durationMs !== undefined && ` · ${formatMs(run.durationMs)}`}

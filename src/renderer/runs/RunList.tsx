@@ -35,6 +35,11 @@ export function RunList({ runs, error, selected, onSelect, onRefresh }: Props) {
                 {new Date(r.startedAt).toLocaleTimeString()} · {r.nodeCount} nodes{r.durationMs !== undefined ? ` · ${formatMs(r.durationMs)}` : ''}
               </span>
               {r.failedNodeIds.length > 0 && <span className="wh-error wh-runlist__meta">failed: {r.failedNodeIds.join(', ')}</span>}
+              {r.warningNodeIds.length > 0 && (
+                <span className="wh-runlist__meta wh-runlist__warned" data-testid={`run-warnings-${r.id}`}>
+                  ⚠ {r.warningNodeIds.length} with warnings: {r.warningNodeIds.join(', ')}
+                </span>
+              )}
             </button>
           </li>
         ))}

@@ -48,6 +48,10 @@ export interface PipelineState {
   problems: Problem[];
   /** True between asking for a run and its run.started event. */
   awaitingRun: boolean;
+  /** The document the current run was started with: results of nodes edited since are outdated. */
+  runDocument: PipelineDocument | null;
+  /** The document of the run being asked for, until its run view exists. */
+  pendingRunDocument: PipelineDocument | null;
   /** Bumped on every load so the canvas re-fits the view. */
   loadCount: number;
 
@@ -55,7 +59,8 @@ export interface PipelineState {
   loadDocument(doc: PipelineDocument, path: string | null, opts?: { dirty?: boolean; example?: boolean }): void;
   showDialog(dialog: ErrorDialog | null): void;
   setProblems(problems: Problem[]): void;
-  setAwaitingRun(awaiting: boolean): void;
+  /** `document`: what is about to run (kept to tell outdated results apart). */
+  setAwaitingRun(awaiting: boolean, document?: PipelineDocument): void;
   markSaved(doc: PipelineDocument, path: string | null): void;
   commit(changes: PipelineChange[], select?: string[]): void;
   undo(): void;
@@ -115,7 +120,7 @@ function documentSlice(set: SetState, get: GetState, initial: PipelineDocument) 
       const laid = autoLayout(doc, (n) => nodeHeightPx(get().kinds.get(n.kind)));
       set({
         history: createHistory(laid), savedDoc: opts?.dirty ? null : laid, documentPath: path, documentIsExample: opts?.example ?? false,
-        selectedNodes: [], selectedEdges: [], run: null, problems: [], loadCount: get().loadCount + 1,
+        selectedNodes: [], selectedEdges: [], run: null, runDocument: null, problems: [], loadCount: get().loadCount + 1,
       });
     },
     markSaved: (doc: PipelineDocument, path: string | null) => set({ savedDoc: doc, documentPath: path, documentIsExample: false }),
@@ -177,17 +182,19 @@ function runSlice(set: SetState, get: GetState) {
   return {
     run: null as RunView | null,
     awaitingRun: false,
-    setAwaitingRun: (awaitingRun: boolean) => set({ awaitingRun }),
+    runDocument: null as PipelineDocument | null,
+    pendingRunDocument: null as PipelineDocument | null,
+    setAwaitingRun: (awaitingRun: boolean, document?: PipelineDocument) => set({ awaitingRun, pendingRunDocument: awaitingRun ? document ?? null : null }),
     startRun: (runId: string, nodeIds: string[]) => {
       // The run.started event may have arrived before the call returned.
-      if (get().run?.runId === runId) return set({ awaitingRun: false });
+      if (get().run?.runId === runId) return set({ awaitingRun: false, pendingRunDocument: null });
       const nodes = Object.fromEntries(nodeIds.map((id) => [id, { status: 'pending' as const }]));
-      set({ run: { runId, status: 'running', nodes }, awaitingRun: false });
+      set({ run: { runId, status: 'running', nodes }, awaitingRun: false, runDocument: get().pendingRunDocument ?? get().history.present, pendingRunDocument: null });
     },
     applyRunEvent: (ev: RunEvent) => {
       const { run, awaitingRun } = get();
       if (ev.type === 'run.started' && awaitingRun && run?.runId !== ev.runId) {
-        set({ run: applyRunEvent(null, ev), awaitingRun: false });
+        set({ run: applyRunEvent(null, ev), awaitingRun: false, runDocument: get().pendingRunDocument ?? get().history.present });
         return;
       }
       const next = applyRunEvent(run, ev);

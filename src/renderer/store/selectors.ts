@@ -1,5 +1,6 @@
 // Module-level selectors for usePipelineStore: stable function identities, one place.
 import type { PipelineState } from './createPipelineStore.ts';
+import { selectOutdated, selectParamProblems } from './derived.ts';
 
 export const selectDocument = (s: PipelineState) => s.history.present;
 export const selectNodes = (s: PipelineState) => s.history.present.nodes;
@@ -32,9 +33,20 @@ export const selectProblems = (s: PipelineState) => s.problems;
 export const selectDocumentIsExample = (s: PipelineState) => s.documentIsExample;
 export const selectAwaitingRun = (s: PipelineState) => s.awaitingRun;
 
-/** The validation messages about one node, joined (a string, so unchanged means equal). */
+/**
+ * The validation messages about one node, joined (a string, so unchanged means equal): those
+ * of the last run attempt and, at once, any param value the catalog refuses.
+ */
 export function nodeProblemsSelector(nodeId: string) {
-  return (s: PipelineState) => s.problems.filter((p) => p.nodeId === nodeId).map((p) => p.message).join('\n');
+  return (s: PipelineState) => {
+    const messages = [...s.problems, ...selectParamProblems(s)].filter((p) => p.nodeId === nodeId).map((p) => p.message);
+    return [...new Set(messages)].join('\n');
+  };
+}
+
+/** True when the node's shown results predate an edit of its params or inputs. */
+export function nodeOutdatedSelector(nodeId: string) {
+  return (s: PipelineState) => selectOutdated(s).has(nodeId);
 }
 export const selectView = (s: PipelineState) => s.view;
 export const selectResultsFocus = (s: PipelineState) => s.resultsFocus;

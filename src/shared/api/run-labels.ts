@@ -86,7 +86,9 @@ export function variantLabel(run: RunRecord, nodeId: string, port = 'model', dep
   return step ? `${head} · ${step}` : head;
 }
 
+/** What a handler added to its input's label; its last step when the label was built otherwise. */
 function handlerSuffix(label: string, upstreamLabel: string): string {
   const prefix = `${upstreamLabel} · `;
-  return label.startsWith(prefix) ? label.slice(prefix.length) : label;
+  if (label.startsWith(prefix)) return label.slice(prefix.length);
+  return label.split(' · ').pop() ?? label;
 }

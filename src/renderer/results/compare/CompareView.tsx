@@ -65,8 +65,21 @@ export function CompareView({ run }: { run: RunRecord }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.key} className={r.key === chosen?.key ? 'wh-row--selected' : undefined} onClick={() => setSelected(r.key)} data-testid={`compare-row-${r.nodeId}`}>
-                <td>{r.label}</td>
+              <tr
+                key={r.key}
+                className={`${r.key === chosen?.key ? 'wh-row--selected' : ''}${r.warnings.length > 0 ? ' wh-compare__row--warning' : ''}`.trim() || undefined}
+                onClick={() => setSelected(r.key)}
+                data-testid={`compare-row-${r.nodeId}`}
+                data-outcome={r.warnings.length > 0 ? 'warning' : 'done'}
+              >
+                <td className="wh-compare__label">
+                  <span data-testid={`compare-label-${r.nodeId}`}>{r.label}</span>
+                  {r.warnings.length > 0 && (
+                    <div className="wh-compare__warning" data-testid={`compare-warning-${r.nodeId}`} title={r.warnings.join('\n\n')}>
+                      ⚠ {r.warnings[0]}{r.warnings.length > 1 ? ` (+${r.warnings.length - 1} more)` : ''}
+                    </div>
+                  )}
+                </td>
                 <td><code>{r.nodeId}</code>{r.port !== 'model' ? <span className="wh-muted"> · {r.port}</span> : null}</td>
                 <td className="wh-num">{formatBytes(r.sizeBytes)}</td>
                 <StatCells state={stats[r.key]} />
@@ -81,6 +94,7 @@ export function CompareView({ run }: { run: RunRecord }) {
           </tbody>
         </table>
         <p className="wh-muted wh-compare__note">
+          Labels say what each node did (layers quantized, sparsity reached), not what it was asked for; ⚠ marks a model whose node ended with warnings.
           Accuracy comes from an Evaluate node wired to the model; latency (host CPU, median) from a Host latency node.
           Gzip size: the model file compressed, what a download costs. MACs at batch 1{Object.values(stats).some((s) => s.status === 'ok' && s.value.macsUnknownLayers > 0) ? '; * some layers have unknown shapes and are not counted' : ''}.
         </p>
