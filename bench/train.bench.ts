@@ -1,4 +1,4 @@
-// Training figures on the canonical MNIST split: LeNet-5 from scratch, throughput (and the
+// Training figures on the bundled MNIST subset (7,996 train / 2,004 test): LeNet-5 from scratch, throughput (and the
 // share of each step outside ONNX Runtime), distillation vs from scratch, and recovery after
 // 90% pruning and k=16 clustering. BENCH_QUICK=1 runs fewer epochs.
 import os from 'node:os';

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import type { DatasetValue, Params } from '../../shared/catalog/types.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import { listImageFolder } from './images.ts';
+import { mnistName, type MnistSplit } from './mnist.ts';
 import { parseNumberList, resolveDataPath } from './open.ts';
 
 export const DATASET_KINDS = ['dataset.mnist', 'dataset.images', 'dataset.tensors', 'dataset.synthetic'] as const;
@@ -34,7 +35,8 @@ export function describeDataset(kind: DatasetKind, p: Params, documentDir: strin
   switch (kind) {
     case 'dataset.mnist': {
       const split = String(p.split ?? 'test');
-      return value('mnist', { split, ...commonOptions(p) }, `MNIST (${split})`);
+      const sizes: Record<string, number> = { train: 7996, test: 2004, all: 10000 };
+      return value('mnist', { split, ...commonOptions(p) }, mnistName(split as MnistSplit, sizes[split] ?? 0));
     }
     case 'dataset.images': {
       const folder = resolveDataPath(String(p.path ?? ''), documentDir);

