@@ -1,8 +1,11 @@
-// End-to-end tests drive the browser host in Debian's Chromium (Playwright cannot
-// download its own browsers here). The Electron spec runs only where the binary exists.
+// End-to-end tests drive the browser host in Chromium: WHITTLE_CHROMIUM, else Debian's
+// /usr/bin/chromium, else Playwright's own download (`npx playwright install chromium`;
+// `npm test` installs one of them, see scripts/test-prereqs.mjs). The Electron spec runs
+// only where the Electron binary exists.
+import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
-export const CHROMIUM_PATH = process.env.WHITTLE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.WHITTLE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -1,18 +1,32 @@
 #!/usr/bin/env node
 // `npm test`: lint, type-check, unit/integration tests (vitest), e2e (Playwright).
-// Runs every stage even when one fails, then prints one line: `N passed, N failed`
-// (lint and each type-check count as one check each; tests count one each).
+// First finds or installs Chromium and sshd (scripts/test-prereqs.mjs), or stops with one
+// sentence naming what is missing. Then runs every stage even when one fails and prints
+// one line: `N passed, N failed` (lint and each type-check count as one check each; tests
+// count one each). Tools run from node_modules/.bin, not through npx, so npm's own
+// start-up (and its config warnings) happens once, not once per stage.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ensureTestPrerequisites } from './test-prereqs.mjs';
 
+process.chdir(fileURLToPath(new URL('..', import.meta.url)));
+const bin = (name) => `node_modules/.bin/${name}`;
 const stages = [
-  { name: 'lint', cmd: 'npx', args: ['eslint', '.'] },
-  { name: 'typecheck (main, shared, tests)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json'] },
-  { name: 'typecheck (renderer)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.web.json'] },
-  { name: 'vitest', cmd: 'npx', args: ['vitest', 'run'], results: '.tmp/vitest-results.json' },
-  { name: 'build renderer', cmd: 'npx', args: ['vite', 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn'] },
-  { name: 'playwright', cmd: 'npx', args: ['playwright', 'test'], results: '.tmp/playwright-results.json', needs: 'build renderer' },
+  { name: 'lint', cmd: bin('eslint'), args: ['.'] },
+  { name: 'typecheck (main, shared, tests)', cmd: bin('tsc'), args: ['-p', 'tsconfig.json'] },
+  { name: 'typecheck (renderer)', cmd: bin('tsc'), args: ['-p', 'tsconfig.web.json'] },
+  { name: 'vitest', cmd: bin('vitest'), args: ['run'], results: '.tmp/vitest-results.json' },
+  { name: 'build renderer', cmd: bin('vite'), args: ['build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn'] },
+  { name: 'playwright', cmd: bin('playwright'), args: ['test'], results: '.tmp/playwright-results.json', needs: 'build renderer' },
 ];
+
+const missing = ensureTestPrerequisites();
+if (missing) {
+  console.log(`npm test cannot run here: ${missing}`);
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
 
 mkdirSync('.tmp', { recursive: true });
 let passed = 0;
