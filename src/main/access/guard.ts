@@ -6,8 +6,8 @@
 //   the caller names (the document's folder, the workspace).
 // - The check is on the REAL path (symlinks followed, for a file to write: the real path of
 //   its nearest existing folder), so a link inside a root cannot lead out of it.
-// - The real path must lie inside a root; writes need a root that allows writing (the
-//   application's own folders are read-only roots).
+// - The real path must lie inside a root; writes need a root that allows writing, and are
+//   refused inside the application's own folders (read-only roots) whatever else holds them.
 // - Only regular files and folders pass: FIFOs, devices and sockets are refused from
 //   `stat`, before anything opens them (opening a FIFO blocks).
 // - Errors name the path the caller gave and the roots, never anything read from a file.
@@ -40,9 +40,10 @@ function isInside(dir: string, p: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
+/** The real path of a folder that may not exist yet (a root named ahead, like ~/Whittle/exports). */
 function realOrSelf(p: string): string {
   try {
-    return realpathSync(p);
+    return realPathForWrite(resolve(p));
   } catch {
     return resolve(p);
   }
@@ -109,6 +110,11 @@ export class FileAccess {
     return best;
   }
 
+  /** True when a real path may be written: inside a writable root and inside no read-only one. */
+  canWrite(realPath: string): boolean {
+    return this.rootOf(realPath, true) !== null && !this.rootList.some((r) => !r.writable && isInside(r.path, realPath));
+  }
+
   /** True when the real path of an existing folder lies inside a root. */
   allowsFolder(path: string): boolean {
     return this.rootOf(realOrSelf(path)) !== null;
@@ -148,7 +154,7 @@ export class FileAccess {
         throw new WhittleError('files.not-found', `${p} does not exist.`, 'Check the path, or choose the file again.');
       }
     }
-    if (!this.rootOf(real, write)) {
+    if (write ? !this.canWrite(real) : !this.rootOf(real)) {
       if (write && this.rootOf(real)) {
         throw new WhittleError('files.read-only', `${p} is inside Whittle's own read-only folders.`, 'Choose a folder of your own (for example next to your pipeline).');
       }

@@ -13,6 +13,7 @@ import type { EngineSpawner } from '../engine/spawn.ts';
 import { dataPaths } from '../store/home.ts';
 import { RunHistory } from '../store/runs.ts';
 import { FileAccess, type AccessRoot } from '../access/guard.ts';
+import { unsavedExportsDir } from '../access/outputs.ts';
 import type { ApiContext, Dialogs } from './context.ts';
 import { IMPLEMENTATIONS } from './handlers.ts';
 import { STARTUP_EXAMPLE, defaultResourcesDir, whittleVersion } from './version.ts';
@@ -78,7 +79,12 @@ export function createApiService(options: ApiServiceOptions): ApiService {
   const resourcesDir = options.resourcesDir ?? defaultResourcesDir();
   const writable = options.fileScope ?? (options.roots ? [] : [parse(process.cwd()).root]);
   const access = new FileAccess({
-    roots: [...writable.map((path) => ({ path, writable: true })), ...(options.roots ?? []), { path: resourcesDir, writable: false }],
+    // Whittle's own places: bundled examples and models (read-only), and the user's exports
+    // folder, where runs of unsaved documents write (src/main/access/outputs.ts).
+    roots: [
+      ...writable.map((path) => ({ path, writable: true })), ...(options.roots ?? []),
+      { path: resourcesDir, writable: false }, { path: unsavedExportsDir(), writable: true },
+    ],
     widenHint: options.widenHint ?? 'Choose a file inside the folders listed.',
   });
   const ctx: ApiContext = {

@@ -18,9 +18,17 @@ async function pluginKinds(): Promise<{ kinds: NodeKindSpec[]; modules: string[]
   return { kinds, modules };
 }
 
-export async function cliApi(): Promise<ApiService> {
+/**
+ * The CLI's API. `fileScope`: the folders its file guard lets nodes read and write (the
+ * pipeline's folder, --allow-path, --out; DESIGN.md §8). Absent: commands that touch no
+ * pipeline files (nodes).
+ */
+export async function cliApi(fileScope?: string[]): Promise<ApiService> {
   const plugins = await pluginKinds();
-  return createApiService({ door: 'cli', workspace: process.cwd(), startupDocument: null, extraKinds: plugins.kinds, handlerModules: plugins.modules });
+  return createApiService({
+    door: 'cli', workspace: process.cwd(), startupDocument: null, extraKinds: plugins.kinds, handlerModules: plugins.modules,
+    ...(fileScope ? { fileScope, widenHint: 'Pass --allow-path <file or folder> to let the pipeline use files outside its folder.' } : {}),
+  });
 }
 
 export function formatProblem(p: Problem): string {

@@ -72,13 +72,14 @@ export const documentsOpen: CallImpl<'documents.open'> = async (req, ctx) => {
 };
 
 async function writeDocument(ctx: ApiContext, path: string, document: PipelineDocument, fromPath: string | null | undefined): Promise<{ path: string; sizeBytes: number; text: string }> {
-  const absolute = scopedPath(ctx, path, 'write-file');
-  if (extname(absolute).toLowerCase() !== '.json') {
-    throw new WhittleError('documents.bad-extension', `Pipeline files end in .json (got ${absolute}).`, 'Add .json to the name.');
+  if (extname(path).toLowerCase() !== '.json') {
+    throw new WhittleError('documents.bad-extension', `Pipeline files end in .json (got ${path}).`, 'Add .json to the name.');
   }
-  if (inside(resolve(ctx.resourcesDir, 'examples'), absolute)) {
+  if (inside(resolve(ctx.resourcesDir, 'examples'), resolve(callerBase(ctx), path))) {
     throw new WhittleError('documents.example-read-only', 'The bundled examples are read-only.', 'Use Save As to keep your changes in a file of your own.');
   }
+  // Save As writes exactly the path given: absolute as it is, relative from the caller's folder.
+  const absolute = scopedPath(ctx, path, 'write-file');
   const fromDir = fromPath ? dirname(resolve(fromPath)) : null;
   const rebased = rebaseDocumentPaths(document, ctx.catalog, fromDir, dirname(absolute));
   const text = serializeDocument(rebased);

@@ -10,13 +10,12 @@ import type { CallImpl } from '../types.ts';
 import { callerBase, scopedPath } from './files.ts';
 
 /** Where a run's relative export paths land: the caller's outDir, or a fresh run folder under the default root. */
-function outputsOf(ctx: ApiContext, outDir: string | undefined, documentDir: string): { outDir?: string; outputRoot?: string; checkDir: string } {
+function outputsOf(ctx: ApiContext, outDir: string | undefined, savedDir: string | null): { outDir?: string; outputRoot?: string; checkDir: string } {
   if (outDir) {
     const real = scopedPath(ctx, outDir, 'write-folder');
     return { outDir: real, checkDir: real };
   }
-  const saved = ctx.access.rootOf(documentDir, true) ? documentDir : null;
-  const outputRoot = defaultOutputRoot(saved, (dir) => !ctx.access.rootOf(dir, true));
+  const outputRoot = defaultOutputRoot(savedDir, (dir) => !ctx.access.canWrite(dir));
   // The run folder is new: checking a child of the root checks it.
   return { outputRoot, checkDir: join(outputRoot, 'run') };
 }
@@ -25,7 +24,7 @@ export const runsStart: CallImpl<'runs.start'> = async (req, ctx) => {
   const documentPath = req.documentPath ? scopedPath(ctx, req.documentPath, 'read-file') : null;
   const documentDir = documentPath ? dirname(documentPath) : callerBase(ctx);
   const allowedPaths = (req.allowedPaths ?? []).map((p) => scopedPath(ctx, p, 'locate'));
-  const outputs = outputsOf(ctx, req.outDir, documentDir);
+  const outputs = outputsOf(ctx, req.outDir, documentPath ? documentDir : null);
   assertDocumentFiles(req.document, ctx.catalog, ctx.access, { documentDir, outputDir: outputs.checkDir });
   const runId = await ctx.runner.start(req.document, {
     documentPath,

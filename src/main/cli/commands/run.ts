@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { RunEvent } from '../../../shared/api/run.ts';
 import { toErrorData } from '../../../shared/errors.ts';
-import { cliApi, formatProblem, reportError } from '../api.ts';
+import { formatProblem, reportError } from '../api.ts';
+import { openForCli, outsideFilesAdvice } from '../open.ts';
 import { barProgress, plainProgress, type ProgressView } from '../progress.ts';
 import { runSummary } from '../summary.ts';
 
@@ -21,21 +22,21 @@ export function registerRun(program: Command): void {
     .description('Run a pipeline file and report per-node results.')
     .argument('<pipeline>', 'pipeline .json file')
     .option('--json', 'print the run record as JSON on stdout (progress goes to stderr)')
-    .option('--out <dir>', 'folder for exported files (relative export paths resolve here instead of next to the pipeline)')
-    .option('--allow-path <path...>', 'absolute paths outside the pipeline folder that nodes may use')
+    .option('--out <dir>', 'folder for exported files (default: whittle-out/<run> next to the pipeline)')
+    .option('--allow-path <path...>', 'files or folders outside the pipeline folder that nodes may use')
     .action(async (file: string, opts: RunOptions) => {
       process.exitCode = await runCommand(file, opts);
     });
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
-  const api = await cliApi();
   const err = process.stderr;
   try {
-    const opened = await api.call('documents.open', { path: file });
-    if (opened.canceled) return 1;
+    const opened = await openForCli(file, opts.allowPath, opts.out);
+    const { api } = opened;
     if (!opened.document || opened.problems.length > 0) {
-      err.write(`whittle: ${opened.path} cannot run: ${opened.problems.length} problem${opened.problems.length === 1 ? '' : 's'}\n${opened.problems.map(formatProblem).join('\n')}\n`);
+      err.write(`whittle: ${opened.path} cannot run: ${opened.problems.length} problem${opened.problems.length === 1 ? '' : 's'}\n${opened.problems.map(formatProblem).join('\n')}\n${outsideFilesAdvice(opened)}`);
+      api.dispose();
       if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, problems: opened.problems }, null, 2)}\n`);
       return 1;
     }
@@ -59,7 +60,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       document: opened.document,
       documentPath: opened.path,
       ...(opts.out ? { outDir: resolve(opts.out) } : {}),
-      ...(opts.allowPath ? { allowedPaths: opts.allowPath.map((p) => resolve(p)) } : {}),
+      ...(opened.allowedPaths.length > 0 ? { allowedPaths: opened.allowedPaths } : {}),
     }));
     for (const e of early) if (e.runId === runId) view.onEvent(e);
     if (interrupted) api.ctx.runner.cancel(runId);

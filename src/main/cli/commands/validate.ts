@@ -1,7 +1,9 @@
-// `whittle validate <pipeline.json>`: every problem at once; exit 0 when there is none.
+// `whittle validate <pipeline.json> [--allow-path P...]`: every problem at once (missing
+// and refused files included, each with its node); exit 0 when there is none.
 import type { Command } from 'commander';
 import { toErrorData } from '../../../shared/errors.ts';
-import { cliApi, formatProblem, reportError } from '../api.ts';
+import { formatProblem, reportError } from '../api.ts';
+import { openForCli, outsideFilesAdvice } from '../open.ts';
 
 export function registerValidate(program: Command): void {
   program
@@ -9,17 +11,18 @@ export function registerValidate(program: Command): void {
     .description('Check a pipeline file: syntax, format, node kinds, params, edges and cycles.')
     .argument('<pipeline>', 'pipeline .json file')
     .option('--json', 'print the problems as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      const api = await cliApi();
+    .option('--allow-path <path...>', 'files or folders outside the pipeline folder that nodes may use')
+    .action(async (file: string, opts: { json?: boolean; allowPath?: string[] }) => {
       try {
-        const opened = await api.call('documents.open', { path: file });
-        if (opened.canceled) return;
+        const opened = await openForCli(file, opts.allowPath);
+        opened.api.dispose();
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ok: opened.problems.length === 0, path: opened.path, problems: opened.problems }, null, 2)}\n`);
         } else if (opened.problems.length === 0) {
           process.stdout.write(`${opened.path}: valid (${opened.document?.nodes.length ?? 0} nodes, ${opened.document?.edges.length ?? 0} edges)${opened.migratedFrom !== undefined ? `, migrated from version ${opened.migratedFrom}` : ''}\n`);
         } else {
           process.stdout.write(`${opened.path}: ${opened.problems.length} problem${opened.problems.length > 1 ? 's' : ''}\n${opened.problems.map(formatProblem).join('\n')}\n`);
+          process.stdout.write(outsideFilesAdvice(opened));
         }
         process.exitCode = opened.problems.length === 0 ? 0 : 1;
       } catch (err) {

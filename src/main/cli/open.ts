@@ -1,0 +1,48 @@
+// Opening a pipeline for `validate` and `run`: the guard's roots are the pipeline's folder
+// plus --allow-path (files or folders) and --out, applied BEFORE validation, so an allowed
+// path is allowed everywhere. Files read outside the folder are listed with the flags to add.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
+import { filesOutsideFolder } from '../../shared/pipeline/outside.ts';
+import type { ApiService } from '../api/service.ts';
+import { cliApi } from './api.ts';
+
+export interface OpenedForCli {
+  api: ApiService;
+  path: string;
+  document: PipelineDocument | null;
+  problems: Problem[];
+  migratedFrom?: number;
+  allowedPaths: string[];
+}
+
+/** The folder a pipeline argument lives in, for the roots (the file itself may be missing). */
+function folderOf(file: string): string {
+  const absolute = resolve(file);
+  return existsSync(absolute) && statSync(absolute).isDirectory() ? absolute : dirname(absolute);
+}
+
+export async function openForCli(file: string, allowPath: string[] = [], outDir?: string): Promise<OpenedForCli> {
+  const allowedPaths = allowPath.map((p) => resolve(p));
+  const api = await cliApi([folderOf(file), ...allowedPaths, ...(outDir ? [resolve(outDir)] : [])]);
+  const opened = await api.call('documents.open', { path: file });
+  if (opened.canceled) throw new Error('documents.open was cancelled without a dialog');
+  if (!opened.document) return { api, path: opened.path, document: null, problems: opened.problems, allowedPaths };
+  const checked = await api.call('pipeline.validate', { document: opened.document, documentPath: opened.path, allowedPaths });
+  return {
+    api, path: opened.path, document: opened.document, problems: checked.problems, allowedPaths,
+    ...(opened.migratedFrom !== undefined ? { migratedFrom: opened.migratedFrom } : {}),
+  };
+}
+
+/** "These files are outside the pipeline's folder: ... Run again with --allow-path ...", or ''. */
+export function outsideFilesAdvice(opened: OpenedForCli): string {
+  if (!opened.document) return '';
+  const catalog = opened.api.ctx.catalog;
+  const outside = filesOutsideFolder(opened.document, catalog, dirname(opened.path), opened.allowedPaths);
+  if (outside.length === 0) return '';
+  const lines = outside.map((f) => `  [${f.nodeId}] ${f.path}`);
+  const flags = [...new Set(outside.map((f) => `--allow-path ${JSON.stringify(f.path).slice(1, -1).includes(' ') ? JSON.stringify(f.path) : f.path}`))].join(' ');
+  return `This pipeline reads files outside its folder:\n${lines.join('\n')}\nTo allow them, run again with: ${flags}\n`;
+}
