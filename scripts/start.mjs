@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -27,13 +28,16 @@ function run(cmd, args) {
   });
 }
 
+// Tools run from node_modules/.bin rather than through npx: npm starts (and reads its
+// config) once, for `npm start` itself.
+const bin = (name) => fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url));
 const extra = process.argv.slice(2);
 let code;
 if (electronBinary()) {
-  code = await run('npx', ['electron-vite', 'preview', ...extra]);
+  code = await run(bin('electron-vite'), ['preview', ...extra]);
 } else {
   console.log('The Electron binary is not installed here (optional dependency `electron`), so the browser host starts instead (`npm run web`): open the URL it prints.');
-  code = await run('npx', ['vite', 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn']);
-  if (code === 0) code = await run('npx', ['tsx', 'src/main/host/index.ts', ...extra]);
+  code = await run(bin('vite'), ['build', '-c', 'vite.renderer.config.ts', '--logLevel', 'warn']);
+  if (code === 0) code = await run(bin('tsx'), ['src/main/host/index.ts', ...extra]);
 }
 process.exit(code);

@@ -1,13 +1,19 @@
-// A real OpenSSH server for the device tests: a test user (created if missing, unlocked
-// with a password), fresh host and client keys in a temp folder, its own sshd_config,
-// `sshd -D` on a free 127.0.0.1 port. Needs root, as CI runs.
+// A real OpenSSH server for the device tests: fresh host and client keys in a temp folder,
+// its own sshd_config, `sshd -D` on a free 127.0.0.1 port. As root (CI) it logs in a test
+// user that it creates and unlocks with a password; as anyone else sshd runs unprivileged
+// and accepts only the user who started it, by key (it cannot read /etc/shadow, so the
+// password tests say they need root and are skipped).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-export const TEST_USER = 'whittle-test';
+/** True when the tests run as root: a separate test user, password logins. */
+export const AS_ROOT = process.getuid?.() === 0;
+export const TEST_USER = AS_ROOT ? 'whittle-test' : userInfo().username;
+/** Why a password test cannot run here, or undefined when it can. */
+export const PASSWORD_SKIP = AS_ROOT ? undefined : 'password logins need sshd to run as root (it reads /etc/shadow); run the suite as root to include them';
 export const TEST_PASSWORD = 'whittle-test-pw-4821';
 export const KEY_PASSPHRASE = 'correct horse battery';
 
@@ -23,6 +29,7 @@ export async function freePort(): Promise<number> {
 }
 
 function ensureUser(): void {
+  if (!AS_ROOT) return;
   try {
     execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
   } catch {
@@ -108,7 +115,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /** `pathDirs`: folders put first on the session PATH (e.g. a stand-in for a board's tools). */
 export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<SshServer> {
   ensureUser();
-  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  if (AS_ROOT) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'whittle-sshd-'));
   chmodSync(dir, 0o755);
   const keyPath = join(dir, 'client_ed25519');
@@ -125,8 +132,8 @@ export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<Ssh
     `HostKey ${hostKey}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${authPath}`,
-    'UsePAM no', 'PasswordAuthentication yes', 'PubkeyAuthentication yes', 'KbdInteractiveAuthentication no',
-    'StrictModes no', 'PermitRootLogin no', `AllowUsers ${TEST_USER}`, 'Subsystem sftp internal-sftp',
+    'UsePAM no', `PasswordAuthentication ${AS_ROOT ? 'yes' : 'no'}`, 'PubkeyAuthentication yes', 'KbdInteractiveAuthentication no',
+    'StrictModes no', `PermitRootLogin ${AS_ROOT ? 'no' : 'prohibit-password'}`, `AllowUsers ${TEST_USER}`, 'Subsystem sftp internal-sftp',
     'MaxStartups 50', 'LogLevel ERROR', 'ClientAliveInterval 0',
     ...(opts.pathDirs?.length ? [`SetEnv PATH=${[...opts.pathDirs, '/usr/local/bin', '/usr/bin', '/bin'].join(':')}`] : []),
   ].join('\n') + '\n');
@@ -174,6 +181,7 @@ export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<Ssh
  * read it, else a copy of just what Linux needs (a clone under /root is not readable).
  */
 export function boardOrtPath(repoNodeModules: string): { path: string; cleanup(): void } {
+  if (!AS_ROOT) return { path: repoNodeModules, cleanup: () => {} };
   ensureUser();
   const canLoad = (dir: string) => {
     try {

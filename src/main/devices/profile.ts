@@ -83,6 +83,7 @@ function runProfileChannel(conn: BoardConnection, channel: ClientChannel, job: P
   let inRunnerOut = false;
   let exitCode = -1;
   let procLines: string[] = [];
+  const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()));
   return new Promise<RunOutput>((resolve, reject) => {
     let done = false;
     let silence: NodeJS.Timeout | undefined;
@@ -93,9 +94,11 @@ function runProfileChannel(conn: BoardConnection, channel: ClientChannel, job: P
       offLost();
       job.signal?.removeEventListener('abort', onAbort);
       if (err) {
-        // Closing stdin makes the board-side watcher kill the runner's process group.
+        // Closing stdin makes the board-side watcher kill the runner's process group; the
+        // channel closes once every process of the script is gone (see PROFILE_SCRIPT), so
+        // wait for that, bounded by the device timeout for a board that no longer answers.
         channel.end();
-        reject(err);
+        void Promise.race([closed, new Promise((r) => setTimeout(r, conn.device.timeoutMs))]).then(() => reject(err));
       } else {
         resolve({ exitCode, runnerStdout: runnerOut.join('\n'), stderrTail: stderrLines.slice(-20).join('\n'), samples });
       }

@@ -68,6 +68,13 @@ echo WHITTLE_CLEANED
  * group, samples /proc (and tegrastats on a Jetson) to stdout, and kills the group as soon
  * as our stdin closes: cancel, or a dead connection. The runner's stdout is replayed at the
  * end between markers; its stderr streams live (progress lines).
+ *
+ * Every process the script starts keeps the channel's stdout or stderr open, and sshd
+ * closes a channel only when all writers of those pipes are gone: so the caller's "close"
+ * means nothing started here is still running, however loaded the board is. For the same
+ * reason no helper is killed while it has a child of its own: the sampler ends by itself
+ * when the runner is gone, tegrastats dies with its process group, and the stdin watcher
+ * waits in the shell's builtin read (no child) until it is killed or fires.
  */
 export const PROFILE_SCRIPT = `
 dir=$1; limit=$2; shift 2
@@ -81,7 +88,10 @@ if command -v setsid >/dev/null 2>&1; then set -- setsid "$@"; fi
 pid=$!
 echo "WHITTLE_PID $pid"
 tpid=
-if command -v tegrastats >/dev/null 2>&1; then tegrastats --interval 250 & tpid=$!; fi
+if command -v tegrastats >/dev/null 2>&1; then
+  if command -v setsid >/dev/null 2>&1; then setsid tegrastats --interval 250 </dev/null & else tegrastats --interval 250 </dev/null & fi
+  tpid=$!
+fi
 (
   while kill -0 "$pid" 2>/dev/null; do
     rss=0
@@ -96,23 +106,28 @@ if command -v tegrastats >/dev/null 2>&1; then tegrastats --interval 250 & tpid=
     echo "S $(date +%s)000 $1 $2 $rss $((u+n+s+i+w+q+sq+st)) $((i+w))"
     sleep 0.25
   done
-) &
+) </dev/null &
 spid=$!
 (
-  cat <&3 >/dev/null 2>&1
+  while read -r _ <&3; do :; done
   # dash's kill takes no "--"; a negative pid is the runner's process group.
-  kill -TERM -"$pid" 2>/dev/null; kill -TERM "$pid" $tpid 2>/dev/null
-  sleep 2
+  kill -TERM -"$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null
+  i=0
+  while kill -0 -"$pid" 2>/dev/null && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
   kill -KILL -"$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
-) >/dev/null 2>&1 &
+) </dev/null &
 wpid=$!
 wait "$pid"; rc=$?
-kill $tpid $spid 2>/dev/null
-wait $spid 2>/dev/null
+wait "$spid" 2>/dev/null
+if [ -n "$tpid" ]; then
+  kill -TERM -"$tpid" 2>/dev/null || kill -TERM "$tpid" 2>/dev/null
+  wait "$tpid" 2>/dev/null
+fi
 echo "WHITTLE_EXIT $rc"
 echo WHITTLE_OUT_BEGIN
 cat "$dir/run.out"
 echo WHITTLE_OUT_END
 kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
 exit $rc
 `;
