@@ -42,7 +42,9 @@ function jsonProblem(text: string, err: unknown): ParseResult {
   }
   const pos = /position (\d+)/.exec(detail);
   const where = pos ? ` at ${lineColumn(text, Number(pos[1]))}` : '';
-  return fail('pipeline.not-json', `The pipeline file is not valid JSON${where}: ${detail}`, 'Open the file in a text editor and fix the syntax, or choose another file.');
+  // Not the parser's message: it quotes the file's first characters, and an error must never
+  // echo the contents of a file (it may not be a pipeline at all, DESIGN.md §8).
+  return fail('pipeline.not-json', `The pipeline file is not valid JSON${where}.`, 'Open the file in a text editor and fix the syntax, or choose another file.');
 }
 
 export function parsePipelineText(text: string): ParseResult {
