@@ -59,7 +59,9 @@ describe('bad inputs', () => {
     const ds = synthetic(32, [8]);
     const { model, report } = await quantizeStatic(fp32, ds, { target: 'x86-vnni', sqnrSamples: 8 });
     expect(report.floatNodes).toEqual([{ node: 'the_Sin', opType: 'Sin', reason: "ONNX Runtime's CPU provider has no int8 kernel for this operator" }]);
-    expect(report.warnings.some((w) => w.includes("Sin 'the_Sin'"))).toBe(true);
+    // A float op that is not a weighted layer is reported, but is no warning: the label counts int8 layers.
+    expect(report.notes!.some((w) => w.includes("1 other compute node(s) stay in float: Sin 'the_Sin'"))).toBe(true);
+    expect(report.warnings.some((w) => w.includes('stay in float'))).toBe(false);
     expect(report.fusion).toMatchObject({ groups: 2, fused: 2 });
     const r = await evaluateModel(encodeModel(model), ds, { reference: encodeModel(fp32) });
     expect(r.sqnrDb).toBeGreaterThan(25);
@@ -87,11 +89,15 @@ describe('bad inputs', () => {
     expect(report.warnings).toContain('Nothing in this model could be quantized; the result computes in float.');
   });
 
-  it('a model whose weights are shared-weight codebooks says which layers stay float and what to change', async () => {
-    const { model } = clusterWeights(lenet(), { k: 16, seed: 1 });
+  it('shared-weight codebooks are quantized as weights: every layer int8, at most k values, a note instead of a warning', async () => {
+    const { model } = clusterWeights(lenet(), { k: 16, seed: 1, perChannel: true });
     const { report } = await quantizeStatic(model, mnistCalibration(16), { verify: false, sqnrSamples: 0 });
-    const warning = report.warnings.find((w) => w.includes('codebook'));
-    expect(warning).toMatch(/5 layer\(s\).*storage to "dense"/);
+    expect(report.quantizedNodes.filter((q) => q.opType === 'Conv' || q.opType === 'Gemm')).toHaveLength(5);
+    expect(report.codebookWeights).toBe(5);
+    expect(report.warnings.some((w) => w.includes('codebook'))).toBe(false);
+    expect(report.notes!.some((n) => n.includes('codebook'))).toBe(true);
+    // Per-channel codebooks keep per-channel scales: one per output channel.
+    expect(report.tensors.filter((t) => t.kind === 'weight').every((t) => (t.channels ?? 0) > 1)).toBe(true);
   });
 
   it('calibration reports progress and stops with a clear error when aborted', async () => {

@@ -126,3 +126,61 @@ export function latencyHistogram(latenciesMs: number[], bins = 20): { fromMs: nu
   for (const v of latenciesMs) counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
   return counts.map((count, i) => ({ fromMs: min + i * width, toMs: min + (i + 1) * width, count }));
 }
+
+export interface LatencyComparison {
+  /** p50 of the reference (the pass's input) and of the candidate (its result), ms. */
+  referenceP50Ms: number;
+  candidateP50Ms: number;
+  /** candidate / reference: above 1 the result is slower. */
+  ratio: number;
+  runs: number;
+  threads: number;
+  batchSize: number;
+}
+
+export interface CompareOptions {
+  threads?: number;
+  batchSize?: number;
+  /** Wall-clock budget of the timed part, ms (the comparison is a check, not a benchmark). */
+  budgetMs?: number;
+  maxRuns?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Times two models on the same random inputs, alternating run by run so both see the same
+ * machine load (other processes, frequency changes): a short, fair check that a pass's
+ * result is not slower than its input. Same threads for both; p50s of the interleaved runs.
+ */
+export async function compareLatency(reference: Uint8Array | string, candidate: Uint8Array | string, opts: CompareOptions = {}): Promise<LatencyComparison> {
+  const threads = opts.threads ?? 1;
+  const batchSize = opts.batchSize ?? 1;
+  const budgetMs = opts.budgetMs ?? 1500;
+  const maxRuns = opts.maxRuns ?? 300;
+  const sessions = [await createSession(reference, { threads }), await createSession(candidate, { threads })];
+  try {
+    const feeds = sessions.map((s) => {
+      const f: Record<string, ort.Tensor> = {};
+      sessionInputs(s).forEach((input, i) => { f[input.name] = randomTensor(input, concreteShape(input, batchSize), i + 1); });
+      return f;
+    });
+    for (let i = 0; i < 3; i++) for (let k = 0; k < 2; k++) await sessions[k].run(feeds[k]);
+    const times: number[][] = [[], []];
+    const started = performance.now();
+    while (times[0].length < maxRuns && (times[0].length < 10 || performance.now() - started < budgetMs)) {
+      opts.signal?.throwIfAborted();
+      for (let k = 0; k < 2; k++) {
+        const t0 = performance.now();
+        await sessions[k].run(feeds[k]);
+        times[k].push(performance.now() - t0);
+      }
+    }
+    const [referenceP50Ms, candidateP50Ms] = times.map((t) => percentile([...t].sort((a, b) => a - b), 50));
+    return { referenceP50Ms, candidateP50Ms, ratio: candidateP50Ms / referenceP50Ms, runs: times[0].length, threads, batchSize };
+  } finally {
+    for (const s of sessions) await s.release();
+  }
+}
+
+/** A result counts as slower only past this ratio: run-to-run noise on a shared host is a few percent. */
+export const SLOWER_RATIO = 1.1;

@@ -1,5 +1,6 @@
 // `quantize`: run the static, dynamic or fp16 pass on the incoming model, write the result
-// and report per-layer quantization figures, fusion and the accuracy-aware steps.
+// and report per-layer quantization figures, fusion and the accuracy-aware steps; then time
+// the result against its input (speed guard) and warn when it is slower.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
@@ -11,8 +12,10 @@ import { quantizeAccuracyAware, type AccuracyAwareReport } from '../../passes/qu
 import { quantizeDynamic } from '../../passes/quantize/dynamic.ts';
 import { convertFp16 } from '../../passes/quantize/fp16.ts';
 import { detectHostCpu, type ActivationType, type QuantTarget } from '../../passes/quantize/presets.ts';
-import { quantizeStatic } from '../../passes/quantize/static.ts';
+import { quantizeStatic, WEIGHTED_OPS } from '../../passes/quantize/static.ts';
+import { checkSpeed, quantizeSlowerWarning, speedMetrics } from '../../passes/speed.ts';
 import type { PassContext, QuantizeReport, StaticOptions } from '../../passes/quantize/types.ts';
+import type { Model } from '../../onnx/model.ts';
 import type { CalibrationMethod } from '../../passes/quantize/calibrate.ts';
 import type { NodeContext, NodeHandler } from '../handler.ts';
 import { datasetInput, modelInput } from './node-inputs.ts';
@@ -83,6 +86,7 @@ export const quantize: NodeHandler = async (ctx) => {
   const metrics: NodeResult['metrics'] = {
     mode, sizeBytes: bytes.length, inputSizeBytes: input.sizeBytes, sizeRatio: bytes.length / input.sizeBytes,
     quantizedNodes: report.quantizedNodes.length, floatNodes: report.floatNodes.length,
+    ...layerCounts(model, report),
   };
   if (report.target) metrics.target = report.target;
   if (report.fusion) {
@@ -94,6 +98,18 @@ export const quantize: NodeHandler = async (ctx) => {
   if (report.outputs) {
     metrics.outputSqnrDb = Number.isFinite(report.outputs.int8VsFloatDb) ? report.outputs.int8VsFloatDb : 'inf';
     metrics.fusedVsQdqSqnrDb = Number.isFinite(report.outputs.fusedVsQdqDb) ? report.outputs.fusedVsQdqDb : 'inf';
+    if (report.outputs.top1Agreement !== undefined) metrics.top1Agreement = report.outputs.top1Agreement;
+  }
+  if (report.calibration) metrics.calibrationSamples = report.calibration.samples;
+  if (report.keptInFloat?.length) metrics.keptInFloat = report.keptInFloat.map((k) => k.node).join(', ');
+  if (report.biasFits?.length) metrics.biasScaleRaised = report.biasFits.length;
+  if (report.codebookWeights) metrics.codebookWeights = report.codebookWeights;
+  ctx.progress(0, 1, 'Timing the result against its input');
+  const speed = await checkSpeed(input.path, bytes, ctx.signal);
+  Object.assign(metrics, speedMetrics(speed));
+  if (speed.slower) {
+    const unfused = report.fusion?.unfused.reduce((a, u) => a + (u.node.startsWith('(') ? Number(u.node.slice(1).split(' ')[0]) : 1), 0);
+    report.warnings.push(quantizeSlowerWarning(speed, { mode: mode as 'static' | 'dynamic' | 'fp16', unfused, target: report.target, hostTarget: detectHostCpu().target }));
   }
   if (worst) {
     metrics.worstLayer = worst.tensor;
@@ -108,8 +124,24 @@ export const quantize: NodeHandler = async (ctx) => {
     metrics.layersInFloat = last.floatLayers.length;
   }
   const reports: NonNullable<NodeResult['reports']> = [
-    { kind: 'quantize.layers', title: 'Quantization per layer', data: jsonSafe({ mode, target: report.target, tensors: report.tensors, floatNodes: report.floatNodes, fusion: report.fusion ?? null, outputs: report.outputs ?? null, settings: report.settings }) },
+    { kind: 'quantize.layers', title: 'Quantization per layer', data: jsonSafe({
+      mode, target: report.target, tensors: report.tensors, floatNodes: report.floatNodes, fusion: report.fusion ?? null, outputs: report.outputs ?? null,
+      settings: report.settings, notes: report.notes ?? [], keptInFloat: report.keptInFloat ?? [], biasFits: report.biasFits ?? [], speed,
+    }) },
   ];
   if (accuracy) reports.push({ kind: 'quantize.accuracy', title: 'Accuracy-aware steps', data: jsonSafe(accuracy) });
   return { outputs: { model: value }, metrics, reports, warnings: report.warnings };
 };
+
+/**
+ * Weighted layers (Conv/Gemm/MatMul) that compute in the new precision, of all of them: what
+ * a label like "int8 9/35 layers" is made from. A group ONNX Runtime did not fuse is not int8.
+ */
+function layerCounts(input: Model, report: QuantizeReport): NodeResult['metrics'] {
+  const layersTotal = input.graph.node.filter((n) => WEIGHTED_OPS.has(n.opType)).length;
+  const unfused = new Set(report.fusion?.unfused.map((u) => u.node) ?? []);
+  const done = report.quantizedNodes.filter((q) => WEIGHTED_OPS.has(q.opType) && !unfused.has(q.node)).length;
+  const unnamed = report.fusion?.unfused.filter((u) => u.node.startsWith('(') && WEIGHTED_OPS.has(u.opType)).reduce((a, u) => a + Number(u.node.slice(1).split(' ')[0]), 0) ?? 0;
+  const layers = Math.max(0, done - unnamed);
+  return report.mode === 'fp16' ? { layersFp16: layers, layersTotal } : { layersInt8: layers, layersTotal };
+}

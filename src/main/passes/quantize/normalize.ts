@@ -1,10 +1,12 @@
 // Graph clean-up before quantization: Constant nodes and Identity-of-initializer become
-// initializers, BatchNormalization folds into the Conv before it, and a model that is
-// already quantized is refused (quantizing twice gives a silently wrong model).
+// initializers, shared-weight codebooks (Gather chains) become the plain weights they encode,
+// BatchNormalization folds into the Conv before it, and a model that is already quantized is
+// refused (quantizing twice gives a silently wrong model).
 import { WhittleError } from '../../../shared/errors.ts';
 import { DataType } from '../../onnx/proto.ts';
 import { cloneModel, type Model, type Node } from '../../onnx/model.ts';
-import { attr, attrFloat, GraphIndex, renameUses, setInitializer } from '../../onnx/graph.ts';
+import { attr, attrFloat, attrInt, GraphIndex, renameUses, setInitializer } from '../../onnx/graph.ts';
+import { resolveWeight } from '../../onnx/weights.ts';
 import { float32Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import type { onnx } from '../../onnx/proto.ts';
 
@@ -51,8 +53,69 @@ export function normalizeForQuantization(model: Model): Model {
     renameUses(g, node.output[0], node.input[0]);
     return false;
   });
+  expandCodebooks(m);
   foldBatchNorms(m);
   return m;
+}
+
+/** A weight the share pass stored as codebook + indices: how it was clustered. */
+export interface CodebookWeight {
+  /** Name of the weight value (the Gather's output, which the layer reads). */
+  weight: string;
+  /** One codebook per output channel (an offsets Add before the Gather). */
+  perChannel: boolean;
+  /** Distinct values per codebook (per channel when perChannel). */
+  k: number;
+}
+
+/**
+ * Codebook weights read by a layer (Gather of a float codebook at constant indices), as the
+ * share pass writes them. The quantizer turns each into the plain weight it encodes, so the
+ * int8 grid receives the k centroids: rounding can only merge clusters, never split them, and
+ * a pruned weight (centroid exactly 0) stays exactly 0.
+ */
+export function findCodebookWeights(model: Model): CodebookWeight[] {
+  const index = new GraphIndex(model.graph);
+  const found: CodebookWeight[] = [];
+  for (const node of model.graph.node) {
+    if (node.opType !== 'Gather' || attrInt(node, 'axis', 0) !== 0 || index.outputs.has(node.output[0])) continue;
+    const book = index.initializers.get(node.input[0]);
+    if (!book || book.dataType !== DataType.FLOAT || book.dims.length !== 1) continue;
+    const resolved = resolveWeight(index, node.output[0]);
+    if (!resolved || resolved.encoding !== 'codebook') continue;
+    const offsets = index.producer.get(node.input[1])?.opType === 'Add';
+    const channels = offsets ? Math.max(1, Number(resolved.dims[0])) : 1;
+    found.push({ weight: node.output[0], perChannel: offsets, k: Math.round(Number(book.dims[0]) / channels) });
+  }
+  return found;
+}
+
+/** Replace every codebook chain by a plain float initializer of the same name. */
+function expandCodebooks(m: Model): void {
+  const g = m.graph;
+  const books = findCodebookWeights(m);
+  if (books.length === 0) return;
+  const index = new GraphIndex(g);
+  for (const b of books) {
+    const resolved = resolveWeight(index, b.weight)!;
+    setInitializer(g, float32Tensor(b.weight, resolved.dims, resolved.values()));
+  }
+  // The Gathers and the Cast/Add index arithmetic feeding them, when nothing else reads it.
+  const chain = new Set<Node>();
+  const collect = (value: string): void => {
+    const n = index.producer.get(value);
+    if (!n || !['Cast', 'Add'].includes(n.opType) || index.consumersOf(value).some((c) => !chain.has(c))) return;
+    chain.add(n);
+    for (const i of n.input) collect(i);
+  };
+  for (const b of books) {
+    const gather = index.producer.get(b.weight)!;
+    chain.add(gather);
+    collect(gather.input[1]);
+  }
+  g.node = g.node.filter((n) => !chain.has(n));
+  const used = new Set([...g.node.flatMap((n) => n.input), ...g.output.map((o) => o.name)]);
+  g.initializer = g.initializer.filter((t) => used.has(t.name));
 }
 
 function foldBatchNorms(m: Model): void {

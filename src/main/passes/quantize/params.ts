@@ -44,9 +44,9 @@ export interface QuantizedWeight {
 
 /**
  * Symmetric int8 weights, zero point 0: scale = max|w| / 127 (63 with reduceRange) per
- * channel of `axis` (undefined: per tensor).
+ * channel of `axis` (undefined: per tensor), raised to `minScales[c]` where that is larger.
  */
-export function quantizeWeight(values: Float32Array, dims: number[], axis: number | undefined, reduceRange: boolean): QuantizedWeight {
+export function quantizeWeight(values: Float32Array, dims: number[], axis: number | undefined, reduceRange: boolean, minScales?: Float32Array): QuantizedWeight {
   const qmax = reduceRange ? 63 : 127;
   const channels = axis === undefined ? 1 : dims[axis];
   const inner = axis === undefined ? values.length : dims.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -62,7 +62,8 @@ export function quantizeWeight(values: Float32Array, dims: number[], axis: numbe
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const scales = Float32Array.from(absMax, (a) => (a > 0 ? a / qmax : 1));
+  // A floor on a scale (so an int32 bias fits, see qdq.ts) widens that channel's grid.
+  const scales = Float32Array.from(absMax, (a, c) => Math.max(a > 0 ? a / qmax : 1, minScales?.[c] ?? 0));
   const q = new Int8Array(values.length);
   let signal = 0;
   let noise = 0;

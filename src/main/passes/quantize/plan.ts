@@ -64,6 +64,17 @@ export function roleOf(opType: string): Role | undefined {
   return ROLES[opType];
 }
 
+/** Shape arithmetic and data movement: nodes that compute no values of their own. */
+const PLUMBING = new Set([
+  'Shape', 'Size', 'Gather', 'GatherElements', 'GatherND', 'Slice', 'Concat', 'Split', 'Reshape', 'Flatten', 'Squeeze',
+  'Unsqueeze', 'Transpose', 'Identity', 'Cast', 'Constant', 'ConstantOfShape', 'Expand', 'Tile', 'Range', 'Pad',
+  'NonZero', 'Where', 'Equal', 'Less', 'Greater', 'Not', 'And', 'Or', 'DepthToSpace', 'SpaceToDepth', 'Dropout',
+]);
+
+export function isPlumbing(opType: string): boolean {
+  return PLUMBING.has(opType) || ROLES[opType] === 'movement';
+}
+
 export function planQuantization(model: Model, types: Map<string, ValueType>, settings: PlanSettings): QuantPlan {
   const g = model.graph;
   const index = new GraphIndex(g);

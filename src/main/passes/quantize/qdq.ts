@@ -14,6 +14,21 @@ export interface BuildSettings {
   activationType: ActivationType;
   perChannel: boolean;
   reduceRange: boolean;
+  /**
+   * Weights quantized per tensor even when perChannel is on: codebook weights shared per
+   * layer, whose k values must stay k values on one grid.
+   */
+  perTensorWeights?: Set<string>;
+}
+
+/** A layer whose weight scale was raised so its int32 bias fits (ONNX Runtime's quantizer does the same). */
+export interface BiasFit {
+  node: string;
+  opType: string;
+  /** Largest factor a channel's weight scale was multiplied by. */
+  ratio: number;
+  /** Weight SQNR after the raise, dB (low: the weights lost their resolution). */
+  weightSqnrDb: number;
 }
 
 export interface BuiltQdq {
@@ -22,6 +37,7 @@ export interface BuiltQdq {
   warnings: string[];
   /** Activation tensor -> the name its dequantized value has in the new model. */
   dequantized: Map<string, string>;
+  biasFits: BiasFit[];
 }
 
 const INT32_MAX = 2147483647;
@@ -39,9 +55,10 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
   const { newNodes, qparamNames, dequantized } = insertActivationQdq(g, plan, params, settings.activationType);
   const index = new GraphIndex(g);
   const constants = new Map<string, string>();
+  const biasFits: BiasFit[] = [];
   for (const p of plan.nodes) {
     const node = byName.get(p.node.name)!;
-    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, params, plan, settings, perChannel, weights, warnings, qparamNames));
+    if (p.weightInput !== undefined) newNodes.push(...quantizeNodeWeights(node, p, index, { params, plan, qparamNames, warnings, biasFits }, settings, perChannel, weights));
     for (const i of p.constantInputs) node.input[i] = constantDequantized(node.input[i], index, settings.activationType, constants, newNodes);
   }
   g.node.push(...newNodes);
@@ -52,7 +69,7 @@ export function buildQdqModel(source: Model, plan: QuantPlan, params: Map<string
   const produced = new Set(g.node.flatMap((n) => n.output));
   g.valueInfo = g.valueInfo.filter((v) => produced.has(v.name));
   g.node = topologicalOrder(g);
-  return { model: m, weights, warnings, dequantized };
+  return { model: m, weights, warnings, dequantized, biasFits };
 }
 
 /** Folded Relu/Clip: the producer writes the activation's output name directly. */
@@ -111,9 +128,17 @@ function insertActivationQdq(g: Model['graph'], plan: QuantPlan, params: Map<str
   return { newNodes, qparamNames, dequantized };
 }
 
+interface WeightContext {
+  params: Map<string, QuantParams>;
+  plan: QuantPlan;
+  qparamNames: Map<string, [string, string]>;
+  warnings: string[];
+  biasFits: BiasFit[];
+}
+
 function quantizeNodeWeights(
-  node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, params: Map<string, QuantParams>, plan: QuantPlan,
-  settings: BuildSettings, perChannel: boolean, report: TensorQuantInfo[], warnings: string[], qparamNames: Map<string, [string, string]>,
+  node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, ctx: WeightContext,
+  settings: BuildSettings, perChannel: boolean, report: TensorQuantInfo[],
 ): ReturnType<typeof makeNode>[] {
   const g = index.graph;
   const w = index.initializers.get(node.input[1])!;
@@ -122,8 +147,12 @@ function quantizeNodeWeights(
   const isGemm = node.opType === 'Gemm';
   const alpha = isGemm ? attrFloat(node, 'alpha', 1) : 1;
   if (alpha !== 1) values = values.map((v) => v * alpha);
-  const axis = perChannel ? p.weightAxis : undefined;
-  const q = quantizeWeight(values, dims, axis, settings.reduceRange);
+  const axis = perChannel && !settings.perTensorWeights?.has(w.name) ? p.weightAxis : undefined;
+  const bias = p.biasInput !== undefined ? biasOf(node, p, index, dims, axis, ctx.warnings) : undefined;
+  const inputScale = ctx.params.get(ctx.plan.tensors.get(p.node.input[0]) ?? p.node.input[0])!.scale;
+  const floors = bias ? biasScaleFloors(bias, inputScale, axis) : undefined;
+  const q = quantizeWeight(values, dims, axis, settings.reduceRange, floors);
+  if (floors) recordBiasFit(node, values, dims, axis, settings.reduceRange, q, ctx.biasFits);
   // Weights and biases are named after the node (a shared weight is quantized per node);
   // zero points are left out: DequantizeLinear defaults them to 0 of the data's type.
   const base = index.consumersOf(w.name).length === 1 ? w.name : `${w.name}_${report.length}`;
@@ -146,41 +175,62 @@ function quantizeNodeWeights(
     setAttr(node, 'alpha', 1, 'float');
     setAttr(node, 'beta', 1, 'float');
   }
+  const range = Math.max(...q.scales) * (settings.reduceRange ? 63 : 127);
   report.push({
     tensor: w.name, producer: node.name, producerOp: node.opType, kind: 'weight',
     scale: Math.max(...q.scales), zeroPoint: 0, observedMin: q.min, observedMax: q.max,
-    rangeMin: -Math.max(...q.scales) * (settings.reduceRange ? 63 : 127), rangeMax: Math.max(...q.scales) * (settings.reduceRange ? 63 : 127),
-    sqnrDb: q.sqnrDb, channels: axis === undefined ? undefined : channels,
+    rangeMin: -range, rangeMax: range, sqnrDb: q.sqnrDb, channels: axis === undefined ? undefined : channels,
   });
-  if (p.biasInput !== undefined) out.push(...quantizeBias(node, p, index, q.scales, axis, base, { params, plan, qparamNames, warnings, id: report.length }));
+  if (bias) out.push(...quantizeBias(node, p, index, bias, inputScale, q.scales, axis, base, { ...ctx, id: report.length }));
   return out;
 }
 
-interface BiasContext {
-  params: Map<string, QuantParams>;
-  plan: QuantPlan;
-  qparamNames: Map<string, [string, string]>;
-  warnings: string[];
-  id: number;
-}
-
-/** int32 bias at scale input scale x weight scale (per channel when the weights are), zero point 0. */
-function quantizeBias(node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, scales: Float32Array, axis: number | undefined, base: string, ctx: BiasContext): ReturnType<typeof makeNode>[] {
-  const g = index.graph;
+/** The float bias (beta applied, broadcast to one value per output), or undefined when it stays float. */
+function biasOf(node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, dims: number[], axis: number | undefined, warnings: string[]): Float32Array | undefined {
   const b = index.initializers.get(node.input[p.biasInput!])!;
   const isGemm = node.opType === 'Gemm';
-  const inputRoot = ctx.plan.tensors.get(p.node.input[0]) ?? p.node.input[0];
-  const inputScale = ctx.params.get(inputRoot)!.scale;
-  const inputScaleName = ctx.qparamNames.get(inputRoot)![0];
   const beta = isGemm ? attrFloat(p.node, 'beta', 1) : 1;
-  const dims = index.initializers.get(p.node.input[1])!.dims.map(Number);
-  const outC = axis === undefined ? (isGemm || node.opType === 'Conv' ? dims[p.weightAxis!] : 1) : scales.length;
+  const outC = isGemm || node.opType === 'Conv' ? dims[p.weightAxis!] : (axis === undefined ? 1 : dims[axis]);
   let bias = tensorToFloat32(b).map((v) => v * beta);
   if (bias.length === 1 && outC > 1) bias = new Float32Array(outC).fill(bias[0]);
   if (bias.length !== outC) {
-    ctx.warnings.push(`Bias of '${node.name}' has ${bias.length} values for ${outC} outputs; it was left in float.`);
-    return [];
+    warnings.push(`Bias of '${node.name}' has ${bias.length} values for ${outC} outputs; it was left in float.`);
+    return undefined;
   }
+  return bias;
+}
+
+/**
+ * Smallest weight scale per channel (one value per tensor) at which bias / (input scale x
+ * weight scale) fits int32. ONNX Runtime's QDQ quantizer raises the weight scale the same way
+ * (qdq_quantizer.py, _adjust_weight_scale_for_int32_bias, with a 1.0001 margin) rather than
+ * clipping the bias: a clipped bias is a wrong constant on every output of that channel.
+ */
+function biasScaleFloors(bias: Float32Array, inputScale: number, axis: number | undefined): Float32Array {
+  const margin = 1.0001;
+  if (axis === undefined) {
+    const absMax = bias.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    return Float32Array.of((margin * absMax) / INT32_MAX / inputScale);
+  }
+  return Float32Array.from(bias, (v) => (margin * Math.abs(v)) / INT32_MAX / inputScale);
+}
+
+function recordBiasFit(node: PlannedNode['node'], values: Float32Array, dims: number[], axis: number | undefined, reduceRange: boolean, q: ReturnType<typeof quantizeWeight>, fits: BiasFit[]): void {
+  const plain = quantizeWeight(values, dims, axis, reduceRange);
+  let ratio = 1;
+  q.scales.forEach((s, c) => { ratio = Math.max(ratio, s / plain.scales[c]); });
+  if (ratio > 1 + 1e-6) fits.push({ node: node.name, opType: node.opType, ratio, weightSqnrDb: q.sqnrDb });
+}
+
+/** int32 bias at scale input scale x weight scale (per channel when the weights are), zero point 0. */
+function quantizeBias(
+  node: PlannedNode['node'], p: PlannedNode, index: GraphIndex, bias: Float32Array, inputScale: number, scales: Float32Array,
+  axis: number | undefined, base: string, ctx: WeightContext & { id: number },
+): ReturnType<typeof makeNode>[] {
+  const g = index.graph;
+  const b = index.initializers.get(node.input[p.biasInput!])!;
+  const outC = bias.length;
+  const inputScaleName = ctx.qparamNames.get(ctx.plan.tensors.get(p.node.input[0]) ?? p.node.input[0])![0];
   const biasScales = Float32Array.from({ length: outC }, (_, c) => Math.fround(Math.fround(inputScale) * scales[axis === undefined ? 0 : c]));
   let clipped = 0;
   const qb = Int32Array.from(bias, (v, c) => {
@@ -188,6 +238,7 @@ function quantizeBias(node: PlannedNode['node'], p: PlannedNode, index: GraphInd
     if (Math.abs(r) > INT32_MAX) clipped++;
     return Math.max(-INT32_MAX, Math.min(INT32_MAX, r));
   });
+  // Cannot happen after biasScaleFloors short of float rounding; kept as a tripwire.
   if (clipped > 0) ctx.warnings.push(`Bias of '${node.name}': ${clipped} values exceed int32 at scale input x weight and were clipped.`);
   const perC = axis !== undefined;
   const bb = index.consumersOf(b.name).length === 1 ? b.name : `${b.name}_${ctx.id}`;

@@ -48,6 +48,9 @@ export interface OutputCheck {
   int8VsFloatDb: number;
   /** Fused int8 kernels vs the same QDQ model run unfused (its reference arithmetic). */
   fusedVsQdqDb: number;
+  /** Share of samples whose top-1 class (first output, [N, C]) matches the float model's. */
+  top1Agreement?: number;
+  samples: number;
 }
 
 /**
@@ -58,11 +61,14 @@ export async function checkOutputs(floatModel: Model, quantModel: Model, inputNa
   const count = Math.min(samples, ds.size, fixedBatch ?? samples);
   const per = sampleSize(ds);
   const feeds = { [inputName]: new ort.Tensor('float32', ds.inputs.slice(0, count * per), [count, ...ds.sampleShape]) };
+  let firstDims: readonly number[] = [];
   const outputs = async (model: Model, level: 'disabled' | 'all'): Promise<Float32Array[]> => {
     const s = await createSession(encodeModel(model), { optimization: level });
     try {
       const out = await s.run(feeds);
-      return s.outputNames.map((n) => out[n].data as Float32Array);
+      firstDims = out[s.outputNames[0]].dims;
+      // Copies: an output's buffer may belong to the session and be reused once it is released.
+      return s.outputNames.map((n) => (out[n].data as Float32Array).slice());
     } finally {
       await s.release();
     }
@@ -70,6 +76,7 @@ export async function checkOutputs(floatModel: Model, quantModel: Model, inputNa
   const ref = await outputs(floatModel, 'all');
   const fused = await outputs(quantModel, 'all');
   const qdq = await outputs(quantModel, 'disabled');
+  const top1Agreement = firstDims.length === 2 && firstDims[0] === count ? top1Match(ref[0], fused[0], count) : undefined;
   const db = (a: Float32Array[], b: Float32Array[]): number => {
     let signal = 0;
     let noise = 0;
@@ -81,5 +88,19 @@ export async function checkOutputs(floatModel: Model, quantModel: Model, inputNa
     });
     return sqnrDb(signal, noise);
   };
-  return { int8VsFloatDb: db(ref, fused), fusedVsQdqDb: db(qdq, fused) };
+  return { int8VsFloatDb: db(ref, fused), fusedVsQdqDb: db(qdq, fused), top1Agreement, samples: count };
+}
+
+/** Share of rows of two [rows, C] score arrays whose argmax agrees; undefined when C < 2. */
+export function top1Match(a: Float32Array, b: Float32Array, rows: number): number | undefined {
+  const classes = a.length / rows;
+  if (!Number.isInteger(classes) || classes < 2 || rows === 0) return undefined;
+  const argmax = (x: Float32Array, r: number): number => {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (x[r * classes + c] > x[r * classes + best]) best = c;
+    return best;
+  };
+  let same = 0;
+  for (let r = 0; r < rows; r++) if (argmax(a, r) === argmax(b, r)) same++;
+  return same / rows;
 }

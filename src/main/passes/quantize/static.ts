@@ -6,16 +6,16 @@ import { opsetVersion, type Model } from '../../onnx/model.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { chooseRange, type CalibrationMethod, type ClipRange, type TensorStats } from './calibrate.ts';
 import { checkDatasetFits, collectStats, spreadSamples, type CollectResult } from './collect.ts';
-import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
+import { assertNotQuantized, findCodebookWeights, normalizeForQuantization, type CodebookWeight } from './normalize.ts';
 import { activationParams, quantizeValue, sqnrDb, typeBounds, type QuantParams } from './params.ts';
-import { planQuantization, type QuantPlan } from './plan.ts';
+import { planQuantization, isPlumbing, type QuantPlan } from './plan.ts';
 import { detectHostCpu, PRESETS, type ActivationType, type QuantTarget } from './presets.ts';
 import { probeValueTypes, type ValueType } from './probe.ts';
-import { buildQdqModel } from './qdq.ts';
+import { buildQdqModel, type BiasFit } from './qdq.ts';
 import { activationSqnr, checkOutputs } from './sqnr.ts';
 import type { ExclusionOptions, PassContext, QuantizeReport, QuantizeResult, StaticOptions, TensorQuantInfo } from './types.ts';
 import { verifyFusion } from './verify.ts';
-import { readShare } from '../share/cluster.ts';
+import { guardFidelity } from './guard.ts';
 
 export interface ResolvedSettings {
   target: QuantTarget;
@@ -53,6 +53,8 @@ export interface Calibrated {
   ranges: Map<string, ClipRange>;
   inputName: string;
   fixedBatch?: number;
+  /** Shared-weight codebooks the source model stored (expanded to plain weights in `normalized`). */
+  codebooks: CodebookWeight[];
 }
 
 /** Calibrate `tensors` (default: every float activation, so any exclusion set can be built later). */
@@ -79,7 +81,7 @@ export async function calibrateModel(model: Model, ds: Dataset, options: StaticO
   }, ctx);
   const ranges = new Map<string, ClipRange>();
   for (const [name, stats] of collect.stats) ranges.set(name, rangeFor(stats, settings));
-  return { source: model, normalized, types, settings, collect, ranges, inputName: input.name, fixedBatch: input.fixedBatch };
+  return { source: model, normalized, types, settings, collect, ranges, inputName: input.name, fixedBatch: input.fixedBatch, codebooks: findCodebookWeights(model) };
 }
 
 function rangeFor(stats: TensorStats, s: ResolvedSettings): ClipRange {
@@ -99,6 +101,7 @@ export interface BuiltStatic {
   tensors: TensorQuantInfo[];
   warnings: string[];
   dequantized: Map<string, string>;
+  biasFits: BiasFit[];
 }
 
 /** The QDQ model for one set of exclusions from a calibration. */
@@ -137,8 +140,10 @@ export function buildStatic(cal: Calibrated, exclusions: ExclusionOptions): Buil
     const row = tensors.find((t) => t.tensor === p.quantizedOutput);
     if (row) Object.assign(row, fixed, { rangeMin: 0, rangeMax: 255 / 256 });
   }
-  const built = buildQdqModel(cal.normalized, plan, params, { activationType: s.activationType, perChannel: s.perChannel, reduceRange: s.reduceRange });
-  return { model: built.model, plan, tensors: [...tensors, ...built.weights], warnings: built.warnings, dequantized: built.dequantized };
+  // A codebook shared per layer keeps its k values on one grid (per-tensor scale); one per channel, per channel.
+  const perTensorWeights = new Set(cal.codebooks.filter((c) => !c.perChannel).map((c) => c.weight));
+  const built = buildQdqModel(cal.normalized, plan, params, { activationType: s.activationType, perChannel: s.perChannel, reduceRange: s.reduceRange, perTensorWeights });
+  return { model: built.model, plan, tensors: [...tensors, ...built.weights], warnings: built.warnings, dequantized: built.dequantized, biasFits: built.biasFits };
 }
 
 export async function finishReport(cal: Calibrated, built: BuiltStatic, options: StaticOptions, ctx: PassContext, ds: Dataset): Promise<QuantizeReport> {
@@ -146,13 +151,23 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
   const warnings = [...cal.collect.warnings, ...built.warnings];
   const report: QuantizeReport = {
     mode: 'static', target: s.target,
-    settings: { ...s, preset: PRESETS[s.target].why },
+    // The settings as used: a request for more calibration samples than exist ran on all of them.
+    settings: { ...s, calibrationSamples: cal.collect.samples, calibrationSamplesRequested: s.calibrationSamples, preset: PRESETS[s.target].why },
     tensors: built.tensors,
     quantizedNodes: built.plan.nodes.map((p) => ({ node: p.node.name, opType: p.node.opType })),
     floatNodes: built.plan.floatNodes,
     warnings,
     calibration: { samples: cal.collect.samples, batchSize: cal.collect.batchSize, durationMs: cal.collect.durationMs },
+    notes: [],
+    biasFits: built.biasFits,
+    codebookWeights: cal.codebooks.length,
   };
+  for (const f of built.biasFits) {
+    report.notes!.push(`${f.opType} '${f.node}': weight scale raised ${formatRatio(f.ratio)} so its bias fits int32 at input scale x weight scale (as ONNX Runtime's quantizer does); weight SQNR ${f.weightSqnrDb.toFixed(1)} dB.`);
+  }
+  if (cal.codebooks.length > 0) {
+    report.notes!.push(`${cal.codebooks.length} shared-weight codebook(s) quantized as weights: each codebook's centroids were mapped onto the int8 grid (${cal.codebooks.some((c) => !c.perChannel) ? 'one scale per layer for per-layer codebooks' : 'one scale per channel'}), so every layer keeps at most k distinct values and its zeros.`);
+  }
   if (options.verify ?? true) {
     ctx.progress?.(0, 1, 'checking int8 fusion in ONNX Runtime');
     const groups = built.plan.nodes.filter((p) => p.role !== 'movement').map((p) => ({ node: p.node.name, opType: p.node.opType }));
@@ -174,12 +189,32 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
     if (inputRow) inputRow.sqnrDb = inputSqnr(sample, sqnrSamples, inputRow, s.activationType);
     report.outputs = await checkOutputs(cal.normalized, built.model, cal.inputName, sample, sqnrSamples, cal.fixedBatch);
     if (report.outputs.fusedVsQdqDb < FUSED_AGREEMENT_DB) {
-      warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): the model would compute something else on CPU than the QDQ graph says. Exclude the op types involved or use another target.`);
+      warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): on CPU the model computes something else than its QDQ graph says. The per-layer SQNR in the report shows where the error starts; keep that layer in float (excludeNodes) or choose another target.`);
     }
   }
-  const nonFloat = report.floatNodes.filter((f) => !f.reason.startsWith('data movement'));
-  if (nonFloat.length > 0) warnings.push(`${nonFloat.length} node(s) stay in float: ${nonFloat.slice(0, 6).map((f) => `${f.opType} '${f.node}' (${f.reason})`).join('; ')}${nonFloat.length > 6 ? '; ...' : ''}`);
+  reportFloatNodes(report, warnings);
   return report;
+}
+
+/**
+ * Float compute nodes (not data movement or shape plumbing): a weighted layer left in float
+ * for a reason the user did not choose is a warning; the rest is a note the label reflects.
+ */
+function reportFloatNodes(report: QuantizeReport, warnings: string[]): void {
+  const compute = report.floatNodes.filter((f) => !isPlumbing(f.opType) && !f.reason.startsWith('data movement'));
+  const describe = (list: typeof compute): string => `${list.slice(0, 6).map((f) => `${f.opType} '${f.node}' (${f.reason})`).join('; ')}${list.length > 6 ? '; ...' : ''}`;
+  const userChosen = (f: (typeof compute)[number]): boolean => f.reason.startsWith('excluded') || f.reason.includes('(exclude') || f.reason.startsWith('kept in float');
+  const layers = compute.filter((f) => WEIGHTED_OPS.has(f.opType) && !userChosen(f));
+  if (layers.length > 0) warnings.push(`${layers.length} layer(s) stay in float: ${describe(layers)}`);
+  const rest = compute.filter((f) => !layers.includes(f));
+  if (rest.length > 0) report.notes!.push(`${rest.length} other compute node(s) stay in float: ${describe(rest)}`);
+}
+
+/** Layers whose int8 version carries the speed and size gains (the "int8 9/35 layers" count). */
+export const WEIGHTED_OPS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
+
+function formatRatio(r: number): string {
+  return r >= 100 ? `${r.toExponential(1)}x` : `${r.toFixed(2)}x`;
 }
 
 /** The model input's own quantization error, computed directly on the first samples. */
@@ -203,12 +238,6 @@ const FUSED_AGREEMENT_DB = 25;
 /** Static int8 QDQ quantization of `model`, calibrated on `ds`. */
 export async function quantizeStatic(model: Model, ds: Dataset, options: StaticOptions = {}, ctx: PassContext = {}): Promise<QuantizeResult<Model>> {
   const cal = await calibrateModel(model, ds, options, ctx, options);
-  const built = buildStatic(cal, options);
-  if (built.plan.nodes.length === 0) built.warnings.push('Nothing in this model could be quantized; the result computes in float.');
-  const codebookLayers = readShare(model)?.layers.filter((l) => l.storage === 'codebook') ?? [];
-  if (codebookLayers.length > 0) {
-    built.warnings.push(`${codebookLayers.length} layer(s) store their weights as a shared-weight codebook (${codebookLayers.map((l) => l.layer).join(', ')}), so their weights stay float: int8 kernels need plain weights. Set the share node's storage to "dense" to quantize them, or skip quantization (the codebook already stores one byte per weight).`);
-  }
-  const report = await finishReport(cal, built, options, ctx, ds);
+  const { built, report } = await guardFidelity(cal, options, ctx, ds);
   return { model: built.model, report };
 }

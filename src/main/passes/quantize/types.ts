@@ -56,7 +56,15 @@ export interface QuantizeReport {
   warnings: string[];
   calibration?: { samples: number; batchSize: number; durationMs: number };
   /** Output SQNR of the fused int8 model vs fp32, and fused vs unfused QDQ (same model). */
-  outputs?: { int8VsFloatDb: number; fusedVsQdqDb: number };
+  outputs?: { int8VsFloatDb: number; fusedVsQdqDb: number; top1Agreement?: number; samples?: number };
+  /** What the pass did on its own that the user should know but that is not a problem (fixes applied). */
+  notes?: string[];
+  /** Layers whose weight scale was raised so their int32 bias fits. */
+  biasFits?: { node: string; opType: string; ratio: number; weightSqnrDb: number }[];
+  /** Layers the fidelity guard returned to float, with why. */
+  keptInFloat?: { node: string; reason: string }[];
+  /** Weights that arrived as shared-weight codebooks and were quantized as plain weights. */
+  codebookWeights?: number;
 }
 
 export interface QuantizeResult<M> {
