@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Unit and integration tests run real code: real ONNX Runtime sessions, a real sshd.
@@ -6,6 +8,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
+    // Runs of unsaved pipelines export to the user's Whittle folder: never the real one in tests.
+    env: { WHITTLE_USER_DIR: join(tmpdir(), `whittle-test-user-${process.pid}`) },
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -63,8 +63,8 @@ describe('documents', () => {
   });
 
   it('refuses paths outside the workspace in the browser host', async () => {
-    await expect(api.call('documents.open', { path: '/etc/hostname' })).rejects.toMatchObject({ code: 'files.outside-workspace' });
-    await expect(api.call('files.list', { dir: '/etc' })).rejects.toMatchObject({ code: 'files.outside-workspace' });
+    await expect(api.call('documents.open', { path: '/etc/hostname' })).rejects.toMatchObject({ code: 'files.outside-roots' });
+    await expect(api.call('files.list', { dir: '/etc' })).rejects.toMatchObject({ code: 'files.outside-roots' });
   });
 
   it('saves stable bytes with paths made relative to the new folder', async () => {
@@ -109,7 +109,7 @@ describe('runs', () => {
     const events: RunEvent[] = [];
     api.on('run.event', (e) => events.push(e));
     const { document, example } = await api.call('examples.get', { id: 'lenet5' });
-    const { runId } = await api.call('runs.start', { document, documentPath: example.path, outDir: join(dir, 'out') });
+    const { runId } = await api.call('runs.start', { document, documentPath: example.path, outDir: join(workspace, 'out') });
     const record = await api.ctx.runner.wait(runId);
     expect(record.status).toBe('done');
     expect(events.filter((e) => e.runId === runId).map((e) => e.type)).toEqual(expect.arrayContaining(['run.started', 'queued', 'started', 'progress', 'finished', 'run.finished']));

@@ -92,7 +92,7 @@ describe('browser host', () => {
     const events: RunEvent[] = [];
     client.on('run.event', (e) => events.push(e));
     const { example, document } = await client.call('examples.get', { id: 'lenet5' });
-    await expect(client.call('documents.open', { path: '/etc/hostname' })).rejects.toMatchObject({ code: 'files.outside-workspace', hint: expect.any(String) });
+    await expect(client.call('documents.open', { path: '/etc/hostname' })).rejects.toMatchObject({ code: 'files.outside-roots', hint: expect.any(String) });
     const { runId } = await client.call('runs.start', { document, documentPath: example.path, outDir: join(dir, 'out') });
     const end = Date.now() + 30_000;
     while (!events.some((e) => e.runId === runId && e.type === 'run.finished') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

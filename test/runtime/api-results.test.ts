@@ -114,6 +114,6 @@ describe('results API calls', () => {
     expect(p.samples.map((s) => s.className)).toEqual(['cat', 'dog', 'cat', 'dog']);
     expect(p.sampleShape).toEqual([3, 8, 8]);
     const scoped = createApiService({ door: 'browser', home: mkdtempSync(join(tmpdir(), 'whittle-home-')), startupDocument: null, workspace: join(root, 'elsewhere'), fileScope: [join(root, 'elsewhere')] });
-    await expect(scoped.call('datasets.preview', { kind: 'dataset.images', params: { path: join(root, 'imgs') }, count: 2 })).rejects.toMatchObject({ code: 'files.outside-workspace' });
+    await expect(scoped.call('datasets.preview', { kind: 'dataset.images', params: { path: join(root, 'imgs') }, count: 2 })).rejects.toMatchObject({ code: 'files.outside-roots' });
   });
 });

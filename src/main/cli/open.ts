@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
 import { filesOutsideFolder } from '../../shared/pipeline/outside.ts';
+import { documentFileProblems } from '../access/document-files.ts';
 import type { ApiService } from '../api/service.ts';
 import { cliApi } from './api.ts';
 
@@ -30,8 +31,11 @@ export async function openForCli(file: string, allowPath: string[] = [], outDir?
   if (opened.canceled) throw new Error('documents.open was cancelled without a dialog');
   if (!opened.document) return { api, path: opened.path, document: null, problems: opened.problems, allowedPaths };
   const checked = await api.call('pipeline.validate', { document: opened.document, documentPath: opened.path, allowedPaths });
+  // Missing and refused input files, each with its node (pipeline.validate touches no files).
+  const files = documentFileProblems(opened.document, api.ctx.catalog, api.ctx.access, { documentDir: dirname(opened.path), inputsOnly: true })
+    .filter((f) => !checked.problems.some((q) => q.nodeId === f.nodeId && q.param === f.param));
   return {
-    api, path: opened.path, document: opened.document, problems: checked.problems, allowedPaths,
+    api, path: opened.path, document: opened.document, problems: [...checked.problems, ...files], allowedPaths,
     ...(opened.migratedFrom !== undefined ? { migratedFrom: opened.migratedFrom } : {}),
   };
 }

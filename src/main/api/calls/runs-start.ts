@@ -3,6 +3,7 @@
 // (relative '..' paths included). Outputs default to whittle-out/<run> next to a saved
 // document, or ~/Whittle/exports/<run> for an unsaved one or a bundled example.
 import { dirname, join } from 'node:path';
+import { validateDocument } from '../../../shared/pipeline/validate.ts';
 import { assertDocumentFiles } from '../../access/document-files.ts';
 import { defaultOutputRoot } from '../../access/outputs.ts';
 import type { ApiContext } from '../context.ts';
@@ -25,7 +26,11 @@ export const runsStart: CallImpl<'runs.start'> = async (req, ctx) => {
   const documentDir = documentPath ? dirname(documentPath) : callerBase(ctx);
   const allowedPaths = (req.allowedPaths ?? []).map((p) => scopedPath(ctx, p, 'locate'));
   const outputs = outputsOf(ctx, req.outDir, documentPath ? documentDir : null);
-  assertDocumentFiles(req.document, ctx.catalog, ctx.access, { documentDir, outputDir: outputs.checkDir });
+  // Problems of the document itself come first (the runner reports them with their node);
+  // the files of a valid document then go through the guard before anything starts.
+  if (validateDocument(req.document, ctx.catalog, { documentDir, allowedPaths }).length === 0) {
+    assertDocumentFiles(req.document, ctx.catalog, ctx.access, { documentDir, outputDir: outputs.checkDir });
+  }
   const runId = await ctx.runner.start(req.document, {
     documentPath,
     ...(outputs.outDir ? { outDir: outputs.outDir } : {}),
