@@ -1,13 +1,13 @@
-// Worker thread of the browser host: large socket frames are parsed here, and the pure
-// document calls (pipeline.parse / validate / serialize) are answered here, so a
-// 100,000-node document never stalls the other clients on the host's main thread.
-// Other calls carrying a document too big to handle inline are refused here, by node count.
+// Worker of the browser host: large socket frames are parsed here, and the pure document
+// calls (pipeline.parse, which is how the editor opens a file's text, and pipeline.serialize)
+// are answered here, so a 100,000-node document never stalls the other clients on the
+// host's main thread. Other calls carrying a document too big to handle on the main thread
+// (they touch files and session state that live there) are refused here, by node count.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CALLS } from '../../shared/api/contract.ts';
 import { CATALOG } from '../../shared/catalog/index.ts';
-import { toErrorData } from '../../shared/errors.ts';
 import type { ApiContext } from '../api/context.ts';
-import { pipelineParse, pipelineSerialize, pipelineValidate } from '../api/calls/pipeline.ts';
+import { pipelineParse, pipelineSerialize } from '../api/calls/pipeline.ts';
 import { NOT_A_CALL, readCallMessage, replyText, type OffloadResult } from './socket-messages.ts';
 import { documentTooLarge, HOST_INLINE_NODE_LIMIT } from './document-limits.ts';
 
@@ -17,7 +17,6 @@ export interface DocumentWorkerData {
 
 const PURE_CALLS = {
   'pipeline.parse': pipelineParse,
-  'pipeline.validate': pipelineValidate,
   'pipeline.serialize': pipelineSerialize,
 } as const;
 
@@ -52,8 +51,9 @@ async function answer(text: string): Promise<OffloadResult> {
   try {
     const impl = PURE_CALLS[name] as (req: unknown, c: ApiContext) => Promise<unknown>;
     return { kind: 'reply', reply: replyText(call.id, { ok: true, value: await impl(parsed.data, ctx) }) };
-  } catch (err) {
-    return { kind: 'reply', reply: replyText(call.id, { ok: false, error: toErrorData(err) }) };
+  } catch {
+    // Something this context lacks (the file guard lives on the main thread): answer there.
+    return { kind: 'inline' };
   }
 }
 

@@ -57,6 +57,8 @@ export function checkParamValue(spec: ParamSpec, value: unknown): string | null 
     case 'path':
       if (typeof value !== 'string') return 'must be a path (a string)';
       if (value.trim() === '' && !spec.optional) return 'must not be empty: choose a file';
+      // No file system accepts NUL in a name; Node would throw on it much later, mid-run.
+      if (value.includes('\u0000')) return 'must not contain a NUL character';
       if (spec.extensions && value !== '' && spec.mode !== 'open-folder'
         && !spec.extensions.some((ext) => value.toLowerCase().endsWith(`.${ext.replace(/^\./, '').toLowerCase()}`))) {
         return `must end with ${spec.extensions.map((e) => `.${e.replace(/^\./, '')}`).join(' or ')}`;

@@ -47,7 +47,9 @@ function jsonProblem(text: string, err: unknown): ParseResult {
   return fail('pipeline.not-json', `The pipeline file is not valid JSON${where}.`, 'Open the file in a text editor and fix the syntax, or choose another file.');
 }
 
-export function parsePipelineText(text: string): ParseResult {
+export function parsePipelineText(input: string): ParseResult {
+  // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const sizeBytes = new TextEncoder().encode(text).length;
   if (sizeBytes > MAX_PIPELINE_BYTES) {
     const { message, hint } = tooLargeMessage(sizeBytes);

@@ -33,15 +33,23 @@ export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKi
       byId.set(node.id, node);
     }
   }
-  for (const node of doc.nodes) problems.push(...nodeProblems(node, kinds.get(node.kind), options));
-  problems.push(...edgeProblems(doc, byId, kinds));
-  for (const cycle of findCycles([...byId.keys()], doc.edges.map((e) => ({ from: e.from[0], to: e.to[0] })))) {
-    const loop = [...cycle, cycle[0]].join(' -> ');
+  // Appends one by one: `push(...list)` overflows the stack on very large documents.
+  for (const node of doc.nodes) for (const p of nodeProblems(node, kinds.get(node.kind), options)) problems.push(p);
+  for (const p of edgeProblems(doc, byId, kinds)) problems.push(p);
+  for (const cycle of findCycles(Array.from(byId.keys()), doc.edges.map((e) => ({ from: e.from[0], to: e.to[0] })))) {
+    const loop = cycleLabel(cycle);
     for (const id of cycle) {
       problems.push({ code: 'pipeline.cycle', message: `Node "${id}" is part of a cycle: ${loop}.`, hint: 'Remove one of the edges of the cycle; a pipeline must flow one way.', nodeId: id });
     }
   }
   return problems;
+}
+
+/** "a -> b -> a"; a long cycle names its first nodes and its length, so messages stay short. */
+function cycleLabel(cycle: readonly string[]): string {
+  const SHOWN = 6;
+  if (cycle.length <= SHOWN) return [...cycle, cycle[0]].join(' -> ');
+  return `${cycle.slice(0, SHOWN).join(' -> ')} -> … (${cycle.length} nodes in all)`;
 }
 
 function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpec | undefined, options: ValidateOptions): Problem[] {
@@ -93,15 +101,18 @@ function pathAllowed(value: string, options: ValidateOptions): boolean {
 function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument['nodes'][number]>, kinds: Map<string, NodeKindSpec>): Problem[] {
   const problems: Problem[] = [];
   const fed = new Map<string, number>();
+  // Every fed input, so the missing-input check below is one lookup per input, not a scan of the edges.
+  const connected = new Set(doc.edges.map((e) => `${e.to[0]}\u0000${e.to[1]}`));
   doc.edges.forEach((edge, edgeIndex) => {
     const [fromId, fromPort] = edge.from;
     const [toId, toPort] = edge.to;
     const fromNode = byId.get(fromId);
     const toNode = byId.get(toId);
-    const label = `${fromId}.${fromPort} -> ${toId}.${toPort}`;
+    // Built only for a problem: most edges have none, and a 100,000-edge document should not pay for it.
+    const label = () => `${fromId}.${fromPort} -> ${toId}.${toPort}`;
     if (!fromNode || !toNode) {
       const missing = !fromNode ? fromId : toId;
-      problems.push({ code: 'pipeline.edge-unknown-node', message: `The edge ${label} refers to the missing node "${missing}".`, hint: 'Delete the edge.', nodeId: fromNode ? toId : fromId, edgeIndex });
+      problems.push({ code: 'pipeline.edge-unknown-node', message: `The edge ${label()} refers to the missing node "${missing}".`, hint: 'Delete the edge.', nodeId: fromNode ? toId : fromId, edgeIndex });
       return;
     }
     const fromSpec = kinds.get(fromNode.kind);
@@ -110,14 +121,14 @@ function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument[
     const out = fromSpec.outputs.find((p) => p.name === fromPort);
     const inp = toSpec.inputs.find((p) => p.name === toPort);
     if (!out) {
-      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label} starts at "${fromPort}", which is not an output of "${fromId}" (${fromSpec.title}).`, hint: `Outputs: ${fromSpec.outputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: fromId, edgeIndex });
+      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label()} starts at "${fromPort}", which is not an output of "${fromId}" (${fromSpec.title}).`, hint: `Outputs: ${fromSpec.outputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: fromId, edgeIndex });
     }
     if (!inp) {
-      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label} ends at "${toPort}", which is not an input of "${toId}" (${toSpec.title}).`, hint: `Inputs: ${toSpec.inputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: toId, edgeIndex });
+      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label()} ends at "${toPort}", which is not an input of "${toId}" (${toSpec.title}).`, hint: `Inputs: ${toSpec.inputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: toId, edgeIndex });
     }
     if (!out || !inp) return;
     if (out.type !== inp.type) {
-      problems.push({ code: 'pipeline.port-type-mismatch', message: `The edge ${label} connects a ${out.type} output to a ${inp.type} input.`, hint: `Connect "${toPort}" of "${toId}" to a ${inp.type} output.`, nodeId: toId, edgeIndex });
+      problems.push({ code: 'pipeline.port-type-mismatch', message: `The edge ${label()} connects a ${out.type} output to a ${inp.type} input.`, hint: `Connect "${toPort}" of "${toId}" to a ${inp.type} output.`, nodeId: toId, edgeIndex });
       return;
     }
     const key = `${toId}\u0000${toPort}`;
@@ -132,8 +143,7 @@ function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument[
     for (const input of spec.inputs) {
       const because = input.optional ? requiringSetting(spec, node.params, input) : '';
       if (input.optional && !because) continue;
-      const connected = doc.edges.some((e) => e.to[0] === node.id && e.to[1] === input.name);
-      if (!connected) {
+      if (!connected.has(`${node.id}\u0000${input.name}`)) {
         problems.push({ code: 'pipeline.missing-input', message: `Node "${node.id}" (${spec.title}) needs its "${input.label}" input connected${because}.`, hint: `Connect a ${input.type} output to "${input.name}".`, nodeId: node.id });
       }
     }
