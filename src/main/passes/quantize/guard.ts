@@ -31,13 +31,12 @@ export async function guardFidelity(cal: Calibrated, options: StaticOptions, ctx
   let report = await finishReport(cal, built, options, ctx, ds);
   const kept: { node: string; reason: string }[] = [];
   for (let round = 0; round < MAX_FIXES && miss(report); round++) {
-    const culprit = worstLayer(built, report, cal);
-    const fit = culprit && built.biasFits.find((f) => f.node === culprit.node);
-    if (!culprit || !fit) break;
-    const reason = `its bias does not fit int32 at input scale x weight scale; raising the weight scale ${fit.ratio.toExponential(1)}x to fit it left ${formatDb(fit.weightSqnrDb)} weight SQNR and ${formatDb(culprit.outDb)} at its output (${miss(report)})`;
-    kept.push({ node: culprit.node, reason });
-    exclusions = { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), culprit.node] };
-    ctx.progress?.(round + 1, MAX_FIXES, `fidelity guard: keeping ${culprit.opType} '${culprit.node}' in float`);
+    const fit = biasCulprit(built, report, cal);
+    if (!fit) break;
+    const reason = `its bias does not fit int32 at input scale x weight scale, and raising its weight scale ${formatRatio(fit.ratio)} to fit it left its weights ${formatDb(fit.weightSqnrDb)} SQNR (${miss(report)})`;
+    kept.push({ node: fit.node, reason });
+    exclusions = { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), fit.node] };
+    ctx.progress?.(round + 1, MAX_FIXES, `fidelity guard: keeping ${fit.opType} '${fit.node}' in float`);
     built = buildStatic(cal, exclusions);
     report = await finishReport(cal, built, options, ctx, ds);
   }
@@ -46,6 +45,23 @@ export async function guardFidelity(cal: Calibrated, options: StaticOptions, ctx
   const stillMissing = miss(report);
   if (stillMissing) report.warnings.unshift(await floorWarning(cal, built, report, exclusions, options, ds, stillMissing));
   return { built, report };
+}
+
+/**
+ * A layer whose bias fix is to blame: one whose raised weight scale left its weights under the
+ * floor (worst first), or else the layer that adds the most noise when its scale was raised.
+ * Output SQNR alone can miss it: a large constant bias dominates the signal while the
+ * crushed weights decide the top-1 class.
+ */
+function biasCulprit(built: BuiltStatic, report: QuantizeReport, cal: Calibrated): BuiltStatic['biasFits'][number] | undefined {
+  const crushed = built.biasFits.filter((f) => f.weightSqnrDb < FIDELITY_FLOOR.sqnrDb).sort((a, b) => a.weightSqnrDb - b.weightSqnrDb);
+  if (crushed.length > 0) return crushed[0];
+  const worst = worstLayer(built, report, cal);
+  return worst && built.biasFits.find((f) => f.node === worst.node);
+}
+
+function formatRatio(r: number): string {
+  return r >= 100 ? `${r.toExponential(1)}x` : `${r.toFixed(2)}x`;
 }
 
 /** The quantized compute layer that adds the most noise: 1/SQNR(out) - 1/SQNR(in), in linear power. */
@@ -76,12 +92,21 @@ async function floorWarning(cal: Calibrated, built: BuiltStatic, report: Quantiz
   const culprit = worstLayer(built, report, cal);
   if (!culprit) return `${head} No quantized layer stands out in the per-layer SQNR.`;
   const weight = report.tensors.find((t) => t.kind === 'weight' && t.producer === culprit.node);
-  const why = weight?.sqnrDb !== undefined && weight.sqnrDb < FIDELITY_FLOOR.sqnrDb
+  const fit = built.biasFits.find((f) => f.node === culprit.node);
+  const why = fit
+    ? `its bias does not fit int32 at input scale x weight scale; its weight scale was raised ${formatRatio(fit.ratio)} to fit it (weight SQNR ${formatDb(fit.weightSqnrDb)})`
+    : weight?.sqnrDb !== undefined && weight.sqnrDb < FIDELITY_FLOOR.sqnrDb
     ? `its int8 weights keep only ${formatDb(weight.sqnrDb)} of their values (a few large weights set the scale)`
-    : `its output range is what int8 cannot hold (${formatDb(culprit.inDb)} at its input, ${formatDb(culprit.outDb)} at its output)`;
+    : `the noise grows most there (${formatDb(culprit.inDb)} at its input, ${formatDb(culprit.outDb)} at its output)`;
   const trial = buildStatic(cal, { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), culprit.node] });
   const samples = options.sqnrSamples ?? 32;
   const check = await checkOutputs(cal.normalized, trial.model, cal.inputName, spreadSamples(ds, samples), samples, cal.fixedBatch);
   const agreement = check.top1Agreement !== undefined ? `, ${(100 * check.top1Agreement).toFixed(0)}% agreement` : '';
-  return `${head} The layer that loses most is ${culprit.opType} '${culprit.node}': ${why}. Keeping it in float (excludeNodes: ['${culprit.node}']) gives ${formatDb(check.int8VsFloatDb)}${agreement}.`;
+  const trialMiss = fidelityMiss({ sqnrDb: check.int8VsFloatDb, agreement: check.top1Agreement });
+  const fix = `Keeping it in float (excludeNodes: ['${culprit.node}']) gives ${formatDb(check.int8VsFloatDb)}${agreement}`;
+  if (!trialMiss) return `${head} The layer that loses most is ${culprit.opType} '${culprit.node}': ${why}. ${fix}, above the floor.`;
+  const calibrationHint = (cal.settings.method === 'minmax')
+    ? ' The calibrated ranges are the likelier cause: a few calibration values far outside the rest stretch a MinMax range; set method to "percentile" or "entropy".'
+    : ' The error is spread over several layers: use accuracy-aware mode (accuracyAware) to return the most harmful layers to float.';
+  return `${head} The layer that loses most is ${culprit.opType} '${culprit.node}': ${why}. ${fix}, still under the floor.${calibrationHint}`;
 }
