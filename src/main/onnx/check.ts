@@ -28,6 +28,7 @@ export function checkModel(model: Model): GraphProblem[] {
     initializers.add(t.name);
     defined.add(t.name);
   }
+  for (const sp of graph.sparseInitializer ?? []) defined.add(sp.values?.name ?? '');
   for (const v of graph.input) defined.add(v.name);
   const producer = new Map<string, string>();
   for (const node of graph.node) {

@@ -3,6 +3,7 @@
 import { onnx, AttributeType } from './proto.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import type { Graph, Node, Tensor } from './model.ts';
+import { densifySparse, sparseName } from './sparse.ts';
 
 export type AttrValue = number | string | number[] | string[] | onnx.ITensorProto | onnx.IGraphProto;
 
@@ -108,6 +109,8 @@ export class GraphIndex {
 
   constructor(readonly graph: Graph) {
     for (const t of graph.initializer) this.initializers.set(t.name, t);
+    // Sparse initializers are constants like any other: analysis sees them dense.
+    for (const s of graph.sparseInitializer ?? []) this.initializers.set(sparseName(s), densifySparse(s));
     for (const v of graph.input) this.inputs.add(v.name);
     for (const v of graph.output) this.outputs.add(v.name);
     for (const node of graph.node) {
@@ -145,6 +148,7 @@ export class GraphIndex {
 export function topologicalOrder(graph: Graph): Node[] {
   const available = new Set<string>(['']);
   for (const t of graph.initializer) available.add(t.name);
+  for (const s of graph.sparseInitializer ?? []) available.add(sparseName(s));
   for (const v of graph.input) available.add(v.name);
   const pending = new Map<Node, number>();
   const waiting = new Map<string, Node[]>();
@@ -184,6 +188,7 @@ export function topologicalOrder(graph: Graph): Node[] {
 export function uniqueName(graph: Graph, base: string): string {
   const used = new Set<string>();
   for (const t of graph.initializer) used.add(t.name);
+  for (const t of graph.sparseInitializer ?? []) used.add(sparseName(t));
   for (const v of graph.input) used.add(v.name);
   for (const n of graph.node) {
     for (const o of n.output) used.add(o);

@@ -160,6 +160,23 @@ export function int64Tensor(name: string, dims: readonly number[], values: Array
   return makeTensor(name, dims, BigInt64Array.from(Array.from(values), (v) => BigInt(v)));
 }
 
+/** Two 4-bit values a byte, low nibble first (ONNX UINT4/INT4 layout); signed values in -8..7. */
+export function pack4bit(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(Math.ceil(values.length / 2));
+  for (let i = 0; i < values.length; i++) out[i >> 1] |= (values[i] & 0x0f) << ((i & 1) * 4);
+  return out;
+}
+
+/** `count` 4-bit values from packed bytes; `signed` reads INT4 (two's complement nibbles). */
+export function unpack4bit(bytes: Uint8Array, count: number, signed: boolean): Int8Array {
+  const out = new Int8Array(count);
+  for (let i = 0; i < count; i++) {
+    const v = (bytes[i >> 1] >> ((i & 1) * 4)) & 0x0f;
+    out[i] = signed && v > 7 ? v - 16 : v;
+  }
+  return out;
+}
+
 /** IEEE 754 half (bits) -> float. */
 export function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;

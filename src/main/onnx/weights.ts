@@ -4,7 +4,7 @@
 import { DataType } from './proto.ts';
 import type { Node, Tensor } from './model.ts';
 import { GraphIndex, attr, attrInt, attrInts } from './graph.ts';
-import { tensorToArray, tensorToFloat32 } from './tensor.ts';
+import { elementCount, tensorToArray, tensorToFloat32, unpack4bit } from './tensor.ts';
 
 export interface ResolvedWeight {
   /** Dims of the weight as its consumer sees it. */
@@ -29,6 +29,10 @@ function constantTensor(node: Node): Tensor | undefined {
 
 function asNumbers(t: Tensor): Float32Array {
   const arr = tensorToArray(t);
+  if (t.dataType === DataType.UINT4 || t.dataType === DataType.INT4) {
+    // tensorToArray hands 4-bit tensors back packed, two values a byte.
+    return Float32Array.from(unpack4bit(arr as Uint8Array, elementCount(t.dims.map(Number)), t.dataType === DataType.INT4));
+  }
   if (t.dataType === DataType.FLOAT16 || t.dataType === DataType.FLOAT || t.dataType === DataType.DOUBLE) return tensorToFloat32(t);
   return Float32Array.from(arr as ArrayLike<number | bigint>, (v) => Number(v));
 }

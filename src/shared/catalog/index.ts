@@ -11,6 +11,7 @@ import { EVALUATE } from './evaluate.ts';
 import { BENCHMARK } from './benchmark.ts';
 import { PRUNE } from './prune.ts';
 import { SHARE } from './share.ts';
+import { PACK } from './pack.ts';
 import { SENSITIVITY } from './sensitivity.ts';
 import { QUANTIZE } from './quantize.ts';
 import { TRAIN } from './train.ts';
@@ -22,7 +23,7 @@ export const CATALOG: NodeKindSpec[] = [
   EXPORT,
   DATASET_MNIST, DATASET_IMAGES, DATASET_TENSORS, DATASET_SYNTHETIC,
   EVALUATE, BENCHMARK,
-  PRUNE, SHARE, SENSITIVITY,
+  PRUNE, SHARE, SENSITIVITY, PACK,
   QUANTIZE,
   TRAIN, DISTILL,
   PROFILE,

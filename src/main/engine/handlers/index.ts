@@ -9,6 +9,7 @@ import { evaluate } from './evaluate.ts';
 import { exportModel } from './export.ts';
 import { modelOnnx } from './model-onnx.ts';
 import { modelZoo } from './model-zoo.ts';
+import { pack } from './pack.ts';
 import { profile } from './profile.ts';
 import { prune } from './prune.ts';
 import { quantize } from './quantize.ts';
@@ -28,6 +29,7 @@ export const HANDLERS: Record<string, NodeHandler> = {
   'export': exportModel,
   'model.onnx': modelOnnx,
   'model.zoo': modelZoo,
+  'pack': pack,
   'profile': profile,
   'prune': prune,
   'quantize': quantize,
