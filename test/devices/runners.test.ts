@@ -13,12 +13,12 @@ const base = { dir: '/tmp/whittle-profile.abc', precision: 'fp32' as const, spar
 describe('runner plans', () => {
   it('gives each runner its argv, with warnings where flags do not apply', () => {
     expect(runnerArgv({ kind: 'perf-test', path: '/opt/ort/onnxruntime_perf_test', version: 'unknown' }, base).argv)
-      .toEqual(['/opt/ort/onnxruntime_perf_test', '-I', '-m', 'times', '-r', '50', '/tmp/whittle-profile.abc/model.onnx']);
+      .toEqual(['/opt/ort/onnxruntime_perf_test', '-I', '-m', 'times', '-r', '50', '-x', '1', '/tmp/whittle-profile.abc/model.onnx']);
     const py = runnerArgv({ kind: 'python-ort', path: '/usr/bin/python3', version: '1.19.0' }, { ...base, precision: 'int8' });
-    expect(py.argv).toEqual(['/usr/bin/python3', '/tmp/whittle-profile.abc/ort-python-runner.py', '/tmp/whittle-profile.abc/model.onnx', '5', '50']);
+    expect(py.argv).toEqual(['/usr/bin/python3', '/tmp/whittle-profile.abc/ort-python-runner.py', '/tmp/whittle-profile.abc/model.onnx', '5', '50', '1']);
     expect(py.warnings[0]).toMatch(/precision and sparsity come from the model/);
     const node = runnerArgv({ kind: 'node-ort', path: '/usr/bin/node (/home/me/node_modules/onnxruntime-node)', version: '1.30.0' }, { ...base, ortNodePath: "/home/o'brien/my mods" });
-    expect(node.argv).toEqual(['/usr/bin/node', '/tmp/whittle-profile.abc/ort-node-runner.mjs', "/home/o'brien/my mods", '/tmp/whittle-profile.abc/model.onnx', '5', '50']);
+    expect(node.argv).toEqual(['/usr/bin/node', '/tmp/whittle-profile.abc/ort-node-runner.mjs', "/home/o'brien/my mods", '/tmp/whittle-profile.abc/model.onnx', '5', '50', '1']);
   });
   it('hands a hostile argument to the board-side script as one word', async () => {
     // Run the real profile script locally with `printf` as the "runner": its argv must come back intact.

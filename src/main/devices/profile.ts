@@ -24,6 +24,8 @@ export interface ProfileJob {
   sparsity: boolean;
   warmupRuns: number;
   runs: number;
+  /** ONNX Runtime intra-op threads for the onnxruntime runners; default 1, as host latency. */
+  threads?: number;
   /** Local folder holding the board-side runner scripts (resources/runners). */
   runnersDir: string;
   /** Hard limit for the runner on the board, in seconds (coreutils `timeout`). */
@@ -173,6 +175,8 @@ function assembleResult(job: ProfileJob, runner: RunnerKind, probedVersion: stri
     sparsity: job.sparsity,
     warmupRuns: job.warmupRuns,
     runs: job.runs,
+    // TensorRT runs on the GPU: a CPU thread count would say nothing.
+    ...(runner === 'trtexec' ? {} : { threads: job.threads ?? 1 }),
     latencyMs: figures.latencyMs,
     latenciesMs: figures.latenciesMs,
     throughputPerSec: figures.throughputPerSec,
@@ -206,7 +210,7 @@ export async function profileOnBoard(job: ProfileJob, probe?: ProbeResult): Prom
       const script = RUNNER_SCRIPTS[runner.kind];
       if (script) await conn.upload(join(job.runnersDir, script), `${temp.dir}/${script}`);
       if (job.signal?.aborted) throw new WhittleError('cancelled', 'The profile was cancelled.');
-      const plan = runnerArgv(runner, { dir: temp.dir, ortNodePath: device.ortNodePath, precision: job.precision, sparsity: job.sparsity, warmupRuns: job.warmupRuns, runs: job.runs });
+      const plan = runnerArgv(runner, { dir: temp.dir, ortNodePath: device.ortNodePath, precision: job.precision, sparsity: job.sparsity, warmupRuns: job.warmupRuns, runs: job.runs, threads: job.threads ?? 1 });
       job.onProgress?.(0, job.runs, `Running ${runner.kind}`);
       const channel = await conn.channel(remoteSh(PROFILE_SCRIPT, [temp.dir, String(job.hardLimitSec ?? 1800), ...plan.argv]));
       const out = await runProfileChannel(conn, channel, job, job.runs);

@@ -34,7 +34,13 @@ export interface RunnerPlan {
 }
 
 /** Paths are the board's; `dir` is the fresh temp folder holding model.onnx (and the script). */
-export function runnerArgv(runner: RunnerInfo, opts: { dir: string; ortNodePath?: string; precision: Precision; sparsity: boolean; warmupRuns: number; runs: number }): RunnerPlan {
+/**
+ * `threads`: ONNX Runtime intra-op threads (0 lets the runtime pick), the same setting as host
+ * latency so both measure the same thing on the same machine; trtexec runs on the GPU and
+ * takes none.
+ */
+export function runnerArgv(runner: RunnerInfo, opts: { dir: string; ortNodePath?: string; precision: Precision; sparsity: boolean; warmupRuns: number; runs: number; threads?: number }): RunnerPlan {
+  const threads = String(opts.threads ?? 1);
   const model = `${opts.dir}/model.onnx`;
   const warnings: string[] = [];
   const binary = runner.path.replace(/ \(.*\)$/, '');
@@ -51,11 +57,11 @@ export function runnerArgv(runner: RunnerInfo, opts: { dir: string; ortNodePath?
     }
     case 'perf-test':
       if (opts.warmupRuns > 0) warnings.push('onnxruntime_perf_test has no warm-up setting; its first run is excluded by the tool.');
-      return { argv: [binary, '-I', '-m', 'times', '-r', String(opts.runs), model], warnings };
+      return { argv: [binary, '-I', '-m', 'times', '-r', String(opts.runs), '-x', threads, model], warnings };
     case 'python-ort':
-      return { argv: [binary, `${opts.dir}/${RUNNER_SCRIPTS['python-ort']}`, model, String(opts.warmupRuns), String(opts.runs)], warnings };
+      return { argv: [binary, `${opts.dir}/${RUNNER_SCRIPTS['python-ort']}`, model, String(opts.warmupRuns), String(opts.runs), threads], warnings };
     case 'node-ort':
-      return { argv: [binary, `${opts.dir}/${RUNNER_SCRIPTS['node-ort']}`, opts.ortNodePath ?? '', model, String(opts.warmupRuns), String(opts.runs)], warnings };
+      return { argv: [binary, `${opts.dir}/${RUNNER_SCRIPTS['node-ort']}`, opts.ortNodePath ?? '', model, String(opts.warmupRuns), String(opts.runs), threads], warnings };
   }
 }
 

@@ -82,7 +82,7 @@ export class DeviceService {
       const result = await profileOnBoard({
         device, secrets: this.registry.secretsFor(device), modelPath: req.modelPath, modelLabel,
         modelSha256: createHash('sha256').update(bytes).digest('hex'),
-        runner: req.runner, precision: req.precision, sparsity: req.sparsity, warmupRuns: req.warmupRuns, runs: req.runs,
+        runner: req.runner, precision: req.precision, sparsity: req.sparsity, warmupRuns: req.warmupRuns, runs: req.runs, threads: req.threads,
         runnersDir: this.opts.runnersDir, signal: controller.signal, lookup: this.opts.lookup,
         onProgress: (value, max, message) => emit({ state: 'running', value, max, message }),
       });

@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Device, StoredProfile } from '../../shared/devices/schema.ts';
 import { RUNNER_LABELS } from '../../shared/devices/schema.ts';
+import { profileSettings, runnerSettingsText } from './runnerSettings.ts';
 import { formatBytes, formatMs, latestProfiles, profilesFor, seriesLabel, SERIES_COLORS, sharedHistogram, timeSeries, type CompareMode } from './compareData.ts';
 
 export function ProfileCompare({ profiles, devices, selectedDeviceId, onDelete }: { profiles: StoredProfile[]; devices: Device[]; selectedDeviceId?: string; onDelete(id: string): void }) {
@@ -56,7 +57,10 @@ export function ProfileCompare({ profiles, devices, selectedDeviceId, onDelete }
             return (
               <tr key={p.id} data-testid="compare-row">
                 <td><span className="wh-swatch" style={{ background: SERIES_COLORS[i % SERIES_COLORS.length] }} />{name}</td>
-                <td title={`${r.runs} runs after ${r.warmupRuns} warm-up`}>{RUNNER_LABELS[r.runner]} {r.runnerVersion}</td>
+                <td title={runnerSettingsText(profileSettings(r))}>
+                  {RUNNER_LABELS[r.runner]} {r.runnerVersion}
+                  <div className="wh-muted">{r.threads === undefined ? (r.runner === 'trtexec' ? 'GPU' : 'threads unknown') : r.threads === 0 ? 'all cores' : `${r.threads} thread${r.threads === 1 ? '' : 's'}`} · batch 1 · {r.warmupRuns}+{r.runs} runs</div>
+                </td>
                 <td className="wh-num">{formatMs(r.latencyMs.mean)}</td><td className="wh-num">{formatMs(r.latencyMs.p50)}</td>
                 <td className="wh-num">{formatMs(r.latencyMs.p90)}</td><td className="wh-num">{formatMs(r.latencyMs.p95)}</td><td className="wh-num">{formatMs(r.latencyMs.p99)}</td>
                 <td className="wh-num">{r.throughputPerSec.toFixed(1)}</td><td className="wh-num">{formatBytes(r.peakMemoryBytes)}</td>

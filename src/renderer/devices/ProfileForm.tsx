@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Device, Precision, RunnerKind } from '../../shared/devices/schema.ts';
 import { RUNNER_KINDS, RUNNER_LABELS } from '../../shared/devices/schema.ts';
 import type { RunSummary } from '../../shared/api/run.ts';
+import { RUNTIME_THREADS_PARAM } from '../../shared/catalog/benchmark.ts';
 import { useApi } from '../api/useApi.ts';
 
 interface RunModel { nodeId: string; port: string; label: string }
@@ -22,6 +23,8 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
   const [sparsity, setSparsity] = useState(false);
   const [warmupRuns, setWarmupRuns] = useState(10);
   const [timedRuns, setTimedRuns] = useState(200);
+  // Host latency's default too, so a board and this computer are measured alike.
+  const [threads, setThreads] = useState(RUNTIME_THREADS_PARAM.default);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => { if (selectedId && !boards.includes(selectedId)) setBoards([selectedId]); }, [selectedId]);
@@ -52,7 +55,7 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
     const model = source === 'file' ? { modelPath: path.trim() } : { runId, nodeId, port };
     try {
       for (const deviceId of boards) {
-        await api.call('devices.profile', { deviceId, ...model, runner, precision, sparsity, warmupRuns, runs: timedRuns });
+        await api.call('devices.profile', { deviceId, ...model, runner, precision, sparsity, warmupRuns, runs: timedRuns, threads });
       }
       onStarted();
     } catch (err) {
@@ -107,6 +110,7 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
       <div className="wh-devform__row">
         <label>Warm-up runs<input className="wh-input" type="number" min={0} value={warmupRuns} onChange={(e) => setWarmupRuns(Number(e.target.value))} /></label>
         <label>Timed runs<input className="wh-input" type="number" min={1} value={timedRuns} onChange={(e) => setTimedRuns(Number(e.target.value))} data-testid="profile-runs" /></label>
+        <label title={RUNTIME_THREADS_PARAM.help}>Threads<input className="wh-input" type="number" min={0} max={256} value={threads} onChange={(e) => setThreads(Number(e.target.value))} data-testid="profile-threads" /></label>
       </div>
       {error && <p className="wh-error" role="alert">{error}</p>}
       <button type="button" className="wh-btn wh-btn--primary" disabled={!ready} onClick={() => void start()} data-testid="profile-start">

@@ -5,6 +5,7 @@ import { ProfileResult } from '../../shared/devices/schema.ts';
 import { RUNNER_LABELS } from '../../shared/devices/schema.ts';
 import type { ReportViewProps } from '../reports/registry.ts';
 import { formatBytes, formatMs, sharedHistogram } from './compareData.ts';
+import { profileSettings, runnerSettingsText } from './runnerSettings.ts';
 
 export function ProfileReportView({ report }: ReportViewProps) {
   const parsed = ProfileResult.safeParse(report.data);
@@ -14,6 +15,7 @@ export function ProfileReportView({ report }: ReportViewProps) {
   const figures: [string, string][] = [
     ['Board', r.deviceName],
     ['Runner', `${RUNNER_LABELS[r.runner]} ${r.runnerVersion} · ${r.precision}${r.sparsity ? ' · 2:4 sparse' : ''}`],
+    ['Settings', runnerSettingsText(profileSettings(r))],
     ['Latency (ms)', `mean ${formatMs(r.latencyMs.mean)} · p50 ${formatMs(r.latencyMs.p50)} · p90 ${formatMs(r.latencyMs.p90)} · p95 ${formatMs(r.latencyMs.p95)} · p99 ${formatMs(r.latencyMs.p99)}`],
     ['Throughput', `${r.throughputPerSec.toFixed(1)} inferences/s (${r.runs} runs after ${r.warmupRuns} warm-up)`],
     ['Peak memory', formatBytes(r.peakMemoryBytes)],

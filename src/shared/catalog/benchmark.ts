@@ -1,5 +1,14 @@
 // `benchmark`: host latency of a model on this machine's CPU (warm-up, N timed runs).
-import type { NodeKindSpec } from './types.ts';
+import type { NodeKindSpec, NumberParam } from './types.ts';
+
+/**
+ * ONNX Runtime intra-op threads, shared by host latency and board profiles so that both
+ * default to the same count and the same machine gives the same p50 either way.
+ */
+export const RUNTIME_THREADS_PARAM: NumberParam = {
+  type: 'number', label: 'Threads', default: 1, min: 0, max: 256, integer: true,
+  help: 'ONNX Runtime intra-op threads; 0 lets the runtime use every core. One thread gives the most repeatable figures. Host latency and board profiles share this default.',
+};
 
 export const BENCHMARK: NodeKindSpec = {
   kind: 'benchmark',
@@ -11,7 +20,7 @@ export const BENCHMARK: NodeKindSpec = {
   outputs: [{ name: 'metrics', type: 'metrics', label: 'Metrics', help: 'meanMs, p50Ms, p90Ms, p99Ms, throughputPerSec, peakRssBytes.' }],
   params: {
     batchSize: { type: 'number', label: 'Batch size', default: 1, min: 1, max: 1024, integer: true, help: 'Samples per run. Edge inference is usually batch 1.' },
-    threads: { type: 'number', label: 'Threads', default: 1, min: 0, max: 256, integer: true, help: 'ONNX Runtime intra-op threads; 0 uses every core. One thread gives the most repeatable figures.' },
+    threads: RUNTIME_THREADS_PARAM,
     warmupRuns: { type: 'number', label: 'Warm-up runs', default: 10, min: 0, max: 10_000, integer: true, help: 'Untimed runs first, so caches, allocators and lazy initialization settle.' },
     runs: { type: 'number', label: 'Timed runs', default: 100, min: 1, max: 100_000, integer: true, help: 'Timed runs; percentiles need enough of them (p99 wants at least 100).' },
     inputShape: {

@@ -1,5 +1,6 @@
 // `profile`: measure the incoming model on a board from the device registry (over SSH),
 // with the runner the board has; the result travels on as a ProfileResult.
+import { RUNTIME_THREADS_PARAM } from './benchmark.ts';
 import type { NodeKindSpec } from './types.ts';
 
 export const PROFILE: NodeKindSpec = {
@@ -36,5 +37,6 @@ export const PROFILE: NodeKindSpec = {
     sparsity: { type: 'boolean', label: '2:4 sparsity', default: false, help: 'trtexec --sparsity=enable: use sparse tensor cores for 2:4-pruned weights (Ampere and newer, e.g. Orin).' },
     warmupRuns: { type: 'number', label: 'Warm-up runs', default: 10, min: 0, max: 10_000, integer: true, help: 'Untimed runs first (trtexec warms up for about 10 ms per run, at least 200 ms).' },
     runs: { type: 'number', label: 'Timed runs', default: 200, min: 1, max: 100_000, integer: true, help: 'Timed runs; p99 wants at least 100.' },
+    threads: { ...RUNTIME_THREADS_PARAM, help: `${RUNTIME_THREADS_PARAM.help} onnxruntime runners only (trtexec runs on the GPU).` },
   },
 };

@@ -97,6 +97,8 @@ export const ProfileResult = z.object({
   sparsity: z.boolean(),
   warmupRuns: z.number().int(),
   runs: z.number().int(),
+  /** ONNX Runtime intra-op threads the runner was given (0: its default); absent in older profiles and for trtexec (GPU). */
+  threads: z.number().int().optional(),
   latencyMs: LatencyStats,
   /** Every timed run where the runner reports them (the node and python runners). */
   latenciesMs: z.array(z.number()).optional(),
@@ -120,6 +122,8 @@ export const ProfileRequest = z.object({
   sparsity: z.boolean().default(false),
   warmupRuns: z.number().int().min(0).max(10_000).default(10),
   runs: z.number().int().min(1).max(100_000).default(100),
+  /** ONNX Runtime intra-op threads on the board; the same default as host latency, so the two compare. */
+  threads: z.number().int().min(0).max(256).default(1),
   /** The run whose model this is, to store the result with it. */
   runId: z.string().optional(),
 });

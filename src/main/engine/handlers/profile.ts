@@ -26,13 +26,13 @@ export const profile: NodeHandler = async (ctx) => {
   const result = await profileOnBoard({
     device, secrets: {}, modelPath: model.path, modelLabel: model.label, modelSha256: model.sha256,
     runner: String(p.runner ?? 'auto') as RunnerKind | 'auto', precision: String(p.precision ?? 'fp32') as Precision,
-    sparsity: Boolean(p.sparsity), warmupRuns: Number(p.warmupRuns ?? 10), runs,
+    sparsity: Boolean(p.sparsity), warmupRuns: Number(p.warmupRuns ?? 10), runs, threads: Number(p.threads ?? 1),
     runnersDir: defaultRunnersDir(), signal: ctx.signal,
     onProgress: (value, max, message) => ctx.progress(value, max, message),
     onLog: (m) => ctx.log(m),
   });
   const metrics: NodeResult['metrics'] = {
-    board: device.name, runner: result.runner, runnerVersion: result.runnerVersion,
+    board: device.name, runner: result.runner, runnerVersion: result.runnerVersion, ...(result.threads !== undefined ? { threads: result.threads } : {}),
     meanMs: result.latencyMs.mean, p50Ms: result.latencyMs.p50, throughputPerSec: result.throughputPerSec,
   };
   for (const [k, v] of [['p90Ms', result.latencyMs.p90], ['p95Ms', result.latencyMs.p95], ['p99Ms', result.latencyMs.p99],

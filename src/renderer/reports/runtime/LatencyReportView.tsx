@@ -1,6 +1,7 @@
 // The `benchmark.latency` report: a histogram of the timed runs with mean/p50/p90/p99 beside it.
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReportViewProps } from '../registry.ts';
+import { hostSettings, runnerSettingsText } from '../../devices/runnerSettings.ts';
 
 interface LatencyData {
   histogram: { fromMs: number; toMs: number; count: number }[];
@@ -8,7 +9,7 @@ interface LatencyData {
   memoryNote?: string;
 }
 
-export function LatencyReportView({ report }: ReportViewProps) {
+export function LatencyReportView({ report, run, nodeId }: ReportViewProps) {
   const data = report.data as LatencyData;
   const bins = data.histogram.map((b) => ({ label: `${b.fromMs.toFixed(3)}–${b.toMs.toFixed(3)}`, midMs: (b.fromMs + b.toMs) / 2, count: b.count }));
   const s = data.summary;
@@ -16,6 +17,7 @@ export function LatencyReportView({ report }: ReportViewProps) {
     <div data-testid="latency-report">
       <table className="wh-table wh-table--kv">
         <tbody>
+          <tr><th>settings</th><td data-testid="latency-settings">{runnerSettingsText(hostSettings(run.nodes[nodeId]?.params, run.versions.onnxruntime))}</td></tr>
           {(['minMs', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs'] as const).map((k) => (
             <tr key={k}><th>{k.replace('Ms', '')}</th><td className="wh-num">{s[k].toFixed(3)} ms</td></tr>
           ))}

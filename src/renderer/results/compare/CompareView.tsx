@@ -60,7 +60,7 @@ export function CompareView({ run }: { run: RunRecord }) {
               <th>Model</th><th>Node</th><th className="wh-num">Size</th><th className="wh-num">Gzip size</th>
               <th className="wh-num">Params</th><th className="wh-num">Non-zeros</th><th className="wh-num">Sparsity</th><th className="wh-num">MACs</th>
               <th className="wh-num">Top-1</th><th className="wh-num">Top-5</th><th className="wh-num">Agreement</th><th className="wh-num">SQNR</th>
-              <th className="wh-num">Latency p50</th><th className="wh-num">Throughput</th>
+              <th className="wh-num">Latency p50 (host)</th><th className="wh-num">p50 on board</th><th className="wh-num">Throughput</th>
             </tr>
           </thead>
           <tbody>
@@ -87,7 +87,14 @@ export function CompareView({ run }: { run: RunRecord }) {
                 <td className="wh-num">{pct(r.top5)}</td>
                 <td className="wh-num">{pct(r.agreement)}</td>
                 <td className="wh-num">{sqnrText(r.sqnrDb)}</td>
-                <td className="wh-num">{r.latencyMs === undefined ? '' : `${r.latencyMs.toFixed(2)} ms`}</td>
+                <td className="wh-num" data-testid="compare-host-latency">
+                  {r.latencyMs === undefined ? '' : `${r.latencyMs.toFixed(2)} ms`}
+                  {r.latencySettings && <div className="wh-muted wh-compare__settings">{r.latencySettings}</div>}
+                </td>
+                <td className="wh-num" data-testid="compare-board-latency">
+                  {r.boardLatencyMs === undefined ? '' : `${r.boardLatencyMs.toFixed(2)} ms`}
+                  {r.boardSettings && <div className="wh-muted wh-compare__settings">{r.boardSettings}</div>}
+                </td>
                 <td className="wh-num">{r.throughputPerSec === undefined ? '' : `${r.throughputPerSec.toFixed(0)}/s`}</td>
               </tr>
             ))}
@@ -95,7 +102,7 @@ export function CompareView({ run }: { run: RunRecord }) {
         </table>
         <p className="wh-muted wh-compare__note">
           Labels say what each node did (layers quantized, sparsity reached), not what it was asked for; ⚠ marks a model whose node ended with warnings.
-          Accuracy comes from an Evaluate node wired to the model; latency (host CPU, median) from a Host latency node.
+          Accuracy comes from an Evaluate node wired to the model; latency (host CPU, median) from a Host latency node, and on a board from a Profile node; the settings under each say how it was measured (a p50 compares only with one taken the same way).
           Gzip size: the model file compressed, what a download costs. MACs at batch 1{Object.values(stats).some((s) => s.status === 'ok' && s.value.macsUnknownLayers > 0) ? '; * some layers have unknown shapes and are not counted' : ''}.
         </p>
       </div>

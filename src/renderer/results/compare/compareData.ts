@@ -23,6 +23,20 @@ export interface ModelRow {
   /** Median host latency (ms), from a benchmark node on this model. */
   latencyMs?: number;
   throughputPerSec?: number;
+  /** How the host latency was measured, e.g. "1 thread · batch 1 · 100 runs". */
+  latencySettings?: string;
+  /** Median latency on a board (a profile node on this model), with its board and settings. */
+  boardLatencyMs?: number;
+  boardSettings?: string;
+}
+
+/** Threads, batch and runs of a latency measurement, in the same words for host and board. */
+function settingsText(threads: unknown, batch: unknown, runs: unknown, runner?: unknown): string {
+  const t = typeof threads === 'number' ? (threads === 0 ? 'all cores' : `${threads} thread${threads === 1 ? '' : 's'}`) : 'threads n/a';
+  const parts = [t, `batch ${typeof batch === 'number' ? batch : 1}`];
+  if (typeof runs === 'number') parts.push(`${runs} runs`);
+  if (typeof runner === 'string') parts.push(runner);
+  return parts.join(' · ');
 }
 
 function num(v: unknown): number | undefined {
@@ -63,6 +77,10 @@ export function modelRows(run: RunRecord): ModelRow[] {
     } else if (target.kind === 'benchmark' && row.latencyMs === undefined) {
       row.latencyMs = num(m.p50Ms);
       row.throughputPerSec = num(m.throughputPerSec);
+      row.latencySettings = settingsText(m.threads, m.batchSize, m.runs, 'in-process');
+    } else if (target.kind === 'profile' && row.boardLatencyMs === undefined) {
+      row.boardLatencyMs = num(m.p50Ms);
+      row.boardSettings = `${String(m.board ?? 'board')}: ${settingsText(m.threads, 1, target.params?.runs, m.runner)}`;
     }
   }
   return rows;
