@@ -52,8 +52,11 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'AveragePool padded, exclude pad': [['AveragePool'], one('AveragePool', [2, 2, 6, 5], { kernel_shape: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1] })],
   'AveragePool include pad, ceil': [['AveragePool'], one('AveragePool', [1, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2], pads: [0, 1, 0, 0], count_include_pad: 1, ceil_mode: 1 })],
   GlobalAveragePool: [['GlobalAveragePool'], one('GlobalAveragePool', [2, 3, 4, 5])],
-  'BatchNormalization training (rewritten)': [['ReduceMean', 'Sub', 'Mul', 'Div', 'Sqrt', 'Add', 'Reshape'], one('BatchNormalization', [4, 3, 3, 2], { epsilon: 1e-3 }, {
+  'BatchNormalization training (rewritten, one fused gradient)': [[], one('BatchNormalization', [4, 3, 3, 2], { epsilon: 1e-3 }, {
     params: { s: [3], b: [3], m: [3], v: { dims: [3], values: Float32Array.from([0.5, 1, 2]) } },
+  })],
+  'BatchNormalization training on [N, C] (BatchNorm1d)': [[], one('BatchNormalization', [6, 4], {}, {
+    params: { s: [4], b: [4], m: [4], v: { dims: [4], values: Float32Array.from([0.5, 1, 2, 1]) } },
   })],
   'BatchNormalization inference (frozen)': [['Div', 'Sqrt', 'Mul', 'Sub'], { ...one('BatchNormalization', [2, 3, 2, 2], {}, {
     params: { s: [3], b: [3], m: [3], v: { dims: [3], values: Float32Array.from([0.5, 1, 2]) } },

@@ -172,7 +172,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
     .map((t) => t.name);
   const grads = new Emitter(second.shapes, mergeValues(first, second), 'grad', opset);
   const wrt = [...candidates, ...stage.projections.map((p) => p[0]), ...(opts.inputGradients ?? [])];
-  const gradOf = differentiate([...forwardNodes, ...stage.nodes], stage.loss, wrt, grads);
+  const gradOf = differentiate([...forwardNodes, ...stage.nodes], stage.loss, wrt, grads, decomposed.fused);
 
   // Name every gradient as an output; parameters the loss does not reach are not trained.
   const outputNodes: Node[] = [];

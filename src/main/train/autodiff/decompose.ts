@@ -4,6 +4,7 @@
 import { attr, attrFloat, attrInt, attrInts, type AttrValue } from '../../onnx/graph.ts';
 import type { Node } from '../../onnx/model.ts';
 import { normAxis, type Emitter } from './emit.ts';
+import type { FusedGradient } from './rule.ts';
 
 export interface DecomposeOptions {
   /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
@@ -30,6 +31,8 @@ export interface Decomposed {
   bnStats: BatchNormStats[];
   /** Initializers the rewrite consumes as constants and that must never be trained. */
   frozen: Set<string>;
+  /** Gradients of expanded composites, by the composite's output (see FusedGradient). */
+  fused: Map<string, FusedGradient>;
 }
 
 type Rewrite = (node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed) => boolean;
@@ -70,11 +73,36 @@ function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decompos
   const batchMean = e.reduceMean(x, axes, true);
   const centered = e.op1('Sub', [x, batchMean]);
   const batchVar = e.reduceMean(e.op1('Mul', [centered, centered]), axes, true);
-  const normalized = e.op1('Div', [centered, e.op1('Sqrt', [e.op1('Add', [batchVar, e.scalar(eps)])])]);
-  e.opInto('Add', [e.op1('Mul', [normalized, e.reshape(scale, perChannel)]), e.reshape(bias, perChannel)], [y]);
+  // Per-channel factors first, so the full-size work is one Mul and one Add.
+  const invStd = e.op1('Reciprocal', [e.op1('Sqrt', [e.op1('Add', [batchVar, e.scalar(eps)])])]);
+  const gain = e.op1('Mul', [invStd, e.reshape(scale, perChannel)]);
+  e.opInto('Add', [e.op1('Mul', [centered, gain]), e.reshape(bias, perChannel)], [y]);
   const count = xs[0] * xs.slice(2).reduce((p, q) => p * q, 1);
+  out.fused.set(y, { output: y, inputs: [x, scale, bias], rule: (dy, needs, g) => batchNormGrad(g, { dy, centered, invStd, gain, axes, count, perChannel }, needs) });
   out.bnStats.push({ node: node.name, batchMean, batchVar, runningMean: mean, runningVar: variance, momentum: attrFloat(node, 'momentum', 0.9), count });
   return true;
+}
+
+interface BatchNormValues { dy: string; centered: string; invStd: string; gain: string; axes: number[]; count: number; perChannel: number[] }
+
+/**
+ * The textbook BatchNorm backward (Ioffe & Szegedy 2015), with c = x - mean, s = 1/sqrt(var+eps):
+ * dbias = sum(dy), dscale = s * sum(dy * c), dx = scale*s * (dy - mean(dy) - c * s^2 * mean(dy * c)).
+ * Five full-size ops where differentiating the expanded primitives emitted about twelve.
+ */
+function batchNormGrad(e: Emitter, v: BatchNormValues, needs: boolean[]): (string | null)[] {
+  const channels = [v.perChannel[1]];
+  const dyc = e.reduceSum(e.op1('Mul', [v.dy, v.centered]), v.axes, true);
+  const dySum = e.reduceSum(v.dy, v.axes, true);
+  const dScale = needs[1] ? e.reshape(e.op1('Mul', [dyc, v.invStd]), channels) : null;
+  const dBias = needs[2] ? e.reshape(dySum, channels) : null;
+  if (!needs[0]) return [null, dScale, dBias];
+  const invCount = e.scalar(1 / v.count);
+  // dx = dy * gain - (c * q + b), with per-channel q = gain * s^2 * sum(dy c) / M and b = gain * sum(dy) / M.
+  const q = e.op1('Mul', [e.op1('Mul', [v.gain, e.op1('Mul', [v.invStd, v.invStd])]), e.op1('Mul', [dyc, invCount])]);
+  const b = e.op1('Mul', [v.gain, e.op1('Mul', [dySum, invCount])]);
+  const dx = e.op1('Sub', [e.op1('Mul', [v.dy, v.gain]), e.op1('Add', [e.op1('Mul', [v.centered, q]), b])]);
+  return [dx, dScale, dBias];
 }
 
 function hardSwish(node: Node, e: Emitter): boolean {
@@ -155,7 +183,7 @@ const REWRITES: Record<string, Rewrite> = {
 
 /** Append the rewritten forward graph to `e.nodes`, in the given (topological) order. */
 export function decompose(nodes: Node[], e: Emitter, opts: DecomposeOptions): Decomposed {
-  const out: Decomposed = { bnStats: [], frozen: new Set() };
+  const out: Decomposed = { bnStats: [], frozen: new Set(), fused: new Map() };
   for (const original of nodes) {
     const node = { ...original, output: [...original.output], input: [...original.input] } as Node;
     if (attrsToInputs(node, e, opts)) continue;

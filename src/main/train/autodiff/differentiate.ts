@@ -2,7 +2,7 @@
 // one driver walking the nodes in reverse topological order and summing gradients that meet.
 import type { Node } from '../../onnx/model.ts';
 import { WhittleError } from '../../../shared/errors.ts';
-import type { GradientRule } from './rule.ts';
+import type { FusedGradient, GradientRule } from './rule.ts';
 import type { Emitter } from './emit.ts';
 import { ELEMENTWISE_RULES } from './rules-elementwise.ts';
 import { CONV_RULES } from './rules-conv.ts';
@@ -18,7 +18,7 @@ export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
  * `nodes` are the forward nodes in topological order. Returns the gradient value of every
  * `wrt` entry that the loss depends on (others are absent).
  */
-export function differentiate(nodes: Node[], loss: string, wrt: string[], e: Emitter): Map<string, string> {
+export function differentiate(nodes: Node[], loss: string, wrt: string[], e: Emitter, fused: ReadonlyMap<string, FusedGradient> = new Map()): Map<string, string> {
   const needs = new Set(wrt);
   for (const node of nodes) {
     if (node.input.some((i) => needs.has(i))) for (const o of node.output) if (o) needs.add(o);
@@ -33,8 +33,22 @@ export function differentiate(nodes: Node[], loss: string, wrt: string[], e: Emi
     pending.set(value, [sum]);
     return sum;
   };
+  const collect = (inputs: string[], grads: (string | null)[], inputNeeds: boolean[]) => inputs.forEach((input, i) => {
+    const g = grads[i];
+    if (!g || !inputNeeds[i]) return;
+    const list = pending.get(input);
+    if (list) list.push(g);
+    else pending.set(input, [g]);
+  });
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k];
+    const region = fused.get(node.output[0]);
+    if (region) {
+      const dy = total(region.output);
+      const regionNeeds = region.inputs.map((i) => i !== '' && needs.has(i));
+      if (dy && regionNeeds.some(Boolean)) collect(region.inputs, region.rule(dy, regionNeeds, e), regionNeeds);
+      continue;
+    }
     const inputNeeds = node.input.map((i) => i !== '' && needs.has(i));
     if (!inputNeeds.some(Boolean)) continue;
     const dY = node.output.map((o) => (o ? total(o) : null));
@@ -47,14 +61,7 @@ export function differentiate(nodes: Node[], loss: string, wrt: string[], e: Emi
         'Freeze the layers before it, or replace the op with a supported one (see the train node help).',
       );
     }
-    const grads = rule({ node, dY, needs: inputNeeds, e });
-    node.input.forEach((input, i) => {
-      const g = grads[i];
-      if (!g || !inputNeeds[i]) return;
-      const list = pending.get(input);
-      if (list) list.push(g);
-      else pending.set(input, [g]);
-    });
+    collect(node.input, rule({ node, dY, needs: inputNeeds, e }), inputNeeds);
   }
   const result = new Map<string, string>();
   for (const w of wrt) {

@@ -14,3 +14,14 @@ export interface RuleArgs {
 
 /** One gradient per input of the node: a value name, or null where the input is not differentiable. */
 export type GradientRule = (args: RuleArgs) => (string | null)[];
+
+/**
+ * The gradient of a composite the rewrite expanded (see decompose.ts), given as one rule: the
+ * driver applies it where `output` is produced and hands its gradients to `inputs`, so the
+ * expanded nodes are never differentiated one by one.
+ */
+export interface FusedGradient {
+  output: string;
+  inputs: string[];
+  rule: (dY: string, needs: boolean[], e: Emitter) => (string | null)[];
+}
