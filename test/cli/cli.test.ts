@@ -1,15 +1,18 @@
 // The `whittle` command as a user runs it (node bin/whittle.js, a fresh data folder):
-// run the bundled example with --json, exit codes, validate, nodes --json, --help.
+// run the bundled example with --json, exit codes, validate, nodes --json, --help. The CLI
+// is the compiled one (out/cli), built from the current sources first.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './whittle-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'whittle-cli-'));
+beforeAll(buildCli);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function whittle(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {

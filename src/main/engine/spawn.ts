@@ -50,7 +50,9 @@ function needsTsx(workerPath: string): boolean {
 export function engineStderrSummary(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
   if (lines.length === 0) return '';
-  const first = lines.find((l) => /^(\w*Error|Error \[|\w+Exception|node:internal.*Error|Fatal|Uncaught)\b|^\w*Error:|ERR_[A-Z_]+/.test(l)) ?? lines[0];
+  // Lines that START with the error ("Error [ERR_MODULE_NOT_FOUND]: ...", "TypeError: ..."),
+  // not the source line Node quotes above it ("throw new ERR_MODULE_NOT_FOUND(...)").
+  const first = lines.find((l) => /^(\w*(Error|Exception)\b|Uncaught\b|FATAL ERROR\b)/.test(l)) ?? lines[0];
   const line = first.length > STDERR_LINE_CHARS ? `${first.slice(0, STDERR_LINE_CHARS)}…` : first;
   return process.env.WHITTLE_ENGINE_STDERR ? line : `${line} (set WHITTLE_ENGINE_STDERR=1 to see all of its output)`;
 }
