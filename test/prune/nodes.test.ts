@@ -30,10 +30,11 @@ function context(kind: string, params: Params, inputs: Record<string, PortValue>
 
 describe('prune, share and sensitivity nodes', () => {
   it('prune (channels) writes a smaller model and reports MACs and groups', async () => {
-    const r = await HANDLERS.prune(context('prune', { method: 'channels', sparsity: 0.5, scope: 'layer' }, { model: lenetValue }));
+    const r = await HANDLERS.prune(context('prune', { method: 'channels', sparsity: 0.5, scope: 'layer', channelMultiple: 1, minChannels: 1 }, { model: lenetValue }));
     const out = r.outputs.model as ModelValue;
     expect(out.sha256).toBe(createHash('sha256').update(readFileSync(out.path)).digest('hex'));
     expect(r.metrics.macsRatio).toBeLessThan(0.55);
+    expect(r.metrics.latencyRatio).toBeTypeOf('number');
     expect(r.metrics.blockedGroups).toBe(1);
     const size = r.reports!.find((x) => x.kind === 'prune.size')!.data as { before: SizeReport; after: SizeReport };
     expect(size.after.fileBytes).toBe(out.sizeBytes);

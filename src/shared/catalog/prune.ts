@@ -3,11 +3,14 @@ import type { NodeKindSpec } from './types.ts';
 
 export const PRUNE: NodeKindSpec = {
   kind: 'prune',
-  version: 1,
+  version: 2,
   title: 'Prune',
   category: 'Compress',
   description: 'Zero small weights (unstructured or the 2:4 pattern of sparse tensor cores) or remove whole channels, which really shrinks tensors and MACs. Reports size, sparsity and MACs per layer before and after.',
-  inputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The model to prune.' }],
+  inputs: [
+    { name: 'model', type: 'model', label: 'Model', help: 'The model to prune.' },
+    { name: 'validation', type: 'dataset', label: 'Validation data', optional: true, help: 'Samples the pruned model is checked on against its input (output SQNR, top-1 agreement). Without it the check runs on random inputs.' },
+  ],
   outputs: [{ name: 'model', type: 'model', label: 'Pruned model', help: 'Unstructured and 2:4 masks travel as metadata `whittle.prune.mask` (zeros are the mask).' }],
   params: {
     method: {
@@ -36,9 +39,14 @@ export const PRUNE: NodeKindSpec = {
       options: [{ value: 'l1', label: 'L1 norm' }, { value: 'l2', label: 'L2 norm' }, { value: 'bn', label: 'BatchNorm |gamma|' }],
       visibleWhen: { param: 'method', equals: ['channels'] },
     },
-    roundTo8: {
-      type: 'boolean', label: 'Round channels to multiples of 8', default: false,
-      help: 'Keep channel counts at multiples of 8, which tensor cores and most CPU kernels prefer.',
+    channelMultiple: {
+      type: 'number', label: 'Channel multiple', default: 8, min: 1, max: 64, integer: true,
+      help: 'Kept channel counts are rounded to a multiple of this. 8 suits x86 (ONNX Runtime\'s blocked NCHWc layouts) and ARM NEON; 16 or 32 suit TensorRT int8 tensor cores; 1 keeps the exact ratio, which can leave layers slower than before.',
+      visibleWhen: { param: 'method', equals: ['channels'] },
+    },
+    minChannels: {
+      type: 'number', label: 'Fewest channels', default: 8, min: 1, max: 1024, integer: true, advanced: true,
+      help: 'No layer is pruned below this many channels (layers this narrow are left whole). Layers left with a handful of channels run off the fast kernels.',
       visibleWhen: { param: 'method', equals: ['channels'] },
     },
     overrides: {

@@ -1,6 +1,7 @@
 // Structured channel pruning: remove whole filters/neurons group by group (depgraph.ts), so
 // tensors really shrink and MACs drop. Importance: L1/L2 of the group's filters or |gamma| of
-// its BatchNormalizations; ratio uniform per group or one global ranking; optional rounding to 8.
+// its BatchNormalizations; ratio uniform per group or one global ranking; channel counts
+// rounded to a multiple (8 keeps ONNX Runtime's blocked-layout kernels) and a floor per layer.
 import type { Model, Tensor } from '../../onnx/model.ts';
 import { cloneModel, setMetadata } from '../../onnx/model.ts';
 import { MASK_KEY, readMask } from './mask.ts';
@@ -17,7 +18,12 @@ export interface ChannelPruneOptions {
   ratio: number;
   importance?: 'l1' | 'l2' | 'bn';
   scope?: 'uniform' | 'global';
+  /** Same as channelMultiple 8 and minChannels 8 (the option's older name). */
   roundTo8?: boolean;
+  /** Kept channel counts are multiples of this (default 1: the exact ratio). */
+  channelMultiple?: number;
+  /** No group is pruned below this many channels; a group this small or smaller is left intact (default 1). */
+  minChannels?: number;
   /** Per-group ratio by the name of any Conv/Gemm layer producing the group. */
   overrides?: Record<string, number>;
   /** Groups containing one of these layers are left intact. */
@@ -70,10 +76,19 @@ function importanceOf(space: Space, index: GraphIndex, criterion: 'l1' | 'l2' | 
   return total;
 }
 
-function roundKeep(keep: number, size: number, roundTo8: boolean): number {
+/**
+ * Channels a group keeps after rounding: at least `minChannels` (a group that small is kept
+ * whole), a multiple of `multiple` unless that would be the whole group anyway. Layers left
+ * with 3 or 7 channels fall off ONNX Runtime's blocked-layout (NCHWc) fast path and can run
+ * slower than the unpruned layer.
+ */
+export function roundKeep(keep: number, size: number, multiple: number, minChannels: number): number {
   const k = Math.max(1, Math.min(size, keep));
-  if (!roundTo8 || size <= 8) return k;
-  return Math.min(size, Math.max(8, Math.round(k / 8) * 8));
+  if (size <= minChannels) return size;
+  const floor = Math.max(k, minChannels);
+  if (multiple <= 1) return floor;
+  const rounded = Math.max(Math.ceil(minChannels / multiple) * multiple, Math.round(floor / multiple) * multiple);
+  return Math.min(size, rounded);
 }
 
 /** How many channels each prunable group keeps. */
@@ -100,7 +115,9 @@ function keepCounts(groups: Space[], imp: Map<number, Float64Array>, opts: Chann
       if (counts.get(c.id)! > 1) { counts.set(c.id, counts.get(c.id)! - 1); remove--; }
     }
   }
-  for (const s of groups) counts.set(s.id, roundKeep(counts.get(s.id)!, s.size, opts.roundTo8 ?? false));
+  const multiple = opts.channelMultiple ?? (opts.roundTo8 ? 8 : 1);
+  const minChannels = opts.minChannels ?? (opts.roundTo8 ? 8 : 1);
+  for (const s of groups) counts.set(s.id, roundKeep(counts.get(s.id)!, s.size, multiple, minChannels));
   return counts;
 }
 
@@ -170,6 +187,11 @@ function removeUnused(model: Model): void {
 
 export function pruneChannels(input: Model, options: ChannelPruneOptions): ChannelPruneResult {
   checkSparsity(options.ratio, 'The channel ratio');
+  for (const [name, v] of [['channel multiple', options.channelMultiple], ['fewest channels', options.minChannels]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) {
+      throw new WhittleError('prune.bad-channel-rounding', `The ${name} must be a whole number of at least 1 (got ${v}).`, 'Use 8 for CPUs (ONNX Runtime\'s blocked layouts), 16 or 32 for TensorRT int8; 1 keeps the exact ratio.');
+    }
+  }
   for (const [name, r] of Object.entries(options.overrides ?? {})) checkSparsity(r, `The channel ratio for layer '${name}'`);
   const model = cloneModel(input);
   const dg = buildDependencyGraph(model);
