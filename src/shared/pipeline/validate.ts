@@ -98,52 +98,73 @@ function pathAllowed(value: string, options: ValidateOptions): boolean {
   return (options.allowedPaths ?? []).some((p) => isInside(normalizePath(p), wanted));
 }
 
+/** "a.model -> b.model", built only for a problem: most edges have none. */
+function edgeLabel(edge: PipelineDocument['edges'][number]): string {
+  return `${edge.from[0]}.${edge.from[1]} -> ${edge.to[0]}.${edge.to[1]}`;
+}
+
+function portNamed<P extends { name: string }>(ports: readonly P[], name: string): P | undefined {
+  for (const p of ports) if (p.name === name) return p;
+  return undefined;
+}
+
+/** Count one more edge into `port` of `nodeId`; returns the new count. */
+function countFed(fed: Map<string, Map<string, number>>, nodeId: string, port: string): number {
+  let ports = fed.get(nodeId);
+  if (!ports) fed.set(nodeId, (ports = new Map()));
+  const count = (ports.get(port) ?? 0) + 1;
+  ports.set(port, count);
+  return count;
+}
+
 function edgeProblems(doc: PipelineDocument, byId: Map<string, PipelineDocument['nodes'][number]>, kinds: Map<string, NodeKindSpec>): Problem[] {
   const problems: Problem[] = [];
-  const fed = new Map<string, number>();
-  // Every fed input, so the missing-input check below is one lookup per input, not a scan of the edges.
-  const connected = new Set(doc.edges.map((e) => `${e.to[0]}\u0000${e.to[1]}`));
-  doc.edges.forEach((edge, edgeIndex) => {
-    const [fromId, fromPort] = edge.from;
-    const [toId, toPort] = edge.to;
+  // Edges into each input (node id -> port -> count); the missing-input check below is then
+  // one lookup per input, not a scan of the edges.
+  const fed = new Map<string, Map<string, number>>();
+  const connected = new Map<string, Map<string, number>>();
+  for (const e of doc.edges) countFed(connected, e.to[0], e.to[1]);
+  // A plain loop with no closures per edge: under tsx every closure created costs a name helper call.
+  for (let edgeIndex = 0; edgeIndex < doc.edges.length; edgeIndex++) {
+    const edge = doc.edges[edgeIndex];
+    const fromId = edge.from[0];
+    const fromPort = edge.from[1];
+    const toId = edge.to[0];
+    const toPort = edge.to[1];
     const fromNode = byId.get(fromId);
     const toNode = byId.get(toId);
-    // Built only for a problem: most edges have none, and a 100,000-edge document should not pay for it.
-    const label = () => `${fromId}.${fromPort} -> ${toId}.${toPort}`;
     if (!fromNode || !toNode) {
       const missing = !fromNode ? fromId : toId;
-      problems.push({ code: 'pipeline.edge-unknown-node', message: `The edge ${label()} refers to the missing node "${missing}".`, hint: 'Delete the edge.', nodeId: fromNode ? toId : fromId, edgeIndex });
-      return;
+      problems.push({ code: 'pipeline.edge-unknown-node', message: `The edge ${edgeLabel(edge)} refers to the missing node "${missing}".`, hint: 'Delete the edge.', nodeId: fromNode ? toId : fromId, edgeIndex });
+      continue;
     }
     const fromSpec = kinds.get(fromNode.kind);
     const toSpec = kinds.get(toNode.kind);
-    if (!fromSpec || !toSpec) return; // the unknown kind is already reported on its node
-    const out = fromSpec.outputs.find((p) => p.name === fromPort);
-    const inp = toSpec.inputs.find((p) => p.name === toPort);
+    if (!fromSpec || !toSpec) continue; // the unknown kind is already reported on its node
+    const out = portNamed(fromSpec.outputs, fromPort);
+    const inp = portNamed(toSpec.inputs, toPort);
     if (!out) {
-      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label()} starts at "${fromPort}", which is not an output of "${fromId}" (${fromSpec.title}).`, hint: `Outputs: ${fromSpec.outputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: fromId, edgeIndex });
+      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${edgeLabel(edge)} starts at "${fromPort}", which is not an output of "${fromId}" (${fromSpec.title}).`, hint: `Outputs: ${fromSpec.outputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: fromId, edgeIndex });
     }
     if (!inp) {
-      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${label()} ends at "${toPort}", which is not an input of "${toId}" (${toSpec.title}).`, hint: `Inputs: ${toSpec.inputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: toId, edgeIndex });
+      problems.push({ code: 'pipeline.edge-unknown-port', message: `The edge ${edgeLabel(edge)} ends at "${toPort}", which is not an input of "${toId}" (${toSpec.title}).`, hint: `Inputs: ${toSpec.inputs.map((p) => p.name).join(', ') || 'none'}.`, nodeId: toId, edgeIndex });
     }
-    if (!out || !inp) return;
+    if (!out || !inp) continue;
     if (out.type !== inp.type) {
-      problems.push({ code: 'pipeline.port-type-mismatch', message: `The edge ${label()} connects a ${out.type} output to a ${inp.type} input.`, hint: `Connect "${toPort}" of "${toId}" to a ${inp.type} output.`, nodeId: toId, edgeIndex });
-      return;
+      problems.push({ code: 'pipeline.port-type-mismatch', message: `The edge ${edgeLabel(edge)} connects a ${out.type} output to a ${inp.type} input.`, hint: `Connect "${toPort}" of "${toId}" to a ${inp.type} output.`, nodeId: toId, edgeIndex });
+      continue;
     }
-    const key = `${toId}\u0000${toPort}`;
-    fed.set(key, (fed.get(key) ?? 0) + 1);
-    if (fed.get(key) === 2) {
+    if (countFed(fed, toId, toPort) === 2) {
       problems.push({ code: 'pipeline.input-multiple', message: `Input "${toPort}" of "${toId}" has more than one incoming edge.`, hint: 'An input takes one edge; delete the extra ones.', nodeId: toId, edgeIndex });
     }
-  });
+  }
   for (const node of byId.values()) {
     const spec = kinds.get(node.kind);
     if (!spec || (node.kindVersion ?? 0) > spec.version) continue;
     for (const input of spec.inputs) {
       const because = input.optional ? requiringSetting(spec, node.params, input) : '';
       if (input.optional && !because) continue;
-      if (!connected.has(`${node.id}\u0000${input.name}`)) {
+      if (!connected.get(node.id)?.has(input.name)) {
         problems.push({ code: 'pipeline.missing-input', message: `Node "${node.id}" (${spec.title}) needs its "${input.label}" input connected${because}.`, hint: `Connect a ${input.type} output to "${input.name}".`, nodeId: node.id });
       }
     }
