@@ -7,6 +7,7 @@ import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { GRADIENT_RULES } from '../../src/main/train/autodiff/differentiate.ts';
 import { buildTrainGraph } from '../../src/main/train/training-graph.ts';
 import { caseModel, gradCheck, type CheckCase } from './gradcheck.ts';
+import { TRANSFORMER_CASES } from './gradient-cases-transformer.ts';
 
 const TOLERANCE = 5e-3;
 const one = (op: string, x: number[], attrs: CheckCase['nodes'][0]['attrs'] = {}, extra: Partial<CheckCase> = {}): CheckCase => ({
@@ -44,6 +45,9 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv grouped, strided, dilated': [['Conv'], one('Conv', [2, 4, 7, 6], { group: 2, strides: [2, 2], dilations: [1, 2], pads: [1, 1, 1, 1] }, { params: { w: [6, 2, 3, 2] } })],
   'Conv depthwise stride 2 (MobileNet)': [['Conv'], one('Conv', [2, 3, 8, 8], { group: 3, strides: [2, 2], pads: [1, 1, 1, 1] }, { params: { w: [3, 1, 3, 3], b: [3] } })],
   'Conv auto_pad SAME_UPPER stride 2': [['Conv'], one('Conv', [1, 2, 7, 7], { auto_pad: 'SAME_UPPER', strides: [2, 2] }, { params: { w: [2, 2, 3, 3] } })],
+  'Conv 8 channels (im2col GEMM), strided, asymmetric pads': [['Conv'], one('Conv', [2, 8, 7, 6], { pads: [1, 0, 1, 2], strides: [2, 1] }, { params: { w: [4, 8, 3, 3], b: [4] } })],
+  'Conv 16 channels in 2 groups (im2col GEMM), dilated': [['Conv'], one('Conv', [2, 16, 8, 7], { group: 2, dilations: [2, 1], pads: [2, 1, 2, 1] }, { params: { w: [6, 8, 3, 3] } })],
+  'Conv 8 channels 1x1 stride 2': [['Conv'], one('Conv', [3, 8, 5, 5], { strides: [2, 2] }, { params: { w: [4, 8, 1, 1] } })],
   'Conv 1x1': [['Conv'], one('Conv', [2, 4, 3, 3], {}, { params: { w: [5, 4, 1, 1] } })],
   'MaxPool overlapping 3x3 stride 2': [['MaxPool'], one('MaxPool', [2, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { xValues: 'spread' })],
   'MaxPool 2x2 stride 2 (disjoint windows, odd size)': [['MaxPool'], one('MaxPool', [2, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2] }, { xValues: 'spread' })],
@@ -89,6 +93,7 @@ const CASES: Record<string, [string[], CheckCase]> = {
     { op: 'Cast', inputs: ['idx'], outputs: ['i32'], attrs: { to: 6 } }, { op: 'Gather', inputs: ['table', 'i32'], outputs: ['g'], attrs: { axis: 1 } }, { op: 'Mul', inputs: ['g', 'x'], outputs: ['y'] }] }],
   'Exp, Neg, Sqrt': [['Exp', 'Neg', 'Sqrt'], { x: [2, 5], nodes: [{ op: 'Exp', inputs: ['x'], outputs: ['e'] }, { op: 'Sqrt', inputs: ['e'], outputs: ['s'] }, { op: 'Neg', inputs: ['s'], outputs: ['y'] }] }],
   'Cast float to float': [['Cast'], { x: [2, 3], nodes: [{ op: 'Cast', inputs: ['x'], outputs: ['c'], attrs: { to: 1 } }, { op: 'Tanh', inputs: ['c'], outputs: ['y'] }] }],
+  ...TRANSFORMER_CASES,
 };
 
 describe('gradient rules vs central finite differences', () => {

@@ -66,6 +66,7 @@ function randomFeed(dims: number[], seed: number): ort.Tensor {
 /** Input slots that hold a layer's parameters, by op type. */
 const PARAMETER_SLOTS: Record<string, number[]> = {
   Conv: [1, 2], ConvTranspose: [1, 2], Gemm: [0, 1, 2], MatMul: [0, 1], BatchNormalization: [1, 2], Gather: [0],
+  LayerNormalization: [1, 2], Expand: [0],
   // A bias or scale applied by plain arithmetic (Linear exported as MatMul + Add, LayerScale).
   // Sub and Div are left out: their float constants are usually input normalization.
   Add: [0, 1], Mul: [0, 1],
@@ -117,7 +118,8 @@ function appendLossStage(fwd: Emitter, opts: TrainGraphOptions, logits: string, 
   const inputDims = new Map<string, number[]>();
   const classDims = [opts.batchSize, numClasses];
   if (labelInput) inputDims.set(labelInput, classDims);
-  if (teacherInput) inputDims.set(teacherInput, classDims);
+  // The teacher's output matches the student's whole output (detector maps too, not just [N, classes]).
+  if (teacherInput) inputDims.set(teacherInput, fwd.shapes.get(logits) ?? classDims);
   featureInputs.forEach((name, i) => inputDims.set(name, [...features[i].teacherDims]));
   for (const [name, dims] of inputDims) fwd.shapes.set(name, dims);
   const lossInputs = { labels: labelInput, teacher: teacherInput, features: featureInputs, extraParams: new Map<string, number[]>() };

@@ -7,10 +7,11 @@ import type { Emitter } from './emit.ts';
 import { ELEMENTWISE_RULES } from './rules-elementwise.ts';
 import { CONV_RULES } from './rules-conv.ts';
 import { SHAPE_RULES } from './rules-shape.ts';
+import { TRANSFORMER_RULES } from './rules-transformer.ts';
 
 /** The rule table: one entry per primitive op type. Composites are rewritten first (decompose.ts). */
 export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
-  ...ELEMENTWISE_RULES, ...CONV_RULES, ...SHAPE_RULES,
+  ...ELEMENTWISE_RULES, ...CONV_RULES, ...SHAPE_RULES, ...TRANSFORMER_RULES,
 };
 
 /**

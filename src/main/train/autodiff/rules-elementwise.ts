@@ -1,7 +1,6 @@
 // Gradient rules of elementwise arithmetic, activations, softmaxes and MatMul.
 // Broadcast operands get their gradient summed back to their own shape.
 import { attrFloat, attrInt } from '../../onnx/graph.ts';
-import { WhittleError } from '../../../shared/errors.ts';
 import type { GradientRule, RuleArgs } from './rule.ts';
 import { normAxis } from './emit.ts';
 
@@ -122,22 +121,35 @@ function swapLast(rank: number): number[] {
   return perm;
 }
 
+/**
+ * MatMul with numpy semantics: a 1-D left operand is a row [1, K], a 1-D right operand a column
+ * [K, 1] (the added axis is dropped from the output); batch axes broadcast.
+ */
 const matMul: GradientRule = (a) => {
   const [x, w] = a.node.input;
-  const xs = a.e.shape(x);
-  const ws = a.e.shape(w);
-  const ys = a.e.shape(a.node.output[0]);
-  if (xs.length < 2 || ws.length < 2) {
-    throw new WhittleError('train.unsupported', `MatMul '${a.node.name}' multiplies a 1-D operand; training supports MatMul of matrices only.`, 'Reshape the vector to a matrix in the model.');
-  }
-  const batch = ys.slice(0, -2);
-  const dx = a.needs[0] ? a.e.op1('MatMul', [a.dY[0]!, a.e.transpose(w, swapLast(ws.length))]) : null;
-  const dw = a.needs[1] ? a.e.op1('MatMul', [a.e.transpose(x, swapLast(xs.length)), a.dY[0]!]) : null;
-  return [
-    dx && a.e.unbroadcast(dx, [...batch, xs[xs.length - 2], xs[xs.length - 1]], xs),
-    dw && a.e.unbroadcast(dw, [...batch, ws[ws.length - 2], ws[ws.length - 1]], ws),
-  ];
+  const xDims = a.e.shape(x);
+  const wDims = a.e.shape(w);
+  const xs = xDims.length === 1 ? [1, xDims[0]] : xDims;
+  const ws = wDims.length === 1 ? [wDims[0], 1] : wDims;
+  const outBatch = broadcastBatch(xs.slice(0, -2), ws.slice(0, -2));
+  const reshapeTo = (v: string, from: number[], to: number[]) => (from.join() === to.join() ? v : a.e.reshape(v, to));
+  const dy = reshapeTo(a.dY[0]!, a.e.shape(a.node.output[0]), [...outBatch, xs[xs.length - 2], ws[ws.length - 1]]);
+  const xm = reshapeTo(x, xDims, xs);
+  const wm = reshapeTo(w, wDims, ws);
+  const dx = a.needs[0] ? a.e.op1('MatMul', [dy, a.e.transpose(wm, swapLast(ws.length))]) : null;
+  const dw = a.needs[1] ? a.e.op1('MatMul', [a.e.transpose(xm, swapLast(xs.length)), dy]) : null;
+  const back = (g: string | null, dims: number[], own: number[]) => g && reshapeTo(a.e.unbroadcast(g, [...outBatch, dims[dims.length - 2], dims[dims.length - 1]], dims), dims, own);
+  return [back(dx, xs, xDims), back(dw, ws, wDims)];
 };
+
+function broadcastBatch(p: number[], q: number[]): number[] {
+  const rank = Math.max(p.length, q.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const a = p[p.length - rank + i] ?? 1;
+    const b = q[q.length - rank + i] ?? 1;
+    return a === 1 ? b : a;
+  });
+}
 
 export const ELEMENTWISE_RULES: Record<string, GradientRule> = {
   Add: add, Sub: sub, Mul: mul, Div: div,
