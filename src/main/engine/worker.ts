@@ -18,9 +18,23 @@ function post(message: WorkerMessage): void {
   else process.send?.(message);
 }
 
+/** A message of the parent's protocol, or null for anything else (never a throw). */
+function readParentMessage(raw: unknown): ParentMessage | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const m = raw as { type?: unknown; plan?: unknown };
+  if (m.type === 'cancel') return { type: 'cancel' };
+  if (m.type === 'start' && typeof m.plan === 'object' && m.plan !== null) return raw as ParentMessage;
+  return null;
+}
+
 function onMessage(listener: (m: ParentMessage) => void): void {
-  if (parentPort) parentPort.on('message', (e) => listener(e.data as ParentMessage));
-  else process.on('message', (m) => listener(m as ParentMessage));
+  const deliver = (raw: unknown) => {
+    const message = readParentMessage(raw);
+    if (message) listener(message);
+    else process.stderr.write('engine: ignored a message that is not part of the engine protocol\n');
+  };
+  if (parentPort) parentPort.on('message', (e) => deliver((e as { data?: unknown } | null)?.data));
+  else process.on('message', deliver);
 }
 
 async function loadHandlers(modules: string[]): Promise<Record<string, NodeHandler>> {
