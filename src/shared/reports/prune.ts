@@ -50,7 +50,10 @@ export interface SensitivityResult {
   curves: SensitivityCurve[];
   /** Proposed ratio per layer (layers left out keep 0). */
   proposal: Record<string, number>;
-  /** Fraction removed by the proposal, and the loss the curves predict (summed per-layer losses). */
+  /** Fraction removed by the proposal (the target, within rounding). */
   proposedFraction: number;
+  /** Baseline minus predictedScore: in [0, baseline]. */
   predictedLoss: number;
+  /** Score the curves predict for the proposal (layers taken as independent), in the metric's range. */
+  predictedScore?: number;
 }

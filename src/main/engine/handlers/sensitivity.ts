@@ -28,7 +28,7 @@ export const sensitivity: NodeHandler = async (ctx) => {
   const proposalMetrics = Object.fromEntries(Object.entries(result.proposal).map(([layer, r]) => [`ratio ${layer}`, r]));
   return {
     outputs: { model: outValue, metrics: { type: 'metrics', values: proposalMetrics } },
-    metrics: { baseline: result.baseline, proposedFraction: result.proposedFraction, predictedLoss: result.predictedLoss, ...sizeMetrics(before, after) },
+    metrics: { baseline: result.baseline, proposedFraction: result.proposedFraction, predictedLoss: result.predictedLoss, predictedScore: result.predictedScore ?? result.baseline - result.predictedLoss, ...sizeMetrics(before, after) },
     reports: [{ kind: 'prune.sensitivity', title: 'Sensitivity per layer', data: result }, ...sizeReports(before, after)],
   };
 };

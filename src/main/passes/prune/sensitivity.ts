@@ -45,33 +45,50 @@ function pruneOne(model: Model, opts: SensitivityOptions, layer: string, ratio: 
     : pruneChannels(model, { ratio: 0, overrides: { [layer]: ratio }, skip: opts.skip }).model;
 }
 
-/** Greedy: take the cheapest next step (loss per unit removed) until the target is met. */
-export function proposeRatios(curves: SensitivityCurve[], baseline: number, target: number): { proposal: Record<string, number>; fraction: number; loss: number } {
+/**
+ * Greedy: take the cheapest next step (loss per unit removed) until the target is met. The
+ * step that would overshoot is taken only partway (ratios are continuous and the curve is
+ * interpolated linearly), so the proposal removes the target fraction, not the next grid point.
+ * The predicted score treats layers as independent: baseline x the product of each layer's
+ * retained share (score / baseline), which stays within [0, baseline] unlike a sum of losses.
+ */
+export function proposeRatios(curves: SensitivityCurve[], baseline: number, target: number): { proposal: Record<string, number>; fraction: number; loss: number; predicted: number } {
   const total = curves.reduce((a, c) => a + c.units, 0);
   const steps = curves.map((c) => [{ ratio: 0, score: baseline }, ...[...c.points].sort((a, b) => a.ratio - b.ratio)]);
-  const at = curves.map(() => 0);
+  const at = curves.map(() => ({ ratio: 0, score: baseline, step: 0 }));
+  const goal = target * total;
   let removed = 0;
-  while (removed < target * total - 1e-9) {
+  while (removed < goal - 1e-9) {
     let best = -1;
     let bestCost = Infinity;
     curves.forEach((c, i) => {
       const s = steps[i];
-      if (at[i] + 1 >= s.length) return;
-      const cost = (s[at[i]].score - s[at[i] + 1].score) / (c.units * (s[at[i] + 1].ratio - s[at[i]].ratio));
+      const k = at[i].step;
+      if (k + 1 >= s.length) return;
+      const cost = (s[k].score - s[k + 1].score) / (c.units * (s[k + 1].ratio - s[k].ratio));
       if (cost < bestCost) { bestCost = cost; best = i; }
     });
     if (best < 0) break;
     const s = steps[best];
-    removed += curves[best].units * (s[at[best] + 1].ratio - s[at[best]].ratio);
-    at[best]++;
+    const k = at[best].step;
+    const units = curves[best].units * (s[k + 1].ratio - s[k].ratio);
+    if (removed + units <= goal + 1e-9) {
+      removed += units;
+      at[best] = { ratio: s[k + 1].ratio, score: s[k + 1].score, step: k + 1 };
+      continue;
+    }
+    const t = (goal - removed) / units;
+    at[best] = { ratio: s[k].ratio + t * (s[k + 1].ratio - s[k].ratio), score: s[k].score + t * (s[k + 1].score - s[k].score), step: s.length };
+    removed = goal;
   }
   const proposal: Record<string, number> = {};
-  let loss = 0;
+  let retained = 1;
   curves.forEach((c, i) => {
-    if (at[i] > 0) proposal[c.layer] = steps[i][at[i]].ratio;
-    loss += baseline - steps[i][at[i]].score;
+    if (at[i].ratio > 0) proposal[c.layer] = at[i].ratio;
+    retained *= baseline > 0 ? Math.max(0, Math.min(1, at[i].score / baseline)) : 1;
   });
-  return { proposal, fraction: total ? removed / total : 0, loss };
+  const predicted = baseline * retained;
+  return { proposal, fraction: total ? removed / total : 0, loss: baseline - predicted, predicted };
 }
 
 export async function analyzeSensitivity(model: Model, ds: Dataset, opts: SensitivityOptions): Promise<SensitivityResult> {
@@ -102,7 +119,7 @@ export async function analyzeSensitivity(model: Model, ds: Dataset, opts: Sensit
     curves.push({ layer: u.layer, units: u.units, points });
   }
   const p = proposeRatios(curves, baseline, opts.target);
-  return { metric: opts.metric, baseline, curves, proposal: p.proposal, proposedFraction: p.fraction, predictedLoss: p.loss };
+  return { metric: opts.metric, baseline, curves, proposal: p.proposal, proposedFraction: p.fraction, predictedLoss: p.loss, predictedScore: p.predicted };
 }
 
 /** Apply a proposal: per-layer overrides of the same method. */
