@@ -3,11 +3,14 @@ import type { NodeKindSpec } from './types.ts';
 
 export const SHARE: NodeKindSpec = {
   kind: 'share',
-  version: 1,
+  version: 2,
   title: 'Share weights',
   category: 'Compress',
   description: 'Cluster each layer\'s weights into k shared values (k-means). Stored as a small codebook plus one byte per weight, which ONNX Runtime folds back at load time, so the file shrinks and speed is unchanged. Also stores identical tensors once.',
-  inputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The model whose weights to cluster.' }],
+  inputs: [
+    { name: 'model', type: 'model', label: 'Model', help: 'The model whose weights to cluster.' },
+    { name: 'validation', type: 'dataset', label: 'Validation data', optional: true, help: 'Samples the shared model is checked on against its input (output SQNR, top-1 agreement). Without it the check runs on random inputs.' },
+  ],
   outputs: [{ name: 'model', type: 'model', label: 'Shared model', help: 'Layout in metadata `whittle.share` (codebook and indices per layer).' }],
   params: {
     k: { type: 'number', label: 'Clusters (k)', default: 16, min: 2, max: 256, integer: true, help: 'Distinct values per layer (per channel when that is on); 16 is 4 bits of information per weight.' },
