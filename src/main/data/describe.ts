@@ -36,7 +36,10 @@ export function describeDataset(kind: DatasetKind, p: Params, documentDir: strin
     case 'dataset.mnist': {
       const split = String(p.split ?? 'test');
       const sizes: Record<string, number> = { train: 7996, test: 2004, all: 10000 };
-      return value('mnist', { split, ...commonOptions(p) }, mnistName(split as MnistSplit, sizes[split] ?? 0));
+      const common = commonOptions(p);
+      const limit = Number(common.limit);
+      const drawn = limit > 0 && limit < (sizes[split] ?? 0) ? `, ${common.shuffle ? 'a shuffled' : 'the first'} ${limit.toLocaleString('en-US')}` : '';
+      return value('mnist', { split, ...common }, `${mnistName(split as MnistSplit, sizes[split] ?? 0)}${drawn}`);
     }
     case 'dataset.images': {
       const folder = resolveDataPath(String(p.path ?? ''), documentDir);

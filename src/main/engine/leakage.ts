@@ -62,7 +62,8 @@ export function leakageWarnings(node: PlannedNode, g: LeakageGraph): string[] {
     for (const trainer of trainers) {
       const trainedOn = trainer.trainingData!.map((p) => inputValue(trainer, p, g)).find((v): v is DatasetValue => v?.type === 'dataset' && datasetsOverlap(v, scored));
       if (!trainedOn) continue;
-      warnings.push(`Scored on the samples node "${trainer.id}" trained on (${scored.label} / ${trainedOn.label}): these figures overstate how the model does on data it never saw. Feed this node a split the training did not use (e.g. MNIST "test" after training on "train").`);
+      const data = scored.label === trainedOn.label ? scored.label : `${scored.label}, which shares samples with ${trainedOn.label}`;
+      warnings.push(`Scored on the samples node "${trainer.id}" trained on (${data}): these figures overstate how the model does on data it never saw. Feed this node a split the training did not use (e.g. the MNIST test split after training on the train split).`);
     }
   }
   return warnings;

@@ -33,7 +33,8 @@ function StatCells({ state }: { state: InspectionState | undefined }) {
 function scatterPoints(rows: ModelRow[], x: (r: ModelRow) => number | undefined): ScatterPoint[] {
   return rows.flatMap((r) => {
     const xv = x(r);
-    return xv !== undefined && r.accuracy !== undefined ? [{ key: r.key, x: xv, y: r.accuracy, label: r.label }] : [];
+    // An amber model keeps its ⚠ in the chart too (e.g. accuracy measured on training data).
+    return xv !== undefined && r.accuracy !== undefined ? [{ key: r.key, x: xv, y: r.accuracy, label: r.warnings.length > 0 ? `⚠ ${r.label}` : r.label }] : [];
   });
 }
 
