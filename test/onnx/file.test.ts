@@ -1,6 +1,7 @@
 // Load/save: round trips keep everything (unknown fields included) and ONNX Runtime
 // outputs bit for bit; external data is read and written; hostile files give WhittleErrors.
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,6 +198,13 @@ describe('external data', () => {
     const inFolder = withLocation('sub', h);
     mkdirSync(join(h, 'sub'));
     expectError(() => loadModelFile(inFolder), /^onnx\.external-(bad|missing)$/);
+  });
+
+  it('refuses external data in a FIFO at once instead of waiting for a writer', () => {
+    const f = join(dir, 'fifo');
+    const path = withLocation('weights.bin', f);
+    execFileSync('mkfifo', [join(f, 'weights.bin')]);
+    expectError(() => loadModelFile(path), 'onnx.external-bad');
   });
 });
 

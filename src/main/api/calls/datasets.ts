@@ -24,7 +24,8 @@ export const datasetsPreview: CallImpl<'datasets.preview'> = async (req, ctx) =>
   // Every door reads only inside its roots: check the paths (real, regular) before touching them.
   for (const key of ['path', 'labelsPath']) {
     const p = params[key];
-    if (typeof p === 'string' && p) scopedPath(ctx, resolveDataPath(p, documentDir), req.kind === 'dataset.images' && key === 'path' ? 'read-folder' : 'read-file');
+    // The raw value, not a resolved one: resolving could drop a NUL byte with a '..' after it.
+    if (typeof p === 'string' && p) scopedPath(ctx, p, req.kind === 'dataset.images' && key === 'path' ? 'read-folder' : 'read-file', documentDir);
   }
   const count = req.count ?? DEFAULT_COUNT;
   if (req.kind === 'dataset.images') {
