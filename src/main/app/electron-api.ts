@@ -103,6 +103,8 @@ export interface ElectronMain {
   /** The OS keychain's encryption (device passwords and key passphrases; see store/secrets.ts). */
   safeStorage: {
     isEncryptionAvailable(): boolean;
+    /** Linux: which keyring backs it ('basic_text' is none; see store/secrets.ts). */
+    getSelectedStorageBackend?(): string;
     encryptString(plainText: string): Buffer;
     decryptString(encrypted: Buffer): string;
   };

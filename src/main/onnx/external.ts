@@ -57,6 +57,7 @@ export function resolveExternalLocation(modelDir: string, location: string, tens
   if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location) || location.startsWith('\\\\')) throw bad('is an absolute path');
   const parts = location.split(/[\\/]+/);
   if (parts.includes('..')) throw bad("climbs out of the folder with '..'");
+  if (normalize(location) === '.' || normalize(location) === `.${sep}`) throw bad("names the model's folder itself, not a data file");
   const target = join(modelDir, normalize(location));
   let realDir: string;
   let realTarget: string;
@@ -67,7 +68,8 @@ export function resolveExternalLocation(modelDir: string, location: string, tens
     throw new WhittleError('onnx.external-missing', `Tensor '${tensorName}' keeps its data in '${location}', which does not exist next to the model.`, 'Copy the external data file into the model\'s folder, or re-export the model with its weights inside the .onnx file.');
   }
   const rel = relative(realDir, realTarget);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) throw bad('resolves (through a symlink) outside the model\'s folder');
+  if (rel === '') throw bad("names the model's folder itself, not a data file");
+  if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) throw bad('resolves (through a symlink) outside the model\'s folder');
   return realTarget;
 }
 

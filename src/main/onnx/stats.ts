@@ -90,7 +90,17 @@ function weightSlot(op: string): number {
   return op === 'QLinearConv' || op === 'QLinearMatMul' ? 3 : 1;
 }
 
+/**
+ * A layer's MACs, or null when unknown. A count past 2^53 is no real layer (the largest
+ * networks are near 1e13 per layer): it comes from absurd dims in the file, and is reported
+ * as unknown instead of printing figures like "4.5e27 G".
+ */
 function layerMacs(node: Node, shapes: Map<string, Shape>, weightDims: number[] | undefined): number | null {
+  const macs = layerMacsRaw(node, shapes, weightDims);
+  return macs === null || Number.isSafeInteger(macs) ? macs : null;
+}
+
+function layerMacsRaw(node: Node, shapes: Map<string, Shape>, weightDims: number[] | undefined): number | null {
   const out = shapes.get(node.output[0]);
   const a = shapes.get(node.input[0]);
   const w = weightDims ?? shapes.get(node.input[weightSlot(node.opType)]);

@@ -57,6 +57,14 @@ export class DeviceRegistry {
   private storeSecrets(id: string, input: DeviceInput, device: Device): void {
     const wantsPassword = device.auth.kind === 'password';
     const wantsPassphrase = device.auth.kind === 'key' && device.auth.hasPassphrase;
+    // A secret that the chosen login does not use would be dropped: say so instead.
+    if (input.passphrase !== undefined && !wantsPassphrase) {
+      throw new WhittleError('device.unexpected-passphrase', 'A key passphrase was sent, but this board is set to log in without one (hasPassphrase is false).', 'Tick "The key has a passphrase" to keep it in the keychain, or leave the passphrase empty.');
+    }
+    if (input.password !== undefined && !wantsPassword) {
+      throw new WhittleError('device.unexpected-password', `A password was sent, but this board logs in with ${device.auth.kind === 'agent' ? 'the SSH agent' : 'a key file'}.`, 'Choose password login to keep it in the keychain, or leave the password empty.');
+    }
+    if ((wantsPassword || wantsPassphrase) && !this.secrets.available && this.secrets.unavailable) throw this.secrets.unavailable;
     if ((wantsPassword || wantsPassphrase) && !this.secrets.available) {
       throw new WhittleError('secrets.no-keychain', `${wantsPassword ? 'Password login' : 'A key passphrase'} needs the OS keychain, which only the desktop app has.`, 'Use an SSH agent (ssh-add) or a key file without a passphrase here, or add the board in the desktop app.');
     }

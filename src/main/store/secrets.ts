@@ -9,6 +9,8 @@ import { WhittleError } from '../../shared/errors.ts';
 /** The shape of Electron's safeStorage; src/main/app passes it in (only app/ imports electron). */
 export interface SecretCipher {
   isEncryptionAvailable(): boolean;
+  /** Linux only (Electron): 'basic_text' means a hard-coded password, i.e. no real keychain. */
+  getSelectedStorageBackend?(): string;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
 }
@@ -16,13 +18,32 @@ export interface SecretCipher {
 export interface SecretStore {
   /** False where there is no keychain: passwords cannot be kept. */
   readonly available: boolean;
+  /** Why `available` is false, when there is more to say than "no keychain here". */
+  readonly unavailable?: WhittleError;
   get(key: string): string | undefined;
   set(key: string, value: string): void;
   delete(key: string): void;
 }
 
 /** Secrets encrypted by the OS keychain, kept as base64 ciphertext in one JSON file (mode 0600). */
-export function createKeychainSecretStore(file: string, cipher: SecretCipher): SecretStore {
+/**
+ * Null when the cipher really is the OS keychain; else the error to show. On Linux, Electron's
+ * safeStorage falls back to 'basic_text' (a password compiled into Chromium) when no keyring
+ * answers, and still reports encryption as available: that is plain text with extra steps.
+ */
+export function keychainRefusal(cipher: SecretCipher, platform: NodeJS.Platform = process.platform): WhittleError | null {
+  if (platform === 'linux' && cipher.getSelectedStorageBackend?.() === 'basic_text') {
+    return new WhittleError(
+      'secrets.weak-keychain',
+      'This Linux session has no keyring that Electron can use (its safeStorage fell back to "basic_text", a fixed built-in password), so Whittle will not keep board passwords or key passphrases here.',
+      'Log in with an SSH agent (ssh-add) or a key file without a passphrase instead; or install and unlock GNOME Keyring or KWallet and restart Whittle.',
+    );
+  }
+  if (!cipher.isEncryptionAvailable()) return noKeychain();
+  return null;
+}
+
+export function createKeychainSecretStore(file: string, cipher: SecretCipher, platform: NodeJS.Platform = process.platform): SecretStore {
   const read = (): Record<string, string> => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, string> : {});
   const write = (entries: Record<string, string>) => {
     mkdirSync(dirname(file), { recursive: true });
@@ -31,7 +52,8 @@ export function createKeychainSecretStore(file: string, cipher: SecretCipher): S
     renameSync(tmp, file);
   };
   return {
-    get available() { return cipher.isEncryptionAvailable(); },
+    get available() { return keychainRefusal(cipher, platform) === null; },
+    get unavailable() { return keychainRefusal(cipher, platform) ?? undefined; },
     get(key) {
       const value = read()[key];
       if (value === undefined) return undefined;
@@ -42,7 +64,8 @@ export function createKeychainSecretStore(file: string, cipher: SecretCipher): S
       }
     },
     set(key, value) {
-      if (!cipher.isEncryptionAvailable()) throw noKeychain();
+      const refusal = keychainRefusal(cipher, platform);
+      if (refusal) throw refusal;
       const entries = read();
       entries[key] = cipher.encryptString(value).toString('base64');
       write(entries);

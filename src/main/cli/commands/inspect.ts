@@ -48,7 +48,7 @@ export function formatInspection(stats: ModelStats, name: string): string {
   ]);
   rows.push(['total', '', '', '', int(stats.params), int(stats.nonZeroParams), `${(stats.sparsity * 100).toFixed(1)}%`, int(stats.macs)]);
   out.push(...table(['layer', 'op', 'weight', 'output (batch 1)', 'params', 'non-zero', 'sparsity', 'MACs'], rows, new Set([4, 5, 6, 7])));
-  out.push('', `  ${humanCount(stats.params)} parameters (${humanCount(stats.nonZeroParams)} non-zero), ${humanCount(stats.macs)} MACs at batch 1${stats.macsUnknownLayers ? ` (${stats.macsUnknownLayers} layers with unknown shapes not counted)` : ''}`);
+  out.push('', `  ${humanCount(stats.params)} parameters (${humanCount(stats.nonZeroParams)} non-zero), ${humanCount(stats.macs)} MACs at batch 1${stats.macsUnknownLayers ? ` (${stats.macsUnknownLayers} layers with unknown or implausible shapes not counted)` : ''}`);
   out.push('  MACs count Conv/ConvTranspose/Gemm/MatMul multiply-accumulates; BatchNormalization running statistics are not parameters.');
   return `${out.join('\n')}\n`;
 }
