@@ -1,5 +1,8 @@
 // Host latency of a model on this machine's CPU: warm-up runs, then N timed runs of one
-// batch of random inputs; mean, percentiles, throughput, and the process's memory.
+// batch of random inputs; mean, percentiles, throughput; the model's own peak memory,
+// measured in a fresh process; and an interleaved comparison of two models (speed guards).
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { WhittleError } from '../../shared/errors.ts';
 import { concreteShape, randomTensor, sessionInputs } from './io.ts';
 import { createSession, type ort } from './session.ts';
@@ -184,3 +187,69 @@ export async function compareLatency(reference: Uint8Array | string, candidate: 
 
 /** A result counts as slower only past this ratio: run-to-run noise on a shared host is a few percent. */
 export const SLOWER_RATIO = 1.1;
+
+export interface ModelMemory {
+  /** Peak resident set of a fresh process that loaded ONNX Runtime and this model and ran it, bytes. */
+  peakRssBytes: number;
+  /** The same process's resident set once ONNX Runtime was loaded, before the model, bytes. */
+  runtimeRssBytes: number;
+  /** peakRssBytes - runtimeRssBytes: what the model's session and runs added. */
+  modelPeakBytes: number;
+  /** How it was measured, for the label beside the figure. */
+  method: string;
+}
+
+// Runs in a child Node process: nothing else has run there, so its high-water mark is this
+// model's (plus the runtime, measured apart before the model is loaded).
+const MEMORY_PROBE = `
+const ort = require(process.env.WHITTLE_ORT);
+const fs = require('node:fs');
+const opts = JSON.parse(process.env.WHITTLE_MEMORY_OPTS);
+const hwm = () => { try { const m = /VmHWM:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8')); if (m) return Number(m[1]) * 1024; } catch {} return process.resourceUsage().maxRSS * 1024; };
+(async () => {
+  const runtimeRss = process.memoryUsage().rss;
+  const s = await ort.InferenceSession.create(opts.path, { intraOpNumThreads: opts.threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', executionProviders: ['cpu'], logSeverityLevel: 3 });
+  const types = { float: 'float32', float32: 'float32', int64: 'int64', int32: 'int32', uint8: 'uint8', int8: 'int8', bool: 'bool', float16: 'float16' };
+  const feeds = {};
+  for (const m of s.inputMetadata) {
+    const dims = (opts.shapes[m.name] || m.shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? opts.batchSize : 1)));
+    const n = dims.reduce((a, b) => a * b, 1);
+    const t = types[m.type] || 'float32';
+    const data = t === 'int64' ? new BigInt64Array(n) : t === 'int32' ? new Int32Array(n) : t === 'uint8' || t === 'bool' ? new Uint8Array(n) : t === 'int8' ? new Int8Array(n) : t === 'float16' ? new Uint16Array(n) : Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+    feeds[m.name] = new ort.Tensor(t, data, dims);
+  }
+  for (let i = 0; i < opts.runs; i++) await s.run(feeds);
+  process.stdout.write(JSON.stringify({ runtimeRss, peak: hwm() }));
+  await s.release();
+})().catch((e) => { process.stderr.write(String(e && e.message || e)); process.exit(1); });
+`;
+
+/**
+ * Peak memory of the model alone: a fresh Node process loads ONNX Runtime (its RSS then is the
+ * runtime's share), creates the session and runs `runs` inferences; its high-water mark is
+ * read from /proc (VmHWM). Nothing the engine did before can leak into the figure.
+ */
+export async function measureModelMemory(path: string, opts: { batchSize?: number; threads?: number; runs?: number; inputShapes?: Record<string, number[]>; signal?: AbortSignal } = {}): Promise<ModelMemory> {
+  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+  const env = {
+    ...process.env, ELECTRON_RUN_AS_NODE: '1', WHITTLE_ORT: ortPath,
+    WHITTLE_MEMORY_OPTS: JSON.stringify({ path, batchSize: opts.batchSize ?? 1, threads: opts.threads ?? 1, runs: opts.runs ?? 10, shapes: opts.inputShapes ?? {} }),
+  };
+  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', MEMORY_PROBE], { env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ stdout: out, stderr: err, code: c }));
+  });
+  if (code !== 0) {
+    throw new WhittleError('runtime.memory-probe-failed', `Measuring the model's memory in a fresh process failed: ${stderr.split('\n')[0] || `exit code ${code}`}.`, 'The latency figures are unaffected; check that the model loads in ONNX Runtime.');
+  }
+  const r = JSON.parse(stdout) as { runtimeRss: number; peak: number };
+  return {
+    peakRssBytes: r.peak, runtimeRssBytes: r.runtimeRss, modelPeakBytes: Math.max(0, r.peak - r.runtimeRss),
+    method: `fresh process: peak RSS (VmHWM) of a Node process that loaded only ONNX Runtime and this model and ran ${opts.runs ?? 10} inference(s); modelPeakBytes excludes the runtime's own RSS measured before the model was loaded`,
+  };
+}
