@@ -13,7 +13,12 @@ export const SHARE: NodeKindSpec = {
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Shared model', help: 'Layout in metadata `whittle.share` (codebook and indices per layer).' }],
   params: {
-    k: { type: 'number', label: 'Clusters (k)', default: 16, min: 2, max: 256, integer: true, help: 'Distinct values per layer (per channel when that is on); 16 is 4 bits of information per weight.' },
+    k: { type: 'number', label: 'Clusters (k)', default: 16, min: 2, max: 256, integer: true, help: 'Distinct values per layer (per channel when that is on). k = 2..16 needs 1..4-bit indices, which the Pack node stores in 4 bits (UINT4); up to 256 fit one byte.' },
+    kPerLayer: {
+      type: 'number-map', label: 'Per-layer k', default: {}, min: 2, max: 256,
+      help: 'Layer or weight name -> clusters for that layer, overriding k (e.g. fewer for large, robust fully connected layers).', advanced: true,
+    },
+    biases: { type: 'boolean', label: 'Cluster biases too', default: false, help: 'Also cluster each layer\'s bias into at most its k values, stored the same way: float biases barely compress, so in a tiny packed file they weigh more than the weights.', advanced: true },
     init: {
       type: 'enum', label: 'Initialization', default: 'kmeans++',
       help: 'Where the centroids start, as in TensorFlow Model Optimization.',

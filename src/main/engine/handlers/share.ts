@@ -20,6 +20,7 @@ export const share: NodeHandler = async (ctx) => {
     k, init: param(ctx, 'init', 'kmeans++') as ClusterInit, perChannel: param(ctx, 'perChannel', false),
     storage: param(ctx, 'storage', 'codebook') === 'dense' ? 'dense' : 'codebook', keepZeros: param(ctx, 'keepZeros', true),
     skip: param<string[]>(ctx, 'skip', []), minSize: param(ctx, 'minSize', 0),
+    kPerLayer: param<Record<string, number>>(ctx, 'kPerLayer', {}), biases: param(ctx, 'biases', false),
   });
   const deduped = param(ctx, 'dedupe', true) ? dedupeInitializers(r.model) : { model: r.model, merged: [] };
   ctx.signal.throwIfAborted();

@@ -25,8 +25,12 @@ import { kmeans1d, type ClusterInit } from './kmeans.ts';
 export const SHARE_KEY = 'whittle.share';
 
 export interface ClusterOptions {
-  /** Clusters per layer (per channel when perChannel), 2..256. */
+  /** Clusters per layer (per channel when perChannel), 2..256; 16 or fewer fit 4-bit indices. */
   k: number;
+  /** Per-layer k, by layer (node) or weight name (e.g. from a sensitivity analysis). */
+  kPerLayer?: Record<string, number>;
+  /** Also cluster each clustered layer's bias (into at most k values), stored the same way. */
+  biases?: boolean;
   init?: ClusterInit;
   perChannel?: boolean;
   storage?: 'codebook' | 'dense';
@@ -54,6 +58,8 @@ export interface ClusterLayerReport {
   weight: string;
   params: number;
   k: number;
+  /** Bits an index needs: ceil(log2 k); 4 or fewer pack into UINT4 (see passes/pack). */
+  indexBits: number;
   /** Mean squared error between the original and the snapped weights. */
   mse: number;
 }
@@ -143,36 +149,64 @@ function storeAsCodebook(model: Model, l: WeightLayer, c: Clustered, perChannel:
   return { layer: l.name, weight: w, storage: 'codebook', k, perChannel, zeroCluster: c.zeroCluster, ...names };
 }
 
+/** k of one layer: its per-layer entry (by layer or weight name), else the node's k. */
+export function layerK(l: Pick<WeightLayer, 'name' | 'weightName'>, options: Pick<ClusterOptions, 'k' | 'kPerLayer'>): number {
+  const k = options.kPerLayer?.[l.name] ?? options.kPerLayer?.[l.weightName] ?? options.k;
+  checkK(k);
+  return k;
+}
+
+/** The bias of a clustered layer as a one-axis pseudo-layer, when it is a float initializer with at least k values. */
+function biasLayer(model: Model, l: WeightLayer, k: number, skipped: LayerSkip[]): WeightLayer | undefined {
+  const name = l.node.input[2];
+  const bias = name ? model.graph.initializer.find((t) => t.name === name) : undefined;
+  if (!bias || bias.dataType !== DataType.FLOAT) return undefined;
+  const dims = bias.dims.map(Number);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count < k) { skipped.push({ layer: `${l.name} (bias)`, reason: `k=${k} is larger than its ${count} values` }); return undefined; }
+  return { ...l, name: `${l.name} (bias)`, weightName: bias.name, weight: bias, dims, outAxis: 0, inAxis: 0 };
+}
+
+function chooseLayers(model: Model, options: ClusterOptions): { chosen: { l: WeightLayer; k: number }[]; skipped: LayerSkip[] } {
+  const found = findWeightLayers(model, options);
+  const skipped = [...found.skipped];
+  const chosen: { l: WeightLayer; k: number }[] = [];
+  for (const l of found.layers) {
+    if (chosen.some((x) => x.l.weightName === l.weightName)) continue;
+    const k = layerK(l, options);
+    const perChannelSize = (l.dims.reduce((a, b) => a * b, 1)) / (options.perChannel ? l.dims[l.outAxis] : 1);
+    if (k > perChannelSize) {
+      skipped.push({ layer: l.name, reason: `k=${k} is larger than the ${perChannelSize} weights ${options.perChannel ? 'per output channel' : 'of the layer'}` });
+      continue;
+    }
+    chosen.push({ l, k });
+    const bias = options.biases ? biasLayer(model, l, k, skipped) : undefined;
+    if (bias && !chosen.some((x) => x.l.weightName === bias.weightName)) chosen.push({ l: bias, k });
+  }
+  return { chosen, skipped };
+}
+
 export function clusterWeights(input: Model, options: ClusterOptions): ClusterResult {
   checkK(options.k);
   const model = cloneModel(input);
-  const found = findWeightLayers(model, options);
-  const skipped = [...found.skipped];
-  const chosen: WeightLayer[] = [];
-  for (const l of found.layers) {
-    if (chosen.some((x) => x.weightName === l.weightName)) continue;
-    const perChannelSize = (l.dims.reduce((a, b) => a * b, 1)) / (options.perChannel ? l.dims[l.outAxis] : 1);
-    if (options.k > perChannelSize) {
-      skipped.push({ layer: l.name, reason: `k=${options.k} is larger than the ${perChannelSize} weights ${options.perChannel ? 'per output channel' : 'of the layer'}` });
-      continue;
-    }
-    chosen.push(l);
-  }
+  const { chosen, skipped } = chooseLayers(model, options);
   requireLayers(chosen, skipped, `clustering with k=${options.k}`);
   const storage = options.storage ?? 'codebook';
   const shared: SharedLayer[] = [];
   const report: ClusterLayerReport[] = [];
-  for (const l of chosen) {
+  for (const { l, k } of chosen) {
     const w = tensorToFloat32(l.weight);
-    const c = clusterWeight(w, channelPositions(l, options.perChannel ?? false), options);
+    // Biases are one short vector: one codebook for all of it.
+    const perChannel = (options.perChannel ?? false) && l.dims.length > 1;
+    const c = clusterWeight(w, channelPositions(l, perChannel), { ...options, k });
     let se = 0;
     for (let i = 0; i < w.length; i++) se += (w[i] - c.snapped[i]) ** 2;
-    report.push({ layer: l.name, weight: l.weightName, params: w.length, k: options.k, mse: se / w.length });
+    report.push({ layer: l.name, weight: l.weightName, params: w.length, k, indexBits: Math.ceil(Math.log2(k)), mse: se / w.length });
     if (storage === 'dense') {
       setInitializer(model.graph, float32Tensor(l.weightName, l.dims, c.snapped));
-      shared.push({ layer: l.name, weight: l.weightName, storage, k: options.k, perChannel: options.perChannel ?? false, zeroCluster: c.zeroCluster });
+      shared.push({ layer: l.name, weight: l.weightName, storage, k, perChannel, zeroCluster: c.zeroCluster });
     } else {
-      shared.push(storeAsCodebook(model, l, c, options.perChannel ?? false, options.k));
+      shared.push(storeAsCodebook(model, l, c, perChannel, k));
     }
   }
   const previous = readShare(model)?.layers ?? [];
