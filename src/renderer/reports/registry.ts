@@ -11,6 +11,8 @@ import { TrainCurveView } from './train/TrainCurveView.tsx';
 import { AccuracyStepsView } from './quantize/AccuracyStepsView.tsx';
 import { QuantizeLayersView } from './quantize/QuantizeLayersView.tsx';
 import { ProfileReportView } from '../devices/ProfileReportView.tsx';
+import { PackLayersView } from './pack/PackLayersView.tsx';
+import { PackWaterfallView } from './pack/PackWaterfallView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -24,6 +26,8 @@ export type ReportComponent = ComponentType<ReportViewProps>;
 export const REPORT_VIEWS: Record<string, ReportComponent> = {
   'benchmark.latency': LatencyReportView,
   'devices.profile': ProfileReportView,
+  'pack.layers': PackLayersView,
+  'pack.waterfall': PackWaterfallView,
   'prune.layers': LayerSparsityView,
   'prune.sensitivity': SensitivityView,
   'prune.size': SizeReportView,

@@ -13,7 +13,7 @@ export const PACK: NodeKindSpec = {
     { name: 'original', type: 'model', label: 'fp32 model', optional: true, help: 'Optional: the uncompressed model, the first stage of the waterfall and the base of the ratios.' },
     { name: 'pruned', type: 'model', label: 'Pruned model', optional: true, help: 'Optional: the pruned (and fine-tuned) model, a middle stage of the waterfall.' },
   ],
-  outputs: [{ name: 'model', type: 'model', label: 'Packed model', help: 'Standard ONNX (opset 21 when a 4-bit form is used); the forms chosen are in metadata `whittle.pack`.' }],
+  outputs: [{ name: 'model', type: 'model', label: 'Packed model', help: 'Standard ONNX (opset 21 when a 4-bit form is used); metadata `whittle.pack` counts the forms chosen.' }],
   params: {
     target: {
       type: 'enum', label: 'Target runtime', default: 'onnxruntime',

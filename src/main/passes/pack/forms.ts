@@ -9,6 +9,7 @@ import { DataType, onnx } from '../../onnx/proto.ts';
 import { makeTensor, pack4bit, type TypedArray } from '../../onnx/tensor.ts';
 import { makeSparseTensor, type SparseTensor } from '../../onnx/sparse.ts';
 import type { StorageForm } from '../../../shared/reports/pack.ts';
+import { encodeRunLength } from './runlength.ts';
 
 export type { StorageForm };
 
@@ -45,11 +46,11 @@ export function measure(initializers: Tensor[], sparse: SparseTensor[], nodes: N
   return { rawBytes: all.length, gzipBytes: gzipSync(all).length };
 }
 
-function encoding(form: StorageForm, initializers: Tensor[], sparse: SparseTensor[], nodes: Node[], needsOpset21 = false): Encoding {
+export function encoding(form: StorageForm, initializers: Tensor[], sparse: SparseTensor[], nodes: Node[], needsOpset21 = false): Encoding {
   return { form, initializers, sparse, nodes, needsOpset21, ...measure(initializers, sparse, nodes) };
 }
 
-function typedValues(dataType: number, values: ArrayLike<number>): TypedArray {
+export function typedValues(dataType: number, values: ArrayLike<number>): TypedArray {
   switch (dataType) {
     case DataType.INT8: return Int8Array.from(values);
     case DataType.UINT8: return Uint8Array.from(values);
@@ -94,8 +95,9 @@ export function encodeCodebook(t: PackTensor, bits: 4 | 8): Encoded {
 
 function codebookNodes(value: string): Node[] {
   return [
-    makeNode('Cast', [`${value}.indices`], [`${value}.indices_int32`], { name: `${value}.cast`, attrs: { to: DataType.INT32 } }),
-    makeNode('Gather', [`${value}.codebook`, `${value}.indices_int32`], [value], { name: `${value}.gather`, attrs: { axis: 0 } }),
+    // Unnamed nodes and short value names: every byte counts in a file this small.
+    makeNode('Cast', [`${value}.indices`], [`${value}.i32`], { name: '', attrs: { to: DataType.INT32 } }),
+    makeNode('Gather', [`${value}.codebook`, `${value}.i32`], [value], { name: '', attrs: { axis: 0 } }),
   ];
 }
 
@@ -126,10 +128,10 @@ export function encodeInt4(t: PackTensor): Encoded {
   const stored = makeTensor(name, t.dims, pack4bit(ints), DataType.INT4);
   if (t.dataType === DataType.FLOAT) {
     const scale = makeTensor(`${t.value}.scale`, [], Float32Array.of(q));
-    return encoding(form, [stored, scale], [], [makeNode('DequantizeLinear', [name, `${t.value}.scale`], [t.value], { name: `${t.value}.dequantize` })], true);
+    return encoding(form, [stored, scale], [], [makeNode('DequantizeLinear', [name, `${t.value}.scale`], [t.value], { name: '' })], true);
   }
   if (t.dataType === DataType.UINT8) return { form, rejected: 'unsigned 8-bit tensors keep their own grid' };
-  return encoding(form, [stored], [], [makeNode('Cast', [name], [t.value], { name: `${t.value}.cast`, attrs: { to: t.dataType } })], true);
+  return encoding(form, [stored], [], [makeNode('Cast', [name], [t.value], { name: '', attrs: { to: t.dataType } })], true);
 }
 
 function nonzeros(values: Float32Array): { positions: number[]; count: number } {
@@ -160,6 +162,6 @@ export function encodeSparseCodebook(t: PackTensor): Encoded {
 }
 
 /** Every form, in order of preference when sizes tie. */
-export function encodeAll(t: PackTensor): Encoded[] {
-  return [encodeDense(t), encodeCodebook(t, 8), encodeCodebook(t, 4), encodeInt4(t), encodeSparse(t), encodeSparseCodebook(t)];
+export function encodeAll(t: PackTensor, allow4bit: boolean): Encoded[] {
+  return [encodeDense(t), encodeCodebook(t, 8), encodeCodebook(t, 4), encodeInt4(t), encodeSparse(t), encodeSparseCodebook(t), encodeRunLength(t, allow4bit)];
 }

@@ -4,6 +4,7 @@
 // rather than hand on a model that is not the one it was given.
 import type { Dataset } from '../../data/dataset.ts';
 import { encodeModel, type Model } from '../../onnx/model.ts';
+import { DataType } from '../../onnx/proto.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import type { StorageForm } from '../../../shared/reports/pack.ts';
 import { packModel, type PackOptions, type PackResult } from './pack.ts';
@@ -15,15 +16,20 @@ export interface VerifiedPack extends PackResult {
   bytes: Uint8Array;
 }
 
-/** Forms to give up, in order, when the packed model does not load or does not match. */
+/** What to give up, in order, when the packed model does not load or does not match. */
 const FALLBACKS: { forms: StorageForm[]; what: string }[] = [
-  { forms: ['codebook-uint4', 'int4'], what: '4-bit forms' },
+  { forms: ['codebook-uint4', 'int4'], what: '4-bit types' },
   { forms: ['sparse', 'sparse-codebook'], what: 'sparse initializers' },
+  { forms: ['runlength-codebook'], what: 'run-length codebooks' },
   { forms: ['codebook-uint8'], what: 'uint8 codebooks' },
 ];
 
 /** INT4 -> DequantizeLinear may run through ORT's 4-bit kernels: equal storage, slightly different sums. */
 const INT4_RELATIVE_TOLERANCE = 1e-3;
+
+function hasFourBit(model: Model): boolean {
+  return model.graph.initializer.some((t) => t.dataType === DataType.UINT4 || t.dataType === DataType.INT4);
+}
 
 function problem(result: PackResult, cmp: Comparison): string | undefined {
   if (cmp.identical) return undefined;
@@ -38,7 +44,7 @@ export async function packVerified(model: Model, options: PackOptions, ds?: Data
   const exclude = [...(options.exclude ?? [])];
   for (let step = 0; ; step++) {
     signal?.throwIfAborted();
-    const result = packModel(model, { ...options, exclude });
+    const result = packModel(model, { ...options, exclude, allow4bit: !exclude.includes('int4') });
     const bytes = encodeModel(result.model);
     let failure: string | undefined;
     let comparison: Comparison | undefined;
@@ -50,7 +56,9 @@ export async function packVerified(model: Model, options: PackOptions, ds?: Data
       failure = `ONNX Runtime could not load it (${err.message})`;
     }
     if (!failure && comparison) return { ...result, comparison, warnings, bytes };
-    const used = new Set(result.tensors.map((t) => t.form));
+    const used = new Set<StorageForm>(result.tensors.map((t) => t.form));
+    // 4-bit types also hide inside run-length codes: look at the file, not only the forms.
+    if (hasFourBit(result.model)) used.add('int4');
     const next = FALLBACKS.find((f) => f.forms.some((x) => used.has(x) && !exclude.includes(x)));
     if (!next || step >= FALLBACKS.length) {
       throw new WhittleError('pack.unverified', `The packed model failed its check in ONNX Runtime: ${failure}.`, 'Pack for another target, or export the model without the storage stage.');

@@ -9,6 +9,7 @@ import { uniqueName } from '../../onnx/graph.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import type { FormCandidate, PackedTensor, PackTarget, StorageForm } from '../../../shared/reports/pack.ts';
 import { SHARE_KEY } from '../share/cluster.ts';
+import { MASK_KEY } from '../prune/mask.ts';
 import { codebookOf, encodeAll, measure, type Encoding } from './forms.ts';
 import { findPackables, type Packable } from './packables.ts';
 import { formRefusal, opset21Refusal, raiseToOpset21 } from './targets.ts';
@@ -21,6 +22,8 @@ export interface PackOptions {
   objective: 'gzip' | 'raw';
   /** Forms not to use (the fallback after a runtime refused one). */
   exclude?: StorageForm[];
+  /** False keeps 4-bit types out of every form (the fallback after a runtime refused them). */
+  allow4bit?: boolean;
   /** Tensors with fewer elements stay as they are. */
   minElements?: number;
 }
@@ -57,10 +60,11 @@ function choose(model: Model, p: Packable, options: PackOptions, opset4bit: stri
   const current = currentEncoding(model, p);
   const candidates: FormCandidate[] = [];
   const measured: Encoding[] = [];
-  for (const e of [current, ...encodeAll(p)]) {
+  const allow4bit = options.allow4bit !== false && !opset4bit;
+  for (const e of [current, ...encodeAll(p, allow4bit)]) {
     const refusal = 'rejected' in e ? e.rejected
       : options.exclude?.includes(e.form) ? 'ONNX Runtime did not load it in this model (fallback)'
-        : e.form === 'unchanged' ? unchangedRefusal(p, current, options.target) : formRefusal(e.form, options.target, opset4bit);
+        : e.form === 'unchanged' ? unchangedRefusal(p, current, options.target) : formRefusal(e.form, e.needsOpset21, options.target, opset4bit);
     if (refusal || 'rejected' in e) { candidates.push({ form: e.form, rejected: refusal }); continue; }
     candidates.push({ form: e.form, rawBytes: e.rawBytes, gzipBytes: e.gzipBytes });
     measured.push(e);
@@ -118,13 +122,19 @@ function densifyAllSparse(model: Model): void {
 export function packModel(input: Model, options: PackOptions): PackResult {
   const model = cloneModel(input);
   if (options.target === 'tensorrt') densifyAllSparse(model);
-  const opset4bit = options.target === 'onnxruntime' ? opset21Refusal(model) : undefined;
+  const opset4bit = options.target === 'onnxruntime'
+    ? opset21Refusal(model) ?? (options.allow4bit === false ? 'ONNX Runtime did not load 4-bit types in this model (fallback)' : undefined)
+    : undefined;
   const choices = findPackables(model, options.minElements ?? 16).map((p) => choose(model, p, options, opset4bit));
   apply(model, choices);
   if (choices.some((c) => c.chosen?.needsOpset21)) raiseToOpset21(model);
   if (options.target === 'tensorrt') assertTensorRtForms(model);
-  model.metadataProps = model.metadataProps.filter((p) => p.key !== SHARE_KEY);
-  setMetadata(model, PACK_KEY, JSON.stringify({ version: 1, target: options.target, tensors: choices.map((c) => ({ tensor: c.row.tensor, form: c.row.form })) }));
+  // The share layout and prune mask describe initializers the packed file no longer has.
+  model.metadataProps = model.metadataProps.filter((p) => p.key !== SHARE_KEY && p.key !== MASK_KEY);
+  // Counts only: each tensor's form is plain in the graph, and every byte shows in a tiny file.
+  const forms: Record<string, number> = {};
+  for (const c of choices) forms[c.row.form] = (forms[c.row.form] ?? 0) + 1;
+  setMetadata(model, PACK_KEY, JSON.stringify({ version: 1, target: options.target, forms }));
   return { model, tensors: choices.map((c) => c.row), opset: opsetVersion(model) ?? 0 };
 }
 

@@ -14,9 +14,9 @@ const TENSORRT_FORMS = new Set<StorageForm>(['dense']);
 const TENSORRT_REASON = 'TensorRT (Jetson) parses no 4-bit, sparse or codebook (uint8 -> Cast -> Gather) storage; dense only';
 
 /** Why `form` may not be used for `target`, or undefined when it may. */
-export function formRefusal(form: StorageForm, target: PackTarget, opset4bit: string | undefined): string | undefined {
+export function formRefusal(form: StorageForm, needs4bit: boolean, target: PackTarget, opset4bit: string | undefined): string | undefined {
   if (target === 'tensorrt' && !TENSORRT_FORMS.has(form)) return TENSORRT_REASON;
-  if ((form === 'codebook-uint4' || form === 'int4') && opset4bit) return opset4bit;
+  if (needs4bit && opset4bit) return opset4bit;
   return undefined;
 }
 
