@@ -30,7 +30,7 @@ function head(c: SpeedCheck, what: string): string {
 const TINY_MODEL_MS = 0.2;
 
 export interface QuantizeSpeedFacts {
-  mode: 'static' | 'dynamic' | 'fp16';
+  mode: 'static' | 'dynamic' | 'fp16' | 'int4';
   /** Quantized groups ONNX Runtime left in float (static). */
   unfused?: number;
   /** Target the int8 types were chosen for, and the host's own preset. */
@@ -45,6 +45,9 @@ export function quantizeSlowerWarning(c: SpeedCheck, f: QuantizeSpeedFacts): str
       ? 'fp16 targets GPUs and Jetson, not x86 CPUs: ONNX Runtime\'s x86 CPU provider has few fp16 kernels and converts around the rest'
       : 'this CPU runs most fp16 operators through conversions to fp32';
     return `${head(c, 'The fp16 model')}: ${why}. For this CPU use mode "static" (int8) or keep fp32; keep fp16 for a GPU or Jetson and time it there with a device profile.`;
+  }
+  if (f.mode === 'int4') {
+    return `${head(c, 'The 4-bit weight model')}: MatMulNBits unpacks its 4-bit blocks at every run, which on this CPU costs more than the smaller weights save for these layer sizes. The file is still smaller; try accuracy level 4 (int8 compute), or use mode "static" for speed.`;
   }
   if (f.mode === 'dynamic') {
     return `${head(c, 'The dynamic int8 model')}: dynamic quantization converts activations to int8 at every run, which costs more than its int8 MatMuls save on this model. Use mode "static" with calibration data, or keep fp32 for this host.`;

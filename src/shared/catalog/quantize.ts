@@ -3,13 +3,14 @@
 import type { NodeKindSpec } from './types.ts';
 
 const STATIC = { param: 'mode', equals: ['static'] };
+const INT4 = { param: 'mode', equals: ['int4'] };
 
 export const QUANTIZE: NodeKindSpec = {
   kind: 'quantize',
   version: 1,
   title: 'Quantize',
   category: 'Compress',
-  description: 'Post-training quantization: static int8 in QDQ format placed exactly where ONNX Runtime fuses int8 kernels (checked after writing), dynamic int8 for MatMul/Gemm-heavy models, or fp16. Reports per-layer SQNR, scales and which groups fused.',
+  description: 'Post-training quantization: static int8 in QDQ format placed exactly where ONNX Runtime fuses int8 kernels (checked after writing), dynamic int8 for MatMul/Gemm-heavy models, 4-bit weight-only MatMulNBits for transformers, or fp16. Reports per-layer SQNR, scales and which groups fused.',
   inputs: [
     { name: 'model', type: 'model', label: 'Model', help: 'A float32 ONNX model.' },
     { name: 'calibration', type: 'dataset', label: 'Calibration data', optional: true, requiredWhen: STATIC, help: 'Samples the static mode calibrates activation ranges on (a few hundred suffice). Needed for static int8.' },
@@ -23,6 +24,25 @@ export const QUANTIZE: NodeKindSpec = {
         { value: 'static', label: 'Static int8 (QDQ)', help: 'Weights and activations in int8, activation ranges calibrated on data. Fastest on CPUs and TensorRT.' },
         { value: 'dynamic', label: 'Dynamic int8', help: 'int8 weights, activations quantized at run time; for MLPs, transformers, LSTMs. No data needed.' },
         { value: 'fp16', label: 'float16', help: 'Half-precision weights and activations; inputs and outputs stay fp32.' },
+        { value: 'int4', label: '4-bit weights (MatMulNBits)', help: 'MatMul/Gemm weights in 4-bit blocks (ONNX Runtime\'s com.microsoft MatMulNBits), activations float: the standard for transformer weights on ORT. No data needed.' },
+      ],
+    },
+    blockSize: {
+      type: 'enum', label: 'Block size', default: '32', visibleWhen: INT4,
+      help: 'Weights along K that share one scale: 32 is the most accurate, 128 the smallest file.',
+      options: [{ value: '32', label: '32' }, { value: '64', label: '64' }, { value: '128', label: '128' }],
+    },
+    int4Scheme: {
+      type: 'enum', label: '4-bit scheme', default: 'symmetric', visibleWhen: INT4,
+      help: 'Symmetric blocks (zero point 8) or a 4-bit zero point per block (fits one-sided weights better, a little larger).',
+      options: [{ value: 'symmetric', label: 'Symmetric' }, { value: 'asymmetric', label: 'With zero points' }],
+    },
+    accuracyLevel: {
+      type: 'enum', label: 'Accuracy level', default: '0', advanced: true, visibleWhen: INT4,
+      help: 'MatMulNBits accuracy_level: the precision ONNX Runtime computes A in.',
+      options: [
+        { value: '0', label: 'Unset (ORT decides)' }, { value: '1', label: 'fp32' }, { value: '2', label: 'fp16' },
+        { value: '3', label: 'bf16' }, { value: '4', label: 'int8 (fastest on CPUs)' },
       ],
     },
     target: {
@@ -68,8 +88,8 @@ export const QUANTIZE: NodeKindSpec = {
     calibrationSamples: { type: 'number', label: 'Calibration samples', default: 256, min: 1, max: 100000, integer: true, visibleWhen: STATIC, help: 'Samples of the calibration data used.' },
     excludeNodes: { type: 'string-list', label: 'Keep in float (nodes)', default: [], placeholder: '/c1/Conv', help: 'Node names left in float (fp16 mode: kept in fp32).' },
     excludeOpTypes: { type: 'string-list', label: 'Keep in float (op types)', default: [], placeholder: 'Gemm', help: 'Operator types left in float (fp16 mode: kept in fp32).' },
-    excludeFirst: { type: 'boolean', label: 'Keep first layer in float', default: false, help: 'The first Conv/Gemm/MatMul is often the most sensitive.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic'] } },
-    excludeLast: { type: 'boolean', label: 'Keep last layer in float', default: false, help: 'The classifier layer.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic'] } },
+    excludeFirst: { type: 'boolean', label: 'Keep first layer in float', default: false, help: 'The first Conv/Gemm/MatMul is often the most sensitive.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic', 'int4'] } },
+    excludeLast: { type: 'boolean', label: 'Keep last layer in float', default: false, help: 'The classifier layer.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic', 'int4'] } },
     accuracyAware: { type: 'boolean', label: 'Accuracy-aware', default: false, visibleWhen: STATIC, help: 'Return the layers that hurt most to float, one at a time, until the drop is within the limit.' },
     maxDrop: {
       type: 'number', label: 'Max accuracy drop', default: 0.5, min: 0, max: 100, step: 0.05, unit: 'points',

@@ -11,6 +11,7 @@ import { loadModelFile, saveModelFile } from '../../onnx/file.ts';
 import { quantizeAccuracyAware, type AccuracyAwareReport } from '../../passes/quantize/accuracy.ts';
 import { quantizeDynamic } from '../../passes/quantize/dynamic.ts';
 import { convertFp16 } from '../../passes/quantize/fp16.ts';
+import { quantizeInt4Weights } from '../../passes/quantize/matmulnbits.ts';
 import { detectHostCpu, type ActivationType, type QuantTarget } from '../../passes/quantize/presets.ts';
 import { quantizeStatic, WEIGHTED_OPS } from '../../passes/quantize/static.ts';
 import { checkSpeed, quantizeSlowerWarning, speedMetrics } from '../../passes/speed.ts';
@@ -55,6 +56,12 @@ export const quantize: NodeHandler = async (ctx) => {
   let accuracy: AccuracyAwareReport | undefined;
   if (mode === 'dynamic') {
     result = await quantizeDynamic(model, { ...options, reduceRange: options.reduceRange ?? false }, pass);
+  } else if (mode === 'int4') {
+    const p = ctx.params;
+    result = await quantizeInt4Weights(model, {
+      blockSize: Number(p.blockSize ?? 32), symmetric: String(p.int4Scheme ?? 'symmetric') === 'symmetric', accuracyLevel: Number(p.accuracyLevel ?? 0),
+      excludeNodes: options.excludeNodes, excludeOpTypes: options.excludeOpTypes, excludeFirst: options.excludeFirst, excludeLast: options.excludeLast,
+    }, pass);
   } else if (mode === 'fp16') {
     result = await convertFp16(model, { keepFp32Ops: options.excludeOpTypes, keepFp32Nodes: options.excludeNodes });
   } else if (mode === 'static') {
@@ -73,12 +80,12 @@ export const quantize: NodeHandler = async (ctx) => {
       result = await quantizeStatic(model, calibration, options, pass);
     }
   } else {
-    throw new WhittleError('quantize.bad-mode', `Unknown quantization mode '${mode}'.`, 'Choose static, dynamic or fp16.', ctx.nodeId);
+    throw new WhittleError('quantize.bad-mode', `Unknown quantization mode '${mode}'.`, 'Choose static, dynamic, int4 or fp16.', ctx.nodeId);
   }
   const bytes = encodeModel(result.model);
   const path = join(ctx.workDir, 'model.onnx');
   saveModelFile(result.model, path);
-  const suffix = mode === 'fp16' ? 'fp16' : mode === 'dynamic' ? 'int8 dynamic' : `int8 ${result.report.target}`;
+  const suffix = mode === 'fp16' ? 'fp16' : mode === 'dynamic' ? 'int8 dynamic' : mode === 'int4' ? `int4 weights b${String(ctx.params.blockSize ?? 32)}` : `int8 ${result.report.target}`;
   const value: ModelValue = { type: 'model', path, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, label: `${input.label} · ${suffix}` };
   const report = result.report;
   const activations = report.tensors.filter((t) => t.kind === 'activation' && t.sqnrDb !== undefined && Number.isFinite(t.sqnrDb));
@@ -109,7 +116,7 @@ export const quantize: NodeHandler = async (ctx) => {
   Object.assign(metrics, speedMetrics(speed));
   if (speed.slower) {
     const unfused = report.fusion?.unfused.reduce((a, u) => a + (u.node.startsWith('(') ? Number(u.node.slice(1).split(' ')[0]) : 1), 0);
-    report.warnings.push(quantizeSlowerWarning(speed, { mode: mode as 'static' | 'dynamic' | 'fp16', unfused, target: report.target, hostTarget: detectHostCpu().target }));
+    report.warnings.push(quantizeSlowerWarning(speed, { mode: mode as 'static' | 'dynamic' | 'fp16' | 'int4', unfused, target: report.target, hostTarget: detectHostCpu().target }));
   }
   if (worst) {
     metrics.worstLayer = worst.tensor;
@@ -143,5 +150,6 @@ function layerCounts(input: Model, report: QuantizeReport): NodeResult['metrics'
   const done = report.quantizedNodes.filter((q) => WEIGHTED_OPS.has(q.opType) && !unfused.has(q.node)).length;
   const unnamed = report.fusion?.unfused.filter((u) => u.node.startsWith('(') && WEIGHTED_OPS.has(u.opType)).reduce((a, u) => a + Number(u.node.slice(1).split(' ')[0]), 0) ?? 0;
   const layers = Math.max(0, done - unnamed);
+  if (report.mode === 'int4') return { layersInt4: layers, layersTotal };
   return report.mode === 'fp16' ? { layersFp16: layers, layersTotal } : { layersInt8: layers, layersTotal };
 }

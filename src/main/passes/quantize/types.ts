@@ -46,7 +46,7 @@ export interface StaticOptions extends ExclusionOptions {
 }
 
 export interface QuantizeReport {
-  mode: 'static' | 'dynamic' | 'fp16';
+  mode: 'static' | 'dynamic' | 'fp16' | 'int4';
   target?: QuantTarget;
   settings: Record<string, string | number | boolean>;
   tensors: TensorQuantInfo[];
