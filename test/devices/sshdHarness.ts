@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** True when the tests run as root: a separate test user, password logins. */
 export const AS_ROOT = process.getuid?.() === 0;
@@ -39,6 +39,19 @@ function ensureUser(): void {
   execFileSync('chpasswd', { input: `${TEST_USER}:${TEST_PASSWORD}\n` });
 }
 
+/** A second test user whose login shell is `shell` (root only): remote commands must not depend on it. */
+function ensureShellUser(shell: string): string {
+  const name = `whittle-${basename(shell)}`;
+  try {
+    execFileSync('id', ['-u', name], { stdio: 'ignore' });
+    execFileSync('usermod', ['-s', shell, name]);
+  } catch {
+    execFileSync('useradd', ['-m', '-s', shell, name]);
+  }
+  execFileSync('chpasswd', { input: `${name}:${TEST_PASSWORD}\n` });
+  return name;
+}
+
 function keygen(path: string, passphrase = ''): string {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'whittle-test', '-f', path]);
   return readFileSync(`${path}.pub`, 'utf8');
@@ -49,6 +62,8 @@ export interface SshServer {
   port: number;
   keyPath: string;
   encryptedKeyPath: string;
+  /** The user made for `loginShell` (same keys as TEST_USER), when one was asked for. */
+  shellUser?: string;
   /** SHA-256 fingerprint of the current host key, as ssh-keygen -l prints it. */
   hostFingerprint(): string;
   /** Replaces the host key and restarts sshd on the same port (a "reflashed" board). */
@@ -113,8 +128,9 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 /** `pathDirs`: folders put first on the session PATH (e.g. a stand-in for a board's tools). */
-export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<SshServer> {
+export async function startSshd(opts: { pathDirs?: string[]; loginShell?: string } = {}): Promise<SshServer> {
   ensureUser();
+  const shellUser = opts.loginShell && AS_ROOT ? ensureShellUser(opts.loginShell) : undefined;
   if (AS_ROOT) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'whittle-sshd-'));
   chmodSync(dir, 0o755);
@@ -133,7 +149,7 @@ export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<Ssh
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${authPath}`,
     'UsePAM no', `PasswordAuthentication ${AS_ROOT ? 'yes' : 'no'}`, 'PubkeyAuthentication yes', 'KbdInteractiveAuthentication no',
-    'StrictModes no', `PermitRootLogin ${AS_ROOT ? 'no' : 'prohibit-password'}`, `AllowUsers ${TEST_USER}`, 'Subsystem sftp internal-sftp',
+    'StrictModes no', `PermitRootLogin ${AS_ROOT ? 'no' : 'prohibit-password'}`, `AllowUsers ${[TEST_USER, shellUser].filter(Boolean).join(' ')}`, 'Subsystem sftp internal-sftp',
     'MaxStartups 50', 'LogLevel ERROR', 'ClientAliveInterval 0',
     ...(opts.pathDirs?.length ? [`SetEnv PATH=${[...opts.pathDirs, '/usr/local/bin', '/usr/bin', '/bin'].join(':')}`] : []),
   ].join('\n') + '\n');
@@ -151,7 +167,7 @@ export async function startSshd(opts: { pathDirs?: string[] } = {}): Promise<Ssh
   };
   await start();
   return {
-    dir, port, keyPath, encryptedKeyPath,
+    dir, port, keyPath, encryptedKeyPath, ...(shellUser ? { shellUser } : {}),
     hostFingerprint: () => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`], { encoding: 'utf8' }).split(' ')[1],
     async rotateHostKey() {
       await stopProc();

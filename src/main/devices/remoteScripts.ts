@@ -1,11 +1,33 @@
 // The shell scripts Whittle runs on a board. They are constants: user strings reach them
 // only as positional arguments, each quoted by shellQuote (`sh -c SCRIPT whittle ARGS...`).
 // They are POSIX sh (dash, busybox ash) and use only coreutils-level tools.
-import { shellCommand } from './shellQuote.ts';
+import { shellQuote } from './shellQuote.ts';
 
-/** `sh -c <script> whittle <args...>`, every word quoted. */
+/**
+ * The board-side decoder. sshd hands our command line to the user's LOGIN shell, which may
+ * be fish, tcsh or zsh, each quoting differently (fish reads \\ inside single quotes, csh
+ * cannot hold a newline in quotes, ! is history in csh). So that line holds only words that
+ * every shell reads the same way: this wrapper in single quotes (no \, ', ! or newline in
+ * it), and the script and its arguments as base64 words prefixed with "x" (never empty).
+ * The wrapper, run by an explicit `sh -c`, decodes them and evals the script with its args.
+ */
+const DECODE_WRAPPER = [
+  'command -v base64 >/dev/null 2>&1 || { echo "whittle: the board has no base64 command (coreutils or busybox)" >&2; exit 96; }',
+  's=$(printf %s "${1#x}" | base64 -d) || exit 96',
+  'shift',
+  'n=$#',
+  // Re-append each argument decoded; the trailing x keeps trailing newlines that $() would eat.
+  'while [ "$n" -gt 0 ]; do a=$(printf %s "${1#x}" | base64 -d; echo x); shift; set -- "$@" "${a%x}"; n=$((n - 1)); done',
+  'eval "$s"',
+].join('; ');
+
+const base64Word = (value: string) => `x${Buffer.from(value, 'utf8').toString('base64')}`;
+
+/** `sh -c <decoder> whittle <script> <args...>`: the same on the board whatever its user's login shell. */
 export function remoteSh(script: string, args: string[] = []): string {
-  return shellCommand(['sh', '-c', script, 'whittle', ...args]);
+  // A NUL cannot be part of an argument; shellQuote refuses it with a clear error.
+  for (const value of [script, ...args]) shellQuote(value);
+  return ['sh', '-c', `'${DECODE_WRAPPER}'`, 'whittle', base64Word(script), ...args.map(base64Word)].join(' ');
 }
 
 /** Reads onnxruntime-node's version under a folder: the package itself, or a node_modules above it. */

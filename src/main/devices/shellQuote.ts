@@ -1,5 +1,6 @@
 // The one way a string reaches a board's shell: POSIX single quotes, with embedded
-// quotes closed, escaped and reopened. Everything remote goes through `shellCommand`.
+// quotes closed, escaped and reopened. Remote commands are built by remoteSh
+// (remoteScripts.ts), which carries the words so any login shell reads them the same.
 import { WhittleError } from '../../shared/errors.ts';
 
 export function shellQuote(value: string): string {
