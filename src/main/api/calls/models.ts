@@ -4,6 +4,7 @@
 import type { ModelValue } from '../../../shared/catalog/types.ts';
 import type { GraphEdge, GraphNode, ModelGraph, ModelInspection } from '../../../shared/api/models.ts';
 import { WhittleError } from '../../../shared/errors.ts';
+import { nodeSucceeded } from '../../../shared/api/run.ts';
 import { AttributeType } from '../../onnx/proto.ts';
 import type { Model, Node } from '../../onnx/model.ts';
 import { attr, GraphIndex } from '../../onnx/graph.ts';
@@ -32,7 +33,7 @@ export async function modelOfRun(req: { runId: string; nodeId: string; port?: st
   const models = Object.entries(node.outputs).filter((e): e is [string, ModelValue] => e[1].type === 'model');
   const found = req.port ? models.find(([name]) => name === req.port) : models[0];
   if (!found) {
-    const why = node.status === 'done' || node.status === 'cached' ? 'produced no model' : `did not finish (${node.status})`;
+    const why = nodeSucceeded(node.status) ? 'produced no model' : `did not finish (${node.status})`;
     throw new WhittleError('models.no-model', `The node '${req.nodeId}' ${why}${req.port ? ` on port '${req.port}'` : ''}.`, 'Select a node that outputs a model.');
   }
   return found[1];
