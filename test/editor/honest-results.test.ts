@@ -77,6 +77,8 @@ describe('variant labels from what happened', () => {
   it('counts the int8 layers it made; fp16 and dynamic say so', () => {
     expect(variantLabel(chain({ mode: 'static', layersInt8: 9, layersTotal: 35 }), 'q')).toBe('lenet5 · 50% sparse · k=16 on 5 layers · int8 9/35 layers');
     expect(quantizeStepLabel({ mode: 'fp16' })).toBe('fp16');
+    expect(quantizeStepLabel({ mode: 'fp16', layersFp16: 0, layersTotal: 5 })).toBe('fp32 (nothing quantized)');
+    expect(quantizeStepLabel({ mode: 'int4', layersInt4: 2, layersTotal: 5 })).toBe('int4 weights 2/5 layers');
     expect(quantizeStepLabel({ mode: 'dynamic', layersInt8: 3, layersTotal: 4 })).toBe('int8 dynamic 3/4 layers');
     // Older records have only quantizedNodes.
     expect(quantizeStepLabel({ mode: 'static', quantizedNodes: 0 })).toBe('fp32 (nothing quantized)');

@@ -13,14 +13,16 @@ function num(v: unknown): number | undefined {
 /** What a quantize node made of its model, from its measured metrics. */
 export function quantizeStepLabel(metrics: Metrics): string {
   const mode = String(metrics.mode ?? '');
-  if (mode === 'fp16') return 'fp16';
-  const int8 = num(metrics.layersInt8);
   const total = num(metrics.layersTotal);
-  const prefix = mode === 'dynamic' ? 'int8 dynamic' : 'int8';
-  if (int8 !== undefined) {
-    if (int8 === 0) return 'fp32 (nothing quantized)';
-    return total !== undefined ? `${prefix} ${int8}/${total} layers` : `${prefix} ${int8} layers`;
+  // Each mode reports the layers it converted under its own name.
+  const [prefix, converted] = mode === 'fp16' ? ['fp16', num(metrics.layersFp16)]
+    : mode === 'int4' ? ['int4 weights', num(metrics.layersInt4)]
+      : [mode === 'dynamic' ? 'int8 dynamic' : 'int8', num(metrics.layersInt8)];
+  if (converted !== undefined) {
+    if (converted === 0) return 'fp32 (nothing quantized)';
+    return total !== undefined ? `${prefix} ${converted}/${total} layers` : `${prefix} ${converted} layers`;
   }
+  if (mode === 'fp16' || mode === 'int4') return prefix;
   // Records from before layer counts were reported: quantized nodes are all there is.
   const nodes = num(metrics.quantizedNodes);
   if (nodes === 0) return 'fp32 (nothing quantized)';
