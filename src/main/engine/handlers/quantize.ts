@@ -2,6 +2,7 @@
 // and report per-layer quantization figures, fusion and the accuracy-aware steps; then time
 // the result against its input (speed guard) and warn when it is slower.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
@@ -15,6 +16,7 @@ import { quantizeInt4Weights } from '../../passes/quantize/matmulnbits.ts';
 import { detectHostCpu, type ActivationType, type QuantTarget } from '../../passes/quantize/presets.ts';
 import { quantizeStatic, WEIGHTED_OPS } from '../../passes/quantize/static.ts';
 import { checkSpeed, quantizeSlowerWarning, speedMetrics } from '../../passes/speed.ts';
+import { FIDELITY_FLOOR, fidelityFeeds, fidelityMiss, measureFidelity } from '../../passes/fidelity.ts';
 import type { PassContext, QuantizeReport, StaticOptions } from '../../passes/quantize/types.ts';
 import type { Model } from '../../onnx/model.ts';
 import type { CalibrationMethod } from '../../passes/quantize/calibrate.ts';
@@ -111,6 +113,7 @@ export const quantize: NodeHandler = async (ctx) => {
   if (report.keptInFloat?.length) metrics.keptInFloat = report.keptInFloat.map((k) => k.node).join(', ');
   if (report.biasFits?.length) metrics.biasScaleRaised = report.biasFits.length;
   if (report.codebookWeights) metrics.codebookWeights = report.codebookWeights;
+  if (!report.outputs) await checkOtherModes(ctx, input.path, bytes, metrics, report);
   ctx.progress(0, 1, 'Timing the result against its input');
   const speed = await checkSpeed(input.path, bytes, ctx.signal);
   Object.assign(metrics, speedMetrics(speed));
@@ -152,4 +155,23 @@ function layerCounts(input: Model, report: QuantizeReport): NodeResult['metrics'
   const layers = Math.max(0, done - unnamed);
   if (report.mode === 'int4') return { layersInt4: layers, layersTotal };
   return report.mode === 'fp16' ? { layersFp16: layers, layersTotal } : { layersInt8: layers, layersTotal };
+}
+
+/**
+ * Dynamic and fp16 results against their input: the static pass measures itself on its
+ * calibration samples; these modes are measured here, on the calibration or validation data
+ * when connected (under the floor: a warning), else on random inputs (figures only).
+ */
+async function checkOtherModes(ctx: NodeContext, inputPath: string, output: Uint8Array, metrics: NodeResult['metrics'], report: QuantizeReport): Promise<void> {
+  const port = ctx.inputs.validation ?? ctx.inputs.calibration;
+  const ds = port && port.type === 'dataset' ? await openDataset(port, ctx.documentDir, { signal: ctx.signal }) : undefined;
+  const inputBytes = new Uint8Array(readFileSync(inputPath));
+  const figures = await measureFidelity(inputBytes, output, await fidelityFeeds(inputBytes, ds, 64));
+  metrics.outputSqnrDb = Number.isFinite(figures.sqnrDb) ? figures.sqnrDb : figures.sqnrDb > 0 ? 'inf' : '-inf';
+  if (figures.agreement !== undefined) metrics.top1Agreement = figures.agreement;
+  metrics.fidelityOn = figures.on;
+  const missing = fidelityMiss(figures);
+  if (missing && ds) {
+    report.warnings.unshift(`The ${report.mode} model is under the fidelity floor (${FIDELITY_FLOOR.sqnrDb} dB / ${100 * FIDELITY_FLOOR.agreement}% top-1 agreement) against its input: ${missing} on ${figures.on}. Keep the most sensitive layers in float (excludeNodes${report.mode === 'fp16' ? ', kept in fp32' : ''}) or use static int8 with calibration data.`);
+  }
 }
