@@ -13,6 +13,7 @@ import { AppInfoContext } from './app/AppInfoContext.ts';
 import { StartupError } from './app/StartupError.tsx';
 import { createPipelineStore, type PipelineStore } from './store/createPipelineStore.ts';
 import { PipelineStoreContext } from './store/PipelineStoreContext.ts';
+import { trustRequestFor } from './files/trustRequest.ts';
 
 async function openStartupDocument(api: ApiClient, store: PipelineStore, path: string | null) {
   if (!path) return;
@@ -23,7 +24,10 @@ async function openStartupDocument(api: ApiClient, store: PipelineStore, path: s
       return;
     }
     const example = /[\\/]resources[\\/]examples[\\/]/.test(res.path);
-    store.getState().loadDocument(res.document, res.path, { example });
+    const s = store.getState();
+    const trust = trustRequestFor(res.document, res.path, s.catalog, s.allowedPaths, { example });
+    if (trust) s.setTrustRequest(trust);
+    else s.loadDocument(res.document, res.path, { example });
   } catch (err) {
     store.getState().toast('error', `Could not open the start-up pipeline: ${err instanceof Error ? err.message : String(err)}`);
   }

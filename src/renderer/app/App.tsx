@@ -11,6 +11,8 @@ import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore
 import { selectIsRunning, selectView } from '../store/selectors.ts';
 import type { AppView } from '../store/createPipelineStore.ts';
 import { ConnectionLostBanner } from './ConnectionLostBanner.tsx';
+import { OutsideFilesPrompt } from '../files/OutsideFilesPrompt.tsx';
+import { WindowDropUpload } from '../files/WindowDropUpload.tsx';
 import { useAppInfo } from './useAppInfo.ts';
 import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
@@ -50,6 +52,8 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
         </div>
       </header>
       <ConnectionLostBanner />
+      <OutsideFilesPrompt />
+      {info.door === 'browser' && <WindowDropUpload />}
       {pendingRecovery && <RecoveryBanner entry={pendingRecovery} onDone={() => setPendingRecovery(null)} />}
       <main className="wh-main">
         <section className="wh-tabpanel" hidden={tab !== 'editor'}>

@@ -8,6 +8,10 @@ import { selectCanRedo, selectCanUndo, selectDocumentName, selectDocumentPath, s
 import { duplicateSelection, deleteSelection } from './editCommands.ts';
 import { fileNameFor, type DocumentActions } from './useDocumentActions.ts';
 import { TextDraftInput } from '../inspector/TextDraftInput.tsx';
+import { folderOf } from '../files/recentFolders.ts';
+import type { PipelineState } from '../store/createPipelineStore.ts';
+
+const selectIsExample = (s: PipelineState) => s.documentIsExample;
 
 interface Props {
   docs: DocumentActions;
@@ -30,6 +34,9 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
   const running = usePipelineStore(selectIsRunning);
   const starting = usePipelineStore(selectAwaitingRun);
   const importInput = useRef<HTMLInputElement>(null);
+  // The pickers start in the document's folder; a bundled example's is read-only, so not there.
+  const isExample = usePipelineStore(selectIsExample);
+  const docFolder = path && !isExample ? folderOf(path) : null;
 
   const open = () => (info.nativeDialogs ? void docs.open() : setBrowse('open'));
   const saveAs = () => (info.nativeDialogs ? void docs.saveTo(undefined) : setBrowse('save'));
@@ -86,13 +93,14 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
         )}
       </div>
       {browse === 'open' && (
-        <FileBrowserDialog mode="open-file" extensions={['.json']} title="Open a pipeline" onCancel={() => setBrowse(null)} onChoose={(p) => { setBrowse(null); void docs.open(p); }} />
+        <FileBrowserDialog mode="open-file" extensions={['.json']} title="Open a pipeline" startDir={docFolder} onCancel={() => setBrowse(null)} onChoose={(p) => { setBrowse(null); void docs.open(p); }} />
       )}
       {browse === 'save' && (
         <FileBrowserDialog
           mode="save-file"
           extensions={['.json']}
           title="Save the pipeline as"
+          startDir={docFolder}
           defaultName={fileNameFor(store.getState().history.present)}
           onCancel={() => setBrowse(null)}
           onChoose={(p) => { setBrowse(null); void docs.saveTo(p); }}

@@ -8,6 +8,7 @@ import { useApi } from '../api/useApi.ts';
 import { useAppInfo } from '../app/useAppInfo.ts';
 import type { PipelineStore } from '../store/createPipelineStore.ts';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
+import { trustRequestFor } from '../files/trustRequest.ts';
 
 function messageOf(err: unknown): { message: string; hint?: string } {
   if (err && typeof err === 'object' && 'message' in err) {
@@ -75,7 +76,13 @@ function createActions(api: ApiClient, store: PipelineStore, nativeDialogs: bool
       });
       return false;
     }
-    store.getState().loadDocument(res.document, path, { dirty });
+    const s = store.getState();
+    const trust = trustRequestFor(res.document, path, s.catalog, s.allowedPaths, { dirty });
+    if (trust) {
+      s.setTrustRequest(trust);
+      return true;
+    }
+    s.loadDocument(res.document, path, { dirty });
     if (res.migratedFrom !== undefined) store.getState().toast('info', `Upgraded from format version ${res.migratedFrom}; save to keep the new format.`);
     return true;
   };

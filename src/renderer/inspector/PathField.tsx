@@ -9,6 +9,13 @@ import { FileBrowserDialog } from '../files/FileBrowserDialog.tsx';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectDocumentPath } from '../store/selectors.ts';
 import { TextDraftInput } from './TextDraftInput.tsx';
+import { dirnameOf, isInside, relativePath } from '../../shared/pipeline/paths.ts';
+
+/** What a picked file is stored as: relative when it sits in the document's folder (it moves with it), else absolute. */
+function storedPathValue(path: string, documentPath: string | null): string {
+  const dir = documentPath ? dirnameOf(documentPath) : null;
+  return dir && isInside(dir, path) ? relativePath(dir, path) ?? path : path;
+}
 
 interface Props {
   nodeId: string;
@@ -51,11 +58,12 @@ export function PathField({ spec, value, onCommit, testId }: Props) {
           mode={spec.mode}
           extensions={spec.extensions}
           title={spec.label}
+          startDir={documentPath ? dirnameOf(documentPath) : null}
           onCancel={() => setBrowsing(false)}
           onChoose={(path) => {
             setBrowsing(false);
             store.getState().allowPath(path);
-            onCommit(path);
+            onCommit(storedPathValue(path, documentPath));
           }}
         />
       )}

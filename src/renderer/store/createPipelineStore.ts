@@ -10,6 +10,7 @@ import { applyTransient, checkpoint, commit, createHistory, redo, undo, type His
 import { autoLayout } from '../../shared/editor/layout.ts';
 import type { XY } from '../../shared/editor/types.ts';
 import { applyRunEvent, mergeRunRecordReports, type RunView } from './runView.ts';
+import type { TrustRequest } from '../files/trustRequest.ts';
 
 export interface Toast {
   id: number;
@@ -76,6 +77,9 @@ export interface PipelineState {
   /** Reports from the run's record that no event brought (a cached node's curve). */
   mergeRunRecord(record: RunRecord): void;
   allowPath(path: string): void;
+  /** A document waiting for the user to allow the files it reads outside its folder. */
+  trustRequest: TrustRequest | null;
+  setTrustRequest(request: TrustRequest | null): void;
   /** Which tab the window shows. */
   view: AppView;
   /** The node whose results the Runs & results tab should open on. */
@@ -174,6 +178,8 @@ function uiSlice(set: SetState, get: GetState) {
     allowPath: (path: string) => {
       if (!get().allowedPaths.includes(path)) set({ allowedPaths: [...get().allowedPaths, path] });
     },
+    trustRequest: null as TrustRequest | null,
+    setTrustRequest: (trustRequest: TrustRequest | null) => set({ trustRequest }),
   };
 }
 
