@@ -8,10 +8,10 @@ function outcomeText(n: NodeRunRecord): string {
   return n.status === 'cached' ? 'cached with warnings' : 'done with warnings';
 }
 
-function nodeLine(id: string, n: NodeRunRecord): string[] {
+function nodeLine(id: string, n: NodeRunRecord, width: number): string[] {
   const time = n.durationMs !== undefined ? ` ${n.durationMs} ms` : '';
   const extra = n.error ? ` — ${n.error.message}` : n.skippedReason ? ` — ${n.skippedReason}` : '';
-  const lines = [`  ${id.padEnd(16)} ${outcomeText(n).padEnd(9)}${time}${extra}`];
+  const lines = [`  ${id.padEnd(16)} ${outcomeText(n).padEnd(width)}${time}${extra}`];
   if (nodeOutcome(n) === 'warning') {
     lines.push(`  ${''.padEnd(16)} ⚠ ${n.warnings[0]}`);
     if (n.warnings.length > 1) lines.push(`  ${''.padEnd(16)}   (+${n.warnings.length - 1} more warning${n.warnings.length > 2 ? 's' : ''}; see --json or the results view)`);
@@ -20,7 +20,8 @@ function nodeLine(id: string, n: NodeRunRecord): string[] {
 }
 
 export function runSummary(record: RunRecord): string {
-  const lines = record.order.flatMap((id) => (record.nodes[id] ? nodeLine(id, record.nodes[id]) : []));
+  const width = Math.max(9, ...Object.values(record.nodes).map((n) => outcomeText(n).length));
+  const lines = record.order.flatMap((id) => (record.nodes[id] ? nodeLine(id, record.nodes[id], width) : []));
   const warned = Object.values(record.nodes).filter((n) => nodeOutcome(n) === 'warning').length;
   const status = warned > 0 && record.status === 'done' ? `done with warnings on ${warned} node${warned > 1 ? 's' : ''}` : record.status;
   const artifacts = Object.values(record.nodes).flatMap((n) => Object.entries(n.metrics).filter(([k, v]) => k.endsWith('Path') && typeof v === 'string').map(([, v]) => `  wrote ${v}`));
