@@ -7,10 +7,10 @@ const INT4 = { param: 'mode', equals: ['int4'] };
 
 export const QUANTIZE: NodeKindSpec = {
   kind: 'quantize',
-  version: 1,
+  version: 2,
   title: 'Quantize',
   category: 'Compress',
-  description: 'Post-training quantization: static int8 in QDQ format placed exactly where ONNX Runtime fuses int8 kernels (checked after writing), dynamic int8 for MatMul/Gemm-heavy models, 4-bit weight-only MatMulNBits for transformers, or fp16. Reports per-layer SQNR, scales and which groups fused.',
+  description: 'Post-training quantization: static int8 in QDQ format placed exactly where ONNX Runtime fuses int8 kernels (checked after writing), dynamic int8 for MatMul/Gemm-heavy models, 4-bit weight-only MatMulNBits for transformers, or fp16. Reports per-layer SQNR, scales and which groups fused. Shared-weight codebooks are quantized as weights (at most k values per layer stay). The result is checked against its input: output SQNR and top-1 agreement (a layer whose int32 bias cannot fit goes back to float), and host latency (slower than the input ends with a warning).',
   inputs: [
     { name: 'model', type: 'model', label: 'Model', help: 'A float32 ONNX model.' },
     { name: 'calibration', type: 'dataset', label: 'Calibration data', optional: true, requiredWhen: STATIC, help: 'Samples the static mode calibrates activation ranges on (a few hundred suffice). Needed for static int8.' },

@@ -3,7 +3,7 @@ import type { NodeKindSpec } from './types.ts';
 
 export const SENSITIVITY: NodeKindSpec = {
   kind: 'sensitivity',
-  version: 1,
+  version: 2,
   title: 'Pruning sensitivity',
   category: 'Evaluate',
   description: 'Prune one layer at a time at several ratios, measure accuracy (or agreement with the original), chart it per layer, and propose per-layer ratios that reach a target with the least loss. Outputs the model pruned with that proposal.',
@@ -29,7 +29,7 @@ export const SENSITIVITY: NodeKindSpec = {
       type: 'enum', label: 'Metric', default: 'accuracy', help: 'Accuracy needs labels; agreement compares top-1 with the unpruned model.',
       options: [{ value: 'accuracy', label: 'Accuracy' }, { value: 'agreement', label: 'Agreement with original' }],
     },
-    target: { type: 'number', label: 'Target', default: 0.5, min: 0, max: 1, exclusiveMax: true, step: 0.05, help: 'Overall fraction of weights (or channels) the proposal removes.' },
+    target: { type: 'number', label: 'Target', default: 0.5, min: 0, max: 1, exclusiveMax: true, step: 0.05, help: 'Overall fraction of weights (or channels) the proposal removes; met within 0.01 (the last layer\'s ratio may fall between the ratios tried).' },
     limit: { type: 'number', label: 'Samples', default: 2000, min: 1, integer: true, help: 'Score each variant on at most this many samples.' },
     skip: { type: 'string-list', label: 'Layers to skip', default: [], help: 'Layer names to leave out of the analysis.', advanced: true },
   },
