@@ -22,6 +22,8 @@ export interface HostSetup {
   startupDocument?: object;
   /** Copy the LeNet-5 fixture to <workspace>/models/lenet5.onnx. */
   withModel?: boolean;
+  /** Put the start-up document in this sub-folder of the workspace (default: the workspace itself). */
+  startupSubdir?: string;
   /** Reuse a data folder (to test recovery across restarts). */
   home?: string;
   timeoutMs?: number;
@@ -57,11 +59,14 @@ export async function startHost(setup: HostSetup = {}): Promise<RunningHost> {
     mkdirSync(join(workspace, 'models'), { recursive: true });
     copyFileSync(LENET_FIXTURE, join(workspace, 'models', 'lenet5.onnx'));
   }
-  const startPath = join(workspace, 'start.json');
+  const startDir = join(workspace, setup.startupSubdir ?? '');
+  mkdirSync(startDir, { recursive: true });
+  const startPath = join(startDir, 'start.json');
   writeFileSync(startPath, JSON.stringify(setup.startupDocument ?? EMPTY, null, 2));
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/main/host/index.ts'), '--port', '0', '--workspace', workspace, '--open', startPath], {
     cwd: REPO_ROOT,
-    env: { ...process.env, WHITTLE_HOME: home },
+    // WHITTLE_USER_DIR: unsaved pipelines export to <home>/user/exports, never the real ~/Whittle.
+    env: { ...process.env, WHITTLE_HOME: home, WHITTLE_USER_DIR: join(home, 'user') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await waitForUrl(child, setup.timeoutMs ?? 60_000);
