@@ -9,6 +9,7 @@ import { buildResNet } from './resnet.ts';
 export { buildMlp, buildLeNet5, type MlpOptions, type LeNet5Options } from './mlp.ts';
 export { buildMobileNetV2Style, makeDivisible, type MobileNetV2Options } from './mobilenetv2.ts';
 export { buildResNet, type ResNetOptions } from './resnet.ts';
+export { buildVit, type VitOptions } from './vit.ts';
 export { GraphBuilder, BUILDER_OPSET, BUILDER_IR_VERSION, INPUT_NAME, OUTPUT_NAME } from './graph-builder.ts';
 
 export const ARCHITECTURES = ['mlp', 'lenet5', 'mobilenetv2', 'resnet18', 'resnet-small'] as const;
