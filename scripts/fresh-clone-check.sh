@@ -44,7 +44,9 @@ for _ in $(seq 1 300); do
 done
 cat "$log"
 started=0
-if [ -n "$url" ] && node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url"; then started=1; echo "npm start serves the app at $url"; fi
+# The first answer to the tokened URL: the page, or a redirect that stores the token in a
+# cookie and cleans the address bar (redirects are not followed: fetch keeps no cookies).
+if [ -n "$url" ] && node -e 'fetch(process.argv[1], { redirect: "manual" }).then((r) => process.exit(r.status < 400 ? 0 : 1), () => process.exit(1))' "$url"; then started=1; echo "npm start serves the app at $url"; fi
 pkill -TERM -P "$start_pid" 2>/dev/null; kill -TERM "$start_pid" 2>/dev/null
 # The host and anything it forked belong to the clone: stop whatever still runs from it.
 sleep 1; pkill -KILL -f "$clone/" 2>/dev/null
