@@ -38,18 +38,43 @@ export function staticValues(model: Model, into: ProbeResult = { shapes: new Map
   return into;
 }
 
-/** Run `model` once on `feeds` with every node output exposed; the model is not modified. */
-export async function probeModel(model: Model, feeds: Record<string, ort.Tensor>): Promise<ProbeResult> {
-  const exposed: Model = { ...model, graph: { ...model.graph, output: [...model.graph.output] } } as Model;
-  const known = new Set(exposed.graph.output.map((o) => o.name));
+const SHAPE_SUFFIX = '::probe_shape';
+
+/**
+ * `model` with every node output observable: values read as operands (shapes, axes, pads,
+ * indices: input slots after the first) are exposed whole, every other value only through a
+ * Shape node, so ONNX Runtime can reuse activation buffers and hands back a few integers.
+ */
+function observable(model: Model, everything: boolean): Model {
+  const outputs = [...model.graph.output];
+  const extra: onnx.INodeProto[] = [];
+  const known = new Set(outputs.map((o) => o.name));
+  const operands = new Set(model.graph.node.flatMap((n) => n.input.slice(1)));
   for (const n of model.graph.node) {
     for (const o of n.output) {
-      if (o && !known.has(o)) {
-        known.add(o);
-        exposed.graph.output.push(onnx.ValueInfoProto.create({ name: o }));
+      if (!o || known.has(o)) continue;
+      known.add(o);
+      if (everything || operands.has(o)) outputs.push(onnx.ValueInfoProto.create({ name: o }));
+      else {
+        extra.push(onnx.NodeProto.create({ opType: 'Shape', input: [o], output: [o + SHAPE_SUFFIX], name: o + SHAPE_SUFFIX }));
+        outputs.push(onnx.ValueInfoProto.create({ name: o + SHAPE_SUFFIX }));
       }
     }
   }
+  return { ...model, graph: { ...model.graph, node: [...model.graph.node, ...extra], output: outputs } } as Model;
+}
+
+/** Run `model` once on `feeds` with every node output observable; the model is not modified. */
+export async function probeModel(model: Model, feeds: Record<string, ort.Tensor>): Promise<ProbeResult> {
+  try {
+    return await probeWith(observable(model, false), model, feeds);
+  } catch {
+    // A value Shape cannot take (a sequence, an optional): expose every value whole instead.
+    return probeWith(observable(model, true), model, feeds);
+  }
+}
+
+async function probeWith(exposed: Model, model: Model, feeds: Record<string, ort.Tensor>): Promise<ProbeResult> {
   const result = staticValues(model);
   for (const [name, t] of Object.entries(feeds)) result.shapes.set(name, [...t.dims]);
   // Probing runs unoptimized so ONNX Runtime does not fold away values we ask for.
@@ -57,6 +82,10 @@ export async function probeModel(model: Model, feeds: Record<string, ort.Tensor>
   try {
     const outputs = await session.run(feeds);
     for (const [name, t] of Object.entries(outputs)) {
+      if (name.endsWith(SHAPE_SUFFIX)) {
+        result.shapes.set(name.slice(0, -SHAPE_SUFFIX.length), Array.from(t.data as BigInt64Array, Number));
+        continue;
+      }
       result.shapes.set(name, [...t.dims]);
       if (t.type !== 'string' && t.type !== 'bool' && t.type !== 'float32' && t.size <= SMALL_VALUE_LIMIT) {
         result.values.set(name, small(t.data as ArrayLike<number>)!);
@@ -66,6 +95,52 @@ export async function probeModel(model: Model, feeds: Record<string, ort.Tensor>
     }
   } finally {
     await session.release();
+  }
+  return result;
+}
+
+/**
+ * Shapes and small values at batch `batch` without running that batch: probe at batch 1 and 2 and
+ * extend every batch-dependent dim (and shape value) linearly. A probe runs the whole graph, so at
+ * an ImageNet batch it would be most of the build time. Falls
+ * back to probing at `batch` when the two probes disagree in anything but linear sizes (or fail).
+ */
+export async function probeAtBatch(model: Model, feedsAt: (batch: number) => Record<string, ort.Tensor>, batch: number): Promise<ProbeResult> {
+  if (batch <= 2) return probeModel(model, feedsAt(batch));
+  let one: ProbeResult;
+  let two: ProbeResult;
+  try {
+    one = await probeModel(model, feedsAt(1));
+    two = await probeModel(model, feedsAt(2));
+  } catch {
+    return probeModel(model, feedsAt(batch));
+  }
+  return extrapolate(one, two, batch) ?? probeModel(model, feedsAt(batch));
+}
+
+/** f(1) = a, f(2) = b, f(n) = a + (b - a)(n - 1); undefined when a size would shrink. */
+function linear(a: readonly number[], b: readonly number[], n: number): number[] | undefined {
+  if (a.length !== b.length) return undefined;
+  const out = a.map((v, i) => v + (b[i] - v) * (n - 1));
+  return a.every((v, i) => b[i] >= v) ? out : undefined;
+}
+
+function extrapolate(one: ProbeResult, two: ProbeResult, n: number): ProbeResult | undefined {
+  const result: ProbeResult = { shapes: new Map(), values: new Map() };
+  for (const [name, dims] of one.shapes) {
+    const other = two.shapes.get(name);
+    const dimsN = other && linear(dims, other, n);
+    if (!dimsN) return undefined;
+    result.shapes.set(name, dimsN);
+  }
+  for (const [name, v] of one.values) {
+    const other = two.values.get(name);
+    if (!other) continue;
+    if (v.every((x, i) => x === other[i]) && v.length === other.length) { result.values.set(name, v); continue; }
+    // A value that changes with the batch is a shape (a Shape op, a computed Reshape target): integers.
+    const vN = v.every(Number.isInteger) && other.every(Number.isInteger) ? linear(v, other, n) : undefined;
+    if (!vN) return undefined;
+    result.values.set(name, vN);
   }
   return result;
 }

@@ -10,7 +10,7 @@ import { ort } from '../runtime/session.ts';
 import { Emitter, TRAIN_OPSET } from './autodiff/emit.ts';
 import { decompose, type BatchNormStats } from './autodiff/decompose.ts';
 import { differentiate } from './autodiff/differentiate.ts';
-import { probeModel, type ProbeResult } from './probe.ts';
+import { probeAtBatch, type ProbeResult } from './probe.ts';
 import { appendLoss, LABELS_INPUT, lossNeedsLabels, lossNeedsTeacher, TEACHER_INPUT, type FeatureTerm, type LossSpec } from './losses.ts';
 import { seededRandom } from '../data/dataset.ts';
 import { consumersThroughAliases } from './aliases.ts';
@@ -148,7 +148,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const dataDims = [n, ...sampleShape];
 
   // Shapes of the source graph first: the rewrites and the loss need them.
-  const first = await probeModel(model, { [data.name]: randomFeed(dataDims, 1) });
+  const first = await probeAtBatch(model, (b) => ({ [data.name]: randomFeed([b, ...sampleShape], 1) }), n);
   const numClasses = first.shapes.get(logits)?.[1] ?? 0;
   const fwd = new Emitter(first.shapes, first.values, 'train', opset);
   const decomposed = decompose(topologicalOrder(graph), fwd, { batchNorm: opts.batchNorm ?? 'train', dropout: opts.dropout ?? false, sourceOpset });
@@ -158,13 +158,15 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   // Then the shapes of every value the rewrites and the loss created.
   const forwardModel = assemble(model, opset, [...forwardNodes, ...stage.nodes], fwd.initializers, []);
   forwardModel.graph.input = [makeValueInfo(data.name, 1, dataDims), ...rest];
-  const feeds: Record<string, ort.Tensor> = { [data.name]: randomFeed(dataDims, 1) };
-  [...stage.inputDims].forEach(([name, dims], i) => {
-    feeds[name] = randomFeed(dims, 2 + i);
-    forwardModel.graph.input.push(makeValueInfo(name, 1, dims));
-  });
+  const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
+  for (const [name, dims] of stage.inputDims) forwardModel.graph.input.push(makeValueInfo(name, 1, dims));
   forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: stage.loss })];
-  const second = await probeModel(forwardModel, feeds);
+  // Loss inputs (labels, teacher outputs) have a batch axis first; learned projections do not.
+  const feedsAt = (b: number): Record<string, ort.Tensor> => Object.fromEntries([
+    [data.name, randomFeed([b, ...sampleShape], 1)],
+    ...[...stage.inputDims].map(([name, dims], i) => [name, randomFeed(fedByLoss.includes(name) ? [b, ...dims.slice(1)] : dims, 2 + i)]),
+  ]);
+  const second = await probeAtBatch(forwardModel, feedsAt, n);
 
   const frozen = new Set([...(opts.frozen ?? []), ...decomposed.frozen]);
   const prefixes = (opts.frozen ?? []).filter((f) => f.endsWith('*')).map((f) => f.slice(0, -1));
@@ -193,7 +195,6 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const inputGradOutputs = new Map((opts.inputGradients ?? []).filter((i) => gradOf.has(i)).map((i) => [i, gradOutput(i)] as const));
 
   const train = assemble(model, opset, [...forwardNodes, ...stage.nodes, ...grads.nodes, ...outputNodes], [...fwd.initializers, ...grads.initializers], params.map((p) => p.name));
-  const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
   train.graph.input = [
     makeValueInfo(data.name, 1, dataDims), ...rest,
     ...fedByLoss.map((name) => makeValueInfo(name, 1, stage.inputDims.get(name)!)),
