@@ -1,6 +1,7 @@
-// Training figures on the bundled MNIST subset (7,996 train / 2,004 test): LeNet-5 from scratch, throughput (and the
-// share of each step outside ONNX Runtime), distillation vs from scratch, and recovery after
-// 90% pruning and k=16 clustering. BENCH_QUICK=1 runs fewer epochs.
+// Training figures: speed side by side with PyTorch (train-speed.ts), the cost of building a
+// training graph (train-build.ts), and on the bundled MNIST subset (7,996 train / 2,004 test)
+// LeNet-5 from scratch, distillation vs from scratch, and recovery after 90% pruning and k=16
+// clustering. BENCH_QUICK=1 runs fewer epochs; BENCH_TRAIN_SPEED_ONLY=1 stops after speed and build.
 import os from 'node:os';
 import { buildLeNet5, buildMlp } from '../src/main/onnx/builder/index.ts';
 import { loadMnist } from '../src/main/data/mnist.ts';
@@ -11,6 +12,8 @@ import { LiveEvaluator } from '../src/main/train/evaluate.ts';
 import { pruneMagnitude } from '../src/main/passes/prune/magnitude.ts';
 import { clusterWeights, readShare } from '../src/main/passes/share/cluster.ts';
 import { countZeros } from '../src/main/train/constraints.ts';
+import { sideBySide } from './train-speed.ts';
+import { graphBuildCost } from './train-build.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const EPOCHS = QUICK ? 3 : 15;
@@ -49,14 +52,6 @@ async function fromScratch(): Promise<Model> {
   for (const e of r.history) console.log(`  epoch ${String(e.epoch).padStart(2)}  loss ${e.trainLoss.toFixed(4)}  train ${pct(e.trainAccuracy)}  test ${pct(e.testAccuracy!)}  ${e.seconds.toFixed(1)} s`);
   console.log(`  test accuracy ${pct(await accuracy(r.model))} (target >= 97%; PyTorch 97.5%), ${((performance.now() - started) / 1000).toFixed(0)} s total, ${throughput(r)}`);
   return r.model;
-}
-
-async function throughputTable(): Promise<void> {
-  console.log('\nTraining throughput, batch 64, 2 epochs, no augmentation (PyTorch 1.13 CPU 2 threads: LeNet-5 ~3,300, MLP ~15,000 samples/s)');
-  for (const [name, model] of [['LeNet-5', buildLeNet5({ seed: 0 })], ['MLP 784-64-64-10', buildMlp({ sizes: [784, 64, 64, 10], seed: 0 })]] as const) {
-    const r = await trainModel(model, train, recipe(2, { augment: undefined }));
-    console.log(`  ${name.padEnd(18)} ${throughput(r)} (load average ${os.loadavg()[0].toFixed(1)})`);
-  }
 }
 
 async function distillation(teacher: Model, teacherAcc: number): Promise<void> {
@@ -126,7 +121,9 @@ async function clusterRecovery(base: Model, baseAcc: number): Promise<void> {
 export default async function trainBench(): Promise<void> {
   const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
   console.log(`mode: ${QUICK ? 'QUICK (BENCH_QUICK=1: fewer epochs, figures not comparable to the targets)' : 'FULL'}; ${THREADS} ORT threads; load average ${load} on ${os.cpus().length} cores (throughput scales down with it)`);
-  await throughputTable();
+  await sideBySide();
+  await graphBuildCost();
+  if (process.env.BENCH_TRAIN_SPEED_ONLY === '1') return;
   const lenet = await fromScratch();
   const lenetAcc = await accuracy(lenet);
   await pruneRecovery(lenet, lenetAcc);

@@ -1,0 +1,84 @@
+// Side by side with PyTorch: the same architecture, batch (64), optimizer (Adam) and data (the
+// bundled MNIST, written to a temp file both sides read), interleaved pairs at 1 and 2 threads.
+// PyTorch is Debian's python3-torch run by bench/torch_ref.py; without it Whittle's figures print alone.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import os from 'node:os';
+import { join } from 'node:path';
+import { loadMnist } from '../src/main/data/mnist.ts';
+import { trainModel } from '../src/main/train/trainer.ts';
+import { BENCH_MODELS, benchDataset, writeRawDataset, type BenchModel } from './train-models.ts';
+
+const PYTHON = '/usr/bin/python3';
+const BATCH = 64;
+const WARMUP_STEPS = 3;
+const PAIRS = 3;
+
+/** Timed steps per measurement: a few seconds each on a quiet 2-core machine. */
+const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn: 16, mobilenetv2: 12, resnet: 12 };
+
+function torchVersion(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Whittle's samples/s over the steps after the warm-up, the whole trainer loop timed (batch assembly included). */
+async function whittleRate(m: BenchModel, ds: ReturnType<typeof benchDataset>, threads: number, steps: number): Promise<number> {
+  let started = 0;
+  let ended = 0;
+  await trainModel(m.build(), ds, {
+    epochs: 1, batchSize: BATCH, seed: 1, threads, optimizer: { kind: 'adam', lr: 1e-3 }, schedule: { kind: 'constant' },
+    onStep: (step) => {
+      if (step === WARMUP_STEPS) started = performance.now();
+      if (step === WARMUP_STEPS + steps) ended = performance.now();
+    },
+  });
+  return (steps * BATCH) / ((ended - started) / 1000);
+}
+
+function torchRate(m: BenchModel, files: { inputs: string; labels: string }, threads: number, steps: number): number {
+  const out = execFileSync(PYTHON, [
+    join(import.meta.dirname, 'torch_ref.py'), '--model', m.key, '--threads', String(threads), '--inputs', files.inputs, '--labels', files.labels,
+    '--shape', m.sampleShape.join(','), '--steps', String(steps), '--warmup', String(WARMUP_STEPS), '--batch', String(BATCH),
+  ], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  return (JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: number }).samplesPerSec;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => os.loadavg()[0].toFixed(1);
+
+export async function sideBySide(): Promise<void> {
+  const torch = torchVersion();
+  if (!torch) {
+    console.log(`\nPyTorch not found at ${PYTHON} (install it with: apt-get update && apt-get install -y python3-torch). Whittle alone:`);
+  } else {
+    console.log(`\nTraining speed side by side, samples/s: Whittle vs PyTorch ${torch} CPU (${PYTHON}), batch ${BATCH}, Adam, same data; ${PAIRS} interleaved pairs, median ratio`);
+  }
+  const wanted = (process.env.BENCH_TRAIN_MODELS ?? '').split(',').filter(Boolean);
+  const mnist = loadMnist('train');
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-train-bench-'));
+  try {
+    for (const m of BENCH_MODELS.filter((x) => wanted.length === 0 || wanted.includes(x.key))) {
+      const steps = STEPS[m.key];
+      const ds = benchDataset(mnist, m.sampleShape, (WARMUP_STEPS + steps) * BATCH);
+      const files = { inputs: join(dir, `${m.key}.f32`), labels: join(dir, `${m.key}.i64`) };
+      writeRawDataset(ds, files.inputs, files.labels);
+      for (const threads of [1, 2]) {
+        const ratios: number[] = [];
+        const cells: string[] = [];
+        for (let pair = 0; pair < PAIRS; pair++) {
+          const pt = torch ? torchRate(m, files, threads, steps) : undefined;
+          const wh = await whittleRate(m, ds, threads, steps);
+          if (pt) ratios.push(wh / pt);
+          cells.push(pt ? `${wh.toFixed(0)}/${pt.toFixed(0)}` : wh.toFixed(0));
+        }
+        const verdict = torch ? `median ${median(ratios).toFixed(2)}x` : '';
+        console.log(`  ${m.label.padEnd(30)} ${threads} thread${threads > 1 ? 's' : ' '}  ${cells.map((c) => c.padStart(11)).join(' ')}  ${verdict}  (load ${load()})`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (torch) console.log('  (each cell: Whittle/PyTorch samples/s of one pair, PyTorch measured first)');
+}
