@@ -68,6 +68,21 @@ describe('node outcomes', () => {
     expect(runSummary(second)).toMatch(/amber\s+cached with warnings/);
   });
 
+  it('a model handed on is labelled by what its node measured, not by the params asked for', async () => {
+    const d = doc([
+      { id: 'z', kind: 'model.zoo', params: { arch: 'lenet5' } },
+      { id: 'cal', kind: 'dataset.mnist', params: { split: 'train', limit: 32 } },
+      { id: 'q', kind: 'quantize', params: { mode: 'static', target: 'x86-vnni' } },
+    ], [{ from: ['z', 'model'], to: ['q', 'model'] }, { from: ['cal', 'dataset'], to: ['q', 'calibration'] }]);
+    const r = await runner.wait(await runner.start(d));
+    expect(['done', 'warning']).toContain(r.nodes.q.status);
+    const zooLabel = (r.nodes.z.outputs.model as { label: string }).label;
+    const label = (r.nodes.q.outputs.model as { label: string }).label;
+    expect(label.startsWith(`${zooLabel} · `)).toBe(true);
+    expect(label).not.toContain('x86-vnni');
+    expect(label).toMatch(/· (int8 \d+\/\d+ layers|int8 \(\d+ nodes\)|fp32 \(nothing quantized\))$/);
+  });
+
   it('warns on the evaluating node when it scores on the split its model trained on, and not on another split', async () => {
     const mnist = (id: string, split: string): N => ({ id, kind: 'dataset.mnist', params: { split, limit: 8 } });
     const graph = (scoreSplit: string) => doc(

@@ -10,6 +10,7 @@ import type { NodeContext, NodeHandler } from './handler.ts';
 import { cacheKey, NodeCache, sha256File } from './cache.ts';
 import type { NodeOutcome, PlannedNode, RunPlan } from './protocol.ts';
 import { leakageWarnings } from './leakage.ts';
+import { stepLabel } from '../../shared/api/run-labels.ts';
 
 type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'runId' | 'atMs'> : never) : never;
 
@@ -132,6 +133,7 @@ async function runNode(node: PlannedNode, s: RunState): Promise<void> {
   // Before the cache: a cached replay keeps the warning (the key covers the same inputs).
   const leaks = leakageWarnings(node, { nodes: s.byId, values: s.values });
   if (leaks.length > 0) result = { ...result, warnings: [...(result.warnings ?? []), ...leaks] };
+  result = withMeasuredLabels(node, result, inputs.model);
   const stored = node.cache ? await s.cache.put(key, workDir, result) : { result, dir: workDir };
   // An uncached node (e.g. export) that hands nothing downstream leaves nothing to keep.
   if (!node.cache && Object.keys(result.outputs).length === 0) await rm(workDir, { recursive: true, force: true });
@@ -141,6 +143,21 @@ async function runNode(node: PlannedNode, s: RunState): Promise<void> {
   s.hooks.outcome({ nodeId: node.id, cacheKey: key, result: stored.result, artifacts });
   for (const report of stored.result.reports ?? []) s.emit({ type: 'report', nodeId: node.id, report });
   s.emit({ type: 'finished', nodeId: node.id, metrics: stored.result.metrics, durationMs: Date.now() - started, ...warningsOf(stored.result) });
+}
+
+/**
+ * Model labels say what the node did, from its measured metrics (run-labels.ts), not what its
+ * params asked for: a quantize node that quantized nothing hands on "… · fp32 (nothing
+ * quantized)", so evaluations, benchmarks and profiles downstream name it truly.
+ */
+function withMeasuredLabels(node: PlannedNode, result: NodeResult, input: PortValue | undefined): NodeResult {
+  const step = stepLabel({ kind: node.kind, metrics: result.metrics, params: node.params });
+  if (!step || input?.type !== 'model') return result;
+  const prefix = `${input.label} · `;
+  const outputs = Object.fromEntries(Object.entries(result.outputs).map(([port, v]) => (
+    [port, v.type === 'model' && v.label.startsWith(prefix) ? { ...v, label: `${prefix}${step}` } : v]
+  )));
+  return { ...result, outputs };
 }
 
 /** A result's warnings for its finished/cached event (absent when there are none). */

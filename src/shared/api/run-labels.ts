@@ -29,7 +29,9 @@ export function quantizeStepLabel(metrics: Metrics): string {
   return nodes === undefined ? prefix : `${prefix} (${nodes} nodes)`;
 }
 
-function pruneStepLabel(node: NodeRunRecord): string | undefined {
+type StepFacts = Pick<NodeRunRecord, 'kind' | 'metrics' | 'params'>;
+
+function pruneStepLabel(node: StepFacts): string | undefined {
   const m = node.metrics;
   const method = String(node.params?.method ?? '');
   if (method === 'channels') {
@@ -43,7 +45,7 @@ function pruneStepLabel(node: NodeRunRecord): string | undefined {
   return sparsity === undefined ? undefined : `${Math.round(sparsity * 100)}% sparse`;
 }
 
-function shareStepLabel(node: NodeRunRecord): string | undefined {
+function shareStepLabel(node: StepFacts): string | undefined {
   const layers = num(node.metrics.clusteredLayers);
   if (layers === undefined) return undefined;
   if (layers === 0) return 'nothing shared';
@@ -51,7 +53,7 @@ function shareStepLabel(node: NodeRunRecord): string | undefined {
 }
 
 /** The measured step label of one node, or undefined when its metrics say nothing more than its own label. */
-function stepLabel(node: NodeRunRecord): string | undefined {
+export function stepLabel(node: StepFacts): string | undefined {
   if (node.kind === 'quantize') return quantizeStepLabel(node.metrics);
   if (node.kind === 'prune') return pruneStepLabel(node);
   if (node.kind === 'share') return shareStepLabel(node);
