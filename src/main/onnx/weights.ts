@@ -3,7 +3,7 @@
 // Flatten, DequantizeLinear for QDQ models, Gather(codebook, indices) for shared weights).
 import { DataType } from './proto.ts';
 import type { Node, Tensor } from './model.ts';
-import { GraphIndex, attr, attrInt, attrInts } from './graph.ts';
+import { GraphIndex, attr, attrInt, attrInts, attrString } from './graph.ts';
 import { elementCount, tensorToArray, tensorToFloat32, unpack4bit } from './tensor.ts';
 
 export interface ResolvedWeight {
@@ -76,9 +76,10 @@ export function resolveWeight(index: GraphIndex, value: string, outputDims?: (na
   if (PASS_THROUGH.has(node.opType)) {
     const inner = resolveWeight(index, node.input[0], outputDims, depth + 1);
     if (!inner) return undefined;
-    const dims = node.opType === 'Identity' || node.opType === 'Cast' ? inner.dims : outputDims?.(value);
+    const dims = node.opType === 'Identity' || node.opType === 'Cast' ? inner.dims : outputDims?.(value) ?? constantReshape(index, node, inner.dims, depth);
     return dims ? { ...inner, dims } : undefined;
   }
+  if (RUN_LENGTH_OPS.has(node.opType)) return resolveRunLengthOp(index, node, outputDims, depth);
   if (node.opType === 'Transpose') {
     const inner = resolveWeight(index, node.input[0], outputDims, depth + 1);
     if (!inner) return undefined;
@@ -125,6 +126,54 @@ export function resolveWeight(index: GraphIndex, value: string, outputDims?: (na
     };
   }
   return undefined;
+}
+
+/** The target dims of a Reshape whose shape input is a constant (0 copies, -1 infers). */
+function constantReshape(index: GraphIndex, node: Node, inDims: number[], depth: number): number[] | undefined {
+  if (node.opType !== 'Reshape') return undefined;
+  const shape = resolveWeight(index, node.input[1], undefined, depth + 1)?.values();
+  if (!shape) return undefined;
+  const total = inDims.reduce((a, b) => a * b, 1);
+  const dims = Array.from(shape, (d, i) => (d === 0 ? inDims[i] : d));
+  const known = dims.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  return dims.map((d) => (d === -1 ? total / known : d));
+}
+
+/**
+ * Ops of the run-length storage form (passes/pack/runlength.ts) on constant 1-D tensors:
+ * ConstantOfShape, CumSum (plain, axis 0) and ScatterElements (axis 0, no reduction).
+ */
+const RUN_LENGTH_OPS = new Set(['ConstantOfShape', 'CumSum', 'ScatterElements']);
+
+function resolveRunLengthOp(index: GraphIndex, node: Node, outputDims: ((name: string) => number[] | undefined) | undefined, depth: number): ResolvedWeight | undefined {
+  const inputs = node.input.map((i) => (i ? resolveWeight(index, i, outputDims, depth + 1) : undefined));
+  if (inputs.some((w, i) => node.input[i] && !w)) return undefined;
+  const sources = inputs.flatMap((w) => w?.sources ?? []);
+  // Values travel as float32: positions past 2^24 would not be exact.
+  if (inputs.some((w) => w && w.dims.reduce((a, b) => a * b, 1) > 2 ** 24)) return undefined;
+  if (node.opType === 'ConstantOfShape') {
+    const dims = Array.from(inputs[0]!.values());
+    const t = constantTensor(node);
+    const fill = t ? asNumbers(t)[0] ?? 0 : 0;
+    return { dims, sources, encoding: 'plain', values: () => new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(fill) };
+  }
+  if (node.opType === 'CumSum') {
+    const [x] = inputs;
+    if (x!.dims.length !== 1 || attrInt(node, 'exclusive', 0) || attrInt(node, 'reverse', 0)) return undefined;
+    return { ...x!, sources, values: () => { const v = x!.values(); for (let i = 1; i < v.length; i++) v[i] += v[i - 1]; return v; } };
+  }
+  const [data, positions, updates] = inputs;
+  if (data!.dims.length !== 1 || attrInt(node, 'axis', 0) !== 0 || attrString(node, 'reduction', 'none') !== 'none') return undefined;
+  return {
+    dims: data!.dims, sources, encoding: 'plain',
+    values: () => {
+      const out = data!.values();
+      const at = positions!.values();
+      const u = updates!.values();
+      for (let i = 0; i < at.length; i++) out[at[i] < 0 ? at[i] + out.length : at[i]] = u[i];
+      return out;
+    },
+  };
 }
 
 const ELEMENTWISE: Record<string, (x: number, y: number) => number> = {

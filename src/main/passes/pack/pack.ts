@@ -20,6 +20,8 @@ export interface PackOptions {
   target: PackTarget;
   /** What "smallest" means: gzip bytes (what a download or an OTA update costs) or raw bytes. */
   objective: 'gzip' | 'raw';
+  /** Forms that may be used (default: every form); 'unchanged' keeps a tensor as it is. */
+  forms?: StorageForm[];
   /** Forms not to use (the fallback after a runtime refused one). */
   exclude?: StorageForm[];
   /** False keeps 4-bit types out of every form (the fallback after a runtime refused them). */
@@ -63,6 +65,7 @@ function choose(model: Model, p: Packable, options: PackOptions, opset4bit: stri
   const allow4bit = options.allow4bit !== false && !opset4bit;
   for (const e of [current, ...encodeAll(p, allow4bit)]) {
     const refusal = 'rejected' in e ? e.rejected
+      : options.forms && !options.forms.includes(e.form) ? 'not among the forms asked for'
       : options.exclude?.includes(e.form) ? 'ONNX Runtime did not load it in this model (fallback)'
         : e.form === 'unchanged' ? unchangedRefusal(p, current, options.target) : formRefusal(e.form, e.needsOpset21, options.target, opset4bit);
     if (refusal || 'rejected' in e) { candidates.push({ form: e.form, rejected: refusal }); continue; }
@@ -92,7 +95,9 @@ function apply(model: Model, choices: Choice[]): void {
   g.node = g.node.filter((n) => !dropNodes.has(n));
   const used = new Set(g.node.flatMap((n) => n.input));
   for (const o of g.output) used.add(o.name);
-  const dropStored = new Set(changed.flatMap((c) => [...c.packable.stored, c.packable.value]).filter((n) => !used.has(n)));
+  // The value itself is produced anew by its storage nodes; other stored tensors go when nothing reads them.
+  const values = new Set(changed.map((c) => c.packable.value));
+  const dropStored = new Set(changed.flatMap((c) => [...c.packable.stored, c.packable.value]).filter((n) => values.has(n) || !used.has(n)));
   g.initializer = g.initializer.filter((t) => !dropStored.has(t.name));
   g.sparseInitializer = (g.sparseInitializer ?? []).filter((s) => !dropStored.has(sparseName(s)));
   const added: typeof g.node = [];
