@@ -66,7 +66,8 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
   await page.getByTestId('param-path-browse').click();
   await page.getByTestId('file-entry-models').click();
   await page.getByTestId('file-entry-lenet5.onnx').click();
-  await expect(page.getByTestId('param-path')).toHaveValue(join(host.workspace, 'models', 'lenet5.onnx'));
+  // A file in the document's folder is stored relative to it (it moves with the project).
+  await expect(page.getByTestId('param-path')).toHaveValue('models/lenet5.onnx');
 
   // Edit a parameter, then undo and redo it.
   expect(await paramValue(page, 'export-2', 'path')).toBe('out/model.onnx');
@@ -97,7 +98,9 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
   await page.screenshot({ path: join(SHOTS, 'editor-after-run.png') });
   // The README's screenshot is refreshed on request only, so test runs leave the tree clean.
   if (process.env.WHITTLE_UPDATE_DOCS) copyFileSync(join(SHOTS, 'editor-after-run.png'), join(REPO_ROOT, 'docs', 'editor.png'));
-  expect(readFileSync(join(host.workspace, 'out', 'copy.onnx')).length).toBeGreaterThan(1000);
+  // Exports of a saved document land in whittle-out/<run>/ next to it.
+  const [runDir] = readdirSync(join(host.workspace, 'whittle-out'));
+  expect(readFileSync(join(host.workspace, 'whittle-out', runDir, 'out', 'copy.onnx')).length).toBeGreaterThan(1000);
 
   // The run is in history with per-node results; double-clicking a node opens its own.
   await page.getByTestId('node-export-2').dblclick();
