@@ -3,10 +3,11 @@
 // keeping every channel must reproduce the original outputs exactly.
 import { describe, expect, it } from 'vitest';
 import { cloneModel, type Model } from '../../src/main/onnx/model.ts';
-import { GraphIndex, makeValueInfo, setInitializer } from '../../src/main/onnx/graph.ts';
+import { GraphIndex, makeNode, makeValueInfo, setInitializer } from '../../src/main/onnx/graph.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
-import { float32Tensor, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
+import { float32Tensor, tensorToArray, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import { buildDependencyGraph } from '../../src/main/passes/prune/depgraph.ts';
+import { foldShapeInputs } from '../../src/main/passes/prune/fold-shapes.ts';
 import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
 import { resolveInitializer } from '../../src/main/passes/prune/layers.ts';
 import { Tiny, runTiny, maxAbsDiff } from './tiny-graphs.ts';
@@ -14,6 +15,7 @@ import { Tiny, runTiny, maxAbsDiff } from './tiny-graphs.ts';
 /** Zero channels 0 and 1 of every prunable group (filters, biases, BN beta/mean), so they carry exact zeros. */
 function zeroTwoChannelsPerGroup(model: Model): { model: Model; zeroed: number; total: number } {
   const m = cloneModel(model);
+  foldShapeInputs(m); // as pruneChannels does, so both see the same groups
   const dg = buildDependencyGraph(m);
   const index = new GraphIndex(m.graph);
   const zeroAlong = (name: string, axis: number, chans: number[]): void => {
@@ -29,15 +31,22 @@ function zeroTwoChannelsPerGroup(model: Model): { model: Model; zeroed: number; 
   let total = 0;
   for (const s of dg.spaces) {
     if (dg.root(s.id) !== s.id || s.sources.length === 0 || s.blocked.length > 0) continue;
-    total += s.size;
-    const chans = [0, 1];
-    zeroed += chans.length;
-    for (const src of s.sources) zeroAlong(src.node.input[src.input], src.axis, chans);
+    const all = new Set<number>();
+    for (const o of dg.spaces) if (dg.root(o.id) === s.id) for (let c = 0; c < o.size; c++) all.add(dg.slotRoot(o.first + c));
+    total += all.size;
+    // The components of the first source's channels 0 and 1 (whatever else they are tied to).
+    const comps = new Set([0, 1].map((c) => dg.slotRoot(s.sources[0].first + c)));
+    zeroed += comps.size;
+    const inComps = (slots: Int32Array): number[] => [...slots.keys()].filter((c) => comps.has(dg.slotRoot(slots[c])));
+    for (const src of s.sources) {
+      const size = Number(resolveInitializer(index, src.node.input[src.input])!.dims[src.axis]);
+      zeroAlong(src.node.input[src.input], src.axis, inComps(Int32Array.from({ length: size }, (_, c) => src.first + c)));
+    }
     for (const mem of dg.members) {
-      if (mem.view.segments.length !== 1 || dg.root(mem.view.segments[0].space) !== s.id) continue;
+      if (!mem.view.slots || dg.root(dg.slotSpace(mem.view.slots[0])) !== s.id) continue;
       const isBias = ['Conv', 'Gemm'].includes(mem.node.opType) && mem.input === 2;
       const isBnShift = mem.node.opType === 'BatchNormalization' && (mem.input === 2 || mem.input === 3);
-      if (isBias || isBnShift) zeroAlong(mem.node.input[mem.input], mem.axis, chans);
+      if (isBias || isBnShift) zeroAlong(mem.node.input[mem.input], mem.axis, inComps(mem.view.slots));
     }
   }
   return { model: m, zeroed, total };
@@ -135,32 +144,104 @@ describe('channel dependency groups', () => {
     expect(dimsOf(pruned, mul.name)).toEqual([6, 1, 1]);
   });
 
-  it('a group the analysis cannot follow (Split on channels) is left intact and reported', async () => {
+  it('C2f-style Split -> bottleneck -> Add -> Concat: the split sizes follow the kept channels', async () => {
     const t = new Tiny();
-    const a = t.conv('input', 3, 8, { name: 'a' });
+    const a = t.relu(t.conv('input', 3, 8, { name: 'a' }));
     const split = t.op('Split', [a, t.int64('split.sizes', [4, 4])], { axis: 1 });
     t.nodes[t.nodes.length - 1].output = [split, `${split}.2`];
-    const sum = t.op('Add', [split, `${split}.2`]);
-    const c = t.conv(t.relu(sum), 4, 6, { name: 'c' });
-    const model = t.head(t.relu(c), 6);
-    const r = pruneChannels(model, { ratio: 0.5 });
-    const blocked = r.groups.find((g) => g.layers.includes('a'))!;
-    expect(blocked.kept).toBe(8);
-    expect(blocked.blocked).toMatch(/Split/);
-    expect(r.groups.find((g) => g.layers.includes('c'))!.kept).toBe(3);
-    const out = await runTiny(r.model);
-    expect(out.dims).toEqual([2, 5]);
-    await checkCase(model);
+    const m = t.relu(t.conv(`${split}.2`, 4, 4, { name: 'm' }));
+    const sum = t.op('Add', [`${split}.2`, m]);
+    const cat = t.op('Concat', [split, `${split}.2`, sum], { axis: 1 });
+    const c = t.conv(cat, 12, 6, { name: 'c' });
+    const pruned = await checkCase(t.head(t.relu(c), 6));
+    const sizes = resolveInitializer(new GraphIndex(pruned.graph), pruned.graph.node.find((n) => n.opType === 'Split')!.input[1])!;
+    // 'a' loses its channels 0 and 1 (the first half); the second half is tied to 'm' by the Add.
+    expect(Array.from(tensorToArray(sizes) as BigInt64Array, Number)).toEqual([2, 4]);
+    expect(dimsOf(pruned, 'a')[0]).toBe(6);
+    expect(dimsOf(pruned, 'c')[1]).toBe(12 - 2);
   });
 
-  it('a Reshape with a computed shape blocks its group', () => {
+  it('Slice halves of the channel axis (ShuffleNet units) rewrite their bounds', async () => {
+    const t = new Tiny();
+    const a = t.relu(t.conv('input', 3, 8, { name: 'a' }));
+    const lo = t.op('Slice', [a, t.int64('lo.s', [0]), t.int64('lo.e', [4]), t.int64('lo.ax', [1])]);
+    const hi = t.op('Slice', [a, t.int64('hi.s', [4]), t.int64('hi.e', [2 ** 62]), t.int64('hi.ax', [1])]);
+    const b = t.relu(t.conv(hi, 4, 4, { name: 'b' }));
+    const c = t.conv(t.op('Concat', [lo, b], { axis: 1 }), 8, 4, { name: 'c' });
+    const pruned = await checkCase(t.head(t.relu(c), 4));
+    expect(dimsOf(pruned, 'b')).toEqual([2, 4, 3, 3]);
+  });
+
+  it('channel shuffle through a Shape/Gather/Concat subgraph: folded, then one Gather of the kept channels', async () => {
+    const t = new Tiny();
+    const a = t.relu(t.conv('input', 3, 4, { name: 'a' }));
+    const b = t.relu(t.conv('input', 3, 4, { name: 'b' }));
+    const cat = t.op('Concat', [a, b], { axis: 1 });
+    const shape = t.op('Shape', [cat]);
+    const half = t.op('Div', [t.op('Gather', [shape, t.int64('i1', [1])], { axis: 0 }), t.int64('two', [2])]);
+    const target = t.op('Concat', [t.op('Gather', [shape, t.int64('i0', [0])], { axis: 0 }), t.int64('g', [2]), half, t.op('Gather', [shape, t.int64('i23', [2, 3])], { axis: 0 })], { axis: 0 });
+    const shuffled = t.op('Reshape', [t.op('Transpose', [t.op('Reshape', [cat, target])], { perm: [0, 2, 1, 3, 4] }), shape]);
+    const c = t.conv(shuffled, 8, 4, { name: 'c' });
+    const model = t.head(t.relu(c), 4);
+    const r = pruneChannels(model, { ratio: 0.5 });
+    expect(r.groups.filter((g) => g.blocked).map((g) => g.layers)).toEqual([['fc' + r.groups.at(-1)!.layers[0].slice(2)]]);
+    const pruned = await checkCase(model);
+    expect(pruned.graph.node.filter((n) => ['Shape', 'Transpose', 'Reshape'].includes(n.opType))).toEqual([]);
+    expect(pruned.graph.node.some((n) => n.opType === 'Gather')).toBe(true);
+    expect(dimsOf(pruned, 'c')[1]).toBe(4);
+  });
+
+  it('grouped convolution (group 2, not depthwise): the same channels leave every group, the group count stays', async () => {
+    const t = new Tiny();
+    const a = t.relu(t.conv('input', 3, 8, { name: 'a' }));
+    const g = t.relu(t.conv(a, 8, 8, { name: 'g', group: 2 }));
+    const c = t.conv(g, 8, 4, { name: 'c' });
+    const model = t.head(t.relu(c), 4);
+    expect(pruneChannels(model, { ratio: 0.5 }).groups.find((x) => x.layers.includes('a'))).toMatchObject({ channels: 4, kept: 2 });
+    const pruned = await checkCase(model);
+    const conv = pruned.graph.node.find((n) => n.name === 'g')!;
+    expect(Number(conv.attribute.find((x) => x.name === 'group')!.i)).toBe(2);
+    expect(dimsOf(pruned, 'g')[1]).toBe(dimsOf(pruned, 'a')[0] / 2);
+  });
+
+  it('nearest Resize passes channels through', async () => {
+    const t = new Tiny();
+    const a = t.relu(t.conv('input', 3, 6, { name: 'a' }));
+    t.inits.push(float32Tensor('scales', [4], [1, 1, 2, 2]));
+    const up = t.op('Resize', [a, '', 'scales']);
+    t.nodes[t.nodes.length - 1].attribute.push(...makeNode('Resize', [], [], { attrs: { mode: 'nearest' } }).attribute);
+    const c = t.conv(up, 6, 4, { name: 'c' });
+    const pruned = await checkCase(t.head(t.relu(c), 4));
+    expect(dimsOf(pruned, 'a')[0]).toBe(4);
+  });
+
+  it('transformer MLP: MatMul on [N, T, D] prunes its hidden units; LayerNormalization follows the features', async () => {
+    const t = new Tiny();
+    const x = t.op('Reshape', [t.relu(t.conv('input', 3, 8, { name: 'a' })), t.int64('tokens', [0, 8, 64])]);
+    const tokens = t.op('Transpose', [x], { perm: [0, 2, 1] });
+    t.inits.push(float32Tensor('w1', [8, 16], Array.from({ length: 128 }, (_, i) => Math.sin(i))), float32Tensor('b1', [16], Array.from({ length: 16 }, (_, i) => i / 16)));
+    t.inits.push(float32Tensor('w2', [16, 8], Array.from({ length: 128 }, (_, i) => Math.cos(i))));
+    t.inits.push(float32Tensor('ln.s', [8], Array(8).fill(1.5)), float32Tensor('ln.b', [8], Array(8).fill(0.1)));
+    const hidden = t.op('Relu', [t.op('Add', ['b1', t.op('MatMul', [tokens, 'w1'])])]);
+    const y = t.op('LayerNormalization', [t.op('MatMul', [hidden, 'w2']), 'ln.s', 'ln.b'], { axis: -1 });
+    const pooled = t.op('ReduceMean', [y], { axes: [1], keepdims: 0 });
+    t.gemm(pooled, 8, 5, 'logits');
+    const model = t.model();
+    const groups = pruneChannels(model, { ratio: 0.5 }).groups;
+    expect(groups.find((g) => g.layers[0].startsWith('matmul') && g.channels === 16)).toMatchObject({ kept: 8 });
+    const kept = await runTiny(pruneChannels(model, { ratio: 0 }).model);
+    expect(Array.from(kept.data)).toEqual(Array.from((await runTiny(model)).data));
+    expect((await runTiny(pruneChannels(model, { ratio: 0.5 }).model)).dims).toEqual([2, 5]);
+  });
+
+  it('a Reshape that splits channels into heads without a shuffle blocks its group and names the node', () => {
     const t = new Tiny();
     const a = t.conv('input', 3, 8, { name: 'a' });
-    const shape = t.op('Shape', [a]);
-    const r = t.op('Reshape', [a, shape]);
-    const model = t.head(t.relu(r), 8);
+    const r = t.op('Reshape', [a, t.int64('heads', [0, 2, 4, 64])]);
+    const back = t.op('Reshape', [t.relu(r), t.int64('back', [0, 8, 8, 8])]);
+    const model = t.head(t.relu(back), 8);
     // Its only other group reaches the graph output, so nothing is left to prune: a clear error.
-    expect(() => pruneChannels(model, { ratio: 0.5 })).toThrow(/a: Shape 'shape\d+'/);
+    expect(() => pruneChannels(model, { ratio: 0.5 })).toThrow(/a: Reshape 'reshape\d+' splits the channel axis/);
   });
 
   it('refuses a model with no prunable group, and a weight fed as a graph input', () => {

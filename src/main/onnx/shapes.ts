@@ -111,6 +111,27 @@ function foldValue(node: Node, value: (i: number) => Dim[] | undefined, shape: (
       }
       return out;
     }
+    // PyTorch's expand(): Where(Equal(shape, ConstantOfShape * -1), ones, shape) picks the shape.
+    case 'ConstantOfShape': {
+      const fill = constantNodeTensor(node);
+      const n = v0?.length === 1 ? v0[0] : undefined;
+      if (!isNum(n) || n > MAX_FOLDED_ELEMENTS) return undefined;
+      const f = fill ? tensorValues(fill)?.[0] : 0;
+      return isNum(f) ? Array.from({ length: n }, () => f) : undefined;
+    }
+    case 'Equal': {
+      const v1 = value(1);
+      if (!v0 || !v1 || v0.length !== v1.length) return undefined;
+      // A symbolic dimension is a size: never negative, equal to itself.
+      const eq = (a: Dim, b: Dim): number | undefined => (isNum(a) && isNum(b) ? Number(a === b) : a === b ? 1 : (isNum(a) && a < 0) || (isNum(b) && b < 0) ? 0 : undefined);
+      const out = v0.map((a, i) => eq(a, v1[i]));
+      return out.every(isNum) ? out as number[] : undefined;
+    }
+    case 'Where': {
+      const [v1, v2] = [value(1), value(2)];
+      if (!v0 || !v1 || !v2 || v1.length !== v0.length || v2.length !== v0.length || !v0.every(isNum)) return undefined;
+      return v0.map((c, i) => (c ? v1[i] : v2[i]));
+    }
     default:
       return undefined;
   }

@@ -9,7 +9,9 @@ import { GraphIndex, setAttr, setInitializer, uniqueName } from '../../onnx/grap
 import { float32Tensor, makeTensor, tensorToFloat32, type TypedArray } from '../../onnx/tensor.ts';
 import { DataType } from '../../onnx/proto.ts';
 import { WhittleError } from '../../../shared/errors.ts';
-import { buildDependencyGraph, type DependencyGraph, type Member, type Space, type View } from './depgraph.ts';
+import { buildDependencyGraph, type DependencyGraph, type Member, type Space } from './depgraph.ts';
+import { applyCountEdit, applyPermuteEdit, groupComponents, keptPositions, viewChanges } from './channel-components.ts';
+import { foldShapeInputs } from './fold-shapes.ts';
 import { layerName, resolveInitializer, sliceAxis } from './layers.ts';
 import { checkSparsity } from './magnitude.ts';
 
@@ -45,35 +47,6 @@ export interface ChannelPruneResult {
   /** Layers outside every group (their weight is not stored in the model). */
   skippedLayers: { layer: string; reason: string }[];
   warnings: string[];
-}
-
-function channelNorms(t: Tensor, axis: number, size: number, p: 1 | 2): Float64Array {
-  const w = tensorToFloat32(t);
-  const dims = t.dims.map(Number);
-  const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const out = new Float64Array(size);
-  for (let i = 0; i < w.length; i++) {
-    const c = Math.floor(i / inner) % size;
-    out[c] += p === 1 ? Math.abs(w[i]) : w[i] * w[i];
-  }
-  return p === 1 ? out : out.map(Math.sqrt);
-}
-
-function importanceOf(space: Space, index: GraphIndex, criterion: 'l1' | 'l2' | 'bn', warnings: string[]): Float64Array {
-  const total = new Float64Array(space.size);
-  if (criterion === 'bn' && space.norms.length > 0) {
-    for (const bn of space.norms) {
-      const gamma = tensorToFloat32(resolveInitializer(index, bn.input[1])!);
-      gamma.forEach((v, c) => { total[c] += Math.abs(v); });
-    }
-    return total;
-  }
-  if (criterion === 'bn') warnings.push(`Group of ${space.sources.map((s) => layerName(s.node)).join(', ')} has no BatchNormalization; ranked by L1 norm instead.`);
-  for (const s of space.sources) {
-    const n = channelNorms(resolveInitializer(index, s.node.input[s.input])!, s.axis, space.size, criterion === 'l2' ? 2 : 1);
-    n.forEach((v, c) => { total[c] += v; });
-  }
-  return total;
 }
 
 /**
@@ -121,31 +94,15 @@ function keepCounts(groups: Space[], imp: Map<number, Float64Array>, opts: Chann
   return counts;
 }
 
-/** Kept input indices of a tensor axis laid out like `view` (flattened: `spatial` per channel). */
-function keptIndices(view: View, spatial: number, dg: DependencyGraph, keep: Map<number, number[]>): number[] {
-  const out: number[] = [];
-  let offset = 0;
-  for (const seg of view.segments) {
-    const list = keep.get(dg.root(seg.space));
-    const kept = list ? new Set(list) : undefined;
-    for (let c = 0; c < seg.length; c++) {
-      if (kept && !kept.has(c)) continue;
-      for (let s = 0; s < spatial; s++) out.push((offset + c) * spatial + s);
-    }
-    offset += seg.length;
-  }
-  return out;
-}
-
 function sliceTensor(t: Tensor, axis: number, kept: number[]): { dims: number[]; data: TypedArray } {
   const dims = t.dims.map(Number);
   if (t.dataType === DataType.FLOAT) return { dims: dims.map((d, i) => (i === axis ? kept.length : d)), data: sliceAxis(tensorToFloat32(t), dims, axis, kept) };
   throw new WhittleError('prune.unsupported-type', `Tensor '${t.name}' is not float32; structured pruning cannot slice it.`);
 }
 
-function applyMember(model: Model, m: Member, dg: DependencyGraph, keep: Map<number, number[]>, renamed: Map<string, string>): void {
-  if (!m.view.segments.some((s) => keep.has(dg.root(s.space)))) return;
-  const kept = keptIndices(m.view, m.spatial, dg, keep);
+function applyMember(model: Model, m: Member, dg: DependencyGraph, removed: Set<number>, renamed: Map<string, string>): void {
+  if (!viewChanges(m.view, dg, removed)) return;
+  const kept = keptPositions(m.view, m.spatial, dg, removed);
   if (m.input === -1) { setAttr(m.node, 'group', kept.length); return; }
   const index = new GraphIndex(model.graph);
   const value = m.node.input[m.input];
@@ -194,6 +151,7 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
   }
   for (const [name, r] of Object.entries(options.overrides ?? {})) checkSparsity(r, `The channel ratio for layer '${name}'`);
   const model = cloneModel(input);
+  foldShapeInputs(model);
   const dg = buildDependencyGraph(model);
   const index = new GraphIndex(model.graph);
   const warnings: string[] = [];
@@ -212,19 +170,23 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
     const why = [...reports.map((r) => `${r.layers.join('+')}: ${r.blocked}`), ...dg.skippedLayers.map((l) => `${l.layer}: ${l.reason}`)].slice(0, 4).join('; ');
     throw new WhittleError('prune.no-prunable-layer', `The model has no channel group that can be pruned safely${why ? ` (${why})` : ' (no Conv/Gemm/MatMul with stored weights)'}.`, 'Structured pruning needs Conv/Gemm layers whose outputs feed layers it can follow; try unstructured pruning instead.');
   }
-  const imp = new Map(prunable.map((s) => [s.id, importanceOf(s, index, options.importance ?? 'l1', warnings)]));
+  // A group's unit is a component: channels joined by a shuffle or grouped Conv go together.
+  const components = groupComponents(dg, prunable, index, options.importance ?? 'l1', warnings);
+  const sized = prunable.map((s) => ({ ...s, size: components.get(s.id)!.roots.length }));
+  const imp = new Map(sized.map((s) => [s.id, components.get(s.id)!.importance]));
   const ratioOf = (s: Space): number | undefined => s.sources.map((x) => options.overrides?.[layerName(x.node)]).find((r) => r !== undefined);
-  const counts = keepCounts(prunable, imp, options, ratioOf);
-  const keep = new Map<number, number[]>();
-  for (const s of prunable) {
-    const v = imp.get(s.id)!;
+  const counts = keepCounts(sized, imp, options, ratioOf);
+  const removed = new Set<number>();
+  for (const s of sized) {
+    const { roots: list, importance: v } = components.get(s.id)!;
     const order = Array.from({ length: s.size }, (_, i) => i).sort((a, b) => v[b] - v[a] || a - b);
-    const kept = order.slice(0, counts.get(s.id)!).sort((a, b) => a - b);
-    if (kept.length < s.size) keep.set(s.id, kept);
-    reports.find((r) => r.id === s.id)!.kept = kept.length;
+    for (const i of order.slice(counts.get(s.id)!)) removed.add(list[i]);
+    Object.assign(reports.find((r) => r.id === s.id)!, { channels: s.size, kept: counts.get(s.id)! });
   }
   const renamed = new Map<string, string>();
-  for (const m of dg.members) applyMember(model, m, dg, keep, renamed);
+  for (const m of dg.members) applyMember(model, m, dg, removed, renamed);
+  for (const e of dg.edits) applyCountEdit(model, e, dg, removed);
+  for (const e of dg.gathers) applyPermuteEdit(model, e, dg, removed);
   removeUnused(model);
   renameMasked(model, renamed);
   return { model, groups: reports, skippedLayers: dg.skippedLayers, warnings };

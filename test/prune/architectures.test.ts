@@ -1,0 +1,80 @@
+// Structured pruning through the architectures users bring (issue 14): ShuffleNetV2 (channel
+// shuffle behind Shape/Gather/Concat, Slice halves), a YOLO-style detector (C2f Split/Concat,
+// SPPF, nearest Resize, three heads), MobileNetV3 (SE blocks, HardSwish) and a small ViT
+// (MLP hidden units, LayerNormalization). Outputs are checked in ONNX Runtime.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decodeModel, encodeModel, type Model } from '../../src/main/onnx/model.ts';
+import { createSession, ort } from '../../src/main/runtime/session.ts';
+import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
+import { sizeReport } from '../../src/main/passes/prune/size-report.ts';
+import { fixtureModel, type FixtureName } from '../fixtures-path.ts';
+
+async function run(model: Model, dims: number[]): Promise<{ data: Float32Array; dims: number[] }[]> {
+  const session = await createSession(encodeModel(model), { threads: 2 });
+  try {
+    const count = dims.reduce((a, b) => a * b, 1);
+    const x = Float32Array.from({ length: count }, (_, i) => Math.sin(i * 0.013) + 0.2 * Math.cos(i * 0.7));
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, dims) });
+    return session.outputNames.map((n) => ({ data: out[n].data as Float32Array, dims: out[n].dims.map(Number) }));
+  } finally {
+    await session.release();
+  }
+}
+
+const load = (name: FixtureName): Model => decodeModel(readFileSync(fixtureModel(name)));
+
+/** Keep-all (ratio 0) gives ONNX Runtime's outputs of the original model, bit for bit. */
+async function expectKeepAllExact(model: Model, dims: number[]): Promise<void> {
+  const [a, b] = [await run(model, dims), await run(pruneChannels(model, { ratio: 0 }).model, dims)];
+  expect(b.map((o) => o.dims)).toEqual(a.map((o) => o.dims));
+  b.forEach((o, i) => expect(Array.from(o.data)).toEqual(Array.from(a[i].data)));
+}
+
+describe('structured pruning of the issue-14 architectures', () => {
+  it('ShuffleNetV2: no group blocked but the classifier, MACs at most 0.35x at 50%, outputs run', async () => {
+    const model = load('shufflenet_v2_x1_0-random.onnx');
+    const r = pruneChannels(model, { ratio: 0.5 });
+    expect(r.groups.filter((g) => g.blocked).map((g) => g.blocked)).toEqual(["reaches the graph output 'logits'"]);
+    const ratio = (await sizeReport(r.model)).macs / (await sizeReport(model)).macs;
+    expect(ratio).toBeLessThanOrEqual(0.35);
+    // The shuffles of pruned units became Gathers; the Shape subgraphs were folded away.
+    expect(r.model.graph.node.some((n) => n.opType === 'Shape')).toBe(false);
+    const out = await run(r.model, [1, 3, 224, 224]);
+    expect(out[0].dims).toEqual([1, 1000]);
+    expect(out[0].data.every(Number.isFinite)).toBe(true);
+    await expectKeepAllExact(model, [1, 3, 224, 224]);
+  });
+
+  it('YOLO-style detector: C2f, SPPF and Resize groups prune; the three heads keep their shapes', async () => {
+    const model = load('yolo-tiny-random.onnx');
+    const r = pruneChannels(model, { ratio: 0.5 });
+    const blocked = r.groups.filter((g) => g.blocked);
+    expect(blocked.map((g) => g.blocked).sort()).toEqual(['p3', 'p4', 'p5'].map((o) => `reaches the graph output '${o}'`));
+    expect(r.groups.find((g) => g.layers.some((l) => l.includes('/b1/b1.2/cv1/')))!.kept).toBeLessThan(32);
+    expect((await sizeReport(r.model)).macs / (await sizeReport(model)).macs).toBeLessThan(0.5);
+    const [before, after] = [await run(model, [1, 3, 320, 320]), await run(r.model, [1, 3, 320, 320])];
+    expect(after.map((o) => o.dims)).toEqual(before.map((o) => o.dims));
+    expect(after.map((o) => o.dims)).toEqual([[1, 144, 40, 40], [1, 144, 20, 20], [1, 144, 10, 10]]);
+    await expectKeepAllExact(model, [1, 3, 320, 320]);
+  });
+
+  it('MobileNetV3-small: prunes and keep-all is exact', async () => {
+    const model = load('mobilenet_v3_small-random.onnx');
+    const r = pruneChannels(model, { ratio: 0.5 });
+    expect(r.groups.filter((g) => !g.blocked).length).toBeGreaterThan(20);
+    expect((await run(r.model, [1, 3, 224, 224]))[0].dims).toEqual([1, 1000]);
+    await expectKeepAllExact(model, [1, 3, 224, 224]);
+  });
+
+  it('ViT: MLP hidden units prune; attention and the residual stream are reported blocked with their node', async () => {
+    const model = load('vit-tiny-mnist-trained.onnx');
+    const r = pruneChannels(model, { ratio: 0.5 });
+    const mlp = r.groups.filter((g) => g.layers.some((l) => l.includes('linear1')));
+    expect(mlp.length).toBe(4);
+    for (const g of mlp) expect(g).toMatchObject({ channels: 128, kept: 64, blocked: undefined });
+    for (const g of r.groups.filter((x) => x.blocked)) expect(g.blocked).toMatch(/'[^']+'/);
+    expect((await run(r.model, [2, 1, 28, 28]))[0].dims).toEqual([2, 10]);
+    await expectKeepAllExact(model, [2, 1, 28, 28]);
+  });
+});
