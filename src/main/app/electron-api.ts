@@ -100,6 +100,10 @@ export interface ElectronMain {
   utilityProcess: {
     fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'pipe' | 'inherit' | 'ignore' }): UtilityProcess;
   };
+  protocol: {
+    registerSchemesAsPrivileged(schemes: { scheme: string; privileges: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean } }[]): void;
+    handle(scheme: string, handler: (request: { url: string }) => Promise<Response>): void;
+  };
   /** The OS keychain's encryption (device passwords and key passphrases; see store/secrets.ts). */
   safeStorage: {
     isEncryptionAvailable(): boolean;

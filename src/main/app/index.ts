@@ -2,8 +2,7 @@
 // a utilityProcess, the IPC door, the menu, and one window that opens the bundled example.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
 import { createApiService } from '../api/service.ts';
 import { STARTUP_EXAMPLE, defaultResourcesDir } from '../api/version.ts';
 import { configureDeviceKeychain } from '../api/calls/devices.ts';
@@ -12,6 +11,7 @@ import { loadElectron, type BrowserWindow } from './electron-api.ts';
 import { utilitySpawner } from './engine-process.ts';
 import { registerIpc } from './ipc.ts';
 import { buildMenu } from './menu.ts';
+import { APP_ENTRY_URL, isAppUrl, registerAppScheme, serveRenderer } from './protocol.ts';
 import { applySecurity } from './security.ts';
 
 const electron = loadElectron();
@@ -22,11 +22,10 @@ const mainDir = import.meta.dirname;
 const rendererDir = resolve(mainDir, '..', 'renderer');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
-/** Only our own page may call the API: the dev server's origin, or files of out/renderer. */
+/** Only our own page may call the API: the dev server's origin, or the app://whittle origin. */
 function isTrustedUrl(url: string): boolean {
   if (devServerUrl && !app.isPackaged) return url.startsWith(new URL(devServerUrl).origin + '/');
-  const base = pathToFileURL(rendererDir + sep).href;
-  return url.startsWith(base);
+  return isAppUrl(url);
 }
 
 /** electron-vite names the CJS preload index.cjs or index.js depending on its version. */
@@ -52,7 +51,7 @@ function createWindow(): BrowserWindow {
   });
   win.once('ready-to-show', () => win.show());
   if (devServerUrl && !app.isPackaged) void win.loadURL(devServerUrl);
-  else void win.loadFile(join(rendererDir, 'index.html'));
+  else void win.loadURL(APP_ENTRY_URL);
   return win;
 }
 
@@ -61,8 +60,10 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
+  registerAppScheme(electron);
   await app.whenReady();
   applySecurity(electron);
+  serveRenderer(electron, rendererDir);
   const resourcesDir = app.isPackaged ? join((process as NodeJS.Process & { resourcesPath: string }).resourcesPath, 'resources') : defaultResourcesDir();
   const api = createApiService({
     door: 'electron',
