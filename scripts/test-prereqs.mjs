@@ -47,9 +47,12 @@ export function findSshd() {
   return onPath('sshd') ? 'sshd' : null;
 }
 
+/** Runs an installer quietly; its output is shown only when it fails. */
 function run(cmd, args) {
   console.log(`$ ${cmd} ${args.join(' ')}`);
-  return spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) process.stdout.write(`${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `${r.error.message}\n` : ''}`);
+  return r.status === 0;
 }
 
 /**
