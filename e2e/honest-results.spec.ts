@@ -129,6 +129,10 @@ test('amber outcome, outdated results, an invalid value blocking Run, and the co
   await expect(page.getByTestId('compare-label-q')).not.toContainText('x86');
   await page.screenshot({ path: join(SHOTS, 'compare-amber.png') });
 
-  // The runs list counts the amber node of each run.
+  // The runs list counts the amber node of each run; the nodes table names its outcome and warning.
   await expect(page.locator('[data-testid^="run-warnings-"]').first()).toContainText('1 with warnings: e');
+  await page.getByTestId('results-tab-nodes').click();
+  await expect(page.getByTestId('node-result-e')).toHaveAttribute('data-outcome', 'warning');
+  await expect(page.getByTestId('node-result-e')).toContainText('done with warnings');
+  await page.screenshot({ path: join(SHOTS, 'runs-nodes-amber.png') });
 });
