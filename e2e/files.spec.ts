@@ -30,12 +30,13 @@ test.afterAll(async () => {
 
 /** Drop a file from this machine onto the window, as a user drags one from their file manager. */
 async function dropFile(page: Page, path: string, name: string) {
-  const bytes = [...readFileSync(path)];
-  const transfer = await page.evaluateHandle(({ bytes: b, name: n }) => {
+  // Page code as text: the test's own type-check has no DOM types.
+  const bytes = JSON.stringify([...readFileSync(path)]);
+  const transfer = await page.evaluateHandle(`(() => {
     const dt = new DataTransfer();
-    dt.items.add(new File([new Uint8Array(b)], n, { type: 'application/octet-stream' }));
+    dt.items.add(new File([new Uint8Array(${bytes})], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
     return dt;
-  }, { bytes, name });
+  })()`);
   await page.getByTestId('canvas').dispatchEvent('dragover', { dataTransfer: transfer });
   await page.getByTestId('canvas').dispatchEvent('drop', { dataTransfer: transfer });
 }

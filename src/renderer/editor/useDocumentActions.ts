@@ -135,7 +135,8 @@ function createActions(api: ApiClient, store: PipelineStore, nativeDialogs: bool
     saveTo,
     async exportJson() {
       try {
-        const { text } = await api.call('pipeline.serialize', { document: doc() });
+        // Portable: the copy's relative paths become absolute, so it runs from wherever it is saved.
+        const { text } = await api.call('pipeline.serialize', { document: doc(), documentPath: store.getState().documentPath });
         download(text, fileNameFor(doc()));
       } catch (err) {
         fail('Could not export the pipeline', err);

@@ -63,7 +63,12 @@ export const CALLS = {
     z.object({ ok: z.boolean(), problems: z.array(ProblemSchema) }),
     'Every problem of a document at once, each with its node id.'),
   'pipeline.serialize': call(
-    z.object({ document: PipelineDocumentSchema }),
+    z.object({
+      document: PipelineDocumentSchema,
+      /** With `documentPath`, the text is portable: paths rewritten relative to `toPath`'s folder, or absolute when it is unknown (a download). */
+      documentPath: z.string().nullable().optional(),
+      toPath: z.string().optional(),
+    }),
     z.object({ text: z.string() }),
     'Stable text of a document: the same document always gives the same bytes.'),
 

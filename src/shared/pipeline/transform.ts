@@ -46,3 +46,28 @@ export function rebaseDocumentPaths(doc: PipelineDocument, catalog: readonly Nod
     }),
   };
 }
+
+/**
+ * A document made to work away from its folder (an exported copy): relative path params
+ * read against `fromDir` are rewritten relative to `toDir` (the copy's folder), or made
+ * absolute when the copy's folder is unknown (a download).
+ */
+export function portableDocument(doc: PipelineDocument, catalog: readonly NodeKindSpec[], fromDir: string, toDir: string | null): PipelineDocument {
+  if (toDir) return rebaseDocumentPaths(doc, catalog, fromDir, toDir);
+  const kinds = new Map(catalog.map((k) => [k.kind, k]));
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const spec = kinds.get(n.kind);
+      if (!spec) return n;
+      let params = n.params;
+      for (const [name, p] of Object.entries(spec.params)) {
+        const value = n.params[name];
+        // Outputs stay relative: they land in the run's output folder wherever the copy runs.
+        if (p.type !== 'path' || p.mode === 'save-file' || typeof value !== 'string' || value === '' || isAbsolutePath(value)) continue;
+        params = { ...params, [name]: resolvePath(fromDir, value) };
+      }
+      return params === n.params ? n : { ...n, params };
+    }),
+  };
+}

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { parsePipelineText } from '../../../shared/pipeline/parse.ts';
 import { serializeDocument } from '../../../shared/pipeline/serialize.ts';
 import { validateDocument, validateUnknown } from '../../../shared/pipeline/validate.ts';
+import { portableDocument } from '../../../shared/pipeline/transform.ts';
 import type { CallImpl } from '../types.ts';
 import type { ApiContext } from '../context.ts';
 
@@ -27,4 +28,8 @@ export const pipelineValidate: CallImpl<'pipeline.validate'> = async (req, ctx) 
   return { ok: problems.length === 0, problems };
 };
 
-export const pipelineSerialize: CallImpl<'pipeline.serialize'> = async (req) => ({ text: serializeDocument(req.document) });
+export const pipelineSerialize: CallImpl<'pipeline.serialize'> = async (req, ctx) => {
+  if (!req.documentPath) return { text: serializeDocument(req.document) };
+  const toDir = req.toPath ? dirname(resolve(req.toPath)) : null;
+  return { text: serializeDocument(portableDocument(req.document, ctx.catalog, dirname(resolve(req.documentPath)), toDir)) };
+};
