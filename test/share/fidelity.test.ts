@@ -10,6 +10,7 @@ import type { DatasetValue, ModelValue, Params, PortValue } from '../../src/shar
 import { HANDLERS } from '../../src/main/engine/handlers/index.ts';
 import { findKind } from '../../src/shared/catalog/index.ts';
 import { FIXTURES_DIR, LENET_FIXTURE } from '../fixtures-path.ts';
+import { loadModelFile, saveModelFile } from '../../src/main/onnx/file.ts';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -44,5 +45,19 @@ describe('fidelity check of share and prune', () => {
     const p = await HANDLERS.prune(context('prune', {}, { model: lenet, validation }));
     expect(p.metrics.outputSqnrDb as number).toBeGreaterThanOrEqual(15);
     expect(p.warnings).toEqual([]);
+  }, 60_000);
+
+  it('a model that cannot be fed random inputs (free spatial axes) ends with a warning saying it was not checked, and the fix', async () => {
+    const m = loadModelFile(LENET_FIXTURE);
+    const dims = m.graph.input[0].type!.tensorType!.shape!.dim!;
+    dims[2] = { dimParam: 'H' };
+    dims[3] = { dimParam: 'W' };
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-free-axes-'));
+    dirs.push(dir);
+    const path = join(dir, 'free.onnx');
+    saveModelFile(m, path);
+    const r = await HANDLERS.share(context('share', {}, { model: { ...lenet, path } }));
+    expect(r.metrics.fidelityOn).toBe('not measured');
+    expect(r.warnings!.some((w) => /^The shared model could not be checked against its input: .*Connect validation data/.test(w))).toBe(true);
   }, 60_000);
 });

@@ -45,8 +45,9 @@ export async function fidelityFeeds(model: Uint8Array, ds: Dataset | undefined, 
   const session = await createSession(model, { threads: 1, optimization: 'disabled' });
   try {
     const inputs = sessionInputs(session);
-    if (ds && inputs.length === 1 && ds.size > 0) {
-      const count = Math.min(samples, ds.size);
+    const fixed = inputs.length > 0 && typeof inputs[0].shape[0] === 'number' && inputs[0].shape[0] > 0 ? inputs[0].shape[0] : undefined;
+    if (ds && inputs.length === 1 && ds.size > 0 && (fixed === undefined || fixed <= ds.size)) {
+      const count = fixed ?? Math.min(samples, ds.size);
       const per = sampleSize(ds);
       const data = new Float32Array(count * per);
       for (let i = 0; i < count; i++) {
@@ -56,8 +57,9 @@ export async function fidelityFeeds(model: Uint8Array, ds: Dataset | undefined, 
       return { feeds: { [inputs[0].name]: new ort.Tensor('float32', data, [count, ...ds.sampleShape]) }, samples: count, on: `${count} samples of '${ds.name}'` };
     }
     const feeds: Record<string, ort.Tensor> = {};
-    inputs.forEach((input, i) => { feeds[input.name] = randomTensor(input, concreteShape(input, samples), i + 1); });
-    return { feeds, samples, on: `${samples} random inputs (connect validation data for real samples)` };
+    const count = fixed ?? samples;
+    inputs.forEach((input, i) => { feeds[input.name] = randomTensor(input, concreteShape(input, count), i + 1); });
+    return { feeds, samples: count, on: `${count} random inputs (connect validation data for real samples)` };
   } finally {
     await session.release();
   }

@@ -2,6 +2,7 @@
 // interleaved, same threads) and, when it is slower, a warning that names the likely reason
 // and the param that fixes it. A pass whose promise is speed must not hand back a slower model.
 import os from 'node:os';
+import { WhittleError } from '../../shared/errors.ts';
 import { compareLatency, SLOWER_RATIO, type LatencyComparison } from '../runtime/latency.ts';
 
 export interface SpeedCheck extends LatencyComparison {
@@ -9,13 +10,23 @@ export interface SpeedCheck extends LatencyComparison {
   slower: boolean;
 }
 
-export async function checkSpeed(input: Uint8Array | string, output: Uint8Array | string, signal?: AbortSignal): Promise<SpeedCheck> {
-  const c = await compareLatency(input, output, { threads: 1, signal });
-  return { ...c, slower: c.ratio > SLOWER_RATIO };
+/**
+ * undefined when the model cannot be timed on random inputs (an input with free axes other
+ * than the batch): the pass still succeeds and says so in its metrics.
+ */
+export async function checkSpeed(input: Uint8Array | string, output: Uint8Array | string, signal?: AbortSignal): Promise<SpeedCheck | string> {
+  try {
+    const c = await compareLatency(input, output, { threads: 1, signal });
+    return { ...c, slower: c.ratio > SLOWER_RATIO };
+  } catch (err) {
+    if (err instanceof WhittleError && err.code.startsWith('runtime.')) return `not timed: ${err.message}`;
+    throw err;
+  }
 }
 
 /** Figures every guarded pass reports, for tables and for labels ("1.9x slower"). */
-export function speedMetrics(c: SpeedCheck): Record<string, number | string> {
+export function speedMetrics(c: SpeedCheck | string): Record<string, number | string> {
+  if (typeof c === 'string') return { speedCheck: c };
   return {
     latencyRatio: c.ratio, inputP50Ms: c.referenceP50Ms, outputP50Ms: c.candidateP50Ms,
     speedCheck: `host, ${c.threads} thread, batch ${c.batchSize}, ${c.runs} interleaved runs each`,

@@ -164,7 +164,7 @@ export async function compareLatency(reference: Uint8Array | string, candidate: 
   try {
     const feeds = sessions.map((s) => {
       const f: Record<string, ort.Tensor> = {};
-      sessionInputs(s).forEach((input, i) => { f[input.name] = randomTensor(input, concreteShape(input, batchSize), i + 1); });
+      sessionInputs(s).forEach((input, i) => { f[input.name] = randomTensor(input, concreteShape(input, fixedBatch(input) ?? batchSize), i + 1); });
       return f;
     });
     for (let i = 0; i < 3; i++) for (let k = 0; k < 2; k++) await sessions[k].run(feeds[k]);
@@ -183,6 +183,12 @@ export async function compareLatency(reference: Uint8Array | string, candidate: 
   } finally {
     for (const s of sessions) await s.release();
   }
+}
+
+/** The batch size an input declares, when it fixes one. */
+function fixedBatch(input: { shape: readonly (number | string)[] }): number | undefined {
+  const b = input.shape[0];
+  return typeof b === 'number' && b > 0 ? b : undefined;
 }
 
 /** A result counts as slower only past this ratio: run-to-run noise on a shared host is a few percent. */

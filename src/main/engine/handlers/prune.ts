@@ -74,7 +74,7 @@ export const prune: NodeHandler = async (ctx) => {
     // Fewer MACs are only worth having if the model runs faster: time it against its input.
     const speed = await checkSpeed(inputBytes, bytes, ctx.signal);
     Object.assign(extra, speedMetrics(speed));
-    if (speed.slower) warnings.push(pruneSlowerWarning(speed, oddGroups(groups), channelMultiple));
+    if (typeof speed !== 'string' && speed.slower) warnings.push(pruneSlowerWarning(speed, oddGroups(groups), channelMultiple));
   }
   ctx.progress(4, 4, 'Done');
   const metrics = { ...sizeMetrics(before, after), ...extra };

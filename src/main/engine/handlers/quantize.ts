@@ -117,7 +117,7 @@ export const quantize: NodeHandler = async (ctx) => {
   ctx.progress(0, 1, 'Timing the result against its input');
   const speed = await checkSpeed(input.path, bytes, ctx.signal);
   Object.assign(metrics, speedMetrics(speed));
-  if (speed.slower) {
+  if (typeof speed !== 'string' && speed.slower) {
     const unfused = report.fusion?.unfused.reduce((a, u) => a + (u.node.startsWith('(') ? Number(u.node.slice(1).split(' ')[0]) : 1), 0);
     report.warnings.push(quantizeSlowerWarning(speed, { mode: mode as 'static' | 'dynamic' | 'fp16' | 'int4', unfused, target: report.target, hostTarget: detectHostCpu().target }));
   }
@@ -166,7 +166,16 @@ async function checkOtherModes(ctx: NodeContext, inputPath: string, output: Uint
   const port = ctx.inputs.validation ?? ctx.inputs.calibration;
   const ds = port && port.type === 'dataset' ? await openDataset(port, ctx.documentDir, { signal: ctx.signal }) : undefined;
   const inputBytes = new Uint8Array(readFileSync(inputPath));
-  const figures = await measureFidelity(inputBytes, output, await fidelityFeeds(inputBytes, ds, 64));
+  let feeds: Awaited<ReturnType<typeof fidelityFeeds>>;
+  try {
+    feeds = await fidelityFeeds(inputBytes, ds, 64);
+  } catch (err) {
+    if (!(err instanceof WhittleError) || !err.code.startsWith('runtime.')) throw err;
+    metrics.fidelityOn = 'not measured';
+    report.warnings.push(`The ${report.mode} model could not be checked against its input: ${err.message} Connect calibration or validation data so it can be.`);
+    return;
+  }
+  const figures = await measureFidelity(inputBytes, output, feeds);
   metrics.outputSqnrDb = Number.isFinite(figures.sqnrDb) ? figures.sqnrDb : figures.sqnrDb > 0 ? 'inf' : '-inf';
   if (figures.agreement !== undefined) metrics.top1Agreement = figures.agreement;
   metrics.fidelityOn = figures.on;

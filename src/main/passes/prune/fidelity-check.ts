@@ -6,12 +6,14 @@ import { openDataset } from '../../data/open.ts';
 import type { Model } from '../../onnx/model.ts';
 import { FIDELITY_FLOOR, fidelityFeeds, fidelityMiss, formatDb, layerSqnr, measureFidelity, type FidelityFigures } from '../fidelity.ts';
 import type { NodeResult } from '../../../shared/catalog/types.ts';
+import { WhittleError } from '../../../shared/errors.ts';
 
 /** Samples the check runs on: enough for a stable agreement figure, few enough to stay quick. */
 const CHECK_SAMPLES = 64;
 
 export interface PassFidelity {
-  figures: FidelityFigures;
+  /** undefined when the check could not run (see the warning). */
+  figures?: FidelityFigures;
   metrics: NodeResult['metrics'];
   /** The warning when the result is under the floor. */
   warning?: string;
@@ -27,7 +29,14 @@ export async function checkPassFidelity(
 ): Promise<PassFidelity> {
   const v = ctx.inputs.validation;
   const ds = v && v.type === 'dataset' ? await openDataset(v, ctx.documentDir, { signal: ctx.signal }) : undefined;
-  const feeds = await fidelityFeeds(input.bytes, ds, CHECK_SAMPLES);
+  let feeds: Awaited<ReturnType<typeof fidelityFeeds>>;
+  try {
+    feeds = await fidelityFeeds(input.bytes, ds, CHECK_SAMPLES);
+  } catch (err) {
+    if (!(err instanceof WhittleError) || !err.code.startsWith('runtime.')) throw err;
+    // Unchecked is not the same as faithful: say so, with what makes the check possible.
+    return { figures: undefined, metrics: { fidelityOn: 'not measured' }, warning: `${what} could not be checked against its input: ${err.message} Connect validation data (the "Validation data" input) so it can be.` };
+  }
   const figures = await measureFidelity(input.bytes, output, feeds);
   const metrics: NodeResult['metrics'] = { outputSqnrDb: Number.isFinite(figures.sqnrDb) ? figures.sqnrDb : figures.sqnrDb > 0 ? 'inf' : '-inf', fidelityOn: figures.on };
   if (figures.agreement !== undefined) metrics.top1Agreement = figures.agreement;
