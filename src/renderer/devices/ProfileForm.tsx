@@ -6,6 +6,7 @@ import { RUNNER_KINDS, RUNNER_LABELS } from '../../shared/devices/schema.ts';
 import type { RunSummary } from '../../shared/api/run.ts';
 import { RUNTIME_THREADS_PARAM } from '../../shared/catalog/benchmark.ts';
 import { useApi } from '../api/useApi.ts';
+import { ModelPathInput } from '../files/ModelPathInput.tsx';
 
 interface RunModel { nodeId: string; port: string; label: string }
 
@@ -82,7 +83,7 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
           </select>
         </div>
       ) : (
-        <input className="wh-input" value={path} onChange={(e) => setPath(e.target.value)} placeholder="models/lenet5-int8.onnx" data-testid="profile-path" />
+        <ModelPathInput value={path} onChange={setPath} placeholder="models/lenet5-int8.onnx" testId="profile-path" />
       )}
       <fieldset className="wh-profileform__boards">
         <legend>Boards</legend>
