@@ -18,11 +18,13 @@ describe('CLI progress with warnings', () => {
     view.onEvent({ ...base, type: 'finished', nodeId: 'q', metrics: { layersInt8: 0 }, durationMs: 12, warnings: ['Nothing was quantized.', 'Second.'] });
     view.onEvent({ ...base, type: 'finished', nodeId: 'ok', metrics: {}, durationMs: 3 });
     view.onEvent({ ...base, type: 'cached', nodeId: 'e', metrics: {}, warnings: ['Scored on training data.'] });
+    view.onEvent({ ...base, type: 'run.finished', status: 'done' });
     const lines = text().split('\n');
     expect(lines[0]).toMatch(/^\[q\] done with warnings in 12 ms/);
     expect(lines[1]).toBe('    warning: Nothing was quantized. (+1 more)');
     expect(lines[2]).toMatch(/^\[ok\] done in 3 ms/);
     expect(lines[3]).toMatch(/^\[e\] cached with warnings/);
     expect(lines[4]).toBe('    warning: Scored on training data.');
+    expect(lines[5]).toBe('run done (2 nodes with warnings: q, e)');
   });
 });

@@ -21,9 +21,11 @@ function metricsLine(metrics: Record<string, unknown>): string {
 
 export function plainProgress(stream: NodeJS.WritableStream): ProgressView {
   const lastPercent = new Map<string, number>();
+  const warned = new Set<string>();
   const line = (s: string) => stream.write(`${s}\n`);
   return {
     onEvent(e) {
+      if ((e.type === 'finished' || e.type === 'cached') && e.warnings?.length) warned.add(e.nodeId);
       switch (e.type) {
         case 'started': line(`[${e.nodeId}] started`); break;
         case 'progress': {
@@ -41,7 +43,11 @@ export function plainProgress(stream: NodeJS.WritableStream): ProgressView {
         case 'skipped': line(`[${e.nodeId}] skipped (${e.reason})`); break;
         case 'cancelled': line(`[${e.nodeId}] cancelled`); break;
         case 'log': line(`[${e.nodeId}] ${e.message}`); break;
-        case 'run.finished': line(`run ${e.status}${e.error ? `: ${e.error.message}` : ''}`); break;
+        case 'run.finished': {
+          const amber = warned.size > 0 ? ` (${warned.size} node${warned.size > 1 ? 's' : ''} with warnings: ${[...warned].join(', ')})` : '';
+          line(`run ${e.status}${amber}${e.error ? `: ${e.error.message}` : ''}`);
+          break;
+        }
         default: break;
       }
     },
