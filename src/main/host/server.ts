@@ -129,6 +129,9 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
   const server = createServer((req, res) => {
     onRequest(req, res).catch((err: unknown) => fault(`${String(req.method)} request`, err, res));
   });
+  // A client that never finishes its request (slowloris) is cut off, not waited for.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   // A request line or header Node cannot parse: answer 400 on the socket if it is still open.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
