@@ -18,6 +18,17 @@ export interface Dataset {
   numClasses?: number;
   /** Class names by index, when known. */
   classNames?: string[];
+  /** Model input that `inputs` feeds; default the model's first input. */
+  inputName?: string;
+  /** Further model inputs, by name, for models with several data inputs (sample-major like `inputs`). */
+  extraInputs?: NamedInput[];
+}
+
+/** One more data input of a sample: `size * prod(sampleShape)` values for the model input `name`. */
+export interface NamedInput {
+  name: string;
+  sampleShape: number[];
+  values: Float32Array;
 }
 
 export interface Batch {
@@ -27,6 +38,8 @@ export interface Batch {
   count: number;
   /** Indices of the samples in the dataset. */
   indices: Int32Array;
+  /** Values of the dataset's extra inputs for these samples, by input name. */
+  extras?: Record<string, Float32Array>;
 }
 
 export function sampleSize(ds: Pick<Dataset, 'sampleShape'>): number {
@@ -75,7 +88,8 @@ export function* batches(ds: Dataset, batchSize: number, opts: BatchOptions = {}
       inputs.set(ds.inputs.subarray(s * per, (s + 1) * per), i * per);
       if (labels) labels[i] = ds.labels![s];
     }
-    yield { inputs, labels, count, indices: Int32Array.from(indices) };
+    const extras = ds.extraInputs?.length ? Object.fromEntries(ds.extraInputs.map((x) => [x.name, gatherSamples(x, indices)])) : undefined;
+    yield { inputs, labels, count, indices: Int32Array.from(indices), extras };
   }
 }
 
@@ -89,5 +103,14 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name = ds.name):
     inputs.set(ds.inputs.subarray(s * per, (s + 1) * per), i * per);
     if (labels) labels[i] = ds.labels![s];
   }
-  return { ...ds, name, size: indices.length, inputs, labels };
+  const extraInputs = ds.extraInputs?.map((x) => ({ ...x, values: gatherSamples(x, indices) }));
+  return { ...ds, name, size: indices.length, inputs, labels, extraInputs };
+}
+
+/** The values of samples `indices` of one extra input, stacked. */
+export function gatherSamples(input: NamedInput, indices: ArrayLike<number>): Float32Array {
+  const per = sampleSize(input);
+  const out = new Float32Array(indices.length * per);
+  for (let i = 0; i < indices.length; i++) out.set(input.values.subarray(indices[i] * per, (indices[i] + 1) * per), i * per);
+  return out;
 }

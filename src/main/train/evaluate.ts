@@ -43,7 +43,10 @@ export class LiveEvaluator {
     for (const b of batches(ds, batchSize)) {
       if (signal?.aborted) break;
       const x = new ort.Tensor('float32', b.inputs, [b.count, ...ds.sampleShape]);
-      const out = await this.session.run({ ...params, [this.inputName]: x }, [this.outputName]);
+      // Extra data inputs (models with several inputs) come with the batch, by model input name.
+      const extras: Record<string, ort.Tensor> = {};
+      for (const e of ds.extraInputs ?? []) extras[e.name] = new ort.Tensor('float32', b.extras![e.name], [b.count, ...e.sampleShape]);
+      const out = await this.session.run({ ...params, ...extras, [ds.inputName ?? this.inputName]: x }, [this.outputName]);
       const logits = out[this.outputName].data as Float32Array;
       const classes = logits.length / b.count;
       for (let i = 0; i < b.count; i++) {

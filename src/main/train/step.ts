@@ -26,7 +26,8 @@ export interface StepTiming {
   samples: number;
 }
 
-interface TeacherRun { session: ort.InferenceSession; input: string; outputs: string[] }
+/** The teacher's inputs: its first takes the main data; others are fed the student's same-named extra inputs. */
+interface TeacherRun { session: ort.InferenceSession; input: string; extraInputs: string[]; outputs: string[] }
 
 /**
  * A value that goes round the loop (a parameter or optimizer state): ONNX Runtime reads one
@@ -46,6 +47,8 @@ export class TrainStep {
   readonly live = new Map<string, LiveTensor>();
   readonly timing: StepTiming = { ortMs: 0, totalMs: 0, steps: 0, samples: 0 };
   readonly dataBuffer: Float32Array;
+  /** One batch buffer per extra data input (models with several inputs), by input name. */
+  readonly extraBuffers = new Map<string, Float32Array>();
   private readonly feeds: Record<string, ort.Tensor> = {};
   private readonly oneHot?: Float32Array;
   /** What a step reads back: gradients stay inside ONNX Runtime (the update already used them). */
@@ -63,6 +66,11 @@ export class TrainStep {
     const n = graph.batchSize;
     this.dataBuffer = new Float32Array(n * graph.sampleShape.reduce((a, b) => a * b, 1));
     this.feeds[graph.dataInput] = new ort.Tensor('float32', this.dataBuffer, [n, ...graph.sampleShape]);
+    for (const x of graph.extraInputs) {
+      const buffer = new Float32Array(n * x.sampleShape.reduce((a, b) => a * b, 1));
+      this.extraBuffers.set(x.name, buffer);
+      this.feeds[x.name] = new ort.Tensor('float32', buffer, [n, ...x.sampleShape]);
+    }
     if (graph.labelInput) {
       this.oneHot = new Float32Array(n * graph.numClasses);
       this.feeds[graph.labelInput] = new ort.Tensor('float32', this.oneHot, [n, graph.numClasses]);
@@ -93,8 +101,9 @@ export class TrainStep {
       const outputs = [t.graph.output[0].name, ...(opts.teacherFeatures ?? [])];
       for (const f of opts.teacherFeatures ?? []) if (!t.graph.output.some((o) => o.name === f)) t.graph.output.push(onnx.ValueInfoProto.create({ name: f }));
       const inits = new Set(t.graph.initializer.map((i) => i.name));
-      const input = t.graph.input.find((i) => !inits.has(i.name))!.name;
-      teacher = { session: await createSession(encodeModel(t), { threads: opts.threads ?? 0 }), input, outputs };
+      const inputs = t.graph.input.filter((i) => !inits.has(i.name)).map((i) => i.name);
+      const extraInputs = inputs.slice(1).filter((name) => graph.extraInputs.some((x) => x.name === name));
+      teacher = { session: await createSession(encodeModel(t), { threads: opts.threads ?? 0 }), input: inputs[0], extraInputs, outputs };
     }
     const step = new TrainStep(graph, slots, session, teacher, opts.optimizer);
     for (const p of graph.params) {
@@ -119,7 +128,8 @@ export class TrainStep {
     let ortMs = 0;
     if (this.teacher) {
       const ts = performance.now();
-      const out = await this.teacher.session.run({ [this.teacher.input]: this.feeds[g.dataInput] }, this.teacher.outputs);
+      const teacherFeeds = Object.fromEntries([[this.teacher.input, this.feeds[g.dataInput]], ...this.teacher.extraInputs.map((name) => [name, this.feeds[name]])]);
+      const out = await this.teacher.session.run(teacherFeeds, this.teacher.outputs);
       ortMs += performance.now() - ts;
       if (g.teacherInput) this.feeds[g.teacherInput] = out[this.teacher.outputs[0]];
       g.featureInputs.forEach((name, i) => { this.feeds[name] = out[this.teacher!.outputs[i + 1]]; });

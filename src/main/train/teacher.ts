@@ -28,10 +28,15 @@ async function outputDims(model: Model, ds: Dataset, extra: string[], what: stri
     if (!m.graph.output.some((o) => o.name === name)) m.graph.output.push(onnx.ValueInfoProto.create({ name }));
   }
   const inits = new Set(m.graph.initializer.map((t) => t.name));
-  const input = m.graph.input.find((i) => !inits.has(i.name));
+  const inputs = m.graph.input.filter((i) => !inits.has(i.name));
+  const input = inputs.find((i) => i.name === ds.inputName) ?? inputs[0];
   if (!input) throw new WhittleError('train.no-input', `The ${what} has no input.`);
-  const x = new ort.Tensor('float32', ds.inputs.slice(0, 2 * sampleSize(ds)), [2, ...ds.sampleShape]);
-  const probe = await probeModel({ ...m, graph: { ...m.graph, node: m.graph.node } } as Model, { [input.name]: x });
+  const feeds: Record<string, ort.Tensor> = { [input.name]: new ort.Tensor('float32', ds.inputs.slice(0, 2 * sampleSize(ds)), [2, ...ds.sampleShape]) };
+  // A model with several data inputs is fed the dataset's same-named extra inputs.
+  for (const x of ds.extraInputs ?? []) {
+    if (inputs.some((i) => i.name === x.name)) feeds[x.name] = new ort.Tensor('float32', x.values.slice(0, 2 * sampleSize(x)), [2, ...x.sampleShape]);
+  }
+  const probe = await probeModel({ ...m, graph: { ...m.graph, node: m.graph.node } } as Model, feeds);
   const out = new Map<string, number[]>();
   for (const name of [m.graph.output[0].name, ...extra]) out.set(name, probe.shapes.get(name) ?? []);
   return out;

@@ -80,6 +80,7 @@ export async function trainModel(input: Model, dataset: Dataset, opts: TrainOpti
   const graph = await buildTrainGraph(source, {
     batchSize, loss, features: teacherFeatureTerms(features, batchSize), batchNorm: opts.batchNorm, dropout: opts.dropout,
     frozen: [...(opts.frozen ?? []), ...dense],
+    dataInput: dataset.inputName, extraInputs: dataset.extraInputs?.map((x) => ({ name: x.name, sampleShape: x.sampleShape })),
   });
   if (graph.sampleShape.join() !== dataset.sampleShape.join()) {
     throw new WhittleError('train.shape-mismatch', `The model takes samples of shape [${graph.sampleShape.join(', ')}] but the dataset has [${dataset.sampleShape.join(', ')}].`, 'Choose a dataset matching the model input.');
@@ -143,6 +144,10 @@ async function trainEpoch(env: EpochEnv, epoch: number, firstStep: number): Prom
       const s = order[b * opts.batchSize + i];
       target.set(train.inputs.subarray(s * per, (s + 1) * per), i * per);
       if (env.labels) env.labels[i] = train.labels![s];
+      for (const x of train.extraInputs ?? []) {
+        const size = sampleSize(x);
+        step.extraBuffers.get(x.name)?.set(x.values.subarray(s * size, (s + 1) * size), i * size);
+      }
     }
     if (augmenting) augmentImages(env.raw, step.dataBuffer, opts.batchSize, train.sampleShape, opts.augment!, env.rand);
     out.lr = learningRate(opts.optimizer.lr, env.schedule, firstStep + b, env.totalSteps);

@@ -3,7 +3,7 @@
 // statistics) become outputs. The batch size is fixed, so every shape is static.
 import { onnx } from '../onnx/proto.ts';
 import { cloneModel, opsetVersion, type Model, type Node } from '../onnx/model.ts';
-import { GraphIndex, makeValueInfo, topologicalOrder, valueInfoDims } from '../onnx/graph.ts';
+import { GraphIndex, makeValueInfo, topologicalOrder, valueInfoDims, valueInfoElemType } from '../onnx/graph.ts';
 import { tensorToFloat32 } from '../onnx/tensor.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import { ort } from '../runtime/session.ts';
@@ -29,7 +29,14 @@ export interface TrainGraphOptions {
   trainable?: string[];
   /** Graph inputs to differentiate as well (gradient checks). */
   inputGradients?: string[];
+  /** Model input the dataset's main samples feed (default: the first input). */
+  dataInput?: string;
+  /** Further data inputs the dataset supplies by name (models with several inputs). */
+  extraInputs?: ExtraInput[];
 }
+
+/** A data input besides the main one, with its per-sample shape. */
+export interface ExtraInput { name: string; sampleShape: number[] }
 
 export interface TrainParam {
   name: string;
@@ -45,6 +52,8 @@ export interface TrainGraph {
   model: Model;
   dataInput: string;
   sampleShape: number[];
+  /** Further data inputs fed per batch, in the order the dataset gives them. */
+  extraInputs: ExtraInput[];
   batchSize: number;
   numClasses: number;
   labelInput?: string;
@@ -88,15 +97,32 @@ function isFrozen(name: string, frozen: Set<string>, prefixes: string[]): boolea
   return frozen.has(name) || prefixes.some((p) => name.startsWith(p));
 }
 
-/** The data input and its per-sample shape (every axis but the batch must be fixed). */
-function dataInputOf(index: GraphIndex): { data: onnx.ValueInfoProto; rest: onnx.ValueInfoProto[]; sampleShape: number[] } {
-  const [data, ...rest] = index.realInputs();
-  if (!data) throw new WhittleError('train.no-input', 'The model has no input to feed training data into.', 'Choose a model with an image or feature input.');
+/** The data input and its per-sample shape (every axis but the batch must be fixed), and the other data inputs. */
+function dataInputOf(index: GraphIndex, opts: TrainGraphOptions): { data: onnx.ValueInfoProto; extras: ExtraInput[]; sampleShape: number[] } {
+  const inputs = index.realInputs();
+  const data = opts.dataInput ? inputs.find((i) => i.name === opts.dataInput) : inputs[0];
+  if (!data) {
+    const what = opts.dataInput ? `no input named '${opts.dataInput}' (it has ${inputs.map((i) => i.name).join(', ') || 'none'})` : 'no input to feed training data into';
+    throw new WhittleError('train.no-input', `The model has ${what}.`, 'Choose a model with an image or feature input, or a dataset whose input name matches the model.');
+  }
   const declared = valueInfoDims(data) ?? [];
   const sampleShape = declared.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   if (sampleShape.some((d) => d < 0)) throw new WhittleError('train.dynamic-input', `Input '${data.name}' has unknown dimensions [${declared.join(', ')}] beyond the batch axis.`, 'Export the model with a fixed input size.');
-  extraFeeds(rest);
-  return { data, rest, sampleShape };
+  const rest = inputs.filter((i) => i !== data);
+  const supplied = new Map((opts.extraInputs ?? []).map((x) => [x.name, x] as const));
+  const missing = rest.filter((i) => !supplied.has(i.name)).map((i) => i.name);
+  if (missing.length) {
+    throw new WhittleError('train.multiple-inputs', `The model has ${inputs.length} inputs and the dataset feeds ${inputs.length - missing.length} (${missing.join(', ')} would be left empty).`, 'Use a dataset that supplies every model input by name (extra inputs), or train a model with a single data input.');
+  }
+  const extras = rest.map((i) => {
+    const x = supplied.get(i.name)!;
+    const dims = (valueInfoDims(i) ?? []).slice(1);
+    if (valueInfoElemType(i) !== onnx.TensorProto.DataType.FLOAT || dims.some((d, k) => typeof d === 'number' && d > 0 && d !== x.sampleShape[k]) || dims.length !== x.sampleShape.length) {
+      throw new WhittleError('train.shape-mismatch', `Model input '${i.name}' takes float samples of shape [${dims.join(', ')}] but the dataset supplies [${x.sampleShape.join(', ')}].`, 'Supply each extra input with the model input\'s per-sample shape (float values).');
+    }
+    return x;
+  });
+  return { data, extras, sampleShape };
 }
 
 interface LossStage {
@@ -140,7 +166,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const model = cloneModel(source);
   const graph = model.graph;
   const index = new GraphIndex(graph);
-  const { data, rest, sampleShape } = dataInputOf(index);
+  const { data, extras, sampleShape } = dataInputOf(index, opts);
   const n = opts.batchSize;
   const logits = opts.output ?? graph.output[0]?.name;
   const sourceOpset = opsetVersion(model) ?? TRAIN_OPSET;
@@ -148,7 +174,11 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const dataDims = [n, ...sampleShape];
 
   // Shapes of the source graph first: the rewrites and the loss need them.
-  const first = await probeAtBatch(model, (b) => ({ [data.name]: randomFeed([b, ...sampleShape], 1) }), n);
+  const dataFeeds = (b: number): [string, ort.Tensor][] => [
+    [data.name, randomFeed([b, ...sampleShape], 1)], ...extras.map((x, i) => [x.name, randomFeed([b, ...x.sampleShape], 50 + i)] as [string, ort.Tensor]),
+  ];
+  const extraInfos = extras.map((x) => makeValueInfo(x.name, 1, [n, ...x.sampleShape]));
+  const first = await probeAtBatch(model, (b) => Object.fromEntries(dataFeeds(b)), n);
   const numClasses = first.shapes.get(logits)?.[1] ?? 0;
   const fwd = new Emitter(first.shapes, first.values, 'train', opset);
   const decomposed = decompose(topologicalOrder(graph), fwd, { batchNorm: opts.batchNorm ?? 'train', dropout: opts.dropout ?? false, sourceOpset });
@@ -157,13 +187,13 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
 
   // Then the shapes of every value the rewrites and the loss created.
   const forwardModel = assemble(model, opset, [...forwardNodes, ...stage.nodes], fwd.initializers, []);
-  forwardModel.graph.input = [makeValueInfo(data.name, 1, dataDims), ...rest];
+  forwardModel.graph.input = [makeValueInfo(data.name, 1, dataDims), ...extraInfos];
   const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
   for (const [name, dims] of stage.inputDims) forwardModel.graph.input.push(makeValueInfo(name, 1, dims));
   forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: stage.loss })];
   // Loss inputs (labels, teacher outputs) have a batch axis first; learned projections do not.
   const feedsAt = (b: number): Record<string, ort.Tensor> => Object.fromEntries([
-    [data.name, randomFeed([b, ...sampleShape], 1)],
+    ...dataFeeds(b),
     ...[...stage.inputDims].map(([name, dims], i) => [name, randomFeed(fedByLoss.includes(name) ? [b, ...dims.slice(1)] : dims, 2 + i)]),
   ]);
   const second = await probeAtBatch(forwardModel, feedsAt, n);
@@ -196,7 +226,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
 
   const train = assemble(model, opset, [...forwardNodes, ...stage.nodes, ...grads.nodes, ...outputNodes], [...fwd.initializers, ...grads.initializers], params.map((p) => p.name));
   train.graph.input = [
-    makeValueInfo(data.name, 1, dataDims), ...rest,
+    makeValueInfo(data.name, 1, dataDims), ...extraInfos,
     ...fedByLoss.map((name) => makeValueInfo(name, 1, stage.inputDims.get(name)!)),
     ...params.map((p) => makeValueInfo(p.name, 1, p.dims)),
   ];
@@ -204,15 +234,10 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   train.graph.output = [stage.loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
     .map((name) => onnx.ValueInfoProto.create({ name }));
   return {
-    model: train, dataInput: data.name, sampleShape, batchSize: n, numClasses,
+    model: train, dataInput: data.name, sampleShape, extraInputs: extras, batchSize: n, numClasses,
     labelInput: stage.labelInput, teacherInput: stage.teacherInput, featureInputs: stage.featureInputs,
     lossOutput: stage.loss, logitsOutput: logits, params, inputGradOutputs, bnStats: decomposed.bnStats,
   };
-}
-
-function extraFeeds(inputs: onnx.ValueInfoProto[]): Record<string, ort.Tensor> {
-  if (inputs.length === 0) return {};
-  throw new WhittleError('train.multiple-inputs', `The model has ${inputs.length + 1} inputs; training feeds one (${inputs.map((i) => i.name).join(', ')} would be left empty).`, 'Train a model with a single data input.');
 }
 
 function mergeValues(a: ProbeResult, b: ProbeResult): Map<string, number[]> {
