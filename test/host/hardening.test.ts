@@ -162,3 +162,33 @@ describe('browser host: the token leaves the URL', () => {
     ws.close();
   });
 });
+
+describe('browser host: last resort', () => {
+  it('a call whose handling throws closes that socket with 1011, is logged, and the host serves the next request', async () => {
+    const logged: string[] = [];
+    const staticDir = join(dir, 'static');
+    const broken = {
+      dispatch: () => { throw new TypeError('boom in dispatch'); },
+      on: () => () => {},
+    } as unknown as Parameters<typeof startHost>[0]['api'];
+    const other = await startHost({ api: broken, staticDir, port: 0, log: (m) => logged.push(m) });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${other.port}/api?token=${other.token}`);
+      await new Promise<void>((resolve, reject) => { ws.on('open', () => resolve()); ws.on('error', reject); });
+      const code = new Promise<number>((resolve) => ws.on('close', (c) => resolve(c)));
+      ws.send(JSON.stringify({ type: 'call', id: 1, name: 'app.info', request: {} }));
+      expect(await code).toBe(1011);
+      expect(logged.join('\n')).toContain('boom in dispatch');
+      const status = await new Promise<number>((resolve) => {
+        const s = connect(other.port, '127.0.0.1');
+        let got = '';
+        s.on('data', (c) => { got += c.toString(); });
+        s.on('close', () => resolve(statusOf(got)));
+        s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${other.port}\r\nCookie: whittle-token-${other.port}=${other.token}\r\nConnection: close\r\n\r\n`);
+      });
+      expect(status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+});
