@@ -180,9 +180,9 @@ test('after a crash the autosaved pipeline is offered back', async ({ browser })
     await dropKind(page, 'export', 560, 200);
     await connectPorts(page, 'port-onnx-1-out-model', 'port-export-1-in-model');
     await expect.poll(() => edgeCount(page)).toBe(1);
-    // The debounced autosave reaches the data folder.
+    // The debounced autosave reaches the data folder, edge included (saves are fsynced: wait for the last one).
     const autosaveDir = join(home, 'autosave');
-    await expect.poll(() => existsSync(autosaveDir) && readdirSync(autosaveDir).some((f) => readFileSync(join(autosaveDir, f), 'utf8').includes('export-1')), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => existsSync(autosaveDir) && readdirSync(autosaveDir).some((f) => readFileSync(join(autosaveDir, f), 'utf8').includes('"to":["export-1","model"]')), { timeout: 10_000 }).toBe(true);
     // The host goes away under the open page: the page says so.
     await first.stop();
     await expect(page.getByTestId('connection-lost')).toBeVisible();
