@@ -1,14 +1,14 @@
 // A dataset node's params -> the DatasetValue description it sends downstream (absolute
 // paths, file fingerprints for the cache key). Shared by the node handlers and previews.
-import { statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { DatasetValue, Params } from '../../shared/catalog/types.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import { listImageFolder } from './images.ts';
 import { mnistName, type MnistSplit } from './mnist.ts';
 import { parseNumberList, resolveDataPath } from './open.ts';
 
-export const DATASET_KINDS = ['dataset.mnist', 'dataset.images', 'dataset.tensors', 'dataset.synthetic'] as const;
+export const DATASET_KINDS = ['dataset.mnist', 'dataset.images', 'dataset.tensors', 'dataset.synthetic', 'dataset.coco'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 export function isDatasetKind(kind: string): kind is DatasetKind {
@@ -28,6 +28,25 @@ export function fileFingerprint(path: string): string {
   } catch {
     throw new WhittleError('data.not-found', `The file '${path}' does not exist or cannot be read.`, 'Check the path; relative paths are relative to the pipeline file.');
   }
+}
+
+/** Count, bytes and newest change of a flat image folder, so edited images miss the cache. */
+function imageFolderFingerprint(folder: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    throw new WhittleError('data.not-found', `Cannot read the image folder '${folder}'.`, 'Pick the folder that holds the images the annotation file names.');
+  }
+  let bytes = 0;
+  let latest = 0;
+  for (const n of names) {
+    const st = statSync(join(folder, n));
+    if (!st.isFile()) continue;
+    bytes += st.size;
+    latest = Math.max(latest, st.mtimeMs);
+  }
+  return `${names.length}:${bytes}:${Math.round(latest)}`;
 }
 
 export function describeDataset(kind: DatasetKind, p: Params, documentDir: string): DatasetValue {
@@ -64,6 +83,15 @@ export function describeDataset(kind: DatasetKind, p: Params, documentDir: strin
         fingerprint: [fileFingerprint(path), labelsPath ? fileFingerprint(labelsPath) : ''].join('|'),
         ...commonOptions(p),
       }, basename(path));
+    }
+    case 'dataset.coco': {
+      const annotations = resolveDataPath(String(p.annotations ?? ''), documentDir);
+      const images = resolveDataPath(String(p.images ?? ''), documentDir);
+      const listing = imageFolderFingerprint(images);
+      return value('coco', {
+        annotations, images, size: Number(p.size ?? 640), limit: Number(p.limit ?? 0),
+        fingerprint: `${fileFingerprint(annotations)}|${listing}`,
+      }, basename(annotations));
     }
     case 'dataset.synthetic': {
       const shape = parseNumberList(String(p.shape ?? ''), 'sample shape');

@@ -7,6 +7,7 @@ import { DATASET_MNIST } from './dataset-mnist.ts';
 import { DATASET_IMAGES } from './dataset-images.ts';
 import { DATASET_TENSORS } from './dataset-tensors.ts';
 import { DATASET_SYNTHETIC } from './dataset-synthetic.ts';
+import { DATASET_COCO } from './dataset-coco.ts';
 import { EVALUATE } from './evaluate.ts';
 import { BENCHMARK } from './benchmark.ts';
 import { PRUNE } from './prune.ts';
@@ -21,7 +22,7 @@ import { PROFILE } from './profile.ts';
 export const CATALOG: NodeKindSpec[] = [
   MODEL_ONNX, MODEL_ZOO,
   EXPORT,
-  DATASET_MNIST, DATASET_IMAGES, DATASET_TENSORS, DATASET_SYNTHETIC,
+  DATASET_MNIST, DATASET_IMAGES, DATASET_TENSORS, DATASET_SYNTHETIC, DATASET_COCO,
   EVALUATE, BENCHMARK,
   PRUNE, SHARE, SENSITIVITY, PACK,
   QUANTIZE,

@@ -5,6 +5,7 @@ import { openDataset } from '../../data/open.ts';
 import { evaluateModel } from '../../runtime/evaluate.ts';
 import type { NodeHandler } from '../handler.ts';
 import { datasetInput, modelInput } from './node-inputs.ts';
+import { evaluateDetectionTask } from './evaluate-detection.ts';
 
 export const evaluate: NodeHandler = async (ctx) => {
   const model = modelInput(ctx, 'model');
@@ -13,6 +14,7 @@ export const evaluate: NodeHandler = async (ctx) => {
   const p = ctx.params;
   ctx.progress(0, 1, `Loading ${datasetValue.label || 'dataset'}`);
   const ds = await openDataset(datasetValue, ctx.documentDir, { signal: ctx.signal });
+  if (p.task === 'detection-yolo' || p.task === 'outputs') return evaluateDetectionTask(ctx, ds, model, reference);
   const r = await evaluateModel(model.path, ds, {
     batchSize: Number(p.batchSize ?? 64),
     limit: Number(p.limit ?? 0),

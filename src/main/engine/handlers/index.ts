@@ -1,6 +1,7 @@
 // Every node kind's handler, by kind. Add one line per kind (keep the list sorted).
 import type { NodeHandler } from '../handler.ts';
 import { benchmark } from './benchmark.ts';
+import { datasetCoco } from './dataset-coco.ts';
 import { datasetImages } from './dataset-images.ts';
 import { datasetMnist } from './dataset-mnist.ts';
 import { datasetSynthetic } from './dataset-synthetic.ts';
@@ -20,6 +21,7 @@ import { distill } from './distill.ts';
 
 export const HANDLERS: Record<string, NodeHandler> = {
   'benchmark': benchmark,
+  'dataset.coco': datasetCoco,
   'dataset.images': datasetImages,
   'dataset.mnist': datasetMnist,
   'dataset.synthetic': datasetSynthetic,
