@@ -13,7 +13,7 @@ import { pruneChannels } from '../src/main/passes/prune/structured.ts';
 import { scoreModel } from '../src/main/passes/prune/score.ts';
 import { sizeReport } from '../src/main/passes/prune/size-report.ts';
 import { clusterWeights } from '../src/main/passes/share/cluster.ts';
-import { FIXTURES_DIR } from '../test/fixtures-path.ts';
+import { FIXTURES_DIR, fixtureModel } from '../test/fixtures-path.ts';
 
 const FIXTURES = FIXTURES_DIR;
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -50,19 +50,26 @@ async function lenetTable(): Promise<void> {
 }
 
 async function structuredRow(name: string, model: Model): Promise<void> {
-  const pruned = pruneChannels(model, { ratio: 0.5, scope: 'uniform' }).model;
+  const result = pruneChannels(model, { ratio: 0.5, scope: 'uniform' });
+  const pruned = result.model;
+  const blocked = result.groups.filter((g) => g.blocked).length;
   const [before, after] = [await sizeReport(model), await sizeReport(pruned)];
   const opts = { batchSize: 1, threads: 2, warmupRuns: 5, runs: 40 };
   const latBefore = await measureLatency(encodeModel(model), opts);
   const latAfter = await measureLatency(encodeModel(pruned), opts);
-  console.log(`| ${name} | ${(before.macs / 1e6).toFixed(0)}M -> ${(after.macs / 1e6).toFixed(0)}M (${(after.macs / before.macs).toFixed(3)}x) | ${(before.params / 1e6).toFixed(2)}M -> ${(after.params / 1e6).toFixed(2)}M | ${latBefore.p50Ms.toFixed(2)} -> ${latAfter.p50Ms.toFixed(2)} ms | ${(latAfter.p50Ms / latBefore.p50Ms).toFixed(3)}x | ${(latAfter.meanMs / latBefore.meanMs).toFixed(3)}x |`);
+  console.log(`| ${name} | ${(before.macs / 1e6).toFixed(0)}M -> ${(after.macs / 1e6).toFixed(0)}M (${(after.macs / before.macs).toFixed(3)}x) | ${(before.params / 1e6).toFixed(2)}M -> ${(after.params / 1e6).toFixed(2)}M | ${latBefore.p50Ms.toFixed(2)} -> ${latAfter.p50Ms.toFixed(2)} ms | ${(latAfter.p50Ms / latBefore.p50Ms).toFixed(3)}x | ${(latAfter.meanMs / latBefore.meanMs).toFixed(3)}x | ${blocked} of ${result.groups.length} |`);
 }
 
 export default async function bench(): Promise<void> {
   await lenetTable();
   console.log('\nStructured pruning, 50% channels per prunable group; ORT host latency, batch 1, 2 threads, 40 runs');
-  console.log('| model | MACs | params | p50 latency | p50 ratio | mean ratio |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| model | MACs | params | p50 latency | p50 ratio | mean ratio | groups blocked |');
+  console.log('|---|---|---|---|---|---|---|');
   await structuredRow('MobileNetV2 (fixture, 224)', decodeModel(readFileSync(`${FIXTURES}/mobilenet_v2-random.onnx`)));
   await structuredRow('ResNet-18 (builder, 224)', buildResNet({ depth: 18 }));
+  // Issue 14: channel shuffle, a YOLO-style detector (outputs keep their channels), SE blocks, a ViT.
+  for (const [name, file] of [['ShuffleNetV2 x1.0 (fixture, 224)', 'shufflenet_v2_x1_0-random.onnx'], ['YOLO-tiny (fixture, 320)', 'yolo-tiny-random.onnx'],
+    ['MobileNetV3-small (fixture, 224)', 'mobilenet_v3_small-random.onnx'], ['ViT-tiny MNIST (fixture, 28)', 'vit-tiny-mnist-trained.onnx']] as const) {
+    await structuredRow(name, decodeModel(readFileSync(fixtureModel(file))));
+  }
 }
