@@ -5,6 +5,7 @@ import { attr, attrFloat, attrInt, attrInts, type AttrValue } from '../../onnx/g
 import type { Node } from '../../onnx/model.ts';
 import { normAxis, type Emitter } from './emit.ts';
 import type { FusedGradient } from './rule.ts';
+import { depthwiseConv, isDepthwise } from './depthwise.ts';
 
 export interface DecomposeOptions {
   /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
@@ -177,8 +178,14 @@ function attrsToInputs(node: Node, e: Emitter, opts: DecomposeOptions): boolean 
   return false;
 }
 
+function conv(node: Node, e: Emitter, _opts: DecomposeOptions, out: Decomposed): boolean {
+  if (!isDepthwise(node, e)) return false;
+  out.fused.set(node.output[0], depthwiseConv(node, e));
+  return true;
+}
+
 const REWRITES: Record<string, Rewrite> = {
-  Gemm: gemm, BatchNormalization: batchNorm, HardSwish: hardSwish, MaxPool: maxPool, Dropout: dropout,
+  Conv: conv, Gemm: gemm, BatchNormalization: batchNorm, HardSwish: hardSwish, MaxPool: maxPool, Dropout: dropout,
 };
 
 /** Append the rewritten forward graph to `e.nodes`, in the given (topological) order. */

@@ -101,9 +101,15 @@ function convWeightGradGemm(e: Emitter, x: string, dY: string, xs: number[], ys:
   const padded = e.op1('Pad', [channelsLast, e.constI64([0, 0, 0, 0, 0, 0, 1, 0])]);
   const indices = e.constI64(windowIndices(xs.slice(2), ys.slice(2), g), [outPixels, cells]);
   const cols = e.reshape(e.op1('Gather', [padded, indices], { axis: 2 }), [n, group, outPixels, cells * cInG]);
-  const product = e.op1('MatMul', [e.reshape(dY, [n, group, cOut / group, outPixels]), cols]);
-  // [G, C_out/G, cells * C_in/G] -> [C_out, C_in/G, cells] -> W's shape.
-  const summed = e.reshape(e.reduceSum(product, [0], false), [cOut, cells, cInG]);
+  const dYG = e.reshape(dY, [n, group, cOut / group, outPixels]);
+  // Small maps (a 1x1 conv on a 2x2 map) make per-sample products of depth H'*W': one GEMM of depth N*H'*W' instead.
+  const summed = outPixels < ONE_GEMM_BELOW_PIXELS
+    ? e.reshape(e.op1('MatMul', [
+      e.reshape(e.transpose(dYG, [1, 2, 0, 3]), [group, cOut / group, n * outPixels]),
+      e.reshape(e.transpose(cols, [1, 0, 2, 3]), [group, n * outPixels, cells * cInG]),
+    ]), [cOut, cells, cInG])
+    // [N, G, C_out/G, cells * C_in/G] summed over N -> [C_out, cells, C_in/G]
+    : e.reshape(e.reduceSum(e.op1('MatMul', [dYG, cols]), [0], false), [cOut, cells, cInG]);
   return e.reshape(e.transpose(summed, [0, 2, 1]), ws);
 }
 
@@ -139,6 +145,9 @@ function convWeightGradSlices(e: Emitter, x: string, dY: string, xs: number[], y
   const stacked = perCell.length === 1 ? e.reshape(perCell[0], [cOut, cInG, 1]) : e.op1('Concat', perCell.map((c) => e.reshape(c, [cOut, cInG, 1])), { axis: 2 });
   return e.reshape(stacked, ws);
 }
+
+/** Output maps smaller than this get one GEMM over the whole batch for dW. */
+const ONE_GEMM_BELOW_PIXELS = 64;
 
 /** Below this many input channels per group a Gather row is too short to beat per-cell slices. */
 const GEMM_MIN_CHANNELS = 8;
