@@ -136,3 +136,33 @@ test('amber outcome, outdated results, an invalid value blocking Run, and the co
   await expect(page.getByTestId('node-result-e')).toContainText('done with warnings');
   await page.screenshot({ path: join(SHOTS, 'runs-nodes-amber.png') });
 });
+
+test('the bundled prune -> share -> quantize example: labels from what each node did, amber where its node warned', async ({ page }) => {
+  test.setTimeout(240_000);
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(host.url);
+  await page.getByTestId('btn-examples').click();
+  await page.getByTestId('example-lenet5-compress').click();
+  await expect(page.getByTestId('node-quantize')).toBeVisible();
+  await page.getByTestId('btn-run').click();
+  await expect(page.getByTestId('node-export')).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+  const quantize = page.getByTestId('node-quantize');
+  const outcome = await quantize.getAttribute('data-outcome');
+  expect(['done', 'warning']).toContain(outcome);
+  // An amber node shows its main warning on its face.
+  if (outcome === 'warning') await expect(page.getByTestId('node-warning-quantize')).not.toBeEmpty();
+  const shareOutcome = await page.getByTestId('node-share').getAttribute('data-outcome');
+  await dismissToasts(page);
+  await page.screenshot({ path: join(SHOTS, 'example-editor.png') });
+
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('results-tab-compare').click();
+  await expect(page.getByTestId('compare-label-quantize')).toHaveText(/· (int8 \d+\/\d+ layers|fp32 \(nothing quantized\))$/);
+  await expect(page.getByTestId('compare-label-quantize')).not.toContainText('x86');
+  await expect(page.getByTestId('compare-row-quantize')).toHaveAttribute('data-outcome', outcome === 'warning' ? 'warning' : /done|warning/);
+  // The quantize node's warning is about its own model, not the shared model it started from.
+  if (outcome === 'warning' && shareOutcome !== 'warning') {
+    await expect(page.getByTestId('compare-warning-share')).toHaveCount(0);
+  }
+  await page.screenshot({ path: join(SHOTS, 'example-compare.png') });
+});

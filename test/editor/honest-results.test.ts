@@ -12,6 +12,7 @@ import { nodeOutdatedSelector, nodeProblemsSelector } from '../../src/renderer/s
 import { CATALOG } from '../../src/shared/catalog/index.ts';
 import type { PipelineDocument } from '../../src/shared/pipeline/document.ts';
 import type { ModelValue } from '../../src/shared/catalog/types.ts';
+import { modelRows } from '../../src/renderer/results/compare/compareData.ts';
 
 const at = { atMs: 1000, runId: 'r1' };
 const warnings = ['Nothing was quantized: 0/17 layers are int8.'];
@@ -89,6 +90,23 @@ describe('variant labels from what happened', () => {
     r.nodes.t = node('t', 'train', {}, {}, 'lenet5 · 50% sparse · k=16 · int8 x86-vnni · trained');
     r.document.edges.push({ from: ['q', 'model'], to: ['t', 'model'] });
     expect(variantLabel(r, 't')).toBe('lenet5 · 50% sparse · k=16 on 5 layers · int8 5/5 layers · trained');
+  });
+});
+
+describe('compare rows carry the warnings that concern their model', () => {
+  it('a measuring node\'s warning joins the model it measured; a downstream pass\'s does not', () => {
+    const m = (label: string): ModelValue => ({ type: 'model', path: '/x', sha256: label, sizeBytes: 1, label });
+    const r = record({
+      s: { ...emptyNodeRecord('s', 'share'), status: 'done', outputs: { model: m('net · k=16') } },
+      q: { ...emptyNodeRecord('q', 'quantize'), status: 'warning', warnings: ['int8 is slower.'], outputs: { model: m('net · k=16 · int8') } },
+      e: { ...emptyNodeRecord('e', 'evaluate'), status: 'warning', warnings: ['Scored on training data.'], metrics: { top1: 0.9 } },
+    }, {
+      format: 'whittle.pipeline', version: 1, name: 'r', nodes: [],
+      edges: [{ from: ['s', 'model'], to: ['q', 'model'] }, { from: ['s', 'model'], to: ['e', 'model'] }],
+    });
+    const rows = modelRows(r);
+    expect(rows.find((x) => x.nodeId === 's')?.warnings).toEqual(['e: Scored on training data.']);
+    expect(rows.find((x) => x.nodeId === 'q')?.warnings).toEqual(['int8 is slower.']);
   });
 });
 

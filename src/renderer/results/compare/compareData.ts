@@ -43,6 +43,8 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
+const MEASURING_KINDS = new Set(['evaluate', 'benchmark', 'profile']);
+
 /** Every model output of every finished node, in the engine's order. */
 export function modelRows(run: RunRecord): ModelRow[] {
   const rows: ModelRow[] = [];
@@ -66,7 +68,9 @@ export function modelRows(run: RunRecord): ModelRow[] {
     const row = byKey.get(`${e.from[0]}/${e.from[1]}`);
     if (!target || !row || toPort !== 'model' || !nodeSucceeded(target.status)) continue;
     const m = target.metrics;
-    if (nodeOutcome(target) === 'warning') row.warnings.push(...target.warnings.map((w) => `${toNode}: ${w}`));
+    // A measurement's warning (e.g. scored on training data) is about this model's figures;
+    // a downstream pass's warning is about its own model, shown on its own row.
+    if (MEASURING_KINDS.has(target.kind) && nodeOutcome(target) === 'warning') row.warnings.push(...target.warnings.map((w) => `${toNode}: ${w}`));
     if (target.kind === 'evaluate') {
       // The first labelled evaluation wins; a later one on the same model does not overwrite it.
       if (row.accuracy === undefined && num(m.top1) !== undefined) { row.accuracy = num(m.top1); row.top5 = num(m.top5); }
