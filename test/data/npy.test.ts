@@ -7,6 +7,7 @@ import { deflateRawSync, crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseNpy } from '../../src/main/data/npy.ts';
 import { loadTensors, readNpz } from '../../src/main/data/tensors.ts';
+import { openDataset } from '../../src/main/data/open.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
 
 /** A version-1 .npy: magic, version, header length, header padded with spaces to 64 bytes, payload. */
@@ -136,5 +137,25 @@ describe('.npz and the tensors dataset', () => {
     expect(code(() => loadTensors({ path: join(dir, 'missing.npy') }))).toBe('data.not-found');
     writeFileSync(join(dir, 'bad.npz'), Buffer.from('not a zip at all, just some text bytes'));
     expect(code(() => loadTensors({ path: join(dir, 'bad.npz') }))).toBe('data.bad-npz');
+  });
+  it('supplies further arrays as extra model inputs by name (models with several data inputs)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-npz-'));
+    const mask = npy('<f4', [3, 2], f32([1, 0, 0, 1, 1, 1]));
+    writeFileSync(join(dir, 'd.npz'), zip([{ name: 'x.npy', data: x }, { name: 'mask.npy', data: mask }, { name: 'y.npy', data: y }], 8));
+    const ds = loadTensors({ path: join(dir, 'd.npz'), extraInputKeys: ['mask'] });
+    expect(ds.extraInputs).toHaveLength(1);
+    expect(ds.extraInputs![0]).toMatchObject({ name: 'mask', sampleShape: [2] });
+    // Subsets (splits, shuffles, limits) keep each sample's extra values with it.
+    const opened = await openDataset({ type: 'dataset', source: 'tensors', options: { path: join(dir, 'd.npz'), extraInputKeys: ['mask'], shuffle: true, seed: 3 }, label: 'd' }, dir);
+    const row = (i: number) => Array.from(opened.inputs.subarray(i * 4, i * 4 + 4));
+    for (let i = 0; i < 3; i++) {
+      const original = row(i)[0] / 4;
+      expect(Array.from(opened.extraInputs![0].values.subarray(i * 2, i * 2 + 2))).toEqual([[1, 0], [0, 1], [1, 1]][original]);
+    }
+    expect(code(() => loadTensors({ path: join(dir, 'd.npz'), extraInputKeys: ['attention'] }))).toBe('data.npz-key');
+    writeFileSync(join(dir, 'short.npz'), zip([{ name: 'x.npy', data: x }, { name: 'mask.npy', data: npy('<f4', [2, 2], f32([1, 0, 0, 1])) }], 8));
+    expect(code(() => loadTensors({ path: join(dir, 'short.npz'), extraInputKeys: ['mask'] }))).toBe('data.bad-tensors');
+    writeFileSync(join(dir, 'x.npy'), x);
+    expect(code(() => loadTensors({ path: join(dir, 'x.npy'), extraInputKeys: ['mask'] }))).toBe('data.extra-inputs-need-npz');
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { WhittleError } from '../../shared/errors.ts';
-import type { Dataset } from './dataset.ts';
+import type { Dataset, NamedInput } from './dataset.ts';
 import { parseNpy, toLabels, type NpyArray } from './npy.ts';
 import { listZip, readZipEntry } from './zip.ts';
 
@@ -18,6 +18,8 @@ export interface TensorsOptions {
   labelsKey?: string;
   /** Inputs are multiplied by this (e.g. 1/255 for uint8 images). Default 1. */
   scale?: number;
+  /** Further .npz arrays fed to the model inputs of the same names (models with several data inputs). */
+  extraInputKeys?: string[];
 }
 
 function readBytes(path: string): Uint8Array {
@@ -44,6 +46,7 @@ export function loadTensors(opts: TensorsOptions): Dataset {
   let inputs: NpyArray;
   let labels: NpyArray | undefined;
   let labelsName = '';
+  let extras: [string, NpyArray][] = [];
   if (extname(opts.path).toLowerCase() === '.npz') {
     const arrays = readNpz(bytes, fileName);
     const names = [...arrays.keys()];
@@ -58,6 +61,12 @@ export function loadTensors(opts: TensorsOptions): Dataset {
       labels = arrays.get(lkey);
       labelsName = `${fileName}:${lkey}`;
     }
+    extras = (opts.extraInputKeys ?? []).map((k) => {
+      if (!arrays.has(k)) throw new WhittleError('data.npz-key', `'${fileName}' has no array named '${k}' for an extra input (it holds: ${names.join(', ')}).`, 'List array names of the .npz, each named like the model input it feeds.');
+      return [k, arrays.get(k)!];
+    });
+  } else if (opts.extraInputKeys?.length) {
+    throw new WhittleError('data.extra-inputs-need-npz', `Extra inputs (${opts.extraInputKeys.join(', ')}) are arrays of an .npz, but '${fileName}' is a single .npy.`, 'Save every model input as a named array of one .npz file.');
   } else {
     inputs = parseNpy(bytes, fileName);
   }
@@ -73,6 +82,7 @@ export function loadTensors(opts: TensorsOptions): Dataset {
   const scale = opts.scale ?? 1;
   if (scale !== 1) for (let i = 0; i < data.length; i++) data[i] *= scale;
   const ds: Dataset = { name: fileName, size, sampleShape: inputs.shape.slice(1), inputs: data };
+  if (extras.length) ds.extraInputs = extras.map(([name, a]) => extraInput(name, a, size, fileName));
   if (labels) {
     const count = labels.shape.reduce((a, b) => a * b, 1);
     if (count !== size) {
@@ -82,4 +92,12 @@ export function loadTensors(opts: TensorsOptions): Dataset {
     ds.numClasses = ds.labels.reduce((a, b) => Math.max(a, b), -1) + 1;
   }
   return ds;
+}
+
+/** One more model input from an .npz array: one sample per row, like the inputs (not scaled). */
+function extraInput(name: string, a: NpyArray, size: number, fileName: string): NamedInput {
+  if (a.shape.length < 2 || a.shape[0] !== size) {
+    throw new WhittleError('data.bad-tensors', `The extra input '${name}' in '${fileName}' has shape (${a.shape.join(', ')}); it needs ${size} samples along its first axis, like the inputs.`, 'Stack one row per sample for every input array.');
+  }
+  return { name, sampleShape: a.shape.slice(1), values: a.data };
 }

@@ -15,6 +15,10 @@ export const DATASET_TENSORS: NodeKindSpec = {
     labelsPath: { type: 'path', label: 'Labels file', default: '', mode: 'open-file', extensions: ['npy'], optional: true, help: 'A .npy of class indices, one per sample. Leave empty for an .npz that holds labels, or for unlabelled data.' },
     inputsKey: { type: 'string', label: 'Inputs array (.npz)', default: '', advanced: true, help: "Name of the inputs array inside an .npz; empty uses 'x' when present, else the first array." },
     labelsKey: { type: 'string', label: 'Labels array (.npz)', default: '', advanced: true, help: "Name of the labels array inside an .npz; empty uses 'y' when present (else no labels)." },
+    extraInputKeys: {
+      type: 'string-list', label: 'Extra inputs (.npz)', default: [], advanced: true, placeholder: 'mask',
+      help: 'For models with several data inputs: .npz arrays (one row per sample) fed to the model inputs of the same names. The inputs array feeds the first model input.',
+    },
     scale: { type: 'number', label: 'Scale', default: 1, min: 0, max: 1e6, help: 'Every input value is multiplied by this (e.g. 0.00392157 = 1/255 for uint8 images).' },
     ...COMMON_DATASET_PARAMS,
   },
