@@ -5,11 +5,12 @@ import type { DatasetValue } from '../../shared/catalog/types.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import { shuffledIndices, subset, type Dataset } from './dataset.ts';
 import { loadImageFolder, type ImageFolderOptions } from './images.ts';
+import { loadCoco } from './coco.ts';
 import { loadMnist, type MnistSplit } from './mnist.ts';
 import { makeSynthetic } from './synthetic.ts';
 import { loadTensors } from './tensors.ts';
 
-export type DatasetSource = 'mnist' | 'images' | 'tensors' | 'synthetic';
+export type DatasetSource = 'mnist' | 'images' | 'tensors' | 'synthetic' | 'coco';
 
 /** Options every source understands, applied after loading: shuffle with a seed, then keep the first `limit`. */
 export interface CommonDatasetOptions {
@@ -116,6 +117,14 @@ export async function openDataset(value: DatasetValue, documentDir: string, opts
         scale: num(o, 'scale', 1), extraInputKeys: Array.isArray(o.extraInputKeys) ? o.extraInputKeys.map(String).filter(Boolean) : undefined,
       });
       break;
+    case 'coco':
+      // Sample i stays image i of the file (no shuffle): detections map back through that order.
+      ds = await loadCoco({
+        annotationsPath: resolveDataPath(str(o, 'annotations'), documentDir), imagesPath: resolveDataPath(str(o, 'images'), documentDir),
+        size: num(o, 'size', 640), limit: first || num(o, 'limit', 0), signal: opts.signal, onProgress: opts.onProgress,
+      });
+      if (value.label) ds.name = value.label;
+      return ds;
     case 'synthetic':
       ds = makeSynthetic({
         shape: numList(o, 'shape') ?? [],
