@@ -9,6 +9,7 @@ import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
 import { sizeReport } from '../../src/main/passes/prune/size-report.ts';
 import { fixtureModel, type FixtureName } from '../fixtures-path.ts';
+import { zeroTwoChannelsPerGroup } from './zero-channels.ts';
 
 async function run(model: Model, dims: number[]): Promise<{ data: Float32Array; dims: number[] }[]> {
   const session = await createSession(encodeModel(model), { threads: 2 });
@@ -31,6 +32,24 @@ async function expectKeepAllExact(model: Model, dims: number[]): Promise<void> {
   b.forEach((o, i) => expect(Array.from(o.data)).toEqual(Array.from(a[i].data)));
 }
 
+/**
+ * Zero two channel components per group, prune exactly those (global ranking puts them first):
+ * every output must be what ONNX Runtime gives for the zeroed model, so every Split size, Slice
+ * bound, shuffle Gather and sliced weight lines up.
+ */
+async function expectZeroedPruneExact(model: Model, dims: number[]): Promise<void> {
+  const z = zeroTwoChannelsPerGroup(model);
+  const pruned = pruneChannels(z.model, { ratio: z.zeroed / z.total, scope: 'global' });
+  expect(pruned.groups.reduce((a, g) => a + g.channels - g.kept, 0)).toBe(z.zeroed);
+  const [a, b] = [await run(z.model, dims), await run(pruned.model, dims)];
+  expect(b.map((o) => o.dims)).toEqual(a.map((o) => o.dims));
+  b.forEach((o, i) => {
+    const scale = a[i].data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const diff = o.data.reduce((m, v, k) => Math.max(m, Math.abs(v - a[i].data[k])), 0);
+    expect(diff).toBeLessThanOrEqual(1e-4 * Math.max(1, scale));
+  });
+}
+
 describe('structured pruning of the issue-14 architectures', () => {
   it('ShuffleNetV2: no group blocked but the classifier, MACs at most 0.35x at 50%, outputs run', async () => {
     const model = load('shufflenet_v2_x1_0-random.onnx');
@@ -44,6 +63,7 @@ describe('structured pruning of the issue-14 architectures', () => {
     expect(out[0].dims).toEqual([1, 1000]);
     expect(out[0].data.every(Number.isFinite)).toBe(true);
     await expectKeepAllExact(model, [1, 3, 224, 224]);
+    await expectZeroedPruneExact(model, [1, 3, 224, 224]);
   });
 
   it('YOLO-style detector: C2f, SPPF and Resize groups prune; the three heads keep their shapes', async () => {
@@ -57,6 +77,7 @@ describe('structured pruning of the issue-14 architectures', () => {
     expect(after.map((o) => o.dims)).toEqual(before.map((o) => o.dims));
     expect(after.map((o) => o.dims)).toEqual([[1, 144, 40, 40], [1, 144, 20, 20], [1, 144, 10, 10]]);
     await expectKeepAllExact(model, [1, 3, 320, 320]);
+    await expectZeroedPruneExact(model, [1, 3, 320, 320]);
   });
 
   it('MobileNetV3-small: prunes and keep-all is exact', async () => {
@@ -65,6 +86,7 @@ describe('structured pruning of the issue-14 architectures', () => {
     expect(r.groups.filter((g) => !g.blocked).length).toBeGreaterThan(20);
     expect((await run(r.model, [1, 3, 224, 224]))[0].dims).toEqual([1, 1000]);
     await expectKeepAllExact(model, [1, 3, 224, 224]);
+    await expectZeroedPruneExact(model, [1, 3, 224, 224]);
   });
 
   it('ViT: MLP hidden units prune; attention and the residual stream are reported blocked with their node', async () => {
@@ -76,5 +98,6 @@ describe('structured pruning of the issue-14 architectures', () => {
     for (const g of r.groups.filter((x) => x.blocked)) expect(g.blocked).toMatch(/'[^']+'/);
     expect((await run(r.model, [2, 1, 28, 28]))[0].dims).toEqual([2, 10]);
     await expectKeepAllExact(model, [2, 1, 28, 28]);
+    await expectZeroedPruneExact(model, [2, 1, 28, 28]);
   });
 });
