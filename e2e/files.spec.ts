@@ -108,4 +108,12 @@ test('open a model outside the start folder by walking up, drop another, run, fi
   await openOutside();
   await expect(page.getByTestId('outside-files-prompt')).toHaveCount(0);
   await expect(page.getByTestId('doc-name')).toHaveValue('outside');
+
+  // Save As with an absolute name writes exactly there, not under the folder shown.
+  const exact = join(ws, 'data', 'exact.json');
+  await page.getByTestId('btn-save-as').click();
+  await page.getByTestId('file-browser-name').fill(exact);
+  await page.getByTestId('file-browser-choose').click();
+  await expect.poll(() => existsSync(exact)).toBe(true);
+  expect(JSON.parse(readFileSync(exact, 'utf8')).name).toBe('outside');
 });
