@@ -48,6 +48,8 @@ export const pack: NodeHandler = async (ctx) => {
   if (original) metrics.fp32OverPackedGzip = waterfall.stages[0].fileBytes / packed.gzipBytes;
   if (packed.top1 !== undefined) metrics.top1 = packed.top1;
   const warnings = [...r.warnings];
+  if (r.fourBitRefused && r.tensors.some((t) => t.candidates.some((c) => c.rejected === r.fourBitRefused))) warnings.push(`No 4-bit forms: ${r.fourBitRefused}.`);
+  if (r.densified.length > 0) warnings.push(`TensorRT cannot parse codebook, 4-bit or sparse storage: ${r.densified.join(', ')} ${r.densified.length === 1 ? 'was' : 'were'} stored dense for it.`);
   if (!r.comparison.identical) warnings.push(`INT4 weights run through ONNX Runtime's 4-bit kernels: outputs differ from the unpacked model's by up to ${r.comparison.maxAbsDiff.toPrecision(3)}.`);
   if (packed.fileBytes >= input.fileBytes && packed.gzipBytes >= input.gzipBytes) warnings.push('No storage form made the file smaller: the model was already in its smallest form.');
   return {

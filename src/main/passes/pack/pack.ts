@@ -34,6 +34,10 @@ export interface PackResult {
   model: Model;
   tensors: PackedTensor[];
   opset: number;
+  /** Why no 4-bit type could be used for this target and model, when none could. */
+  fourBitRefused?: string;
+  /** Tensors whose storage the target cannot parse, rewritten dense (TensorRT). */
+  densified: string[];
 }
 
 interface Choice { packable: Packable; chosen: Encoding | undefined; row: PackedTensor }
@@ -126,6 +130,7 @@ function densifyAllSparse(model: Model): void {
 
 export function packModel(input: Model, options: PackOptions): PackResult {
   const model = cloneModel(input);
+  const sparseBefore = new Set((model.graph.sparseInitializer ?? []).map(sparseName));
   if (options.target === 'tensorrt') densifyAllSparse(model);
   const opset4bit = options.target === 'onnxruntime'
     ? opset21Refusal(model) ?? (options.allow4bit === false ? 'ONNX Runtime did not load 4-bit types in this model (fallback)' : undefined)
@@ -140,7 +145,8 @@ export function packModel(input: Model, options: PackOptions): PackResult {
   const forms: Record<string, number> = {};
   for (const c of choices) forms[c.row.form] = (forms[c.row.form] ?? 0) + 1;
   setMetadata(model, PACK_KEY, JSON.stringify({ version: 1, target: options.target, forms }));
-  return { model, tensors: choices.map((c) => c.row), opset: opsetVersion(model) ?? 0 };
+  const densified = options.target === 'tensorrt' ? choices.filter((c) => c.packable.nodes.length > 0 || sparseBefore.has(c.row.tensor)).map((c) => c.row.tensor) : [];
+  return { model, tensors: choices.map((c) => c.row), opset: opsetVersion(model) ?? 0, densified, ...(opset4bit ? { fourBitRefused: opset4bit } : {}) };
 }
 
 /** Names of tensors TensorRT would not parse: 4-bit initializers and sparse initializers. */
