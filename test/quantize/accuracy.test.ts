@@ -7,7 +7,7 @@ import { subset } from '../../src/main/data/dataset.ts';
 import { encodeModel } from '../../src/main/onnx/model.ts';
 import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { quantizeAccuracyAware } from '../../src/main/passes/quantize/accuracy.ts';
-import { lenet, mnistCalibration } from './helpers.ts';
+import { lenet, mnistCalibration, HOST_X86 } from './helpers.ts';
 
 describe('accuracy-aware quantization', () => {
   const test = loadMnist('test');
@@ -58,7 +58,7 @@ describe('accuracy-aware quantization', () => {
 
   it('reports failure for an impossible limit', async () => {
     const small = subset(test, Array.from({ length: 200 }, (_, i) => i * 10));
-    const r = await quantizeAccuracyAware(lenet(), mnistCalibration(32), small, { target: 'x86-vnni', maxDropPoints: -1, sqnrSamples: 0, verify: false, ranking: 'sqnr' });
+    const r = await quantizeAccuracyAware(lenet(), mnistCalibration(32), small, { target: HOST_X86, maxDropPoints: -1, sqnrSamples: 0, verify: false, ranking: 'sqnr' });
     expect(r.accuracy.reached).toBe(false);
     expect(r.accuracy.steps.length).toBe(6); // step 0 + all five layers back in float
     expect(r.accuracy.steps[5].dropPoints).toBeCloseTo(0, 6); // all float = the fp32 model

@@ -14,7 +14,7 @@ import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
 import { quantizeDynamic } from '../../src/main/passes/quantize/dynamic.ts';
 import { convertFp16 } from '../../src/main/passes/quantize/fp16.ts';
 import { clusterWeights } from '../../src/main/passes/share/cluster.ts';
-import { lenet, mnistCalibration, synthetic } from './helpers.ts';
+import { lenet, mnistCalibration, synthetic, HOST_X86 } from './helpers.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -57,7 +57,7 @@ describe('bad inputs', () => {
   it('an operator with no int8 kernel stays float with the reason, and the model stays correct', async () => {
     const fp32 = sandwich('Sin');
     const ds = synthetic(32, [8]);
-    const { model, report } = await quantizeStatic(fp32, ds, { target: 'x86-vnni', sqnrSamples: 8 });
+    const { model, report } = await quantizeStatic(fp32, ds, { target: HOST_X86, sqnrSamples: 8 });
     expect(report.floatNodes).toEqual([{ node: 'the_Sin', opType: 'Sin', reason: "ONNX Runtime's CPU provider has no int8 kernel for this operator" }]);
     // A float op that is not a weighted layer is reported, but is no warning: the label counts int8 layers.
     expect(report.notes!.some((w) => w.includes("1 other compute node(s) stay in float: Sin 'the_Sin'"))).toBe(true);

@@ -4,6 +4,13 @@ import { readFileSync } from 'node:fs';
 import { decodeModel, type Model } from '../../src/main/onnx/model.ts';
 import { seededRandom, subset, type Dataset } from '../../src/main/data/dataset.ts';
 import { loadMnist } from '../../src/main/data/mnist.ts';
+import { detectHostCpu } from '../../src/main/passes/quantize/presets.ts';
+
+/**
+ * The x86 preset this host runs correctly: full-range int8 weights (x86-vnni) saturate on AVX2
+ * CPUs without VNNI, so checks of fused-kernel accuracy use the host's own x86 preset.
+ */
+export const HOST_X86 = detectHostCpu().vnni ? 'x86-vnni' : 'x86-avx2';
 import { FIXTURES_DIR } from '../fixtures-path.ts';
 
 /** The runnable test models (test/fixtures-path.ts). */

@@ -12,7 +12,7 @@ import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
 import { countInt8Kernels, optimizedGraph, verifyFusion } from '../../src/main/passes/quantize/verify.ts';
 import { targetForCpu } from '../../src/main/passes/quantize/presets.ts';
-import { LENET_PATH, lenet, mnistCalibration, mobilenet, synthetic } from './helpers.ts';
+import { LENET_PATH, lenet, mnistCalibration, mobilenet, synthetic, HOST_X86 } from './helpers.ts';
 
 function count(model: Model, op: string): number {
   return model.graph.node.filter((n) => n.opType === op).length;
@@ -148,7 +148,7 @@ describe('the other int8 kernels ORT fuses', () => {
     b.op('Softmax', ['c'], ['y'], { axis: 1 }, 'softmax');
     const fp32 = b.finish([16], 16, 'ops', 'test');
     const ds = synthetic(64, [16]);
-    const { model, report } = await quantizeStatic(fp32, ds, { target: 'x86-vnni', sqnrSamples: 16 });
+    const { model, report } = await quantizeStatic(fp32, ds, { target: HOST_X86, sqnrSamples: 16 });
     expect(report.fusion).toMatchObject({ groups: 8, fused: 8, unfused: [] });
     expect(report.fusion!.kernels).toEqual({ QLinearMatMul: 3, QLinearAdd: 1, QLinearLeakyRelu: 1, QLinearSigmoid: 1, QLinearConcat: 1, QLinearSoftmax: 1 });
     const w = report.tensors.find((t) => t.tensor === 'w1')!;
@@ -177,7 +177,7 @@ describe('shared constants', () => {
     b.op('Add', ['m2', 'c'], ['y'], undefined, 'add2');
     const fp32 = b.finish([8], 8, 'shared', 'test');
     const ds = synthetic(32, [8]);
-    const { model, report } = await quantizeStatic(fp32, ds, { target: 'x86-vnni', sqnrSamples: 8 });
+    const { model, report } = await quantizeStatic(fp32, ds, { target: HOST_X86, sqnrSamples: 8 });
     expect(model.graph.node.filter((n) => n.output[0] === 'c_dq')).toHaveLength(1);
     expect(report.fusion).toMatchObject({ groups: 4, fused: 4 });
     const r = await evaluateModel(encodeModel(model), ds, { reference: encodeModel(fp32) });

@@ -57,7 +57,7 @@ export const quantize: NodeHandler = async (ctx) => {
   let result: { model: typeof model; report: QuantizeReport };
   let accuracy: AccuracyAwareReport | undefined;
   if (mode === 'dynamic') {
-    result = await quantizeDynamic(model, { ...options, reduceRange: options.reduceRange ?? false }, pass);
+    result = await quantizeDynamic(model, options, pass);
   } else if (mode === 'int4') {
     const p = ctx.params;
     result = await quantizeInt4Weights(model, {

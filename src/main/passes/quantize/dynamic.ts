@@ -7,6 +7,7 @@ import { attrFloat, attrInt, GraphIndex, makeNode, setInitializer, topologicalOr
 import { makeTensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
+import { detectHostCpu, PRESETS } from './presets.ts';
 import { quantizeWeight } from './params.ts';
 import type { ExclusionOptions, FloatNode, PassContext, QuantizeReport, QuantizeResult, TensorQuantInfo } from './types.ts';
 import { countInt8Kernels, optimizedGraph } from './verify.ts';
@@ -33,13 +34,15 @@ export async function quantizeDynamic(model: Model, options: DynamicOptions = {}
   const dqlFor = new Map<string, [string, string, string]>();
   const replaced = new Map<string, ReturnType<typeof makeNode>[]>();
   const perChannel = options.perChannel ?? true;
+  // 7-bit weights on AVX2 without VNNI: full-range int8 saturates VPMADDUBSW's int16 sums there.
+  const reduceRange = options.reduceRange ?? PRESETS[detectHostCpu().target].reduceRange;
   for (const node of candidates) {
     const reason = dynamicBlocker(node, index, options, candidates);
     if (reason) {
       floatNodes.push({ node: node.name, opType: node.opType, reason });
       continue;
     }
-    const { nodes: out, weight } = rewriteDynamic(node, index, perChannel, options.reduceRange ?? false, dqlFor);
+    const { nodes: out, weight } = rewriteDynamic(node, index, perChannel, reduceRange, dqlFor);
     replaced.set(node.name, out);
     quantizedNodes.push({ node: node.name, opType: node.opType });
     tensors.push(weight);
@@ -49,7 +52,7 @@ export async function quantizeDynamic(model: Model, options: DynamicOptions = {}
   g.initializer = g.initializer.filter((t) => used.consumersOf(t.name).length > 0 || used.outputs.has(t.name));
   g.node = topologicalOrder(g);
   const report: QuantizeReport = {
-    mode: 'dynamic', settings: { perChannel, reduceRange: options.reduceRange ?? false }, tensors, quantizedNodes, floatNodes, warnings: [],
+    mode: 'dynamic', settings: { perChannel, reduceRange }, tensors, quantizedNodes, floatNodes, warnings: [],
   };
   if (quantizedNodes.length === 0) report.warnings.push('No MatMul/Gemm with constant 2-D weights was found: dynamic quantization changed nothing.');
   if (options.verify ?? true) {

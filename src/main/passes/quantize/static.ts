@@ -189,7 +189,11 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
     if (inputRow) inputRow.sqnrDb = inputSqnr(sample, sqnrSamples, inputRow, s.activationType);
     report.outputs = await checkOutputs(cal.normalized, built.model, cal.inputName, sample, sqnrSamples, cal.fixedBatch);
     if (report.outputs.fusedVsQdqDb < FUSED_AGREEMENT_DB) {
-      warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): on CPU the model computes something else than its QDQ graph says. The per-layer SQNR in the report shows where the error starts; keep that layer in float (excludeNodes) or choose another target.`);
+      const host = detectHostCpu();
+      const cause = s.target === 'x86-vnni' && !s.reduceRange && host.target === 'x86-avx2'
+        ? `the x86-vnni target's full-range int8 weights saturate the int16 sums of this CPU's AVX2 kernels (it has no VNNI); set target to "x86-avx2" (or "This computer") or reduceRange to "on"`
+        : 'the per-layer SQNR in the report shows where the error starts; keep that layer in float (excludeNodes) or choose another target';
+      warnings.push(`ONNX Runtime's fused int8 kernels disagree with the QDQ model's own arithmetic (SQNR ${report.outputs.fusedVsQdqDb.toFixed(1)} dB between them): on this CPU the model computes something else than its QDQ graph says. Cause and fix: ${cause}.`);
     }
   }
   reportFloatNodes(report, warnings);
