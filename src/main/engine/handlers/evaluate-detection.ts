@@ -10,6 +10,8 @@ import { cocoPart, type CocoDataset } from '../../data/coco.ts';
 import { compareOutputs, evaluateDetection, type OutputAgreement } from '../../runtime/evaluate-detection.ts';
 import type { NodeContext } from '../handler.ts';
 
+const DETECTION_BATCH_CAP = 16;
+
 // JSON has no Infinity: identical outputs are reported as the string 'inf'.
 const db = (v: number): number | string => (Number.isFinite(v) ? v : 'inf');
 
@@ -25,7 +27,8 @@ function agreementMetrics(list: OutputAgreement[], metrics: NodeResult['metrics'
 export async function evaluateDetectionTask(ctx: NodeContext, ds: Dataset, model: ModelValue, reference: ModelValue | undefined): Promise<NodeResult> {
   const p = paramsWithDefaults(EVALUATE, ctx.params);
   const run = {
-    batchSize: Number(p.batchSize), threads: Number(p.threads), inputName: String(p.inputName) || undefined, signal: ctx.signal,
+    // A 640-px image and its heads take ~10 MB: the classification default of 64 would hold ~0.6 GB.
+    batchSize: Math.min(Number(p.batchSize), DETECTION_BATCH_CAP), threads: Number(p.threads), inputName: String(p.inputName) || undefined, signal: ctx.signal,
     regMax: Number(p.regMax), scoreThreshold: Number(p.scoreThreshold), iouThreshold: Number(p.iouThreshold), limit: Number(p.limit),
   };
   const metrics: NodeResult['metrics'] = { model: model.label, dataset: ds.name };
