@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function whittle(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/whittle.js'), ...args], { cwd: ROOT, env: { ...process.env, WHITTLE_HOME: join(dir, 'home'), FORCE_COLOR: '0', ...env } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/whittle.js'), ...args], { cwd: ROOT, env: { ...process.env, WHITTLE_HOME: join(dir, 'home'), WHITTLE_CLI: 'built', FORCE_COLOR: '0', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; onStdout?.(stdout, child); });

@@ -17,7 +17,8 @@ export interface WhittleResult { code: number | null; stdout: string; stderr: st
 export function runWhittle(args: string[], opts: { cwd: string; env?: Record<string, string>; bin?: string }): Promise<WhittleResult> {
   const [cmd, pre] = opts.bin ? [opts.bin, []] : [process.execPath, [join(ROOT, 'bin/whittle.js')]];
   return new Promise((resolve) => {
-    const child = spawn(cmd, [...pre, ...args], { cwd: opts.cwd, env: { ...process.env, FORCE_COLOR: '0', ...opts.env } });
+    // WHITTLE_CLI=built: the compiled CLI even while other sources change under the test.
+    const child = spawn(cmd, [...pre, ...args], { cwd: opts.cwd, env: { ...process.env, FORCE_COLOR: '0', WHITTLE_CLI: 'built', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => { stdout += c; });
