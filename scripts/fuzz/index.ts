@@ -30,6 +30,8 @@ const work = mkdtempSync(join(tmpdir(), 'whittle-fuzz-'));
 type Row = Record<'success' | 'refusal' | 'failure' | 'crash' | 'hang' | 'closed' | 'hostExit', number>;
 const rows = new Map<string, Row>();
 const examples = new Map<string, string>();
+/** How the real runs ended (error code, or "success"): a run refused for a clear reason is fine, but say which. */
+const runRefusals = new Map<string, number>();
 function count(name: string, what: keyof Row, detail?: string): void {
   if (!rows.has(name)) rows.set(name, { success: 0, refusal: 0, failure: 0, crash: 0, hang: 0, closed: 0, hostExit: 0 });
   rows.get(name)![what]++;
@@ -83,7 +85,8 @@ async function fuzzOnnx(runner: CaseRunner, rng: Rng, n: number): Promise<void> 
 
 async function fuzzDocuments(runner: CaseRunner, rng: Rng, n: number, maxRuns: number): Promise<void> {
   const dir = join(ROOT, 'resources', 'examples');
-  const seeds = ['lenet5.json', 'lenet5-compress.json', 'lenet5-deep-compression.json'].map((f) => readFileSync(join(dir, f), 'utf8'));
+  const files = ['lenet5.json', 'lenet5-compress.json', 'lenet5-deep-compression.json'];
+  const seeds = files.map((f) => readFileSync(join(dir, f), 'utf8'));
   let runs = 0;
   for (let i = 0; i < n && Date.now() < deadline; i++) {
     let text = seeds[i % seeds.length];
@@ -92,9 +95,13 @@ async function fuzzDocuments(runner: CaseRunner, rng: Rng, n: number, maxRuns: n
     }
     // Only the load-and-export example is cheap enough to run; at most `maxRuns` of them.
     const run = runs < maxRuns && i % seeds.length === 0;
-    const r = await runner.run({ kind: 'document', text, documentDir: dir, run }, 120_000);
+    const r = await runner.run({ kind: 'document', text, documentDir: dir, run, documentPath: join(dir, files[i % files.length]) }, 120_000);
     record('document → parse/validate', r);
-    if (r !== 'crash' && r !== 'hang' && r.ran) { runs++; record('document → run', r.ran); }
+    if (r !== 'crash' && r !== 'hang' && r.ran) {
+      runs++;
+      record('document → run', r.ran);
+      runRefusals.set(r.ran.detail ?? r.ran.outcome, (runRefusals.get(r.ran.detail ?? r.ran.outcome) ?? 0) + 1);
+    }
   }
 }
 
@@ -147,6 +154,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nTotals: ${total.failure} failures, ${total.crash} crashes, ${total.hang} hangs, ${total.hostExit} host exits.`);
   console.log('(failure: an error that is not a WhittleError; closed: the host ended the connection without an HTTP answer, e.g. for an unparseable request or a bad WebSocket frame.)');
+  if (runRefusals.size > 0) console.log(`Document runs ended: ${[...runRefusals].map(([k, n]) => `${k} ${n}`).join(', ')}.`);
   for (const [key, detail] of examples) console.log(`first ${key}: ${JSON.stringify(detail).slice(0, 400)}`);
   process.exit(total.crash + total.hang + total.hostExit > 0 ? 1 : 0);
 }

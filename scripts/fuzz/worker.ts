@@ -8,18 +8,19 @@ import { documentCase, inspectCase, modelNodeCase, type CaseResult } from './cas
 
 export type CaseRequest =
   | { kind: 'inspect' | 'model-node'; path: string }
-  | { kind: 'document'; text: string; documentDir: string; run: boolean };
+  | { kind: 'document'; text: string; documentDir: string; run: boolean; documentPath: string };
 export type WorkerRequest = CaseRequest & { id: number };
 
 const home = mkdtempSync(join(tmpdir(), 'whittle-fuzz-home-'));
 let api: ReturnType<typeof createApiService> | null = null;
 
-async function runDocument(text: string, documentDir: string): Promise<CaseResult> {
+async function runDocument(text: string, documentPath: string): Promise<CaseResult> {
   api ??= createApiService({ door: 'cli', home });
   const outDir = mkdtempSync(join(tmpdir(), 'whittle-fuzz-out-'));
   try {
     const document = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
-    const envelope = await api.dispatch('runs.start', { document, documentPath: join(documentDir, 'fuzz.json'), outDir });
+    // documentPath: the example the mutant came from (it exists, as the file guard wants).
+    const envelope = await api.dispatch('runs.start', { document, documentPath, outDir });
     if (!envelope.ok) return { outcome: envelope.error.code === 'internal' ? 'failure' : 'refusal', detail: envelope.error.code };
     const { runId } = envelope.value as { runId: string };
     const record = await api.ctx.runner.wait(runId);
@@ -35,7 +36,7 @@ async function handle(req: WorkerRequest): Promise<CaseResult & { valid?: boolea
   if (req.kind !== 'document') return req.kind === 'inspect' ? inspectCase(req.path) : modelNodeCase(req.path);
   const checked = documentCase(req.text, req.documentDir);
   if (!checked.valid || !req.run) return checked;
-  return { ...checked, ran: await runDocument(req.text, req.documentDir) };
+  return { ...checked, ran: await runDocument(req.text, req.documentPath) };
 }
 
 process.on('message', (req: WorkerRequest) => {
