@@ -1,9 +1,9 @@
 // The storage stage: every constant tensor takes the smallest form (by measured raw or gzip
 // bytes) that the target runtime loads and that holds its values exactly; the graph's
 // computation is unchanged, so ORT's outputs should be too (verified in pack-verified.ts).
-import type { Model } from '../../onnx/model.ts';
+import type { Model, Tensor } from '../../onnx/model.ts';
 import { cloneModel, opsetVersion, setMetadata } from '../../onnx/model.ts';
-import { DataType } from '../../onnx/proto.ts';
+import { DataType, onnx } from '../../onnx/proto.ts';
 import { densifySparse, sparseName, type SparseTensor } from '../../onnx/sparse.ts';
 import { uniqueName } from '../../onnx/graph.ts';
 import { WhittleError } from '../../../shared/errors.ts';
@@ -107,18 +107,26 @@ function apply(model: Model, choices: Choice[]): void {
   const added: typeof g.node = [];
   for (const c of changed) {
     const e = c.chosen!;
+    const reused = new Set<Tensor>();
     for (const t of [...e.initializers, ...e.sparse.map((s) => s.values!)]) {
       const name = t.name ?? '';
       if (name === c.packable.value) continue;
+      // A constant several chains share (e.g. the CumSum axis) is stored once.
+      const same = g.initializer.find((x) => x.name === name);
+      if (same && sameBytes(same, t as Tensor)) { reused.add(t as Tensor); continue; }
       const fresh = uniqueName(g, name);
       if (fresh !== name) { for (const n of e.nodes) n.input = n.input.map((i) => (i === name ? fresh : i)); t.name = fresh; }
     }
-    g.initializer.push(...e.initializers);
+    g.initializer.push(...e.initializers.filter((t) => !reused.has(t)));
     g.sparseInitializer.push(...e.sparse);
     added.push(...e.nodes);
   }
   // Storage nodes read only initializers, so they can lead the graph.
   g.node.unshift(...added);
+}
+
+function sameBytes(a: Tensor, b: Tensor): boolean {
+  return Buffer.from(onnx.TensorProto.encode(a).finish()).equals(onnx.TensorProto.encode(b).finish());
 }
 
 /** TensorRT reads no sparse initializers: densify every one first (the packables see them dense anyway). */

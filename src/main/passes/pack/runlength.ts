@@ -13,6 +13,8 @@ import type { Encoded, PackTensor } from './forms.ts';
 import { codebookOf, encoding, typedValues } from './forms.ts';
 
 const MAX_STEP = 255;
+/** The CumSum axis (0), one initializer for every run-length tensor of the file. */
+const SHARED_AXIS = 'pack.axis0';
 
 /** Steps (distance to the previous entry; the first from position 0, so it may be 0) and codes of the entries. */
 export function runLengthEntries(values: Float32Array, book: Float32Array): { steps: Uint8Array; codes: Uint8Array } {
@@ -52,13 +54,13 @@ export function encodeRunLength(t: PackTensor, allow4bit: boolean): Encoded {
     fourBit ? makeTensor(`${v}.codes`, [codes.length], pack4bit(codes), DataType.UINT4) : makeTensor(`${v}.codes`, [codes.length], codes),
     makeTensor(`${v}.dims`, [t.dims.length], BigInt64Array.from(t.dims, BigInt)),
     makeTensor(n, [1], BigInt64Array.of(BigInt(t.values.length))),
-    makeTensor(`${v}.axis`, [], BigInt64Array.of(0n)),
+    makeTensor(SHARED_AXIS, [], BigInt64Array.of(0n)),
   ];
   const zero = onnx.TensorProto.create({ dims: [1], dataType: DataType.INT32, rawData: new Uint8Array(4) });
   const node = (op: string, inputs: string[], output: string, attrs?: Record<string, number | onnx.TensorProto>) => makeNode(op, inputs, [output], { name: '', attrs });
   const nodes = [
     node('Cast', [`${v}.steps`], `${v}.s64`, { to: DataType.INT64 }),
-    node('CumSum', [`${v}.s64`, `${v}.axis`], `${v}.pos`),
+    node('CumSum', [`${v}.s64`, SHARED_AXIS], `${v}.pos`),
     node('Cast', [`${v}.codes`], `${v}.c32`, { to: DataType.INT32 }),
     node('ConstantOfShape', [n], `${v}.zeros`, { value: zero }),
     node('ScatterElements', [`${v}.zeros`, `${v}.pos`, `${v}.c32`], `${v}.flat`, { axis: 0 }),
