@@ -53,7 +53,9 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
           {dirty ? '● Unsaved' : 'Saved'}
         </span>
         {/* The marks keep a leading slash in place inside the right-to-left ellipsis box. */}
-        {path && <span className="wh-toolbar__path" title={path}>{`\u200E${path}\u200E`}</span>}
+        {/* A bundled example is an untitled copy: its file is read-only, Save asks where to keep it. */}
+        {path && isExample && <span className="wh-toolbar__path" title={`Bundled example ${path}: Save keeps a copy of your own`} data-testid="doc-path">Untitled copy of an example</span>}
+        {path && !isExample && <span className="wh-toolbar__path" title={path} data-testid="doc-path">{`\u200E${path}\u200E`}</span>}
       </div>
       <div className="wh-toolbar__group">
         <button type="button" className="wh-btn" onClick={docs.newDocument} data-testid="btn-new">New</button>
