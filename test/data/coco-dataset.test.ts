@@ -116,5 +116,8 @@ describe('evaluate with the detection task', () => {
     expect(isWhittleError(noCoco) && noCoco.code).toBe('evaluate.needs-coco');
     const outputs = await HANDLERS.evaluate(context('evaluate', { task: 'outputs' }, { model: lenet, dataset: syn.outputs.dataset, reference: lenet }, dir));
     expect(outputs.metrics.agreement).toBe(1);
+    // The sample limit applies to detection too: mAP over the first image only.
+    const yoloOne = await HANDLERS.evaluate(context('evaluate', { task: 'detection-yolo', limit: 1 }, { model: yolo, dataset: coco.outputs.dataset }, dir));
+    expect(yoloOne.metrics.images).toBe(1);
   });
 });

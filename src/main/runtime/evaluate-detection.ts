@@ -12,6 +12,8 @@ import { decodeHeads, nonMaxSuppression, type DecodeOptions, type HeadMap } from
 
 export interface DetectionRunOptions extends DecodeOptions {
   batchSize?: number;
+  /** Evaluate the first this many images only (0 = all). */
+  limit?: number;
   threads?: number;
   inputName?: string;
   signal?: AbortSignal;
@@ -75,13 +77,15 @@ function findHeads(out: Record<string, ort.Tensor>, inputSize: number, regMax: n
 
 export async function evaluateDetection(modelPath: string, ds: CocoDataset, opts: DetectionRunOptions = {}): Promise<DetectionResult> {
   const regMax = opts.regMax ?? 16;
-  const { images, annotations, categories } = ds.detection;
+  const total = Math.min(ds.size, opts.limit && opts.limit > 0 ? opts.limit : ds.size);
+  const { annotations, categories } = ds.detection;
+  const images = ds.detection.images.slice(0, total);
   const m = await open(modelPath, ds, opts);
   const detections: DetectionBox[] = [];
   let heads: DetectionResult['heads'] = [];
   const started = performance.now();
   try {
-    for (const [start, count] of spans(ds.size, m.fixedBatch ?? opts.batchSize ?? 8)) {
+    for (const [start, count] of spans(total, m.fixedBatch ?? opts.batchSize ?? 8)) {
       opts.signal?.throwIfAborted();
       const out = await runAll(m, ds, start, count);
       if (heads.length === 0) heads = findHeads(out, ds.sampleShape[2], regMax);
@@ -100,18 +104,18 @@ export async function evaluateDetection(modelPath: string, ds: CocoDataset, opts
           detections.push({ imageId: im.id, categoryId: category.id, bbox: [x1, y1, x2 - x1, y2 - y1], score: d.score });
         }
       }
-      opts.onProgress?.(start + count, ds.size);
+      opts.onProgress?.(start + count, total);
     }
   } finally {
     await m.session.release();
   }
   const durationMs = performance.now() - started;
   const scored = cocoMap(annotations, detections, { imageIds: images.map((im) => im.id), categoryIds: categories.map((c) => c.id), maxDets: 100 });
-  return { ...scored, images: ds.size, detections: detections.length, heads, durationMs, imagesPerSec: ds.size / (durationMs / 1000) };
+  return { ...scored, images: total, detections: detections.length, heads, durationMs, imagesPerSec: total / (durationMs / 1000) };
 }
 
 /** Arg-max agreement over axis 1 and SQNR of every output the model and reference share. */
-export async function compareOutputs(modelPath: string, referencePath: string, ds: Dataset, opts: DetectionRunOptions & { limit?: number } = {}): Promise<OutputAgreement[]> {
+export async function compareOutputs(modelPath: string, referencePath: string, ds: Dataset, opts: DetectionRunOptions = {}): Promise<OutputAgreement[]> {
   const total = Math.min(ds.size, opts.limit && opts.limit > 0 ? opts.limit : ds.size);
   const a = await open(modelPath, ds, opts);
   let b: Opened | undefined;
