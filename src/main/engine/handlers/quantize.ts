@@ -97,6 +97,8 @@ export const quantize: NodeHandler = async (ctx) => {
     quantizedNodes: report.quantizedNodes.length, floatNodes: report.floatNodes.length,
     ...layerCounts(model, report),
   };
+  // The label says what happened: a result with no layer converted is still fp32.
+  if (metrics.layersInt8 === 0 || metrics.layersFp16 === 0 || metrics.layersInt4 === 0) value.label = `${input.label} · fp32 (nothing quantized)`;
   if (report.target) metrics.target = report.target;
   if (report.fusion) {
     metrics.fusedGroups = report.fusion.fused;
