@@ -1,7 +1,9 @@
 // Training through transformer and detector exports: the ViT fixture fine-tunes on the MNIST
 // split, a small built ViT distills from it, and the YOLO fixture trains against its teacher's
 // three output maps (MSE on logits and on named features) on random images.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cloneModel, decodeModel, encodeModel, type Model } from '../../src/main/onnx/model.ts';
 import { makeTensor, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
@@ -10,7 +12,10 @@ import { loadMnist } from '../../src/main/data/mnist.ts';
 import { seededRandom, subset, type Dataset } from '../../src/main/data/dataset.ts';
 import { evaluateModel } from '../../src/main/runtime/evaluate.ts';
 import { trainModel } from '../../src/main/train/trainer.ts';
-import { fixtureModel } from '../fixtures-path.ts';
+import { fixtureModel, LENET_FIXTURE } from '../fixtures-path.ts';
+import { HANDLERS } from '../../src/main/engine/handlers/index.ts';
+import { findKind } from '../../src/shared/catalog/index.ts';
+import type { DatasetValue, ModelValue, NodeResult, Params, PortValue } from '../../src/shared/catalog/types.ts';
 
 const vitTeacher = decodeModel(readFileSync(fixtureModel('vit-tiny-mnist-trained.onnx')));
 const test = loadMnist('test');
@@ -75,4 +80,45 @@ describe('detectors', () => {
     expect(r.model.graph.output.map((o) => o.name)).toEqual(['p3', 'p4', 'p5']);
     expect(r.model.graph.node.map((n) => n.opType)).toEqual(student.graph.node.map((n) => n.opType));
   }, 300_000);
+});
+
+/** Run the distill node on a hand-made context; returns its result and the op types of the student it wrote. */
+async function runDistillNode(params: Params, inputs: Record<string, PortValue>): Promise<{ result: NodeResult; ops: string[] }> {
+  const spec = findKind('distill')!;
+  const defaults = Object.fromEntries(Object.entries(spec.params).map(([k, p]) => [k, p.default]));
+  const dir = mkdtempSync(join(tmpdir(), 'whittle-distill-node-'));
+  try {
+    const result = await HANDLERS.distill({
+      nodeId: 'd', params: { ...defaults, ...params }, inputs, documentDir: dir, workDir: dir, signal: new AbortController().signal,
+      progress: () => {}, log: () => {}, report: () => {},
+    });
+    const student = decodeModel(readFileSync((result.outputs.model as ModelValue).path));
+    return { result, ops: [...new Set(student.graph.node.map((n) => n.opType))] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('distill node', () => {
+  const modelValue = (path: string, label: string): ModelValue => ({ type: 'model', path, sha256: label, sizeBytes: statSync(path).size, label });
+  const mnist = (limit: number): DatasetValue => ({ type: 'dataset', source: 'mnist', options: { split: 'train', limit, shuffle: true, seed: 3 }, label: 'MNIST' });
+
+  it('builds a small ViT student and distills the ViT fixture into it', async () => {
+    const { result, ops } = await runDistillNode({ studentSource: 'builder', arch: 'vit', epochs: 1, batchSize: 32, valFraction: 0 }, {
+      teacher: modelValue(fixtureModel('vit-tiny-mnist-trained.onnx'), 'ViT'), dataset: mnist(256),
+    });
+    expect((result.outputs.model as ModelValue).label).toBe('ViT · distilled');
+    expect(ops).toEqual(expect.arrayContaining(['LayerNormalization', 'Softmax', 'Erf', 'Expand']));
+    expect(result.metrics.temperature).toBe(4);
+  }, 120_000);
+
+  it('matches raw outputs by MSE when asked (detectors), without labels', async () => {
+    const { result } = await runDistillNode({ studentSource: 'pruned', channelRatio: 0.5, outputLoss: 'mse', epochs: 3, batchSize: 32, valFraction: 0 }, {
+      teacher: modelValue(LENET_FIXTURE, 'LeNet-5'), dataset: mnist(128),
+    });
+    expect(result.metrics.outputLoss).toBe('mse');
+    expect(result.metrics.temperature).toBeUndefined();
+    const curve = result.reports![0].data as { epochs: { trainLoss: number }[] };
+    expect(curve.epochs[2].trainLoss).toBeLessThan(curve.epochs[0].trainLoss);
+  }, 120_000);
 });

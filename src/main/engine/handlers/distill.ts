@@ -26,7 +26,7 @@ export const distill: NodeHandler = async (ctx) => {
     const hidden = String(ctx.params.hidden ?? '256,256').split(',').map((x) => Number(x.trim()));
     const classes = Number(teacher.graph.output[0]?.type?.tensorType?.shape?.dim?.[1]?.dimValue ?? 10);
     student = buildModel(arch, { hidden, classes, seed: Number(ctx.params.seed ?? 0) });
-    label = arch === 'mlp' ? `MLP ${hidden.join('-')} · distilled` : `${arch} · distilled`;
+    label = arch === 'mlp' ? `MLP ${hidden.join('-')} · distilled` : `${arch === 'vit' ? 'ViT' : arch} · distilled`;
   } else if (source === 'pruned') {
     const ratio = Number(ctx.params.channelRatio ?? 0.5);
     student = pruneChannels(teacher, { ratio, importance: 'l1', scope: 'uniform' }).model;
@@ -44,6 +44,9 @@ export const distill: NodeHandler = async (ctx) => {
   const alpha = Number(ctx.params.alpha ?? 0.9);
   const features = parseFeatures((ctx.params.features as string[] | undefined) ?? [], ctx.nodeId)
     .map((f) => ({ ...f, weight: Number(ctx.params.featureWeight ?? 1) }));
-  const r = await runTraining(ctx, student, ds, { ...opts, teacher, features, loss: { kind: 'distill', temperature, alpha } }, 'Distillation');
-  return trainResult(ctx, r, label, 'Distillation', { temperature, alpha, studentSource: source });
+  // Detectors and regressors have no class distribution to soften: their outputs are matched raw.
+  const mse = String(ctx.params.outputLoss ?? 'kl') === 'mse';
+  const loss = mse ? { kind: 'mse-logits' as const } : { kind: 'distill' as const, temperature, alpha };
+  const r = await runTraining(ctx, student, ds, { ...opts, teacher, features, loss }, 'Distillation');
+  return trainResult(ctx, r, label, 'Distillation', mse ? { outputLoss: 'mse', studentSource: source } : { temperature, alpha, studentSource: source });
 };

@@ -5,6 +5,7 @@ import type { Model } from '../model.ts';
 import { buildMlp, buildLeNet5 } from './mlp.ts';
 import { buildMobileNetV2Style } from './mobilenetv2.ts';
 import { buildResNet } from './resnet.ts';
+import { buildVit } from './vit.ts';
 
 export { buildMlp, buildLeNet5, type MlpOptions, type LeNet5Options } from './mlp.ts';
 export { buildMobileNetV2Style, makeDivisible, type MobileNetV2Options } from './mobilenetv2.ts';
@@ -12,7 +13,7 @@ export { buildResNet, type ResNetOptions } from './resnet.ts';
 export { buildVit, type VitOptions } from './vit.ts';
 export { GraphBuilder, BUILDER_OPSET, BUILDER_IR_VERSION, INPUT_NAME, OUTPUT_NAME } from './graph-builder.ts';
 
-export const ARCHITECTURES = ['mlp', 'lenet5', 'mobilenetv2', 'resnet18', 'resnet-small'] as const;
+export const ARCHITECTURES = ['mlp', 'lenet5', 'mobilenetv2', 'resnet18', 'resnet-small', 'vit'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 export interface BuildOptions {
@@ -43,6 +44,8 @@ export function buildModel(arch: Architecture | string, options: BuildOptions = 
     case 'resnet18':
     case 'resnet-small':
       return buildResNet({ depth: arch === 'resnet18' ? 18 : 'small', classes: options.classes, inputSize: options.inputSize, inputChannels: options.inputChannels, batchNorm: options.batchNorm, baseWidth: options.baseWidth, seed });
+    case 'vit':
+      return buildVit({ classes: options.classes, seed });
     default:
       throw new WhittleError('builder.unknown-arch', `The model zoo has no architecture '${arch}'.`, `Choose one of: ${ARCHITECTURES.join(', ')}.`);
   }
