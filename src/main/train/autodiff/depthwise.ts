@@ -54,13 +54,27 @@ function cellWeight(e: Emitter, w: string, at: number[], channels: number): stri
   return e.reshape(picked, [1, channels, 1, 1]);
 }
 
-/** Sum over cells of Slice(padded, cell) * weight: a depthwise correlation of `padded` with strides. */
-function correlate(e: Emitter, padded: string, all: { at: number[]; weight: string }[], g: WindowGeometry, outSpatial: number[], live: (at: number[]) => boolean): { sum: string; windows: (string | undefined)[] } {
+/** A map and the zero padding around it, applied only if some window reaches into it. */
+interface PaddedMap { x: string; spatial: number[]; begin: number[]; end: number[] }
+
+/**
+ * Sum over cells of window(cell) * weight: a depthwise correlation with strides. A window inside
+ * the map is sliced from it directly (or is the map itself); ORT's Pad and Slice copy rows of a
+ * few floats one by one, so the padded copy is made only for windows that reach into the padding.
+ */
+function correlate(e: Emitter, map: PaddedMap, all: { at: number[]; weight: string }[], g: WindowGeometry, outSpatial: number[], live: (at: number[]) => boolean): { sum: string; windows: (string | undefined)[] } {
   const cells = all.filter((c) => live(c.at));
+  let padded: string | undefined;
   const windows = cells.map(({ at }) => {
-    const starts = at.map((a, i) => a * g.dilations[i]);
+    const starts = at.map((a, i) => a * g.dilations[i] - map.begin[i]);
     const ends = starts.map((s, i) => s + (outSpatial[i] - 1) * g.strides[i] + 1);
-    return e.op1('Slice', [padded, e.constI64(starts), e.constI64(ends), e.constI64([2, 3]), e.constI64(g.strides)]);
+    if (starts.every((s, i) => s >= 0 && ends[i] <= map.spatial[i])) {
+      const whole = starts.every((s, i) => s === 0 && ends[i] === map.spatial[i] && g.strides[i] === 1);
+      return whole ? map.x : e.op1('Slice', [map.x, e.constI64(starts), e.constI64(ends), e.constI64([2, 3]), e.constI64(g.strides)]);
+    }
+    padded ??= padSpatial(e, map.x, map.begin, map.end);
+    const from = starts.map((s, i) => s + map.begin[i]);
+    return e.op1('Slice', [padded, e.constI64(from), e.constI64(from.map((s, i) => s + (outSpatial[i] - 1) * g.strides[i] + 1)), e.constI64([2, 3]), e.constI64(g.strides)]);
   });
   const products = windows.map((win, k) => e.op1('Mul', [win, cells[k].weight]));
   return { sum: products.length === 1 ? products[0] : e.op1('Sum', products), windows: all.map((c) => windows[cells.indexOf(c)]) };
@@ -91,18 +105,19 @@ function inputGrad(e: Emitter, dy: string, cells: Cell[], g: WindowGeometry, xs:
   const begin = reach.map((r, i) => r - g.padsBegin[i]);
   // Padded length must be in + reach; trailing zeros of the spread may already cover part of it.
   const end = xs.slice(2).map((size, i) => size + reach[i] - spreadSize[i] - begin[i]);
-  const cropBegin = begin.map((b) => Math.max(0, -b));
-  let padded = padSpatial(e, spread, begin.map((b) => Math.max(0, b)), end.map((v) => Math.max(0, v)));
+  let map: PaddedMap = { x: spread, spatial: spreadSize, begin, end };
   if ([...begin, ...end].some((p) => p < 0)) {
-    const starts = cropBegin;
-    const ends = xs.slice(2).map((size, i) => starts[i] + size + reach[i]);
-    padded = e.op1('Slice', [padded, e.constI64(starts), e.constI64(ends), e.constI64([2, 3])]);
+    // Padding narrower than the window: pad what is missing, then crop to in + reach.
+    const starts = begin.map((b) => Math.max(0, -b));
+    const padded = padSpatial(e, spread, begin.map((b) => Math.max(0, b)), end.map((v) => Math.max(0, v)));
+    const cropped = e.op1('Slice', [padded, e.constI64(starts), e.constI64(xs.slice(2).map((size, i) => starts[i] + size + reach[i])), e.constI64([2, 3])]);
+    map = { x: cropped, spatial: xs.slice(2).map((size, i) => size + reach[i]), begin: [0, 0], end: [0, 0] };
   }
   const flipped = cells.map((cell) => ({ at: cell.at, weight: cells.find((o) => o.at.every((a, i) => a === g.kernel[i] - 1 - cell.at[i]))!.weight }));
   // Nonzero rows of the padded, spread dY sit at begin + o * stride.
   const live = (at: number[]) => at.every((a, i) => Array.from({ length: ys[2 + i] }, (_, o) => begin[i] + o * g.strides[i])
     .some((pos) => pos >= a * g.dilations[i] && pos < a * g.dilations[i] + xs[2 + i]));
-  return correlate(e, padded, flipped, { ...g, strides: [1, 1] }, xs.slice(2), live).sum;
+  return correlate(e, map, flipped, { ...g, strides: [1, 1] }, xs.slice(2), live).sum;
 }
 
 /** Rewrite a depthwise Conv into cell slices and products; returns the fused gradient of its output. */
@@ -115,11 +130,10 @@ export function depthwiseConv(node: Node, e: Emitter): FusedGradient {
   const ys = e.shape(node.output[0]);
   const outSpatial = ys.slice(2);
   const g = windowGeometry(node, xs.slice(2), outSpatial, kernel);
-  const padded = padSpatial(e, x, g.padsBegin, g.padsEnd);
   const cells = cellOffsets(kernel).map((at) => ({ at, weight: cellWeight(e, w, at, channels) }));
   // Cells that only ever read padding contribute nothing (the 3x3 window on a 1x1 map is its centre).
   const live = (at: number[]) => at.every((a, i) => touches(a * g.dilations[i], g.strides[i], outSpatial[i], g.padsBegin[i], g.padsBegin[i] + xs[2 + i]));
-  const { sum, windows } = correlate(e, padded, cells, g, outSpatial, live);
+  const { sum, windows } = correlate(e, { x, spatial: xs.slice(2), begin: g.padsBegin, end: g.padsEnd }, cells, g, outSpatial, live);
   const withWindows: Cell[] = cells.map((cell, k) => ({ ...cell, window: windows[k] }));
   e.opInto(b ? 'Add' : 'Identity', b ? [sum, e.reshape(b, [1, channels, 1, 1])] : [sum], [node.output[0]]);
   return {

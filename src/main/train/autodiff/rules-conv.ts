@@ -176,7 +176,10 @@ function convInputGrad(e: Emitter, dY: string, w: string, ws: number[], g: Windo
   const rest = Array.from({ length: d }, (_, i) => i + 3);
   const swapped = e.reshape(e.transpose(e.reshape(w, [group, cOutG, cInG, ...g.kernel]), [0, 2, 1, ...rest]), [group * cInG, cOutG, ...g.kernel]);
   const axes = Array.from({ length: d }, (_, i) => i + 2);
-  const flipped = e.op1('Slice', [swapped, e.constI64(g.kernel.map((k) => k - 1)), e.constI64(g.kernel.map(() => -1e9)), e.constI64(axes), e.constI64(g.kernel.map(() => -1))]);
+  // (A 1x1 window needs no flip; ORT's negative-step Slice copies element by element.)
+  const flipped = g.kernel.every((k) => k === 1)
+    ? swapped
+    : e.op1('Slice', [swapped, e.constI64(g.kernel.map((k) => k - 1)), e.constI64(g.kernel.map(() => -1e9)), e.constI64(axes), e.constI64(g.kernel.map(() => -1))]);
   return e.op1('Conv', [dY, flipped], { dilations: g.dilations, pads: [...padsBegin, ...padsEnd], group });
 }
 
