@@ -12,6 +12,7 @@ import type { DatasetValue, ModelValue, Params, PortValue } from '../../src/shar
 import { letterboxGeometry, loadCoco, readCocoAnnotations } from '../../src/main/data/coco.ts';
 import { isWhittleError } from '../../src/shared/errors.ts';
 import { fixtureModel, LENET_FIXTURE } from '../fixtures-path.ts';
+import { createApiService } from '../../src/main/api/service.ts';
 
 function context(kind: string, params: Params, inputs: Record<string, PortValue | undefined>, documentDir: string): NodeContext {
   const spec = findKind(kind)!;
@@ -83,6 +84,15 @@ describe('dataset.coco', () => {
     expect(ds.inputs[wide + 2 * plane + 150 * 320 + 140]).toBe(1);
     expect(ds.inputs[wide + 150 * 320 + 140]).toBe(0);
     expect(ds.detection.images[1]).toMatchObject({ id: 8, scale: 1, padX: 0, padY: 40 });
+  });
+
+  it('previews the first images, and the preview door checks both paths against its roots', async () => {
+    const api = createApiService({ door: 'cli', home: mkdtempSync(join(tmpdir(), 'whittle-home-')), startupDocument: null });
+    const p = await api.call('datasets.preview', { kind: 'dataset.coco', params: { annotations: 'val.json', images: 'img', size: 64 }, documentPath: join(dir, 'pipeline.json'), count: 2 });
+    expect(p.samples.length).toBe(2);
+    expect(p.sampleShape).toEqual([3, 64, 64]);
+    const scoped = createApiService({ door: 'browser', home: mkdtempSync(join(tmpdir(), 'whittle-home-')), startupDocument: null, workspace: join(dir, 'img'), fileScope: [join(dir, 'img')] });
+    await expect(scoped.call('datasets.preview', { kind: 'dataset.coco', params: { annotations: join(dir, 'val.json'), images: join(dir, 'img') }, count: 2 })).rejects.toMatchObject({ code: 'files.outside-roots' });
   });
 });
 

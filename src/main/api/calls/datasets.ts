@@ -22,10 +22,10 @@ export const datasetsPreview: CallImpl<'datasets.preview'> = async (req, ctx) =>
   const params: Params = Object.fromEntries(Object.entries(spec?.params ?? {}).map(([k, p]) => [k, p.default]));
   Object.assign(params, req.params);
   // Every door reads only inside its roots: check the paths (real, regular) before touching them.
-  for (const key of ['path', 'labelsPath']) {
+  for (const [key, param] of Object.entries(spec?.params ?? {})) {
     const p = params[key];
     // The raw value, not a resolved one: resolving could drop a NUL byte with a '..' after it.
-    if (typeof p === 'string' && p) scopedPath(ctx, p, req.kind === 'dataset.images' && key === 'path' ? 'read-folder' : 'read-file', documentDir);
+    if (param.type === 'path' && typeof p === 'string' && p) scopedPath(ctx, p, param.mode === 'open-folder' ? 'read-folder' : 'read-file', documentDir);
   }
   const count = req.count ?? DEFAULT_COUNT;
   if (req.kind === 'dataset.images') {
@@ -37,6 +37,8 @@ export const datasetsPreview: CallImpl<'datasets.preview'> = async (req, ctx) =>
     params.shuffle = false;
     params.limit = 0;
   }
+  // A COCO set is letterboxed image by image: decode only what is shown.
+  if (req.kind === 'dataset.coco') params.limit = count;
   // Synthetic data is made, not read: make only what is shown.
   if (req.kind === 'dataset.synthetic') params.count = Math.min(Number(params.count ?? count), count);
   const value = describeDataset(req.kind, params, documentDir);
