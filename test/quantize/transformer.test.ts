@@ -78,6 +78,8 @@ describe('4-bit weight-only quantization (MatMulNBits)', () => {
     // The test would pass vacuously if 4-bit rounding did nothing: it changes the outputs visibly.
     expect(quantErr).toBeGreaterThan(1e-2);
     expect(r.report.tensors[0].sqnrDb).toBeGreaterThan(15);
+    // K = 80 fills two blocks of 64 or three of 32, but only 80 rows of one 128 block: the report says so.
+    expect(r.report.notes?.length ?? 0).toBe(blockSize > K ? 1 : 0);
   });
 
   it('refuses a block size MatMulNBits does not take', async () => {

@@ -162,6 +162,16 @@ function rewrite(node: Node, index: GraphIndex, options: Required<Pick<Int4Optio
   return { nodes: out, info };
 }
 
+/** True when a weight's K is smaller than one block: its only block is mostly zero padding. */
+function paddedRows(index: GraphIndex, weight: string, nodes: { node: string; opType: string }[], blockSize: number): boolean {
+  const w = index.initializers.get(weight);
+  if (!w) return false;
+  const consumer = index.consumersOf(weight).find((c) => nodes.some((q) => q.node === c.name));
+  const transB = consumer?.opType === 'Gemm' && attrInt(consumer, 'transB', 0) === 1;
+  const k = Number(w.dims[transB ? 1 : 0]);
+  return k < blockSize;
+}
+
 export function checkInt4Options(options: Int4Options): void {
   const bs = options.blockSize ?? 32;
   if (!(INT4_BLOCK_SIZES as readonly number[]).includes(bs)) {
@@ -203,6 +213,10 @@ export async function quantizeInt4Weights(model: Model, options: Int4Options = {
     mode: 'int4', settings: { ...settings }, tensors, quantizedNodes, floatNodes, warnings: [],
   };
   if (quantizedNodes.length === 0) report.warnings.push('No MatMul/Gemm with a constant 2-D weight was found: 4-bit weight quantization changed nothing.');
+  const padded = tensors.filter((t) => paddedRows(index, t.tensor, quantizedNodes, settings.blockSize));
+  if (padded.length) {
+    report.notes = [`${padded.length} weight(s) have fewer than ${settings.blockSize} rows along K per block and are padded with zeros to a whole block (${padded.map((t) => t.tensor).slice(0, 4).join(', ')}${padded.length > 4 ? ', ...' : ''}); a smaller block size stores them in less space.`];
+  }
   if (options.verify ?? true) {
     const optimized = await optimizedGraph(m, ctx.tempDir);
     const found = optimized.graph.node.filter((n) => n.opType === 'MatMulNBits').length;
