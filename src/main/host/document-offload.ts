@@ -17,7 +17,7 @@ export function documentWorkerPath(): string {
 
 /** What the offload needs of its helper: a worker thread (built) or a child process (from source). */
 interface Helper {
-  post(message: { id: number; text: string }): void;
+  post(message: { id: number; frame: Uint8Array }): void;
   /** Keep the process alive while a frame is out (true), or not (false, when idle). */
   hold(busy: boolean): void;
   onMessage(listener: (m: { id: number; result: OffloadResult }) => void): void;
@@ -79,13 +79,13 @@ export function createDocumentOffload(data: DocumentWorkerData, workerPath = doc
 
   return {
     minChars,
-    handle(text) {
+    handle(frame) {
       const id = nextId++;
       return new Promise<OffloadResult>((resolve) => {
         pending.set(id, resolve);
         const h = current();
         h.hold(true);
-        h.post({ id, text });
+        h.post({ id, frame });
       });
     },
     async close() {

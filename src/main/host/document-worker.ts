@@ -30,10 +30,13 @@ function nodeCountOf(request: unknown): number {
   return Array.isArray(doc?.nodes) ? doc.nodes.length : 0;
 }
 
-async function answer(text: string): Promise<OffloadResult> {
+/** The reply as UTF-8 bytes, encoded here rather than on the host's main thread. */
+const replyBytes = (id: number, envelope: Parameters<typeof replyText>[1]) => Buffer.from(replyText(id, envelope), 'utf8');
+
+async function answer(frame: Uint8Array): Promise<OffloadResult> {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('utf8'));
   } catch {
     return { kind: 'close', reason: NOT_A_CALL };
   }
@@ -41,7 +44,7 @@ async function answer(text: string): Promise<OffloadResult> {
   if (!call) return { kind: 'close', reason: NOT_A_CALL };
   if (!Object.hasOwn(PURE_CALLS, call.name)) {
     const nodes = nodeCountOf(call.request);
-    if (nodes > HOST_INLINE_NODE_LIMIT) return { kind: 'reply', reply: replyText(call.id, { ok: false, error: documentTooLarge(call.name, nodes) }) };
+    if (nodes > HOST_INLINE_NODE_LIMIT) return { kind: 'reply', reply: replyBytes(call.id, { ok: false, error: documentTooLarge(call.name, nodes) }) };
     return { kind: 'inline' };
   }
   const name = call.name as keyof typeof PURE_CALLS;
@@ -50,7 +53,7 @@ async function answer(text: string): Promise<OffloadResult> {
   if (!parsed.success) return { kind: 'inline' };
   try {
     const impl = PURE_CALLS[name] as (req: unknown, c: ApiContext) => Promise<unknown>;
-    return { kind: 'reply', reply: replyText(call.id, { ok: true, value: await impl(parsed.data, ctx) }) };
+    return { kind: 'reply', reply: replyBytes(call.id, { ok: true, value: await impl(parsed.data, ctx) }) };
   } catch {
     // Something this context lacks (the file guard lives on the main thread): answer there.
     return { kind: 'inline' };
@@ -62,8 +65,8 @@ function reply(message: { id: number; result: OffloadResult }): void {
   else process.send?.(message);
 }
 
-function onRequest(message: { id: number; text: string }): void {
-  answer(String(message?.text)).then(
+function onRequest(message: { id: number; frame: Uint8Array }): void {
+  answer(message.frame instanceof Uint8Array ? message.frame : new Uint8Array(0)).then(
     (result) => reply({ id: message.id, result }),
     () => reply({ id: message.id, result: { kind: 'inline' } }),
   );
@@ -71,6 +74,6 @@ function onRequest(message: { id: number; text: string }): void {
 
 if (parentPort) parentPort.on('message', onRequest);
 else {
-  process.on('message', (m) => onRequest(m as { id: number; text: string }));
+  process.on('message', (m) => onRequest(m as { id: number; frame: Uint8Array }));
   process.on('disconnect', () => process.exit(0));
 }

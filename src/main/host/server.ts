@@ -14,7 +14,7 @@ import type { SocketServerMessage } from '../../shared/api/client.ts';
 import { EVENT_NAMES } from '../../shared/api/contract.ts';
 import type { ApiService } from '../api/service.ts';
 import { contentSecurityPolicy, parseRequestTarget, presentedToken, tokenCookie, tokenMatches, tokenPage, type RequestTarget } from './requests.ts';
-import { handleSocketText, type MessageOffload } from './socket-messages.ts';
+import { handleSocketFrame, type MessageOffload } from './socket-messages.ts';
 
 export const HOST_ADDRESS = '127.0.0.1';
 /** Big enough for a pipeline.parse of an oversized file to come back as a clear error. */
@@ -177,10 +177,10 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
       ws.close(1003, 'The Whittle API speaks JSON text frames.');
       return;
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8');
-    handleSocketText(text, { api: options.api, offload: options.offload ?? null }).then((outcome) => {
+    const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    handleSocketFrame(frame, { api: options.api, offload: options.offload ?? null }).then((outcome) => {
       if (outcome.close) ws.close(1008, outcome.close);
-      else if (outcome.reply !== null && ws.readyState === ws.OPEN) ws.send(outcome.reply);
+      else if (outcome.reply !== null && ws.readyState === ws.OPEN) ws.send(outcome.reply, { binary: false });
     }).catch((err: unknown) => {
       fault('socket message', err);
       if (ws.readyState === ws.OPEN) ws.close(1011, 'Internal error; the host is still running.');

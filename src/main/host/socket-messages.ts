@@ -1,5 +1,5 @@
 // One text frame from a browser-host socket -> the reply to send, or a reason to close.
-// Total: any text gives an outcome, never a throw. A frame that is not a call message
+// Total: any bytes give an outcome, never a throw. A frame that is not a call message
 // closes the socket (a well-behaved page never sends one); a call's failure is data.
 import type { Envelope, SocketServerMessage } from '../../shared/api/client.ts';
 import type { ApiService } from '../api/service.ts';
@@ -11,15 +11,16 @@ export interface CallMessage {
 }
 
 export interface SocketOutcome {
-  /** The JSON text to send back, or null for nothing. */
-  reply: string | null;
+  /** The JSON to send back (text, or its UTF-8 bytes from the worker), or null for nothing. */
+  reply: string | Uint8Array | null;
   /** Set when the socket should be closed (policy violation), with the reason. */
   close?: string;
 }
 
 /** What the off-thread handler did with a large frame. */
 export type OffloadResult =
-  | { kind: 'reply'; reply: string }
+  /** The reply's UTF-8 bytes: sent as they are, so the main thread never re-encodes a large answer. */
+  | { kind: 'reply'; reply: Uint8Array }
   | { kind: 'close'; reason: string }
   /** Not a call it answers (and small enough): the main thread handles it. */
   | { kind: 'inline' };
@@ -27,7 +28,8 @@ export type OffloadResult =
 export interface MessageOffload {
   /** Frames at least this long go to `handle`; shorter ones are answered inline. */
   minChars: number;
-  handle(text: string): Promise<OffloadResult>;
+  /** The frame's bytes go as they are: the worker decodes them, not the main thread. */
+  handle(frame: Uint8Array): Promise<OffloadResult>;
   close(): Promise<void>;
 }
 
@@ -59,13 +61,13 @@ export function replyText(id: number, envelope: Envelope): string {
   }
 }
 
-export async function handleSocketText(text: string, deps: { api: ApiService; offload: MessageOffload | null }): Promise<SocketOutcome> {
-  if (deps.offload && text.length >= deps.offload.minChars) {
-    const result = await deps.offload.handle(text);
+export async function handleSocketFrame(frame: Buffer, deps: { api: ApiService; offload: MessageOffload | null }): Promise<SocketOutcome> {
+  if (deps.offload && frame.length >= deps.offload.minChars) {
+    const result = await deps.offload.handle(frame);
     if (result.kind === 'reply') return { reply: result.reply };
     if (result.kind === 'close') return { reply: null, close: result.reason };
   }
-  const call = parseCallText(text);
+  const call = parseCallText(frame.toString('utf8'));
   if (!call) return { reply: null, close: NOT_A_CALL };
   const envelope = await deps.api.dispatch(call.name, call.request);
   return { reply: replyText(call.id, envelope) };
