@@ -3,7 +3,6 @@
 // workspace, then chosen). Returns an absolute path; Save As takes a name relative to the
 // folder shown, or an absolute path as it is typed.
 import { useState, type DragEvent } from 'react';
-import { useApi } from '../api/useApi.ts';
 import { Modal } from '../app/Modal.tsx';
 import { useAppInfo } from '../app/useAppInfo.ts';
 import { Breadcrumbs } from './Breadcrumbs.tsx';
@@ -11,7 +10,7 @@ import { FileList } from './FileList.tsx';
 import { filtersFor } from './fileFilters.ts';
 import { PickerPlaces } from './PickerPlaces.tsx';
 import { folderOf, recentFolders, rememberFolder } from './recentFolders.ts';
-import { uploadFile } from './uploadFile.ts';
+import { usePickerUpload } from './usePickerUpload.ts';
 import { useFolderListing } from './useFolderListing.ts';
 
 interface Props {
@@ -34,12 +33,10 @@ function isAbsolute(name: string): boolean {
 }
 
 export function FileBrowserDialog({ mode, extensions, title, defaultName = '', startDir, onChoose, onCancel }: Props) {
-  const api = useApi();
   const info = useAppInfo();
   const [{ filters, initial }] = useState(() => filtersFor(mode, extensions));
   const [filterId, setFilterId] = useState(initial);
   const [name, setName] = useState(defaultName);
-  const [uploading, setUploading] = useState<string | null>(null);
   const wanted = filters.find((f) => f.id === filterId)?.extensions ?? null;
   const { listing, error, setError, setDir, refresh } = useFolderListing(startDir, wanted);
 
@@ -48,21 +45,11 @@ export function FileBrowserDialog({ mode, extensions, title, defaultName = '', s
     onChoose(path);
   };
 
-  const upload = async (files: FileList | File[]) => {
-    for (const file of Array.from(files)) {
-      setUploading(file.name);
-      try {
-        const path = await uploadFile(api, file);
-        if (mode === 'open-file') return choose(path);
-        setDir(folderOf(path));
-        refresh();
-      } catch (err) {
-        setError(err instanceof Error ? err.message : String(err));
-      } finally {
-        setUploading(null);
-      }
-    }
-  };
+  const { uploading, upload } = usePickerUpload((path) => {
+    if (mode === 'open-file') return choose(path);
+    setDir(folderOf(path));
+    refresh();
+  }, setError);
 
   const canUpload = info.door === 'browser' && mode !== 'open-folder';
   const onDrop = (e: DragEvent) => {
@@ -86,7 +73,6 @@ export function FileBrowserDialog({ mode, extensions, title, defaultName = '', s
           <FileList
             entries={listing?.entries ?? null}
             parent={listing?.parent ?? null}
-            selected={null}
             onUp={() => listing?.parent && setDir(listing.parent)}
             onOpenFolder={setDir}
             onPickFile={(e) => (mode === 'save-file' ? setName(e.name) : mode === 'open-file' ? choose(e.path) : undefined)}

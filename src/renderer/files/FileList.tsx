@@ -6,13 +6,12 @@ type Entry = CallResponse<'files.list'>['entries'][number];
 interface Props {
   entries: Entry[] | null;
   parent: string | null;
-  selected: string | null;
   onUp(): void;
   onOpenFolder(path: string): void;
   onPickFile(entry: Entry): void;
 }
 
-export function FileList({ entries, parent, selected, onUp, onOpenFolder, onPickFile }: Props) {
+export function FileList({ entries, parent, onUp, onOpenFolder, onPickFile }: Props) {
   return (
     <ul className="wh-files__list" data-testid="file-browser-list">
       {parent && (
@@ -22,7 +21,7 @@ export function FileList({ entries, parent, selected, onUp, onOpenFolder, onPick
         <li key={e.path}>
           <button
             type="button"
-            className={`wh-files__entry wh-files__entry--${e.kind}${selected === e.path ? ' wh-files__entry--selected' : ''}`}
+            className={`wh-files__entry wh-files__entry--${e.kind}`}
             data-testid={`file-entry-${e.name}`}
             onClick={() => (e.kind === 'dir' ? onOpenFolder(e.path) : onPickFile(e))}
           >
