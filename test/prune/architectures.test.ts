@@ -1,7 +1,8 @@
 // Structured pruning through the architectures users bring (issue 14): ShuffleNetV2 (channel
 // shuffle behind Shape/Gather/Concat, Slice halves), a YOLO-style detector (C2f Split/Concat,
 // SPPF, nearest Resize, three heads), MobileNetV3 (SE blocks, HardSwish) and a small ViT
-// (MLP hidden units, LayerNormalization). Outputs are checked in ONNX Runtime.
+// (MLP hidden units, LayerNormalization), and attention heads of the builder ViT (fused QKV).
+// Outputs are checked in ONNX Runtime.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, type Model } from '../../src/main/onnx/model.ts';
@@ -9,6 +10,9 @@ import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { pruneChannels } from '../../src/main/passes/prune/structured.ts';
 import { sizeReport } from '../../src/main/passes/prune/size-report.ts';
 import { fixtureModel, type FixtureName } from '../fixtures-path.ts';
+import { buildVit } from '../../src/main/onnx/builder/vit.ts';
+import { GraphIndex } from '../../src/main/onnx/graph.ts';
+import { resolveInitializer } from '../../src/main/passes/prune/layers.ts';
 import { zeroTwoChannelsPerGroup } from './zero-channels.ts';
 
 async function run(model: Model, dims: number[]): Promise<{ data: Float32Array; dims: number[] }[]> {
@@ -96,6 +100,22 @@ describe('structured pruning of the issue-14 architectures', () => {
     expect(mlp.length).toBe(4);
     for (const g of mlp) expect(g).toMatchObject({ channels: 128, kept: 64, blocked: undefined });
     for (const g of r.groups.filter((x) => x.blocked)) expect(g.blocked).toMatch(/'[^']+'/);
+    expect((await run(r.model, [2, 1, 28, 28]))[0].dims).toEqual([2, 10]);
+    await expectKeepAllExact(model, [2, 1, 28, 28]);
+    await expectZeroedPruneExact(model, [2, 1, 28, 28]);
+  });
+
+  it('fused-QKV attention (builder ViT): whole heads leave Q, K, V and the output projection together', async () => {
+    const model = buildVit({ dim: 32, heads: 4, depth: 2 });
+    const r = pruneChannels(model, { ratio: 0.5 });
+    const qkv = r.groups.filter((g) => g.layers.some((l) => l.includes('attn.qkv')));
+    expect(qkv.map((g) => [g.channels, g.kept, g.blocked])).toEqual([[4, 2, undefined], [4, 2, undefined]]);
+    const dims = (name: string): number[] => {
+      const n = r.model.graph.node.find((x) => x.name === name)!;
+      return resolveInitializer(new GraphIndex(r.model.graph), n.input[1])!.dims.map(Number);
+    };
+    expect(dims('blocks.0.attn.qkv/MatMul')).toEqual([32, 3 * 2 * 8]);
+    expect(dims('blocks.0.attn.proj/MatMul')).toEqual([2 * 8, 32]);
     expect((await run(r.model, [2, 1, 28, 28]))[0].dims).toEqual([2, 10]);
     await expectKeepAllExact(model, [2, 1, 28, 28]);
     await expectZeroedPruneExact(model, [2, 1, 28, 28]);

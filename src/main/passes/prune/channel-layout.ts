@@ -7,6 +7,7 @@ import { attrInt, attrInts } from '../../onnx/graph.ts';
 import { opsetVersion } from '../../onnx/model.ts';
 import type { Dim, Shape } from '../../onnx/shapes.ts';
 import { what, type ChannelAnalysis, type CountEdit, type View } from './depgraph.ts';
+import { visitFusedAttention } from './attention-heads.ts';
 
 const norm = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
 
@@ -120,6 +121,7 @@ export function visitReshape(a: ChannelAnalysis, node: Node, x: View): void {
   if (typeof outShape[b] === 'number' && typeof outShape[b + 1] === 'number' && (outShape[b] as number) * (outShape[b + 1] as number) === C) {
     return visitShuffle(a, node, x, { b, target, outShape });
   }
+  if (visitFusedAttention(a, node, x, { b, target, outShape })) return;
   a.blockNode(node, `${what(node)} reshapes the channel axis in a way the analysis does not follow`);
 }
 
