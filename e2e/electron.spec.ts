@@ -24,7 +24,7 @@ function electronBinary(): string | null {
 const binary = electronBinary();
 
 test.describe('Electron app', () => {
-  test.skip(!binary, 'The Electron binary is not installed on this machine (optional dependency `electron` failed to download); the browser host specs cover the editor.');
+  test.skip(!binary, `The Electron binary is not installed on this machine (the optional dependency \`electron\` is skipped by npm on Node < 22.12, this is ${process.version}, or its binary could not be downloaded); the browser host specs cover the editor, test/app covers the fuses hook and app:// rules.`);
 
   test('opens the bundled example with the security baseline in place', async () => {
     test.setTimeout(300_000);
