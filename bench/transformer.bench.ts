@@ -53,7 +53,12 @@ async function quantizeRows(vit: Model): Promise<void> {
 }
 
 function studentRecipe(extra: Partial<TrainOptions> = {}): TrainOptions {
-  return { epochs: STUDENT_EPOCHS, batchSize: 64, seed: 1, threads: THREADS, optimizer: { kind: 'adamw', lr: 2e-3, weightDecay: 0.05 }, schedule: { kind: 'cosine' }, ...extra };
+  // The same 1-px shifts reach teacher and student ("consistent" distillation, Beyer et al. 2022):
+  // without them this student tied its scratch twin (87.72% vs 87.82% at 6 epochs).
+  return {
+    epochs: STUDENT_EPOCHS, batchSize: 64, seed: 1, threads: THREADS, optimizer: { kind: 'adamw', lr: 2e-3, weightDecay: 0.05 },
+    schedule: { kind: 'cosine' }, augment: { shiftPx: 1 }, ...extra,
+  };
 }
 
 async function trainingRows(vit: Model): Promise<void> {
@@ -69,7 +74,7 @@ async function trainingRows(vit: Model): Promise<void> {
   const params = student().graph.initializer.reduce((a, t) => a + t.dims.reduce((p, q) => p * Number(q), 1), 0);
   const scratch = await trainModel(student(), train, studentRecipe());
   const distilled = await trainModel(student(), train, studentRecipe({ teacher: vit, loss: { kind: 'distill', temperature: 4, alpha: 0.9 } }));
-  console.log(`\nSmall ViT student (dim 32, 2 blocks, 2 heads, ${params.toLocaleString('en')} parameters) vs the ViT fixture teacher (${pct(base)}), ${STUDENT_EPOCHS} epochs, AdamW 2e-3 cosine, batch 64, seed 1`);
+  console.log(`\nSmall ViT student (dim 32, 2 blocks, 2 heads, ${params.toLocaleString('en')} parameters) vs the ViT fixture teacher (${pct(base)}), ${STUDENT_EPOCHS} epochs, AdamW 2e-3 cosine, batch 64, 1-px shifts, seed 1`);
   console.log('| student | top-1 | s total |');
   console.log('|---|---|---|');
   const seconds = (r: Awaited<ReturnType<typeof trainModel>>) => r.history.reduce((a, h) => a + h.seconds, 0).toFixed(0);
