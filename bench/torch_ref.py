@@ -3,9 +3,12 @@
 Trains the same architectures as bench/train-models.ts (Adam, cross-entropy, batch statistics
 in BatchNorm) on the raw float32 samples and int64 labels the bench wrote, and prints one JSON
 line: {"samplesPerSec": ..., "steps": ...}. Timing starts after `--warmup` steps, like Whittle's.
+With --serve it reads one JSON request per stdin line (the same fields as the flags) and answers
+each with one line, so torch is imported once however many pairs the bench measures.
 """
 import argparse
 import json
+import sys
 import time
 
 import numpy as np
@@ -98,32 +101,21 @@ MODELS = {
 }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", required=True, choices=sorted(MODELS))
-    ap.add_argument("--threads", type=int, required=True)
-    ap.add_argument("--inputs", required=True)
-    ap.add_argument("--labels", required=True)
-    ap.add_argument("--shape", required=True, help="sample shape, e.g. 1,28,28")
-    ap.add_argument("--steps", type=int, required=True)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=64)
-    args = ap.parse_args()
-    torch.set_num_threads(args.threads)
+def measure(model_key, threads, inputs, labels, shape, steps, warmup=3, batch=64):
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
-    shape = [int(s) for s in args.shape.split(",")]
-    x_all = torch.from_numpy(np.fromfile(args.inputs, dtype=np.float32).reshape(-1, *shape))
-    y_all = torch.from_numpy(np.fromfile(args.labels, dtype=np.int64))
-    model = MODELS[args.model]()
+    x_all = torch.from_numpy(np.fromfile(inputs, dtype=np.float32).reshape(-1, *shape))
+    y_all = torch.from_numpy(np.fromfile(labels, dtype=np.int64))
+    model = MODELS[model_key]()
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     order = torch.randperm(x_all.shape[0], generator=torch.Generator().manual_seed(1))
     started = None
-    for step in range(args.warmup + args.steps):
-        if step == args.warmup:
+    for step in range(warmup + steps):
+        if step == warmup:
             started = time.perf_counter()
-        idx = order[(step * args.batch) % (x_all.shape[0] - args.batch + 1):][: args.batch]
+        idx = order[(step * batch) % (x_all.shape[0] - batch + 1):][:batch]
         xb, yb = x_all[idx], y_all[idx]
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(xb), yb)
@@ -131,7 +123,29 @@ def main():
         opt.step()
         loss.item()
     seconds = time.perf_counter() - started
-    print(json.dumps({"samplesPerSec": args.steps * args.batch / seconds, "steps": args.steps, "loss": float(loss.item())}))
+    return {"samplesPerSec": steps * batch / seconds, "steps": steps, "loss": float(loss.item())}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--serve", action="store_true")
+    ap.add_argument("--model", choices=sorted(MODELS))
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--inputs")
+    ap.add_argument("--labels")
+    ap.add_argument("--shape", help="sample shape, e.g. 1,28,28")
+    ap.add_argument("--steps", type=int)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=64)
+    args = ap.parse_args()
+    if args.serve:
+        print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
+        for line in sys.stdin:
+            r = json.loads(line)
+            print(json.dumps(measure(r["model"], r["threads"], r["inputs"], r["labels"], r["shape"], r["steps"], r["warmup"], r["batch"])), flush=True)
+        return
+    shape = [int(s) for s in args.shape.split(",")]
+    print(json.dumps(measure(args.model, args.threads, args.inputs, args.labels, shape, args.steps, args.warmup, args.batch)))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 // Side by side with PyTorch: the same architecture, batch (64), optimizer (Adam) and data (the
 // bundled MNIST, written to a temp file both sides read), interleaved pairs at 1 and 2 threads.
 // PyTorch is Debian's python3-torch run by bench/torch_ref.py; without it Whittle's figures print alone.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
@@ -16,11 +16,52 @@ const WARMUP_STEPS = 3;
 const PAIRS = 3;
 
 /** Timed steps per measurement: a few seconds each on a quiet 2-core machine. */
-const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn: 16, mobilenetv2: 12, resnet: 12 };
+const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn: 12, mobilenetv2: 10, resnet: 10 };
 
-function torchVersion(): string | undefined {
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
+/** The PyTorch side: torch_ref.py --serve, imported once, one JSON request and answer per line. */
+class TorchRef {
+  private readonly lines: string[] = [];
+  private waiting?: (line: string) => void;
+
+  version = '';
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
+
+  static async start(): Promise<TorchRef | undefined> {
+    const child = spawn(PYTHON, [join(import.meta.dirname, 'torch_ref.py'), '--serve'], { stdio: 'pipe' });
+    const ref = new TorchRef(child);
+    let buffered = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+        ref.take(buffered.slice(0, i));
+        buffered = buffered.slice(i + 1);
+      }
+    });
+    const exited = new Promise<undefined>((resolve) => { child.on('error', () => resolve(undefined)); child.on('exit', () => resolve(undefined)); });
+    const hello = await Promise.race([ref.next(), exited]);
+    if (!hello) return undefined;
+    ref.version = (JSON.parse(hello) as { torch: string }).torch;
+    return ref;
+  }
+
+  private take(line: string): void {
+    if (this.waiting) { const w = this.waiting; this.waiting = undefined; w(line); } else this.lines.push(line);
+  }
+
+  private next(): Promise<string> {
+    const queued = this.lines.shift();
+    return queued !== undefined ? Promise.resolve(queued) : new Promise((resolve) => { this.waiting = resolve; });
+  }
+
+  async rate(m: BenchModel, files: { inputs: string; labels: string }, threads: number, steps: number): Promise<number> {
+    this.child.stdin.write(`${JSON.stringify({ model: m.key, threads, ...files, shape: m.sampleShape, steps, warmup: WARMUP_STEPS, batch: BATCH })}\n`);
+    return (JSON.parse(await this.next()) as { samplesPerSec: number }).samplesPerSec;
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+  }
 }
 
 /** Whittle's samples/s over the steps after the warm-up, the whole trainer loop timed (batch assembly included). */
@@ -37,23 +78,15 @@ async function whittleRate(m: BenchModel, ds: ReturnType<typeof benchDataset>, t
   return (steps * BATCH) / ((ended - started) / 1000);
 }
 
-function torchRate(m: BenchModel, files: { inputs: string; labels: string }, threads: number, steps: number): number {
-  const out = execFileSync(PYTHON, [
-    join(import.meta.dirname, 'torch_ref.py'), '--model', m.key, '--threads', String(threads), '--inputs', files.inputs, '--labels', files.labels,
-    '--shape', m.sampleShape.join(','), '--steps', String(steps), '--warmup', String(WARMUP_STEPS), '--batch', String(BATCH),
-  ], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
-  return (JSON.parse(out.trim().split('\n').pop()!) as { samplesPerSec: number }).samplesPerSec;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => os.loadavg()[0].toFixed(1);
 
 export async function sideBySide(): Promise<void> {
-  const torch = torchVersion();
+  const torch = await TorchRef.start();
   if (!torch) {
     console.log(`\nPyTorch not found at ${PYTHON} (install it with: apt-get update && apt-get install -y python3-torch). Whittle alone:`);
   } else {
-    console.log(`\nTraining speed side by side, samples/s: Whittle vs PyTorch ${torch} CPU (${PYTHON}), batch ${BATCH}, Adam, same data; ${PAIRS} interleaved pairs, median ratio`);
+    console.log(`\nTraining speed side by side, samples/s: Whittle vs PyTorch ${torch.version} CPU (${PYTHON}), batch ${BATCH}, Adam, same data; ${PAIRS} interleaved pairs, median ratio`);
   }
   const wanted = (process.env.BENCH_TRAIN_MODELS ?? '').split(',').filter(Boolean);
   const mnist = loadMnist('train');
@@ -68,7 +101,7 @@ export async function sideBySide(): Promise<void> {
         const ratios: number[] = [];
         const cells: string[] = [];
         for (let pair = 0; pair < PAIRS; pair++) {
-          const pt = torch ? torchRate(m, files, threads, steps) : undefined;
+          const pt = torch ? await torch.rate(m, files, threads, steps) : undefined;
           const wh = await whittleRate(m, ds, threads, steps);
           if (pt) ratios.push(wh / pt);
           cells.push(pt ? `${wh.toFixed(0)}/${pt.toFixed(0)}` : wh.toFixed(0));
@@ -78,6 +111,7 @@ export async function sideBySide(): Promise<void> {
       }
     }
   } finally {
+    torch?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   if (torch) console.log('  (each cell: Whittle/PyTorch samples/s of one pair, PyTorch measured first)');
