@@ -2,7 +2,7 @@
 // 127.0.0.1: add a board, review and pin its host key, probe, profile LeNet-5 fp32 and
 // int8 with the node runner, add a second board, and compare both ways (screenshot).
 import { test, expect, type Page } from '@playwright/test';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
@@ -52,7 +52,11 @@ async function addBoard(page: Page, name: string) {
   await page.getByTestId('device-port').fill(String(sshd.port));
   await page.getByTestId('device-user').fill(TEST_USER);
   await page.getByTestId('device-auth').selectOption('key');
-  await page.getByTestId('device-key').fill(sshd.keyPath);
+  // The host reads key files only inside its workspace (or ~/.ssh): the key goes there, as a user's would.
+  const key = join(host.workspace, 'client_ed25519');
+  if (!existsSync(key)) copyFileSync(sshd.keyPath, key);
+  chmodSync(key, 0o600);
+  await page.getByTestId('device-key').fill(key);
   await page.locator('summary', { hasText: 'Runners and timeout' }).click();
   await page.getByTestId('device-ortpath').fill(ort!.path);
   await page.getByTestId('device-timeout').fill('5');

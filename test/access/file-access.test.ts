@@ -71,6 +71,7 @@ const CALLS: [string, (a: Attack) => [string, unknown, Service?]][] = [
   ['datasets.preview (tensors)', (a) => ['datasets.preview', { kind: 'dataset.tensors', params: { path: attackPath(a, 'npy') }, documentPath: docPath }]],
   ['datasets.preview (images)', (a) => ['datasets.preview', { kind: 'dataset.images', params: { path: a === 'fifo' ? join(ws, 'pipe.npy') : attackPath(a, 'npy').replace(/secret\.npy$/, 'imgs') }, documentPath: docPath }]],
   ['devices.profile', (a) => ['devices.profile', { deviceId: 'none', modelPath: attackPath(a, 'onnx') }]],
+  ['devices.add key file', (a) => ['devices.add', { name: 'b', transport: 'ssh', host: '127.0.0.1', port: 22, user: 'u', auth: { kind: 'key', keyPath: attackPath(a, 'onnx'), hasPassphrase: false } }]],
   ['runs.start documentPath', (a) => ['runs.start', { document: validDoc, documentPath: attackPath(a, 'json') }]],
   ['runs.start outDir', (a) => ['runs.start', { document: validDoc, documentPath: docPath, outDir: a === 'fifo' ? join(ws, 'pipe.onnx') : attackPath(a, 'json').replace(/secret\.json$/, '') }]],
   ['runs.start allowedPaths', (a) => ['runs.start', { document: doc(attackPath(a, 'onnx')), documentPath: docPath, allowedPaths: [attackPath(a, 'onnx')] }]],

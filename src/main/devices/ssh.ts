@@ -4,7 +4,7 @@
 import { Client, type ConnectConfig, type ClientChannel } from 'ssh2';
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { WhittleError } from '../../shared/errors.ts';
 import type { Device } from '../../shared/devices/schema.ts';
@@ -97,6 +97,8 @@ async function authConfig(opts: ConnectOptions): Promise<Partial<ConnectConfig>>
   // "~/.ssh/id_ed25519" is how people write key paths; the shell is not there to expand it.
   const keyPath = device.auth.keyPath.replace(/^~(?=$|\/)/, homedir());
   try {
+    // A regular file only: reading a FIFO or a device would wait forever (DESIGN.md §8).
+    if (!(await stat(keyPath)).isFile()) throw new Error('not a regular file');
     privateKey = await readFile(keyPath);
   } catch {
     throw new WhittleError('device.key-missing', `The key file ${device.auth.keyPath} cannot be read.`, 'Check the path in the device settings.');

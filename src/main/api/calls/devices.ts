@@ -10,6 +10,7 @@ import { DeviceService } from '../../devices/service.ts';
 import type { ApiContext } from '../context.ts';
 import type { CallImpl } from '../types.ts';
 import { scopedPath } from './files.ts';
+import { checkKeyFile } from '../../access/key-file.ts';
 
 const services = new WeakMap<ApiContext, DeviceService>();
 const ciphers = new WeakMap<ApiContext, SecretCipher>();
@@ -51,8 +52,14 @@ export const devicesList: CallImpl<'devices.list'> = async (_req, ctx) => {
   return { devices, probes, keychain: registry.secrets.available };
 };
 
-export const devicesAdd: CallImpl<'devices.add'> = async (req, ctx) => ({ device: deviceService(ctx).registry.add(req) });
-export const devicesUpdate: CallImpl<'devices.update'> = async (req, ctx) => ({ device: deviceService(ctx).registry.update(req.id, req.device) });
+export const devicesAdd: CallImpl<'devices.add'> = async (req, ctx) => {
+  if (req.auth.kind === 'key') checkKeyFile(ctx.access, req.auth.keyPath);
+  return { device: deviceService(ctx).registry.add(req) };
+};
+export const devicesUpdate: CallImpl<'devices.update'> = async (req, ctx) => {
+  if (req.device.auth.kind === 'key') checkKeyFile(ctx.access, req.device.auth.keyPath);
+  return { device: deviceService(ctx).registry.update(req.id, req.device) };
+};
 export const devicesRemove: CallImpl<'devices.remove'> = async (req, ctx) => {
   deviceService(ctx).registry.remove(req.id);
   return {};
