@@ -42,6 +42,30 @@ function v0ToV1(doc: RawDocument): RawDocument {
   };
 }
 
+/**
+ * Params renamed within version 1, rewritten on every parse (idempotent, so no version
+ * step is needed): prune's boolean `roundTo8` became `channelMultiple` and `minChannels`
+ * (channel counts rounded to a multiple, never under a floor; both 8 by default). An
+ * explicit `roundTo8: false` asked for exact ratios, which is now multiple 1 and floor 1.
+ */
+export function renameLegacyParams(doc: RawDocument): RawDocument {
+  if (!Array.isArray(doc.nodes)) return doc;
+  const nodes = doc.nodes;
+  return {
+    ...doc,
+    nodes: nodes.map((n: unknown) => {
+      if (typeof n !== 'object' || n === null) return n;
+      const node = n as Record<string, unknown>;
+      const params = node.params as Record<string, unknown> | undefined;
+      if (node.kind !== 'prune' || typeof params !== 'object' || params === null || !('roundTo8' in params)) return node;
+      const { roundTo8, ...rest } = params;
+      if (typeof roundTo8 !== 'boolean') return node;
+      const step = roundTo8 ? 8 : 1;
+      return { ...node, params: { channelMultiple: step, minChannels: step, ...rest } };
+    }),
+  };
+}
+
 /** MIGRATIONS[n] turns version n into version n + 1. */
 export const MIGRATIONS: Record<number, MigrationStep> = {
   0: v0ToV1,

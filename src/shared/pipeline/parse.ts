@@ -2,7 +2,7 @@
 // marker, the version (newer refused, older migrated forward), then the strict schema.
 // Returns the document or every problem that prevents one; never throws on bad input.
 import { MAX_PIPELINE_BYTES, PIPELINE_FORMAT, PIPELINE_VERSION, PipelineDocumentSchema, type PipelineDocument, type Problem } from './document.ts';
-import { MIGRATIONS, migrateDocument } from './migrate.ts';
+import { MIGRATIONS, migrateDocument, renameLegacyParams } from './migrate.ts';
 import { schemaProblems } from './schema-problems.ts';
 import { formatBytes } from '../format.ts';
 
@@ -89,6 +89,7 @@ export function parsePipelineJson(raw: unknown): ParseResult {
     current = migrateDocument(obj, version);
     migratedFrom = version;
   }
+  current = renameLegacyParams(current);
   const parsed = PipelineDocumentSchema.safeParse(current);
   if (!parsed.success) return { document: null, problems: schemaProblems(parsed.error.issues, current), ...(migratedFrom !== undefined ? { migratedFrom } : {}) };
   return { document: parsed.data, problems: [], ...(migratedFrom !== undefined ? { migratedFrom } : {}) };
