@@ -22,7 +22,8 @@ export function PackWaterfallView({ report }: ReportViewProps) {
         <BarChart data={data.stages} margin={{ top: 8, right: 16, bottom: 8, left: 24 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="stage" />
-          <YAxis scale="log" domain={['auto', 'auto']} tickFormatter={(v) => formatBytes(Number(v))} />
+          {/* Log scale: sizes span orders of magnitude; bars rise from half the smallest so each shows. */}
+          <YAxis scale="log" domain={[(min: number) => min / 2, 'auto']} allowDataOverflow tickFormatter={(v) => formatBytes(Number(v))} />
           <Tooltip formatter={(v) => formatBytes(Number(v))} />
           <Legend />
           <Bar dataKey="fileBytes" name="file" fill="#94a3b8" isAnimationActive={false} />
