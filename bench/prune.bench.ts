@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { decodeModel, encodeModel, type Model } from '../src/main/onnx/model.ts';
 import { buildResNet } from '../src/main/onnx/builder/index.ts';
+import { buildVit } from '../src/main/onnx/builder/vit.ts';
 import { loadMnist } from '../src/main/data/mnist.ts';
 import { measureLatency } from '../src/main/runtime/latency.ts';
 import { pruneMagnitude } from '../src/main/passes/prune/magnitude.ts';
@@ -72,4 +73,5 @@ export default async function bench(): Promise<void> {
     ['MobileNetV3-small (fixture, 224)', 'mobilenet_v3_small-random.onnx'], ['ViT-tiny MNIST (fixture, 28)', 'vit-tiny-mnist-trained.onnx']] as const) {
     await structuredRow(name, decodeModel(readFileSync(fixtureModel(file))));
   }
+  await structuredRow('ViT (builder: dim 64, 4 heads, depth 4; heads prune)', buildVit({ dim: 64, heads: 4, depth: 4 }));
 }
