@@ -43,6 +43,9 @@ export const pack: NodeHandler = async (ctx) => {
     gzipBitsPerWeight: packed.gzipBitsPerWeight, identicalOutputs: r.comparison.identical,
     fourBitTensors: r.tensors.filter((t) => t.form === 'codebook-uint4' || t.form === 'int4').length,
     sparseTensors: r.tensors.filter((t) => t.form === 'sparse' || t.form === 'sparse-codebook').length,
+    // Speed on the host (figures, not a verdict: two short runs are too noisy to judge).
+    loadMs: r.comparison.loadMs.packed, loadMsUnpacked: r.comparison.loadMs.unpacked,
+    runMs: r.comparison.runMs.packed, runMsUnpacked: r.comparison.runMs.unpacked,
   };
   // The recipe's headline: how many times the packed file, gzipped, is smaller than the fp32 file.
   if (original) metrics.fp32OverPackedGzip = waterfall.stages[0].fileBytes / packed.gzipBytes;

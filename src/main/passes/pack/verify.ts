@@ -10,6 +10,10 @@ export interface Comparison {
   maxAbsRef: number;
   identical: boolean;
   comparedSamples: number;
+  /** Session creation (where ORT folds the storage chains back into weights), unpacked vs packed. */
+  loadMs: { unpacked: number; packed: number };
+  /** Time both models spent in run() on the compared inputs (one thread). */
+  runMs: { unpacked: number; packed: number };
 }
 
 const RANDOM_BATCH = 8;
@@ -33,32 +37,41 @@ function firstDim(feed: Record<string, ort.Tensor>): number {
 
 /** Run both models on the same inputs; throws (runtime.session-failed) when either does not load. */
 export async function compareOutputs(unpacked: Uint8Array, packed: Uint8Array, ds?: Dataset, samples = 64): Promise<Comparison> {
+  let t0 = performance.now();
   const ref = await createSession(unpacked, { threads: 1 });
-  const out = await createSession(packed, { threads: 1 });
+  const refLoadMs = performance.now() - t0;
+  let out: ort.InferenceSession | undefined;
   try {
-    let maxAbsDiff = 0;
-    let maxAbsRef = 0;
-    let identical = true;
-    let compared = 0;
+    t0 = performance.now();
+    out = await createSession(packed, { threads: 1 });
+    const packedLoadMs = performance.now() - t0;
+    const acc = { maxAbsDiff: 0, maxAbsRef: 0, identical: true, compared: 0, refRunMs: 0, packedRunMs: 0 };
     for (const feed of feeds(ref, ds, samples)) {
+      t0 = performance.now();
       const a = await ref.run(feed);
+      acc.refRunMs += performance.now() - t0;
+      t0 = performance.now();
       const b = await out.run(feed);
-      for (const o of sessionOutputs(ref)) {
-        const x = a[o.name].data as Float32Array;
-        const y = b[o.name]?.data as Float32Array | undefined;
-        if (!y || y.length !== x.length) { identical = false; maxAbsDiff = Infinity; continue; }
-        for (let i = 0; i < x.length; i++) {
-          const d = Math.abs(Number(x[i]) - Number(y[i]));
-          if (d !== 0 || Number.isNaN(d)) identical = false;
-          if (d > maxAbsDiff || Number.isNaN(d)) maxAbsDiff = Number.isNaN(d) ? Infinity : d;
-          maxAbsRef = Math.max(maxAbsRef, Math.abs(Number(x[i])));
-        }
-      }
-      compared += firstDim(feed);
+      acc.packedRunMs += performance.now() - t0;
+      for (const o of sessionOutputs(ref)) compareTensor(a[o.name].data as Float32Array, b[o.name]?.data as Float32Array | undefined, acc);
+      acc.compared += firstDim(feed);
     }
-    return { maxAbsDiff, maxAbsRef, identical, comparedSamples: compared };
+    return {
+      maxAbsDiff: acc.maxAbsDiff, maxAbsRef: acc.maxAbsRef, identical: acc.identical, comparedSamples: acc.compared,
+      loadMs: { unpacked: refLoadMs, packed: packedLoadMs }, runMs: { unpacked: acc.refRunMs, packed: acc.packedRunMs },
+    };
   } finally {
     await ref.release();
-    await out.release();
+    await out?.release();
+  }
+}
+
+function compareTensor(x: Float32Array, y: Float32Array | undefined, acc: { maxAbsDiff: number; maxAbsRef: number; identical: boolean }): void {
+  if (!y || y.length !== x.length) { acc.identical = false; acc.maxAbsDiff = Infinity; return; }
+  for (let i = 0; i < x.length; i++) {
+    const d = Math.abs(Number(x[i]) - Number(y[i]));
+    if (d !== 0 || Number.isNaN(d)) acc.identical = false;
+    if (d > acc.maxAbsDiff || Number.isNaN(d)) acc.maxAbsDiff = Number.isNaN(d) ? Infinity : d;
+    acc.maxAbsRef = Math.max(acc.maxAbsRef, Math.abs(Number(x[i])));
   }
 }
