@@ -149,13 +149,32 @@ function convWeightGradSlices(e: Emitter, x: string, dY: string, xs: number[], y
 /** Output maps smaller than this get one GEMM over the whole batch for dW. */
 const ONE_GEMM_BELOW_PIXELS = 64;
 
-/** Below this many input channels per group a Gather row is too short to beat per-cell slices. */
+function sliceKernel(e: Emitter, x: string, have: number[], want: number[], firstSpatialAxis: number): string {
+  if (have.every((h, i) => h === want[i])) return x;
+  const axes = want.map((_, i) => firstSpatialAxis + i);
+  return e.op1('Slice', [x, e.constI64(want.map(() => 0)), e.constI64(want), e.constI64(axes)]);
+}
+
+/**
+ * dW of an ungrouped Conv with few input channels (a grey or RGB stem): a Conv whose "input" is X
+ * as [C_in, N, H, W] and whose "weight" is dY as [C_out, N, H', W'], strides and dilations
+ * swapped (TECHNIQUES.md). ORT loops over C_in images, so with one to a few channels it is cheap.
+ */
+function convWeightGradByConv(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry): string {
+  const spatialX = xs.slice(2);
+  const spatialY = ys.slice(2);
+  const rest = Array.from({ length: spatialX.length }, (_, i) => i + 2);
+  const kernelHave = spatialX.map((s, i) => Math.floor((s + g.padsBegin[i] + g.padsEnd[i] - g.strides[i] * (spatialY[i] - 1) - 1) / g.dilations[i]) + 1);
+  const corr = e.op1('Conv', [e.transpose(x, [1, 0, ...rest]), e.transpose(dY, [1, 0, ...rest])], { strides: g.dilations, dilations: g.strides, pads: [...g.padsBegin, ...g.padsEnd] });
+  return e.transpose(sliceKernel(e, corr, kernelHave, ws.slice(2), 2), [1, 0, ...rest]);
+}
+
+/** Below this many input channels per group a Gather row is too short for the GEMM form to pay. */
 const GEMM_MIN_CHANNELS = 8;
 
 function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
-  return xs[1] / group >= GEMM_MIN_CHANNELS
-    ? convWeightGradGemm(e, x, dY, xs, ys, ws, g, group)
-    : convWeightGradSlices(e, x, dY, xs, ys, ws, g, group);
+  if (xs[1] / group >= GEMM_MIN_CHANNELS) return convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
+  return group === 1 ? convWeightGradByConv(e, x, dY, xs, ys, ws, g) : convWeightGradSlices(e, x, dY, xs, ys, ws, g, group);
 }
 
 /**
