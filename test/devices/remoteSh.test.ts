@@ -2,7 +2,9 @@
 // sshd runs `<login shell> -c <our line>`, so the line must read the same in sh, bash,
 // dash, tcsh and fish. Checked here by running it through each shell installed locally.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { remoteSh } from '../../src/main/devices/remoteScripts.ts';
 
@@ -33,7 +35,11 @@ describe('remoteSh', () => {
   });
 
   it.each(installed)('every argument arrives intact when the login shell is %s', (shell) => {
-    const out = spawnSync(shell, ['-c', remoteSh(ECHO_ARGS, HOSTILE)], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: '/tmp' } });
+    // A fresh HOME of our own: fish writes its history and config there, and a shared /tmp
+    // may hold another user's ~/.local.
+    const home = mkdtempSync(join(tmpdir(), 'whittle-shell-home-'));
+    const out = spawnSync(shell, ['-c', remoteSh(ECHO_ARGS, HOSTILE)], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: home } });
+    rmSync(home, { recursive: true, force: true });
     expect(out.stderr).toBe('');
     expect(out.stdout).toBe(`${HOSTILE.map((a) => `[${a}]`).join('')}|whittle`);
     expect(existsSync('/tmp/PWNED-whittle')).toBe(false);
