@@ -1,19 +1,12 @@
 // Seeded mutators for the fuzz harness: bytes (ONNX files), structured model edits, JSON
 // documents, HTTP request lines and WebSocket frames. Same seed, same cases.
 
+import { seededRandom } from '../../src/shared/random.ts';
+
 export type Rng = () => number;
 
-/** mulberry32: small, fast, good enough to pick mutations reproducibly. */
-export function rngFrom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The app's own seeded PRNG (mulberry32): same seed, same cases on every machine. */
+export const rngFrom: (seed: number) => Rng = seededRandom;
 
 export const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
 export const pick = <T>(rng: Rng, list: readonly T[]): T => list[int(rng, list.length)];
