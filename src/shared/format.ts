@@ -20,3 +20,21 @@ export function formatCount(n: number): string {
 export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
+
+/** An accuracy-like fraction as a percentage with two decimals: 0.96113 -> "96.11 %". */
+export function formatPercent2(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)} %`;
+}
+
+/** A latency in milliseconds with three significant figures: "0.412 ms", "4.12 ms", "41.2 ms", "412 ms". */
+export function formatLatencyMs(ms: number): string {
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(3)} ms`;
+}
+
+/** A ratio such as a size reduction with two significant figures below 10: "3.7×", "12×". */
+export function formatRatio(ratio: number): string {
+  return ratio >= 10 ? `${ratio.toFixed(0)}×` : `${ratio.toFixed(1)}×`;
+}
