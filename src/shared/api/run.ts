@@ -2,7 +2,7 @@
 // run history (what the results view, the CLI's --json and `runs.get` return).
 import { z } from 'zod';
 import type { NodeKindSpec, PortValue } from '../catalog/types.ts';
-import { PipelineDocumentSchema } from '../pipeline/document.ts';
+import { StoredPipelineDocumentSchema } from '../pipeline/stored.ts';
 
 export const ErrorDataSchema = z.object({
   code: z.string(),
@@ -92,7 +92,8 @@ export const RunRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   durationMs: z.number().optional(),
-  document: PipelineDocumentSchema,
+  /** Records written before a format bump hold an older document: migrated on read. */
+  document: StoredPipelineDocumentSchema,
   documentPath: z.string().nullable(),
   versions: z.object({ whittle: z.string(), onnxruntime: z.string(), node: z.string() }),
   host: HostInfoSchema,

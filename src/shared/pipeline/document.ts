@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const PIPELINE_FORMAT = 'whittle.pipeline';
 /** The version this Whittle writes; older documents migrate forward (migrate.ts). */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 /** Pipeline files larger than this are refused before parsing. */
 export const MAX_PIPELINE_BYTES = 10 * 1024 * 1024;
 
@@ -38,6 +38,27 @@ export const PipelineEdgeSchema = z.strictObject({
   to: PortRefSchema,
 });
 
+export const SizeSchema = z.strictObject({ width: z.number().positive(), height: z.number().positive() });
+
+/**
+ * A titled rectangle on the canvas (version 2). Membership is geometric, as in ComfyUI:
+ * the nodes inside it when it starts to move go along. Execution ignores groups.
+ */
+export const PipelineGroupSchema = z.strictObject({
+  id: z.string().min(1, 'A group id must not be empty.'),
+  title: z.string().default('Group'),
+  position: PositionSchema,
+  size: SizeSchema,
+});
+
+/** A sticky note with markdown-ish text (version 2). Execution ignores notes. */
+export const PipelineNoteSchema = z.strictObject({
+  id: z.string().min(1, 'A note id must not be empty.'),
+  text: z.string().default(''),
+  position: PositionSchema,
+  size: SizeSchema,
+});
+
 export const PipelineDocumentSchema = z.strictObject({
   format: z.literal(PIPELINE_FORMAT),
   version: z.literal(PIPELINE_VERSION),
@@ -45,6 +66,9 @@ export const PipelineDocumentSchema = z.strictObject({
   description: z.string().optional(),
   nodes: z.array(PipelineNodeSchema).default([]),
   edges: z.array(PipelineEdgeSchema).default([]),
+  /** Canvas-only decorations (version 2); absent when there are none. */
+  groups: z.array(PipelineGroupSchema).optional(),
+  notes: z.array(PipelineNoteSchema).optional(),
 });
 
 export type PipelineDocument = z.output<typeof PipelineDocumentSchema>;
@@ -52,6 +76,8 @@ export type PipelineNode = z.output<typeof PipelineNodeSchema>;
 export type PipelineEdge = z.output<typeof PipelineEdgeSchema>;
 export type PortRef = z.output<typeof PortRefSchema>;
 export type Position = z.output<typeof PositionSchema>;
+export type PipelineGroup = z.output<typeof PipelineGroupSchema>;
+export type PipelineNote = z.output<typeof PipelineNoteSchema>;
 
 /**
  * One problem found in a document. Validation returns every problem at once; each names

@@ -42,6 +42,11 @@ function v0ToV1(doc: RawDocument): RawDocument {
   };
 }
 
+/** Version 2 added optional groups and sticky notes (canvas-only; execution ignores them). */
+function v1ToV2(doc: RawDocument): RawDocument {
+  return { ...doc, version: 2 };
+}
+
 /**
  * Params renamed within version 1, rewritten on every parse (idempotent, so no version
  * step is needed): prune's boolean `roundTo8` became `channelMultiple` and `minChannels`
@@ -69,6 +74,7 @@ export function renameLegacyParams(doc: RawDocument): RawDocument {
 /** MIGRATIONS[n] turns version n into version n + 1. */
 export const MIGRATIONS: Record<number, MigrationStep> = {
   0: v0ToV1,
+  1: v1ToV2,
 };
 
 /** Migrate a raw document of `fromVersion` up to the current version. */

@@ -6,6 +6,8 @@ import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.ts
 
 const DOCUMENT_KEYS = ['format', 'version', 'name', 'description', 'nodes', 'edges'];
 const NODE_KEYS = ['id', 'kind', 'kindVersion', 'label', 'params', 'position'];
+const GROUP_KEYS = ['id', 'title', 'position', 'size'];
+const NOTE_KEYS = ['id', 'text', 'position', 'size'];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -67,6 +69,11 @@ function write(value: Json, indent: string): string {
 export function serializeDocument(doc: PipelineDocument): string {
   const nodes = doc.nodes.map((n: PipelineNode) => ordered({ ...n, params: n.params ?? {} }, NODE_KEYS));
   const edges = [...doc.edges].sort((a, b) => (edgeKey(a) < edgeKey(b) ? -1 : edgeKey(a) > edgeKey(b) ? 1 : 0)).map((e) => ({ from: canonical(e.from), to: canonical(e.to) }));
-  const top = ordered({ ...doc, nodes: undefined, edges: undefined }, DOCUMENT_KEYS);
-  return `${write({ ...top, nodes, edges }, '')}\n`;
+  const top = ordered({ ...doc, nodes: undefined, edges: undefined, groups: undefined, notes: undefined }, DOCUMENT_KEYS);
+  // Canvas decorations are written only when there are some (most pipelines have none).
+  const decor = {
+    ...(doc.groups?.length ? { groups: doc.groups.map((g) => ordered(g, GROUP_KEYS)) } : {}),
+    ...(doc.notes?.length ? { notes: doc.notes.map((n) => ordered(n, NOTE_KEYS)) } : {}),
+  };
+  return `${write({ ...top, nodes, edges, ...decor }, '')}\n`;
 }

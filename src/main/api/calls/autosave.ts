@@ -3,12 +3,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PipelineDocumentSchema } from '../../../shared/pipeline/document.ts';
+import { StoredPipelineDocumentSchema } from '../../../shared/pipeline/stored.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
 import type { CallImpl } from '../types.ts';
 import type { ApiContext } from '../context.ts';
 
-const EntrySchema = z.object({ document: PipelineDocumentSchema, documentPath: z.string().nullable(), dirty: z.boolean(), savedAtMs: z.number() });
+// An autosave from before a format bump still recovers (its document migrates forward).
+const EntrySchema = z.object({ document: StoredPipelineDocumentSchema, documentPath: z.string().nullable(), dirty: z.boolean(), savedAtMs: z.number() });
 
 function fileOf(ctx: ApiContext): string {
   return join(ctx.paths.autosave, 'current.json');
