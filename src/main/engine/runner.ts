@@ -14,6 +14,7 @@ import type { PipelineDocument } from '../../shared/pipeline/document.ts';
 import { validateDocument } from '../../shared/pipeline/validate.ts';
 import { topologicalOrder } from '../../shared/graph/order.ts';
 import { paramsWithDefaults } from '../../shared/pipeline/params.ts';
+import { IMPLIED_REFERENCE_PORT, impliedReference } from '../../shared/pipeline/implied-reference.ts';
 import type { RunHistory } from '../store/runs.ts';
 import { forkSpawner, type EngineProcess, type EngineSpawner } from './spawn.ts';
 import type { PlannedNode, RunPlan, WorkerMessage } from './protocol.ts';
@@ -171,6 +172,9 @@ export class EngineRunner {
       const spec = kinds.get(node.kind)!;
       const inputs: Record<string, [string, string]> = {};
       for (const e of document.edges) if (e.to[0] === id) inputs[e.to[1]] = [e.from[0], e.from[1]];
+      // An Evaluate without a wired Reference compares with the unmodified model when it has one.
+      const implied = node.kind === 'evaluate' ? impliedReference(document, id, kinds) : undefined;
+      if (implied) inputs[IMPLIED_REFERENCE_PORT] = implied;
       const dataPorts = spec.inputs.filter((p) => p.type === 'dataset').map((p) => p.name);
       return {
         id, kind: node.kind, version: spec.version, cache: spec.cache !== false,

@@ -1,6 +1,8 @@
 // `evaluate`: materialize the dataset, run the model (and the optional reference) over it
-// in batches, and report accuracy, agreement and SQNR.
-import type { MetricsValue, NodeResult } from '../../../shared/catalog/types.ts';
+// in batches, and report accuracy, agreement and SQNR. Without a wired Reference, the
+// planner hands in the unmodified model of the chain (implied-reference.ts) when there is one.
+import type { MetricsValue, ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
+import { IMPLIED_REFERENCE_PORT } from '../../../shared/pipeline/implied-reference.ts';
 import { openDataset } from '../../data/open.ts';
 import { evaluateModel } from '../../runtime/evaluate.ts';
 import type { NodeHandler } from '../handler.ts';
@@ -8,9 +10,26 @@ import { datasetInput, modelInput } from './node-inputs.ts';
 import { evaluateDetectionTask } from './evaluate-detection.ts';
 
 export const evaluate: NodeHandler = async (ctx) => {
+  const wired = modelInput(ctx, 'reference', true);
+  const implied = wired ? undefined : modelInput(ctx, IMPLIED_REFERENCE_PORT, true);
+  if (!implied) return evaluateWith(ctx, wired);
+  // The implied reference is a bonus: a model it cannot be compared with (other outputs)
+  // is evaluated alone, and the metrics say why agreement is missing.
+  try {
+    const result = await evaluateWith(ctx, implied);
+    Object.assign(result.metrics, { reference: implied.label, referenceImplied: true });
+    return result;
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const result = await evaluateWith(ctx, undefined);
+    result.metrics.referenceSkipped = `the unmodified model (${implied.label}) could not be compared with this one: ${err instanceof Error ? err.message : String(err)}`;
+    return result;
+  }
+};
+
+async function evaluateWith(ctx: Parameters<NodeHandler>[0], reference: ModelValue | undefined): Promise<NodeResult> {
   const model = modelInput(ctx, 'model');
   const datasetValue = datasetInput(ctx, 'dataset');
-  const reference = modelInput(ctx, 'reference', true);
   const p = ctx.params;
   ctx.progress(0, 1, `Loading ${datasetValue.label || 'dataset'}`);
   const ds = await openDataset(datasetValue, ctx.documentDir, { signal: ctx.signal });
@@ -49,4 +68,4 @@ export const evaluate: NodeHandler = async (ctx) => {
     ],
     warnings,
   };
-};
+}
