@@ -19,7 +19,7 @@ export function chainDocument(nodeCount: number, opts: { cycle?: boolean } = {})
     edges.push({ from: [`n${i - 1}`, 'model'], to: [`n${i}`, 'model'] });
   }
   if (opts.cycle && nodeCount > 2) edges.push({ from: [`n${nodeCount - 1}`, 'model'], to: ['n1', 'model'] });
-  return { format: 'whittle.pipeline', version: 1, name: `${nodeCount} nodes`, nodes, edges };
+  return { format: 'whittle.pipeline', version: 2, name: `${nodeCount} nodes`, nodes, edges };
 }
 
 function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {

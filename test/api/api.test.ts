@@ -47,7 +47,7 @@ describe('documents', () => {
       ['truncated.json', text.slice(0, 100), 'pipeline.truncated'],
       ['notjson.json', 'hello world', 'pipeline.not-json'],
       ['model.json', '{"layers": [1, 2]}', 'pipeline.wrong-format'],
-      ['newer.json', text.replace('"version": 1', '"version": 2'), 'pipeline.version-newer'],
+      ['newer.json', text.replace('"version": 2', '"version": 3'), 'pipeline.version-newer'],
       ['newkind.json', text.replace('"kind": "export"', '"kind": "export", "kindVersion": 9'), 'pipeline.kind-newer'],
     ];
     for (const [name, body, code] of cases) {

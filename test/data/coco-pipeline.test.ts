@@ -28,7 +28,7 @@ describe('detection evaluation as a pipeline', () => {
       annotations: [{ id: 1, image_id: 1, category_id: 5, bbox: [10, 10, 40, 30], iscrowd: 0 }, { id: 2, image_id: 2, category_id: 7, bbox: [5, 20, 50, 50], iscrowd: 0 }],
     }));
     const document: PipelineDocument = {
-      format: 'whittle.pipeline', version: 1, name: 'YOLO on COCO',
+      format: 'whittle.pipeline', version: 2, name: 'YOLO on COCO',
       nodes: [
         { id: 'm', kind: 'model.onnx', params: { path: 'yolo.onnx' }, position: { x: 0, y: 0 } },
         { id: 'd', kind: 'dataset.coco', params: { annotations: 'val.json', images: 'images', size: 320 }, position: { x: 0, y: 200 } },

@@ -17,7 +17,7 @@ import { modelRows } from '../../src/renderer/results/compare/compareData.ts';
 const at = { atMs: 1000, runId: 'r1' };
 const warnings = ['Nothing was quantized: 0/17 layers are int8.'];
 
-function record(nodes: Record<string, NodeRunRecord>, document: PipelineDocument = { format: 'whittle.pipeline', version: 1, name: 'r', nodes: [], edges: [] }): RunRecord {
+function record(nodes: Record<string, NodeRunRecord>, document: PipelineDocument = { format: 'whittle.pipeline', version: 2, name: 'r', nodes: [], edges: [] }): RunRecord {
   return {
     id: 'r1', status: 'running', name: 'r', startedAt: new Date(0).toISOString(), document, documentPath: null,
     versions: { whittle: 't', onnxruntime: 't', node: 't' }, host: { cpu: 'c', cores: 1, platform: 'p', arch: 'a', memoryBytes: 1 },
@@ -65,7 +65,7 @@ describe('variant labels from what happened', () => {
     s: node('s', 'share', { k: 16 }, { clusteredLayers: 5 }, 'lenet5 · 50% sparse · k=16'),
     q: node('q', 'quantize', { mode: 'static', target: 'x86-vnni' }, quantizeMetrics, 'lenet5 · 50% sparse · k=16 · int8 x86-vnni'),
   }, {
-    format: 'whittle.pipeline', version: 1, name: 'r', nodes: [],
+    format: 'whittle.pipeline', version: 2, name: 'r', nodes: [],
     edges: [{ from: ['m', 'model'], to: ['p', 'model'] }, { from: ['p', 'model'], to: ['s', 'model'] }, { from: ['s', 'model'], to: ['q', 'model'] }],
   });
 
@@ -101,7 +101,7 @@ describe('compare rows carry the warnings that concern their model', () => {
       q: { ...emptyNodeRecord('q', 'quantize'), status: 'warning', warnings: ['int8 is slower.'], outputs: { model: m('net · k=16 · int8') } },
       e: { ...emptyNodeRecord('e', 'evaluate'), status: 'warning', warnings: ['Scored on training data.'], metrics: { top1: 0.9 } },
     }, {
-      format: 'whittle.pipeline', version: 1, name: 'r', nodes: [],
+      format: 'whittle.pipeline', version: 2, name: 'r', nodes: [],
       edges: [{ from: ['s', 'model'], to: ['q', 'model'] }, { from: ['s', 'model'], to: ['e', 'model'] }],
     });
     const rows = modelRows(r);
@@ -112,7 +112,7 @@ describe('compare rows carry the warnings that concern their model', () => {
 
 describe('outdated results', () => {
   const base: PipelineDocument = {
-    format: 'whittle.pipeline', version: 1, name: 'd',
+    format: 'whittle.pipeline', version: 2, name: 'd',
     nodes: [
       { id: 'm', kind: 'model.zoo', params: {} },
       { id: 'p', kind: 'prune', params: { sparsity: 0.5 } },
@@ -151,7 +151,7 @@ describe('outdated results', () => {
 
 describe('an out-of-range value', () => {
   it('stays in the document and marks its node at once', () => {
-    const store = createPipelineStore({ format: 'whittle.pipeline', version: 1, name: 'd', nodes: [{ id: 'p', kind: 'prune', params: {} }], edges: [] });
+    const store = createPipelineStore({ format: 'whittle.pipeline', version: 2, name: 'd', nodes: [{ id: 'p', kind: 'prune', params: {} }], edges: [] });
     store.getState().setCatalog(CATALOG);
     store.getState().commit([{ type: 'setParam', id: 'p', param: 'sparsity', value: 1.5 }]);
     expect(store.getState().history.present.nodes[0].params.sparsity).toBe(1.5);

@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type N = PipelineDocument['nodes'][number];
 const doc = (nodes: N[], edges: [string, string][] = []): PipelineDocument => ({
-  format: 'whittle.pipeline', version: 1, name: 'test', nodes,
+  format: 'whittle.pipeline', version: 2, name: 'test', nodes,
   edges: edges.map(([a, b]) => ({ from: [a, 'out'], to: [b, 'in'] })),
 });
 const eventsOf = (runId: string) => events.filter((e) => e.runId === runId);
@@ -161,7 +161,7 @@ describe('engine', () => {
     const bad = join(dir, 'bad.onnx');
     writeFileSync(bad, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x7f, 0x01, 0x02]));
     const record = await runner.wait(await runner.start({
-      format: 'whittle.pipeline', version: 1, name: 'bad',
+      format: 'whittle.pipeline', version: 2, name: 'bad',
       nodes: [{ id: 'm', kind: 'model.onnx', params: { path: 'bad.onnx' } }, { id: 'e', kind: 'export', params: { path: 'x.onnx' } }],
       edges: [{ from: ['m', 'model'], to: ['e', 'model'] }],
     }, { documentPath: join(dir, 'p.json') }));

@@ -35,7 +35,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type N = PipelineDocument['nodes'][number];
 type E = PipelineDocument['edges'][number];
-const doc = (nodes: N[], edges: E[] = []): PipelineDocument => ({ format: 'whittle.pipeline', version: 1, name: 'outcomes', nodes, edges });
+const doc = (nodes: N[], edges: E[] = []): PipelineDocument => ({ format: 'whittle.pipeline', version: 2, name: 'outcomes', nodes, edges });
 const finishedOf = (runId: string, nodeId: string) => events.find((e) => e.runId === runId && (e.type === 'finished' || e.type === 'cached') && e.nodeId === nodeId);
 
 // Each run starts an engine process and the MNIST runs load the digits: minutes on a busy machine.

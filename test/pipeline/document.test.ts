@@ -13,7 +13,7 @@ const EXAMPLE = readFileSync(new URL('../../resources/examples/lenet5.json', imp
 
 function sample(): PipelineDocument {
   return {
-    format: 'whittle.pipeline', version: 1, name: 'Sample',
+    format: 'whittle.pipeline', version: 2, name: 'Sample',
     nodes: [
       { id: 's', kind: 'src', params: { file: 'models/a.onnx' }, position: { x: 0, y: -0 } },
       { id: 'p', kind: 'prune', label: 'Prune 90%', params: { sparsity: 0.9, method: 'magnitude', layers: { fc: 0.5, conv: 0.25 } } },
@@ -26,7 +26,7 @@ function sample(): PipelineDocument {
 describe('serializeDocument', () => {
   it('gives the same bytes for the same document, whatever its key and edge order', () => {
     const a = sample();
-    const b: PipelineDocument = JSON.parse(JSON.stringify({ edges: [...a.edges].reverse(), nodes: a.nodes.map((n) => Object.fromEntries(Object.entries({ ...n, params: Object.fromEntries(Object.entries(n.params).reverse()) }).reverse())), name: a.name, version: 1, format: a.format }));
+    const b: PipelineDocument = JSON.parse(JSON.stringify({ edges: [...a.edges].reverse(), nodes: a.nodes.map((n) => Object.fromEntries(Object.entries({ ...n, params: Object.fromEntries(Object.entries(n.params).reverse()) }).reverse())), name: a.name, version: 2, format: a.format }));
     expect(serializeDocument(b)).toBe(serializeDocument(a));
   });
 
@@ -80,7 +80,7 @@ describe('parsePipelineText: bad input gives one clear problem', () => {
   });
 
   it('a document from a newer Whittle', () => {
-    const r = parsePipelineText(EXAMPLE.replace('"version": 1', '"version": 7'));
+    const r = parsePipelineText(EXAMPLE.replace('"version": 2', '"version": 7'));
     expect(r.problems[0]).toMatchObject({ code: 'pipeline.version-newer', message: expect.stringContaining('format version 7') });
   });
 
@@ -103,7 +103,7 @@ describe('migration', () => {
     expect(r.problems).toEqual([]);
     expect(r.migratedFrom).toBe(0);
     expect(r.document).toEqual({
-      format: 'whittle.pipeline', version: 1, name: 'Old pipeline',
+      format: 'whittle.pipeline', version: 2, name: 'Old pipeline',
       nodes: [{ id: 's', kind: 'src', params: { file: 'a.onnx' }, position: { x: 10, y: 20 } }, { id: 'k', kind: 'sink', params: {} }],
       edges: [{ from: ['s', 'model'], to: ['k', 'model'] }],
     });

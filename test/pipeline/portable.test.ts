@@ -6,7 +6,7 @@ import { portableDocument } from '../../src/shared/pipeline/transform.ts';
 import type { PipelineDocument } from '../../src/shared/pipeline/document.ts';
 
 const doc: PipelineDocument = {
-  format: 'whittle.pipeline', version: 1, name: 'p',
+  format: 'whittle.pipeline', version: 2, name: 'p',
   nodes: [
     { id: 'load', kind: 'model.onnx', params: { path: '../models/m.onnx' } },
     { id: 'data', kind: 'dataset.tensors', params: { path: 'data/x.npy', labelsPath: '/abs/y.npy' } },

@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function quantizeDoc(mode: string | undefined, calibrated: boolean): PipelineDocument {
   return {
-    format: 'whittle.pipeline', version: 1, name: 'q',
+    format: 'whittle.pipeline', version: 2, name: 'q',
     nodes: [
       { id: 'model', kind: 'model.zoo', params: {} },
       { id: 'data', kind: 'dataset.mnist', params: { split: 'train' } },

@@ -6,7 +6,7 @@ import type { PipelineDocument } from '../../src/shared/pipeline/document.ts';
 import { TEST_CATALOG } from './catalog-fixture.ts';
 
 function doc(nodes: PipelineDocument['nodes'], edges: PipelineDocument['edges'] = []): PipelineDocument {
-  return { format: 'whittle.pipeline', version: 1, name: 't', nodes, edges };
+  return { format: 'whittle.pipeline', version: 2, name: 't', nodes, edges };
 }
 const n = (id: string, kind: string, params: PipelineDocument['nodes'][number]['params'] = {}, extra: Partial<PipelineDocument['nodes'][number]> = {}) => ({ id, kind, params, ...extra });
 const e = (a: string, ap: string, b: string, bp: string) => ({ from: [a, ap] as [string, string], to: [b, bp] as [string, string] });
@@ -99,7 +99,7 @@ describe('validateDocument', () => {
 
 describe('validateUnknown (schema)', () => {
   it('rejects unknown fields, naming them and their node', () => {
-    const raw = { format: 'whittle.pipeline', version: 1, name: 't', extra: 1, nodes: [{ id: 'a', kind: 'src', params: {}, colour: 'red' }], edges: [] };
+    const raw = { format: 'whittle.pipeline', version: 2, name: 't', extra: 1, nodes: [{ id: 'a', kind: 'src', params: {}, colour: 'red' }], edges: [] };
     const ps = validateUnknown(raw, TEST_CATALOG);
     expect(ps.map((p) => [p.code, p.nodeId ?? null, p.path]).sort()).toEqual([
       ['pipeline.unknown-field', null, ''],
@@ -110,7 +110,7 @@ describe('validateUnknown (schema)', () => {
   });
 
   it('reports every schema problem with its path', () => {
-    const raw = { format: 'whittle.pipeline', version: 1, nodes: [{ id: '', kind: 'src' }, { id: 'b', kind: 'src', position: { x: 'left', y: 0 } }], edges: [{ from: ['a'], to: ['b', 'model'] }] };
+    const raw = { format: 'whittle.pipeline', version: 2, nodes: [{ id: '', kind: 'src' }, { id: 'b', kind: 'src', position: { x: 'left', y: 0 } }], edges: [{ from: ['a'], to: ['b', 'model'] }] };
     const ps = validateUnknown(raw, TEST_CATALOG);
     expect(ps.map((p) => p.path).sort()).toEqual(['edges.0.from', 'nodes.0.id', 'nodes.1.position.x']);
     expect(ps.find((p) => p.path === 'nodes.1.position.x')!.nodeId).toBe('b');

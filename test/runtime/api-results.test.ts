@@ -21,7 +21,7 @@ function record(): RunRecord {
   });
   return {
     id: '20260101-000000-test01', status: 'done', name: 'results test', startedAt: new Date().toISOString(),
-    document: { format: 'whittle.pipeline', version: 1, name: 'results test', nodes: [], edges: [] },
+    document: { format: 'whittle.pipeline', version: 2, name: 'results test', nodes: [], edges: [] },
     documentPath: null, versions: { whittle: '0', onnxruntime: '0', node: process.version },
     host: { cpu: 'x', cores: 1, platform: 'linux', arch: 'x64', memoryBytes: 1 }, order: ['m', 'd'],
     nodes: {

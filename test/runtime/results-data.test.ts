@@ -16,7 +16,7 @@ function run(): RunRecord {
     versions: { whittle: '', onnxruntime: '', node: '' }, host: { cpu: '', cores: 1, platform: '', arch: '', memoryBytes: 0 },
     order: ['m', 'q', 'e1', 'e2', 'b', 'f'],
     document: {
-      format: 'whittle.pipeline', version: 1, name: 'n', nodes: [],
+      format: 'whittle.pipeline', version: 2, name: 'n', nodes: [],
       edges: [
         { from: ['m', 'model'], to: ['q', 'model'] },
         { from: ['m', 'model'], to: ['e1', 'model'] },
