@@ -14,6 +14,7 @@ import type { PipelineDocument } from '../../shared/pipeline/document.ts';
 import { validateDocument } from '../../shared/pipeline/validate.ts';
 import { topologicalOrder } from '../../shared/graph/order.ts';
 import { paramsWithDefaults } from '../../shared/pipeline/params.ts';
+import { expandSweeps } from '../../shared/pipeline/sweep.ts';
 import { IMPLIED_REFERENCE_PORT, impliedReference } from '../../shared/pipeline/implied-reference.ts';
 import type { RunHistory } from '../store/runs.ts';
 import { forkSpawner, type EngineProcess, type EngineSpawner } from './spawn.ts';
@@ -124,7 +125,10 @@ export class EngineRunner {
   /** Validate, plan and start; resolves with the run id once the engine process is started. */
   async start(document: PipelineDocument, opts: StartOptions = {}): Promise<string> {
     const documentDir = opts.documentPath ? dirname(resolve(opts.documentPath)) : resolve(this.options.defaultDir ?? process.cwd());
-    const problems = validateDocument(document, this.options.catalog, { documentDir, allowedPaths: opts.allowedPaths });
+    let problems = validateDocument(document, this.options.catalog, { documentDir, allowedPaths: opts.allowedPaths });
+    // A swept document runs as its expansion: one plain document, its nodes cloned per variant.
+    const { document: planned, plan: sweep } = problems.length > 0 ? { document, plan: null } : expandSweeps(document, this.options.catalog);
+    if (sweep) problems = validateDocument(planned, this.options.catalog, { documentDir, allowedPaths: opts.allowedPaths });
     if (problems.length > 0) {
       const first = problems[0];
       const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -133,7 +137,7 @@ export class EngineRunner {
     const runId = newRunId();
     const plan: RunPlan = {
       runId,
-      nodes: this.plan(document),
+      nodes: this.plan(planned),
       documentDir,
       outputDir: opts.outDir ? resolve(opts.outDir) : opts.outputRoot ? join(resolve(opts.outputRoot), runId) : documentDir,
       cacheDir: this.options.cacheDir,
@@ -141,7 +145,8 @@ export class EngineRunner {
     };
     const record: RunRecord = {
       id: runId, status: 'running', name: document.name, startedAt: new Date().toISOString(),
-      document, documentPath: opts.documentPath ? resolve(opts.documentPath) : null,
+      document: planned, documentPath: opts.documentPath ? resolve(opts.documentPath) : null,
+      ...(sweep ? { sweep, sweepSource: document } : {}),
       versions: { whittle: this.options.whittleVersion, onnxruntime: this.onnxruntimeVersion, node: process.versions.node },
       host: hostInfo(),
       order: plan.nodes.map((n) => n.id),

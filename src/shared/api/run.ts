@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { NodeKindSpec, PortValue } from '../catalog/types.ts';
 import { StoredPipelineDocumentSchema } from '../pipeline/stored.ts';
+import { SweepPlanSchema } from '../pipeline/sweep.ts';
 
 export const ErrorDataSchema = z.object({
   code: z.string(),
@@ -101,6 +102,9 @@ export const RunRecordSchema = z.object({
   /** Node ids in the order the engine ran them. */
   order: z.array(z.string()),
   nodes: z.record(z.string(), NodeRunRecordSchema),
+  /** A sweep run: its variants (document above is the expansion that ran) and the swept source document. */
+  sweep: SweepPlanSchema.optional(),
+  sweepSource: StoredPipelineDocumentSchema.optional(),
 });
 export type RunRecord = z.output<typeof RunRecordSchema>;
 

@@ -1,6 +1,7 @@
 // The pipeline document of DESIGN.md §3: its zod schema (strict: unknown fields are
 // rejected), the types derived from it, and the format constants.
 import { z } from 'zod';
+import { SweepSettingsSchema, SweepSpecSchema } from './sweep-spec.ts';
 
 export const PIPELINE_FORMAT = 'whittle.pipeline';
 /** The version this Whittle writes; older documents migrate forward (migrate.ts). */
@@ -28,6 +29,8 @@ export const PipelineNodeSchema = z.strictObject({
   /** Only params that differ from the defaults need to be present. */
   params: z.record(z.string(), ParamValueSchema).default({}),
   position: PositionSchema.optional(),
+  /** Params that hold a sweep instead of their value (version 2): param name -> sweep. */
+  sweeps: z.record(z.string(), SweepSpecSchema).optional(),
 });
 
 /** One end of an edge: [nodeId, portName]. */
@@ -66,6 +69,8 @@ export const PipelineDocumentSchema = z.strictObject({
   description: z.string().optional(),
   nodes: z.array(PipelineNodeSchema).default([]),
   edges: z.array(PipelineEdgeSchema).default([]),
+  /** How a run picks the variants of its sweeps (version 2); absent: the whole product. */
+  sweep: SweepSettingsSchema.optional(),
   /** Canvas-only decorations (version 2); absent when there are none. */
   groups: z.array(PipelineGroupSchema).optional(),
   notes: z.array(PipelineNoteSchema).optional(),

@@ -42,7 +42,10 @@ function v0ToV1(doc: RawDocument): RawDocument {
   };
 }
 
-/** Version 2 added optional groups and sticky notes (canvas-only; execution ignores them). */
+/**
+ * Version 2 added optional groups and sticky notes (canvas-only; execution ignores them) and
+ * sweeps (a param's list or range of values, and the document's sampling settings).
+ */
 function v1ToV2(doc: RawDocument): RawDocument {
   return { ...doc, version: 2 };
 }

@@ -4,8 +4,8 @@
 // small flat arrays and objects on one line, a trailing newline.
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.ts';
 
-const DOCUMENT_KEYS = ['format', 'version', 'name', 'description', 'nodes', 'edges'];
-const NODE_KEYS = ['id', 'kind', 'kindVersion', 'label', 'params', 'position'];
+const DOCUMENT_KEYS = ['format', 'version', 'name', 'description', 'sweep', 'nodes', 'edges'];
+const NODE_KEYS = ['id', 'kind', 'kindVersion', 'label', 'params', 'sweeps', 'position'];
 const GROUP_KEYS = ['id', 'title', 'position', 'size'];
 const NOTE_KEYS = ['id', 'text', 'position', 'size'];
 

@@ -7,6 +7,7 @@ import { PipelineDocumentSchema, type PipelineDocument, type Problem } from './d
 import { checkParamValue, isParamVisible, paramsWithDefaults } from './params.ts';
 import { isAbsolutePath, isInside, normalizePath } from './paths.ts';
 import { schemaProblems } from './schema-problems.ts';
+import { checkSweep } from './sweep-spec.ts';
 
 export interface ValidateOptions {
   /** Absolute folder of the document; null/undefined for a document never saved. */
@@ -71,6 +72,7 @@ function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpe
       problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) has no parameter "${name}".`, hint: `Known parameters: ${Object.keys(spec.params).join(', ') || 'none'}.`, nodeId, param: name });
     }
   }
+  for (const p of sweepProblems(node, spec)) problems.push(p);
   for (const [name, p] of Object.entries(spec.params)) {
     if (!isParamVisible(spec, name, effective)) continue;
     const value = effective[name];
@@ -87,6 +89,22 @@ function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpe
         nodeId, param: name,
       });
     }
+  }
+  return problems;
+}
+
+/** A sweep stands in for a param's value: each of its values must suit the param. */
+function sweepProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpec): Problem[] {
+  const problems: Problem[] = [];
+  const nodeId = node.id;
+  for (const [name, sweep] of Object.entries(node.sweeps ?? {})) {
+    const p = spec.params[name];
+    if (!p) {
+      problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) sweeps "${name}", which is not one of its parameters.`, hint: `Known parameters: ${Object.keys(spec.params).join(', ') || 'none'}.`, nodeId, param: name });
+      continue;
+    }
+    const why = checkSweep(p, sweep);
+    if (why) problems.push({ code: 'pipeline.bad-sweep', message: `Node "${nodeId}": ${p.label} ${why}.`, hint: p.help, nodeId, param: name });
   }
   return problems;
 }

@@ -1,0 +1,79 @@
+// A sweep in place of one param value (document version 3): a list of values, or a linear or
+// log range over a number param; and the document's sampling settings. The values a sweep
+// stands for, and why a sweep does not suit its param, are decided here for every reader.
+import { z } from 'zod';
+import type { ParamSpec } from '../catalog/types.ts';
+import { checkParamValue } from './params.ts';
+
+/** Steps of one range, and variants of one run: bounds that keep a run plannable. */
+export const MAX_SWEEP_STEPS = 256;
+export const MAX_SWEEP_VARIANTS = 1000;
+
+export const SweepSpecSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('list'), values: z.array(z.union([z.number(), z.string()])).min(1, 'A sweep list needs at least one value.') }),
+  z.strictObject({ kind: z.literal('linear'), start: z.number(), stop: z.number(), steps: z.number().int().min(2).max(MAX_SWEEP_STEPS) }),
+  z.strictObject({ kind: z.literal('log'), start: z.number().positive(), stop: z.number().positive(), steps: z.number().int().min(2).max(MAX_SWEEP_STEPS) }),
+]);
+export type SweepSpec = z.output<typeof SweepSpecSchema>;
+export type SweepValue = number | string;
+
+export const SWEEP_SAMPLINGS = ['product', 'random', 'lhs'] as const;
+export type SweepSampling = (typeof SWEEP_SAMPLINGS)[number];
+
+/**
+ * How a run picks variants: every combination (`product`, refused above `maxVariants`), or
+ * `maxVariants` of them drawn with `seed` (`random`, or `lhs`: a Latin hypercube, each
+ * param's values covered evenly). A product no larger than the budget is always run whole.
+ */
+export const SweepSettingsSchema = z.strictObject({
+  sampling: z.enum(SWEEP_SAMPLINGS).default('product'),
+  maxVariants: z.number().int().min(1).max(MAX_SWEEP_VARIANTS).default(64),
+  seed: z.number().int().default(1),
+});
+export type SweepSettings = z.output<typeof SweepSettingsSchema>;
+export const DEFAULT_SWEEP_SETTINGS: SweepSettings = { sampling: 'product', maxVariants: 64, seed: 1 };
+
+/** 12 significant digits: 0.1 + 0.2 steps read 0.3, not 0.30000000000000004. */
+function tidy(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+function rangeValues(sweep: Extract<SweepSpec, { kind: 'linear' | 'log' }>): number[] {
+  const out: number[] = [];
+  const last = sweep.steps - 1;
+  for (let i = 0; i < sweep.steps; i++) {
+    const t = i / last;
+    out.push(sweep.kind === 'linear'
+      ? sweep.start + (sweep.stop - sweep.start) * t
+      : Math.exp(Math.log(sweep.start) + (Math.log(sweep.stop) - Math.log(sweep.start)) * t));
+  }
+  return out;
+}
+
+/**
+ * The values a sweep stands for, in order, without repeats. A range over a whole-number param
+ * rounds to whole numbers (k from 4 to 64 in 5 log steps is 4, 8, 16, 32, 64).
+ */
+export function sweepValues(sweep: SweepSpec, param?: ParamSpec): SweepValue[] {
+  const raw: SweepValue[] = sweep.kind === 'list' ? sweep.values : rangeValues(sweep);
+  const integer = param?.type === 'number' && param.integer === true;
+  const values = raw.map((v) => (typeof v === 'number' ? (integer && sweep.kind !== 'list' ? Math.round(v) : tidy(v)) : v));
+  return [...new Set(values)];
+}
+
+/** Why `sweep` cannot stand for `param` (a phrase: "cannot be swept: ..."), or null when it can. */
+export function checkSweep(param: ParamSpec, sweep: SweepSpec): string | null {
+  if (param.type !== 'number' && param.type !== 'enum') return 'cannot be swept: only numbers and choices can';
+  if (param.type === 'enum' && sweep.kind !== 'list') return 'is a choice: sweep it with a list of options';
+  for (const value of sweepValues(sweep, param)) {
+    const why = checkParamValue(param, value);
+    if (why) return `sweep value ${JSON.stringify(value)} ${why}`;
+  }
+  return null;
+}
+
+/** "0.3, 0.5, 0.7" or "0.1 … 10 (log, 5 steps)", for the inspector and tables. */
+export function describeSweep(sweep: SweepSpec): string {
+  if (sweep.kind === 'list') return sweep.values.map(String).join(', ');
+  return `${sweep.start} … ${sweep.stop} (${sweep.kind}, ${sweep.steps} steps)`;
+}
