@@ -7,7 +7,7 @@ import { examplesGet, examplesList } from './calls/examples.ts';
 import { documentsOpen, documentsSave, documentsSaveAs, filesList, filesPick } from './calls/files.ts';
 import { filesUpload } from './calls/uploads.ts';
 import { catalogList, pipelineParse, pipelineSerialize, pipelineValidate } from './calls/pipeline.ts';
-import { appInfo, runsCancel, runsGet, runsList } from './calls/runs.ts';
+import { appInfo, runsCancel, runsDelete, runsGet, runsList, runsUpdate } from './calls/runs.ts';
 import { runsStart } from './calls/runs-start.ts';
 import { datasetsPreview } from './calls/datasets.ts';
 import { modelsGraph, modelsInspect } from './calls/models.ts';
@@ -34,6 +34,8 @@ export const IMPLEMENTATIONS: Implementations = {
   'runs.cancel': runsCancel,
   'runs.list': runsList,
   'runs.get': runsGet,
+  'runs.update': runsUpdate,
+  'runs.delete': runsDelete,
   'models.inspect': modelsInspect,
   'models.graph': modelsGraph,
   'datasets.preview': datasetsPreview,

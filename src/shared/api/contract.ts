@@ -134,7 +134,15 @@ export const CALLS = {
     z.object({ runId: z.string() }),
     'Validate and start a run; progress arrives as run.event events.'),
   'runs.cancel': call(z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }), 'Cancel a running run.'),
-  'runs.list': call(z.object({ limit: z.number().int().positive().optional() }), z.object({ runs: z.array(RunSummarySchema) }), 'Run history, newest first.'),
+  'runs.list': call(
+    z.object({ limit: z.number().int().positive().optional(), documentPath: z.string().optional() }),
+    z.object({ runs: z.array(RunSummarySchema) }),
+    'Run history, newest first; with `documentPath`, only the runs of that document.'),
+  'runs.update': call(
+    z.object({ runId: z.string(), name: z.string().optional(), tags: z.array(z.string()).optional(), note: z.string().optional() }),
+    z.object({ run: RunSummarySchema }),
+    'Rename a run, set its tags or its note (kept in the run history).'),
+  'runs.delete': call(z.object({ runId: z.string() }), z.object({}), 'Delete a finished run from the history (cached node results stay for other runs).'),
   'runs.get': call(z.object({ runId: z.string() }), z.object({ run: RunRecordSchema }), 'One run record: per-node status, metrics, timings, artifacts.'),
 
   'models.inspect': call(ModelRefSchema, ModelInspectionSchema, 'Statistics of a model a run produced: size, gzip size, parameters, non-zeros, MACs, ops, and per layer.'),
