@@ -16,6 +16,7 @@ import { topologicalOrder } from '../../shared/graph/order.ts';
 import { paramsWithDefaults } from '../../shared/pipeline/params.ts';
 import { expandSweeps } from '../../shared/pipeline/sweep.ts';
 import { IMPLIED_REFERENCE_PORT, impliedReference } from '../../shared/pipeline/implied-reference.ts';
+import { runName } from '../../shared/results/run-name.ts';
 import type { RunHistory } from '../store/runs.ts';
 import { forkSpawner, type EngineProcess, type EngineSpawner } from './spawn.ts';
 import type { PlannedNode, RunPlan, WorkerMessage } from './protocol.ts';
@@ -144,7 +145,7 @@ export class EngineRunner {
       handlerModules: this.options.handlerModules ?? [],
     };
     const record: RunRecord = {
-      id: runId, status: 'running', name: document.name, startedAt: new Date().toISOString(),
+      id: runId, status: 'running', name: runName(document.name, opts.documentPath), startedAt: new Date().toISOString(),
       document: planned, documentPath: opts.documentPath ? resolve(opts.documentPath) : null,
       ...(sweep ? { sweep, sweepSource: document } : {}),
       versions: { whittle: this.options.whittleVersion, onnxruntime: this.onnxruntimeVersion, node: process.versions.node },

@@ -102,6 +102,9 @@ export const RunRecordSchema = z.object({
   /** Node ids in the order the engine ran them. */
   order: z.array(z.string()),
   nodes: z.record(z.string(), NodeRunRecordSchema),
+  /** The user's labels and notes on a run (runs.update); absent until set. */
+  tags: z.array(z.string()).optional(),
+  note: z.string().optional(),
   /** A sweep run: its variants (document above is the expansion that ran) and the swept source document. */
   sweep: SweepPlanSchema.optional(),
   sweepSource: StoredPipelineDocumentSchema.optional(),
@@ -109,7 +112,7 @@ export const RunRecordSchema = z.object({
 export type RunRecord = z.output<typeof RunRecordSchema>;
 
 export const RunSummarySchema = RunRecordSchema.pick({
-  id: true, status: true, name: true, startedAt: true, finishedAt: true, durationMs: true, documentPath: true, error: true,
+  id: true, status: true, name: true, startedAt: true, finishedAt: true, durationMs: true, documentPath: true, error: true, tags: true, note: true,
 }).extend({
   nodeCount: z.number(),
   failedNodeIds: z.array(z.string()),
