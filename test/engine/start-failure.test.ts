@@ -18,7 +18,7 @@ describe('engine start failures', () => {
     const worker = join(dir, 'worker.mjs');
     writeFileSync(worker, "import 'whittle-no-such-package';\n");
     const runner = new EngineRunner({ catalog: CATALOG, history: new RunHistory(join(dir, 'runs')), cacheDir: join(dir, 'cache'), whittleVersion: 'test', spawner: forkSpawner(worker) });
-    const runId = await runner.start(emptyDocument());
+    const runId = await runner.start({ ...emptyDocument(), nodes: [{ id: 'd', kind: 'dataset.synthetic', params: {} }] });
     const record = await runner.wait(runId);
     expect(record.status).toBe('failed');
     expect(record.error?.message).toContain("Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'whittle-no-such-package'");

@@ -1,7 +1,8 @@
-// Messages between the engine's parent (runner.ts) and the engine process (worker.ts),
-// and the run plan the parent hands over: nodes in topological order with their
-// params already defaulted and checked.
-import type { NodeResult } from '../../shared/catalog/types.ts';
+// Messages between the engine's parent (pool.ts) and an engine process (worker.ts), the
+// run plan the runner builds (nodes in topological order, params defaulted and checked),
+// and the one-node jobs the scheduler cuts it into.
+import type { NodeResult, PortValue } from '../../shared/catalog/types.ts';
+import type { ErrorData } from '../../shared/errors.ts';
 import type { RunEvent } from '../../shared/api/run.ts';
 
 export interface PlannedNode {
@@ -32,7 +33,7 @@ export interface RunPlan {
   handlerModules: string[];
 }
 
-/** What the worker keeps per finished node, beside the events. */
+/** What the engine keeps per finished node, beside the events. */
 export interface NodeOutcome {
   nodeId: string;
   cacheKey?: string;
@@ -40,12 +41,35 @@ export interface NodeOutcome {
   artifacts: string[];
 }
 
+/**
+ * One node to run, as the scheduler hands it to an engine process (local pool) or a
+ * queue worker: its cache key and input values are settled by the parent, so any process
+ * with the same files computes the same bytes.
+ */
+export interface NodeJob {
+  runId: string;
+  node: PlannedNode;
+  cacheKey: string;
+  /** Upstream values by input port (paths point into the cache this job's engine reads). */
+  inputs: Record<string, PortValue | undefined>;
+  documentDir: string;
+  outputDir: string;
+  cacheDir: string;
+  handlerModules: string[];
+  /** ONNX Runtime intra-op threads for sessions whose node leaves threads on auto (0). */
+  threads: number;
+}
+
+/** How a job ended in its engine: a stored outcome, or an error (cancelled: the run was). */
+export type JobEnd =
+  | { type: 'job.done'; nodeId: string; outcome: NodeOutcome; durationMs: number; cached: boolean }
+  | { type: 'job.failed'; nodeId: string; error: ErrorData; cancelled: boolean };
+
 export type ParentMessage =
-  | { type: 'start'; plan: RunPlan }
+  | { type: 'job'; job: NodeJob }
   | { type: 'cancel' };
 
 export type WorkerMessage =
   | { type: 'hello'; onnxruntimeVersion: string; pid: number }
   | { type: 'event'; event: RunEvent }
-  | { type: 'outcome'; outcome: NodeOutcome }
-  | { type: 'done'; status: 'done' | 'failed' | 'cancelled' };
+  | JobEnd;

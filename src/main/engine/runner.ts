@@ -1,26 +1,35 @@
-// The engine's parent side: validates a document, plans it, starts one engine process
-// per run, folds its events into the run record, and keeps history. Cancellation asks
-// the process first and kills it when it does not stop in time; a process that dies
-// fails its run with a clear message, and the next run starts a fresh process.
+// The engine's parent side: validates a document, plans it, and hands the plan to the
+// scheduler, which runs its nodes in a pool of engine processes (and, with a queue, on
+// remote workers); folds the events into the run record and keeps history. Cancellation
+// reaches every running node; a process that dies fails its node with a clear message.
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { ErrorData } from '../../shared/errors.ts';
-import { WhittleError } from '../../shared/errors.ts';
+import { toErrorData, WhittleError } from '../../shared/errors.ts';
 import type { RunEvent, RunRecord } from '../../shared/api/run.ts';
 import { applyRunEvent, emptyNodeRecord } from '../../shared/api/run-reducer.ts';
 import type { PipelineDocument } from '../../shared/pipeline/document.ts';
 import { validateDocument } from '../../shared/pipeline/validate.ts';
 import { topologicalOrder } from '../../shared/graph/order.ts';
 import { paramsWithDefaults } from '../../shared/pipeline/params.ts';
-import { expandSweeps } from '../../shared/pipeline/sweep.ts';
 import { IMPLIED_REFERENCE_PORT, impliedReference } from '../../shared/pipeline/implied-reference.ts';
 import { runName } from '../../shared/results/run-name.ts';
+import { expandSweeps } from '../../shared/pipeline/sweep.ts';
 import type { RunHistory } from '../store/runs.ts';
-import { forkSpawner, type EngineProcess, type EngineSpawner } from './spawn.ts';
-import type { PlannedNode, RunPlan, WorkerMessage } from './protocol.ts';
+import { forkSpawner } from './spawn.ts';
+import type { EngineSpawner } from './spawn.ts';
+import type { NodeOutcome, PlannedNode, RunPlan } from './protocol.ts';
 import { NodeCache } from './cache.ts';
+import { EnginePool } from './pool.ts';
+import { schedulePlan, type JobTarget, type ScheduleResult } from './scheduler.ts';
+
+/** Remote workers for one run (scale/queue-coordinator.ts); closed when the run ends. */
+export interface RemoteTarget extends JobTarget {
+  close(): Promise<void>;
+}
+export type RemoteConnector = (queueUrl: string, plan: RunPlan) => Promise<RemoteTarget>;
 
 export interface RunnerOptions {
   catalog: readonly NodeKindSpec[];
@@ -40,15 +49,17 @@ export interface RunnerOptions {
    * call dispose() when done.
    */
   warmSpare?: boolean;
+  /** Engine processes running nodes at once (default: the cores, at most 4). */
+  poolSize?: number;
+  /** ORT intra-op threads per node (default: the cores shared by the pool). */
+  threads?: number;
+  /** Cores the pool's threads share (default: os.availableParallelism()). */
+  cores?: number;
+  /** How a run with a queue URL reaches its workers (the doors inject BullMQ, scale/queue-coordinator.ts). */
+  remote?: RemoteConnector;
 }
 
-/** An engine process and, until a run adopts it, what it said and whether it died. */
-interface EngineHandle {
-  proc: EngineProcess;
-  run: LiveRun | null;
-  pending: WorkerMessage[];
-  exited: boolean;
-}
+const MAX_DEFAULT_POOL = 4;
 
 export interface StartOptions {
   documentPath?: string | null;
@@ -56,16 +67,20 @@ export interface StartOptions {
   /** Without outDir: relative export paths land in <outputRoot>/<run id>/ (DESIGN.md §8). */
   outputRoot?: string;
   allowedPaths?: readonly string[];
+  /** This run's pool size and threads per node, over the runner's. */
+  poolSize?: number;
+  threads?: number;
+  /** redis://HOST:PORT: nodes that need nothing of this machine run on `whittle worker`s. */
+  queue?: string;
 }
 
 interface LiveRun {
   record: RunRecord;
-  proc: EngineProcess;
+  controller: AbortController;
   cancelRequested: boolean;
   finalizing?: boolean;
   finished: Promise<RunRecord>;
   finish: (record: RunRecord) => void;
-  killTimer?: NodeJS.Timeout;
 }
 
 export function newRunId(now = new Date()): string {
@@ -81,41 +96,43 @@ export function hostInfo(): RunRecord['host'] {
 export class EngineRunner {
   private readonly live = new Map<string, LiveRun>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
-  private readonly spawner: EngineSpawner;
+  private readonly pool: EnginePool;
+  private readonly cores: number;
   private onnxruntimeVersion = 'unknown';
-  private spare: EngineHandle | null = null;
   private disposed = false;
 
   constructor(private readonly options: RunnerOptions) {
-    this.spawner = options.spawner ?? forkSpawner();
+    this.cores = options.cores ?? availableParallelism();
+    this.pool = new EnginePool({
+      spawner: options.spawner ?? forkSpawner(),
+      cores: this.cores,
+      cancelGraceMs: options.cancelGraceMs ?? 500,
+      onHello: (version) => this.onHello(version),
+    });
     void new NodeCache(options.cacheDir).sweepTemp().catch(() => 0);
     this.refillSpare();
   }
 
-  private spawnEngine(): EngineHandle {
-    const handle: EngineHandle = { proc: this.spawner(), run: null, pending: [], exited: false };
-    handle.proc.onMessage((m) => {
-      if (handle.run) this.onWorkerMessage(handle.run, m);
-      else if (m.type === 'hello') this.onnxruntimeVersion = m.onnxruntimeVersion;
-      else handle.pending.push(m);
-    });
-    handle.proc.onExit((code, signal, detail) => {
-      handle.exited = true;
-      if (handle.run) this.onWorkerExit(handle.run, code, signal, detail);
-      else if (this.spare === handle) this.spare = null;
-    });
-    return handle;
+  private onHello(version: string): void {
+    this.onnxruntimeVersion = version;
+    for (const run of this.live.values()) run.record = { ...run.record, versions: { ...run.record.versions, onnxruntime: version } };
   }
 
+  /** Idle processes: one warm spare for long-lived doors, none otherwise (they would hold memory). */
   private refillSpare(): void {
-    if (this.options.warmSpare && !this.disposed && !this.spare && this.live.size === 0) this.spare = this.spawnEngine();
+    if (this.live.size > 0) return;
+    if (this.options.warmSpare && !this.disposed) {
+      this.pool.trim(1);
+      this.pool.prewarm();
+    } else {
+      this.pool.trim(0);
+    }
   }
 
-  /** Stop the idle engine process (runs in progress go on). */
+  /** Stop the idle engine processes (runs in progress go on). */
   dispose(): void {
     this.disposed = true;
-    this.spare?.proc.kill();
-    this.spare = null;
+    this.pool.trim(0);
   }
 
   subscribe(listener: (event: RunEvent) => void): () => void {
@@ -123,7 +140,14 @@ export class EngineRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Validate, plan and start; resolves with the run id once the engine process is started. */
+  /** Pool size and threads per node for a run: processes x threads <= cores unless asked otherwise. */
+  sizing(opts: Pick<StartOptions, 'poolSize' | 'threads'> = {}): { poolSize: number; threads: number } {
+    const poolSize = Math.max(1, Math.floor(opts.poolSize ?? this.options.poolSize ?? Math.min(this.cores, MAX_DEFAULT_POOL)));
+    const threads = Math.max(1, Math.floor(opts.threads ?? this.options.threads ?? this.cores / poolSize));
+    return { poolSize, threads };
+  }
+
+  /** Validate, plan and start; resolves with the run id once the run is under way. */
   async start(document: PipelineDocument, opts: StartOptions = {}): Promise<string> {
     const documentDir = opts.documentPath ? dirname(resolve(opts.documentPath)) : resolve(this.options.defaultDir ?? process.cwd());
     let problems = validateDocument(document, this.options.catalog, { documentDir, allowedPaths: opts.allowedPaths });
@@ -144,6 +168,8 @@ export class EngineRunner {
       cacheDir: this.options.cacheDir,
       handlerModules: this.options.handlerModules ?? [],
     };
+    // Before the run exists: an unreachable queue is the caller's error, named by its URL.
+    const remote = opts.queue ? await this.connectRemote(opts.queue, plan) : undefined;
     const record: RunRecord = {
       id: runId, status: 'running', name: runName(document.name, opts.documentPath), startedAt: new Date().toISOString(),
       document: planned, documentPath: opts.documentPath ? resolve(opts.documentPath) : null,
@@ -155,21 +181,40 @@ export class EngineRunner {
     };
     let finish!: (r: RunRecord) => void;
     const finished = new Promise<RunRecord>((r) => { finish = r; });
-    const handle = this.spare && !this.spare.exited ? this.spare : this.spawnEngine();
-    this.spare = null;
-    const proc = handle.proc;
-    const run: LiveRun = { record, proc, cancelRequested: false, finished, finish };
+    const run: LiveRun = { record, controller: new AbortController(), cancelRequested: false, finished, finish };
     this.live.set(runId, run);
-    handle.run = run;
-    for (const m of handle.pending.splice(0)) this.onWorkerMessage(run, m);
     await this.options.history.save(record);
     this.publish(run, { type: 'run.started', runId, atMs: Date.now(), nodeIds: record.order });
-    proc.send({ type: 'start', plan });
+    void this.execute(run, plan, opts, remote);
     return runId;
   }
 
-  private plan(document: PipelineDocument): PlannedNode[] {
-    const kinds = new Map(this.options.catalog.map((k) => [k.kind, k]));
+  private async connectRemote(queueUrl: string, plan: RunPlan): Promise<RemoteTarget> {
+    if (!this.options.remote) {
+      throw new WhittleError('queue.unsupported', `This Whittle cannot send nodes to the queue at ${queueUrl}.`, 'Run from the app, the browser host or the CLI, which connect to queues.');
+    }
+    return this.options.remote(queueUrl, plan);
+  }
+
+  private async execute(run: LiveRun, plan: RunPlan, opts: StartOptions, remote: RemoteTarget | undefined): Promise<void> {
+    let result: ScheduleResult;
+    try {
+      result = await schedulePlan({
+        plan, catalog: new Map(this.options.catalog.map((k) => [k.kind, k])),
+        local: this.pool, ...(remote ? { remote } : {}), ...this.sizing(opts),
+        emit: (event) => this.publish(run, event),
+        outcome: (outcome) => this.onOutcome(run, outcome),
+        signal: run.controller.signal,
+      });
+    } catch (err) {
+      result = { status: 'failed', error: toErrorData(err) };
+    } finally {
+      await remote?.close().catch(() => undefined);
+    }
+    await this.finalize(run, result.status, result.error);
+  }
+
+  private plan(document: PipelineDocument): PlannedNode[] {    const kinds = new Map(this.options.catalog.map((k) => [k.kind, k]));
     const edges = document.edges.map((e) => ({ from: e.from[0], to: e.to[0] }));
     const { order } = topologicalOrder(document.nodes.map((n) => n.id), edges);
     const byId = new Map(document.nodes.map((n) => [n.id, n]));
@@ -196,9 +241,8 @@ export class EngineRunner {
     const run = this.live.get(runId);
     if (!run || run.cancelRequested || run.finalizing) return false;
     run.cancelRequested = true;
-    run.proc.send({ type: 'cancel' });
-    // A handler that ignores its signal must not hold the run: kill the process.
-    run.killTimer = setTimeout(() => run.proc.kill(), this.options.cancelGraceMs ?? 500);
+    // The pool asks each running node's process to stop and kills those that do not in time.
+    run.controller.abort(new Error('cancelled'));
     return true;
   }
 
@@ -213,8 +257,9 @@ export class EngineRunner {
     return run ? run.finished : this.options.history.get(runId);
   }
 
+  /** The pid of an engine process running a node of this run (the first, when several do). */
   enginePid(runId: string): number | undefined {
-    return this.live.get(runId)?.proc.pid;
+    return this.pool.pids(runId)[0];
   }
 
   isRunning(runId: string): boolean {
@@ -227,49 +272,19 @@ export class EngineRunner {
     for (const listener of this.listeners) listener(event);
   }
 
-  private onWorkerMessage(run: LiveRun, m: WorkerMessage): void {
-    if (m.type === 'hello') {
-      this.onnxruntimeVersion = m.onnxruntimeVersion;
-      run.record = { ...run.record, versions: { ...run.record.versions, onnxruntime: m.onnxruntimeVersion } };
-    } else if (m.type === 'event') {
-      this.publish(run, m.event);
-    } else if (m.type === 'outcome') {
-      const prev = run.record.nodes[m.outcome.nodeId];
-      if (!prev) return;
-      const { result } = m.outcome;
-      const node = { ...prev, outputs: result.outputs, metrics: result.metrics, reports: result.reports ?? prev.reports, warnings: result.warnings ?? [], artifacts: m.outcome.artifacts };
-      if (m.outcome.cacheKey) node.cacheKey = m.outcome.cacheKey;
-      run.record = { ...run.record, nodes: { ...run.record.nodes, [node.nodeId]: node } };
-    } else if (m.type === 'done') {
-      void this.finalize(run, m.status);
-    }
-  }
-
-  private onWorkerExit(run: LiveRun, code: number | null, signal: string | null, detail: string): void {
-    if (run.finalizing || !this.live.has(run.record.id)) return;
-    if (run.cancelRequested) {
-      void this.finalize(run, 'cancelled');
-      return;
-    }
-    const runningNode = Object.values(run.record.nodes).find((n) => n.status === 'running');
-    const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-    const where = runningNode ? ` while running node "${runningNode.nodeId}" (${runningNode.kind})` : '';
-    const lastLine = detail.trim().split('\n').filter(Boolean).pop();
-    const error: ErrorData = {
-      code: 'engine.crashed',
-      message: `The engine process ${how}${where}; the run stopped.${lastLine ? ` Last output: ${lastLine.slice(0, 300)}` : ''}`,
-      hint: 'A native crash in ONNX Runtime or a node ran out of memory. The app is fine: fix the node or its input and run again.',
-    };
-    if (runningNode) error.nodeId = runningNode.nodeId;
-    void this.finalize(run, 'failed', error);
+  private onOutcome(run: LiveRun, outcome: NodeOutcome): void {
+    const prev = run.record.nodes[outcome.nodeId];
+    if (!prev) return;
+    const { result } = outcome;
+    const node = { ...prev, outputs: result.outputs, metrics: result.metrics, reports: result.reports ?? prev.reports, warnings: result.warnings ?? [], artifacts: outcome.artifacts };
+    if (outcome.cacheKey) node.cacheKey = outcome.cacheKey;
+    run.record = { ...run.record, nodes: { ...run.record.nodes, [node.nodeId]: node } };
   }
 
   private async finalize(run: LiveRun, status: 'done' | 'failed' | 'cancelled', error?: ErrorData): Promise<void> {
     // Stays in `live` until saved, so wait()/current() never look in history too early.
     if (run.finalizing || !this.live.has(run.record.id)) return;
     run.finalizing = true;
-    if (run.killTimer) clearTimeout(run.killTimer);
-    run.proc.kill();
     const now = Date.now();
     // Nodes the engine never reached (or was in) when it stopped get a final state.
     for (const node of Object.values(run.record.nodes)) {
@@ -277,7 +292,7 @@ export class EngineRunner {
       else if (node.status === 'running' || ((node.status === 'queued' || node.status === 'pending') && status === 'cancelled')) {
         this.publish(run, { type: 'cancelled', runId: run.record.id, atMs: now, nodeId: node.nodeId });
       } else if (node.status === 'queued' || node.status === 'pending') {
-        this.publish(run, { type: 'skipped', runId: run.record.id, atMs: now, nodeId: node.nodeId, reason: 'the engine process stopped' });
+        this.publish(run, { type: 'skipped', runId: run.record.id, atMs: now, nodeId: node.nodeId, reason: 'the run stopped' });
       }
     }
     this.publish(run, { type: 'run.finished', runId: run.record.id, atMs: now, status, ...(error ? { error } : {}) });

@@ -1,11 +1,13 @@
-// The engine process: receives a run plan, executes it, streams events back, exits.
-// Runs under child_process.fork (process.send) or Electron's utilityProcess
-// (process.parentPort); a crash here fails the run, never the app.
+// The engine process: receives one node job at a time from its parent (pool.ts), runs it,
+// streams events back and reports how it ended; it stays for the next job until the
+// parent kills it or goes away. Runs under child_process.fork (process.send) or
+// Electron's utilityProcess (process.parentPort); a crash here fails its node, never the app.
 import { pathToFileURL } from 'node:url';
 import { HANDLERS } from './handlers/index.ts';
 import type { NodeHandler } from './handler.ts';
-import { executePlan } from './executor.ts';
-import type { ParentMessage, RunPlan, WorkerMessage } from './protocol.ts';
+import { executeJob } from './executor.ts';
+import type { NodeJob, ParentMessage, WorkerMessage } from './protocol.ts';
+import { setAutoThreads } from '../runtime/session.ts';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -21,9 +23,9 @@ function post(message: WorkerMessage): void {
 /** A message of the parent's protocol, or null for anything else (never a throw). */
 function readParentMessage(raw: unknown): ParentMessage | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const m = raw as { type?: unknown; plan?: unknown };
+  const m = raw as { type?: unknown; job?: unknown };
   if (m.type === 'cancel') return { type: 'cancel' };
-  if (m.type === 'start' && typeof m.plan === 'object' && m.plan !== null) return raw as ParentMessage;
+  if (m.type === 'job' && typeof m.job === 'object' && m.job !== null) return raw as ParentMessage;
   return null;
 }
 
@@ -37,11 +39,17 @@ function onMessage(listener: (m: ParentMessage) => void): void {
   else process.on('message', deliver);
 }
 
+const loaded = new Map<string, Record<string, NodeHandler>>();
+
+/** The built-in handlers plus the job's modules (plugins, tests), each module imported once. */
 async function loadHandlers(modules: string[]): Promise<Record<string, NodeHandler>> {
   const handlers: Record<string, NodeHandler> = { ...HANDLERS };
   for (const path of modules) {
-    const mod = (await import(pathToFileURL(path).href)) as { handlers?: Record<string, NodeHandler> };
-    Object.assign(handlers, mod.handlers ?? {});
+    if (!loaded.has(path)) {
+      const mod = (await import(pathToFileURL(path).href)) as { handlers?: Record<string, NodeHandler> };
+      loaded.set(path, mod.handlers ?? {});
+    }
+    Object.assign(handlers, loaded.get(path));
   }
   return handlers;
 }
@@ -51,27 +59,26 @@ async function onnxruntimeVersion(): Promise<string> {
   return ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown';
 }
 
-const controller = new AbortController();
-let started = false;
+let current: AbortController | null = null;
 
-async function run(plan: RunPlan): Promise<void> {
-  const handlers = await loadHandlers(plan.handlerModules);
-  const status = await executePlan(plan, handlers, {
-    emit: (event) => post({ type: 'event', event }),
-    outcome: (outcome) => post({ type: 'outcome', outcome }),
-  }, controller.signal);
-  post({ type: 'done', status });
+async function run(job: NodeJob): Promise<void> {
+  const controller = new AbortController();
+  current = controller;
+  setAutoThreads(job.threads);
+  const handlers = await loadHandlers(job.handlerModules);
+  const end = await executeJob(job, handlers, (event) => post({ type: 'event', event }), controller.signal);
+  current = null;
+  post(end);
 }
 
 onMessage((message) => {
   if (message.type === 'cancel') {
-    controller.abort(new Error('cancelled'));
+    current?.abort(new Error('cancelled'));
     return;
   }
-  if (message.type === 'start' && !started) {
-    started = true;
-    run(message.plan).catch((err: unknown) => {
-      // Failures of the engine itself (not of a node): report and let the parent fail the run.
+  if (message.type === 'job' && !current) {
+    run(message.job).catch((err: unknown) => {
+      // Failures of the engine itself (not of a node): report and let the parent fail the node.
       process.stderr.write(`engine: ${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(70);
     });

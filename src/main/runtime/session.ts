@@ -13,9 +13,15 @@ export interface SessionOptions {
   optimizedModelPath?: string;
 }
 
+/** Threads for sessions left on auto (0): the engine sets its share of the cores per job (DESIGN.md §10). */
+let autoThreads = 0;
+export function setAutoThreads(threads: number): void {
+  autoThreads = Math.max(0, Math.floor(threads));
+}
+
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: opts.threads ?? 0,
+    intraOpNumThreads: opts.threads || autoThreads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: opts.optimization ?? 'all',
