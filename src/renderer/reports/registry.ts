@@ -13,6 +13,7 @@ import { QuantizeLayersView } from './quantize/QuantizeLayersView.tsx';
 import { ProfileReportView } from '../devices/ProfileReportView.tsx';
 import { PackLayersView } from './pack/PackLayersView.tsx';
 import { PackWaterfallView } from './pack/PackWaterfallView.tsx';
+import { ShareSensitivityView } from './share/ShareSensitivityView.tsx';
 
 export interface ReportViewProps {
   report: Report;
@@ -33,5 +34,6 @@ export const REPORT_VIEWS: Record<string, ReportComponent> = {
   'prune.size': SizeReportView,
   'quantize.accuracy': AccuracyStepsView,
   'quantize.layers': QuantizeLayersView,
+  'share.sensitivity': ShareSensitivityView,
   'train.curve': TrainCurveView,
 };

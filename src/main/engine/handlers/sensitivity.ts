@@ -1,28 +1,36 @@
-// `sensitivity`: per-layer pruning sensitivity curves, a proposal of per-layer ratios, and
-// the model pruned with that proposal.
-import type { NodeHandler } from '../handler.ts';
+// `sensitivity`: per-layer sensitivity curves (pruning ratio or weight-sharing k), a
+// proposal per layer, and the model compressed with that proposal.
+import type { NodeHandler, NodeContext } from '../handler.ts';
+import type { NodeResult } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
+import type { Model } from '../../onnx/model.ts';
 import { openDataset } from '../../data/open.ts';
+import type { Dataset } from '../../data/dataset.ts';
 import { analyzeSensitivity, applyProposal } from '../../passes/prune/sensitivity.ts';
+import { analyzeShareSensitivity } from '../../passes/share/sensitivity.ts';
+import { clusterWeights } from '../../passes/share/cluster.ts';
 import { sizeMetrics, sizeReport } from '../../passes/prune/size-report.ts';
 import { sizeReports } from '../../passes/prune/reports.ts';
-import { inputModel, outputModel, param } from '../../passes/prune/node-io.ts';
+import { inputModel, outputModel, param, skipWarnings } from '../../passes/prune/node-io.ts';
+
+type Value = ReturnType<typeof inputModel>['value'];
 
 export const sensitivity: NodeHandler = async (ctx) => {
-  const { model, value } = inputModel(ctx, 'Pruning sensitivity');
+  const { model, value } = inputModel(ctx, 'Sensitivity');
   const dsValue = ctx.inputs.dataset;
   if (!dsValue || dsValue.type !== 'dataset') {
-    throw new WhittleError('node.no-dataset', 'The Pruning sensitivity node has no dataset.', 'Connect a dataset output to its "Dataset" input.', ctx.nodeId);
+    throw new WhittleError('node.no-dataset', 'The Sensitivity node has no dataset.', 'Connect a dataset output to its "Dataset" input.', ctx.nodeId);
   }
   const ds = await openDataset(dsValue, ctx.documentDir, { signal: ctx.signal });
-  const method = param(ctx, 'method', 'magnitude') === 'channels' ? 'channels' : 'magnitude';
+  const method = param(ctx, 'method', 'magnitude');
+  if (method === 'share') return shareSensitivity(ctx, model, value, ds);
+  const pruneMethod = method === 'channels' ? 'channels' : 'magnitude';
   const ratios = String(param(ctx, 'ratios', '0.25, 0.5, 0.75, 0.9')).split(',').map((s) => Number(s.trim())).filter((s) => Number.isFinite(s));
   const result = await analyzeSensitivity(model, ds, {
-    method, ratios, metric: param(ctx, 'metric', 'accuracy') === 'agreement' ? 'agreement' : 'accuracy',
-    target: param(ctx, 'target', 0.5), limit: param(ctx, 'limit', 2000), skip: param<string[]>(ctx, 'skip', []),
-    signal: ctx.signal, onProgress: (done, total, message) => ctx.progress(done, total + 1, message),
+    method: pruneMethod, ratios, ...scanOptions(ctx),
+    target: param(ctx, 'target', 0.5), skip: param<string[]>(ctx, 'skip', []),
   });
-  const pruned = applyProposal(model, method, result.proposal);
+  const pruned = applyProposal(model, pruneMethod, result.proposal);
   const { value: outValue, bytes } = outputModel(ctx, pruned, `${value.label} · sensitivity ${Math.round(result.proposedFraction * 100)}%`);
   const [before, after] = [await sizeReport(model), await sizeReport(pruned, bytes)];
   const proposalMetrics = Object.fromEntries(Object.entries(result.proposal).map(([layer, r]) => [`ratio ${layer}`, r]));
@@ -32,3 +40,30 @@ export const sensitivity: NodeHandler = async (ctx) => {
     reports: [{ kind: 'prune.sensitivity', title: 'Sensitivity per layer', data: result }, ...sizeReports(before, after)],
   };
 };
+
+function scanOptions(ctx: NodeContext) {
+  return {
+    metric: param(ctx, 'metric', 'accuracy') === 'agreement' ? 'agreement' as const : 'accuracy' as const,
+    limit: param(ctx, 'limit', 2000), signal: ctx.signal,
+    onProgress: (done: number, total: number, message: string) => ctx.progress(done, total + 1, message),
+  };
+}
+
+async function shareSensitivity(ctx: NodeContext, model: Model, value: Value, ds: Dataset): Promise<NodeResult> {
+  const kValues = String(param(ctx, 'kValues', '2, 4, 8, 16')).split(',').map((s) => Number(s.trim())).filter((k) => Number.isFinite(k));
+  const skip = param<string[]>(ctx, 'skip', []);
+  const result = await analyzeShareSensitivity(model, ds, { ...scanOptions(ctx), kValues, targetBits: param(ctx, 'targetBits', 3), cluster: { skip } });
+  const shared = clusterWeights(model, { k: result.kValues[0], kPerLayer: result.proposal, skip, storage: 'codebook' });
+  const { value: outValue, bytes } = outputModel(ctx, shared.model, `${value.label} · ${result.meanBits.toFixed(1)} bits/weight`);
+  const [before, after] = [await sizeReport(model), await sizeReport(shared.model, bytes)];
+  return {
+    outputs: { model: outValue, metrics: { type: 'metrics', values: Object.fromEntries(Object.entries(result.proposal).map(([layer, k]) => [`k ${layer}`, k])) } },
+    metrics: { baseline: result.baseline, meanIndexBits: result.meanBits, predictedLoss: result.predictedLoss, predictedScore: result.predictedScore, ...sizeMetrics(before, after) },
+    reports: [
+      { kind: 'share.sensitivity', title: 'Sensitivity per layer (k)', data: result },
+      { kind: 'share.layers', title: 'Clustered layers', data: { layers: shared.layers, merged: [] } },
+      ...sizeReports(before, after),
+    ],
+    warnings: skipWarnings(shared.skipped),
+  };
+}

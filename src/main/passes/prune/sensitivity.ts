@@ -26,7 +26,7 @@ export interface SensitivityOptions {
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
-interface Unit { layer: string; units: number }
+export interface Unit { layer: string; units: number }
 
 function unitsOf(model: Model, opts: SensitivityOptions): Unit[] {
   if (opts.method === 'magnitude') {
@@ -51,11 +51,17 @@ function pruneOne(model: Model, opts: SensitivityOptions, layer: string, ratio: 
  * interpolated linearly), so the proposal removes the target fraction, not the next grid point.
  * The predicted score treats layers as independent: baseline x the product of each layer's
  * retained share (score / baseline), which stays within [0, baseline] unlike a sum of losses.
+ * A curve may carry its own ratio-0 point (weight sharing: the largest k already costs
+ * something); without one it starts at the baseline. `discrete` settles on grid points only
+ * (k must be one of the values tried), taking the last step whole, so it may overshoot.
  */
-export function proposeRatios(curves: SensitivityCurve[], baseline: number, target: number): { proposal: Record<string, number>; fraction: number; loss: number; predicted: number } {
+export function proposeRatios(curves: SensitivityCurve[], baseline: number, target: number, discrete = false): { proposal: Record<string, number>; fraction: number; loss: number; predicted: number } {
   const total = curves.reduce((a, c) => a + c.units, 0);
-  const steps = curves.map((c) => [{ ratio: 0, score: baseline }, ...[...c.points].sort((a, b) => a.ratio - b.ratio)]);
-  const at = curves.map(() => ({ ratio: 0, score: baseline, step: 0 }));
+  const steps = curves.map((c) => {
+    const sorted = [...c.points].sort((a, b) => a.ratio - b.ratio);
+    return sorted[0]?.ratio === 0 ? sorted : [{ ratio: 0, score: baseline }, ...sorted];
+  });
+  const at = steps.map((s) => ({ ratio: 0, score: s[0].score, step: 0 }));
   const goal = target * total;
   let removed = 0;
   while (removed < goal - 1e-9) {
@@ -72,7 +78,7 @@ export function proposeRatios(curves: SensitivityCurve[], baseline: number, targ
     const s = steps[best];
     const k = at[best].step;
     const units = curves[best].units * (s[k + 1].ratio - s[k].ratio);
-    if (removed + units <= goal + 1e-9) {
+    if (removed + units <= goal + 1e-9 || discrete) {
       removed += units;
       at[best] = { ratio: s[k + 1].ratio, score: s[k + 1].score, step: k + 1 };
       continue;
@@ -91,14 +97,25 @@ export function proposeRatios(curves: SensitivityCurve[], baseline: number, targ
   return { proposal, fraction: total ? removed / total : 0, loss: baseline - predicted, predicted };
 }
 
-export async function analyzeSensitivity(model: Model, ds: Dataset, opts: SensitivityOptions): Promise<SensitivityResult> {
-  checkSparsity(opts.target, 'The target');
-  if (opts.ratios.length === 0) throw new WhittleError('prune.bad-ratios', 'Give at least one ratio to try.', 'For example 0.25, 0.5, 0.75.');
-  for (const r of opts.ratios) checkSparsity(r, 'Each ratio');
+export interface ScanOptions {
+  metric: 'accuracy' | 'agreement';
+  limit?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, message: string) => void;
+}
+
+/**
+ * Score one variant per (layer, setting): the shared loop of every sensitivity scan. Each
+ * point's ratio comes from `ratioOf(setting)`; `variant` builds the model changed in that
+ * layer alone.
+ */
+export async function scanLayers<S>(
+  model: Model, ds: Dataset, opts: ScanOptions, units: Unit[], settings: S[],
+  variant: (layer: string, setting: S) => Model, ratioOf: (setting: S) => number, describe: (setting: S) => string,
+): Promise<{ baseline: number; curves: SensitivityCurve[] }> {
   if (opts.metric === 'accuracy' && !ds.labels) {
-    throw new WhittleError('prune.no-labels', `The dataset '${ds.name}' has no labels, so accuracy cannot be measured.`, 'Choose the "agreement" metric, which compares with the unpruned model.');
+    throw new WhittleError('prune.no-labels', `The dataset '${ds.name}' has no labels, so accuracy cannot be measured.`, 'Choose the "agreement" metric, which compares with the unchanged model.');
   }
-  const units = unitsOf(model, opts);
   // Datasets often come sorted by class: score a seeded random subset, not the first samples.
   if (opts.limit !== undefined && opts.limit < ds.size) ds = subset(ds, Array.from(shuffledIndices(ds.size, 0).subarray(0, opts.limit)));
   const base = await scoreModel(model, ds);
@@ -106,18 +123,28 @@ export async function analyzeSensitivity(model: Model, ds: Dataset, opts: Sensit
   const pick = (s: { accuracy?: number; agreement?: number }): number => (opts.metric === 'accuracy' ? s.accuracy! : s.agreement!);
   const baseline = opts.metric === 'accuracy' ? base.accuracy! : 1;
   const curves: SensitivityCurve[] = [];
-  const totalRuns = units.length * opts.ratios.length;
+  const totalRuns = units.length * settings.length;
   let done = 0;
   for (const u of units) {
     const points: { ratio: number; score: number }[] = [];
-    for (const ratio of [...opts.ratios].sort((a, b) => a - b)) {
+    for (const setting of settings) {
       opts.signal?.throwIfAborted();
-      const s = await scoreModel(pruneOne(model, opts, u.layer, ratio), ds, { reference });
-      points.push({ ratio, score: pick(s) });
-      opts.onProgress?.(++done, totalRuns, `${u.layer} at ${Math.round(ratio * 100)}%`);
+      const s = await scoreModel(variant(u.layer, setting), ds, { reference });
+      points.push({ ratio: ratioOf(setting), score: pick(s) });
+      opts.onProgress?.(++done, totalRuns, `${u.layer} ${describe(setting)}`);
     }
     curves.push({ layer: u.layer, units: u.units, points });
   }
+  return { baseline, curves };
+}
+
+export async function analyzeSensitivity(model: Model, ds: Dataset, opts: SensitivityOptions): Promise<SensitivityResult> {
+  checkSparsity(opts.target, 'The target');
+  if (opts.ratios.length === 0) throw new WhittleError('prune.bad-ratios', 'Give at least one ratio to try.', 'For example 0.25, 0.5, 0.75.');
+  for (const r of opts.ratios) checkSparsity(r, 'Each ratio');
+  const ratios = [...opts.ratios].sort((a, b) => a - b);
+  const { baseline, curves } = await scanLayers(model, ds, opts, unitsOf(model, opts), ratios,
+    (layer, ratio) => pruneOne(model, opts, layer, ratio), (r) => r, (r) => `at ${Math.round(r * 100)}%`);
   const p = proposeRatios(curves, baseline, opts.target);
   return { metric: opts.metric, baseline, curves, proposal: p.proposal, proposedFraction: p.fraction, predictedLoss: p.loss, predictedScore: p.predicted };
 }
