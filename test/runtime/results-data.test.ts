@@ -1,8 +1,7 @@
 // The results views' data logic (no React): model rows joined with evaluate/benchmark
-// metrics through the document's edges, the Pareto front, and the layered graph layout.
+// metrics through the document's edges, and the Pareto front (the model view's layout: test/runtime/model-view.test.ts).
 import { describe, expect, it } from 'vitest';
 import { modelRows, paretoFront } from '../../src/renderer/results/compare/compareData.ts';
-import { assignLayers, layeredLayout } from '../../src/renderer/results/model-view/layeredLayout.ts';
 import type { RunRecord } from '../../src/shared/api/run.ts';
 
 type NodeRec = RunRecord['nodes'][string];
@@ -56,40 +55,5 @@ describe('compare data', () => {
       { key: 'dup', x: 2, y: 0.95 }, // equal points do not dominate each other
     ]);
     expect([...front].sort()).toEqual(['big-good', 'dup', 'small-ok', 'tiny-poor']);
-  });
-});
-
-describe('layered layout', () => {
-  // A residual block: in -> a -> b -> add, in -> add, add -> out.
-  const graph = {
-    nodes: ['in', 'a', 'b', 'add', 'out'].map((id) => ({ id })),
-    edges: [['in', 'a'], ['a', 'b'], ['b', 'add'], ['in', 'add'], ['add', 'out']].map(([from, to]) => ({ from, to })),
-  };
-
-  it('puts each node one layer below its deepest predecessor', () => {
-    const layers = assignLayers(graph);
-    expect(Object.fromEntries(layers)).toEqual({ in: 0, a: 1, b: 2, add: 3, out: 4 });
-  });
-
-  it('places every node, edges point downwards, and boxes in a layer do not overlap', () => {
-    const wide = { nodes: [...graph.nodes, { id: 'c' }, { id: 'd' }], edges: [...graph.edges, { from: 'in', to: 'c' }, { from: 'in', to: 'd' }, { from: 'c', to: 'add' }, { from: 'd', to: 'add' }] };
-    const l = layeredLayout(wide, { nodeWidth: 100, nodeHeight: 30, gapX: 10, gapY: 20 });
-    expect(l.positions.size).toBe(7);
-    for (const e of wide.edges) expect(l.positions.get(e.to)!.y).toBeGreaterThan(l.positions.get(e.from)!.y);
-    const layer1 = ['a', 'c', 'd'].map((id) => l.positions.get(id)!.x).sort((x, y) => x - y);
-    expect(layer1[1] - layer1[0]).toBeGreaterThanOrEqual(110);
-    expect(layer1[2] - layer1[1]).toBeGreaterThanOrEqual(110);
-    for (const p of l.positions.values()) {
-      expect(p.x).toBeGreaterThanOrEqual(0);
-      expect(p.x + 100).toBeLessThanOrEqual(l.width);
-      expect(p.y + 30).toBeLessThanOrEqual(l.height);
-    }
-  });
-
-  it('survives a cycle by putting its nodes last', () => {
-    const layers = assignLayers({ nodes: [{ id: 'x' }, { id: 'y' }, { id: 'z' }], edges: [{ from: 'y', to: 'z' }, { from: 'z', to: 'y' }] });
-    expect(layers.get('x')).toBe(0);
-    expect(layers.get('y')).toBe(1);
-    expect(layers.get('z')).toBe(1);
   });
 });

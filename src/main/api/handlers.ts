@@ -11,6 +11,7 @@ import { appInfo, runsCancel, runsDelete, runsGet, runsList, runsUpdate } from '
 import { runsStart } from './calls/runs-start.ts';
 import { datasetsPreview } from './calls/datasets.ts';
 import { modelsGraph, modelsInspect } from './calls/models.ts';
+import { modelsView } from './calls/models-view.ts';
 import { devicesAcceptHostKey, devicesAdd, devicesCancelProfile, devicesDeleteProfile, devicesList, devicesProbe, devicesProfile, devicesProfiles, devicesRemove, devicesTest, devicesUpdate, devicesUsb } from './calls/devices.ts';
 
 export const IMPLEMENTATIONS: Implementations = {
@@ -38,6 +39,7 @@ export const IMPLEMENTATIONS: Implementations = {
   'runs.delete': runsDelete,
   'models.inspect': modelsInspect,
   'models.graph': modelsGraph,
+  'models.view': modelsView,
   'datasets.preview': datasetsPreview,
   'devices.list': devicesList,
   'devices.add': devicesAdd,

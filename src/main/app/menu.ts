@@ -15,6 +15,7 @@ export function buildMenu(electron: ElectronMain, send: (command: Command) => vo
       submenu: [
         item('New Pipeline', 'new', 'CmdOrCtrl+N'),
         item('Open…', 'open', 'CmdOrCtrl+O'),
+        item('Open Model for Viewing…', 'openModel', 'CmdOrCtrl+Shift+O'),
         item('Examples…', 'examples'),
         sep,
         item('Save', 'save', 'CmdOrCtrl+S'),

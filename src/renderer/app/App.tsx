@@ -13,6 +13,8 @@ import type { AppView } from '../store/createPipelineStore.ts';
 import { ConnectionLostBanner } from './ConnectionLostBanner.tsx';
 import { OutsideFilesPrompt } from '../files/OutsideFilesPrompt.tsx';
 import { WindowDropUpload } from '../files/WindowDropUpload.tsx';
+import { ModelFileViewer } from '../results/model-view/ModelFileViewer.tsx';
+import { requestModelView } from '../results/model-view/modelViewRequests.ts';
 import { useAppInfo } from './useAppInfo.ts';
 import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
@@ -47,6 +49,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
             </button>
           ))}
         </nav>
+        <button type="button" className="wh-btn wh-btn--small" onClick={() => requestModelView(null)} title="View any .onnx file's graph without building a pipeline (or drop one on the window outside the editor)" data-testid="open-model">Open model…</button>
         <div className="wh-appbar__info wh-muted">
           {info.door === 'browser' ? 'Browser host' : 'Desktop'} · v{info.whittleVersion} · ONNX Runtime {info.onnxruntimeVersion}
         </div>
@@ -54,6 +57,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
       <ConnectionLostBanner />
       <OutsideFilesPrompt />
       {info.door === 'browser' && <WindowDropUpload />}
+      <ModelFileViewer />
       {pendingRecovery && <RecoveryBanner entry={pendingRecovery} onDone={() => setPendingRecovery(null)} />}
       <main className="wh-main">
         <section className="wh-tabpanel" hidden={tab !== 'editor'}>

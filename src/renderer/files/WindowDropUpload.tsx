@@ -1,8 +1,10 @@
 // Browser host: a file dropped anywhere on the window is uploaded into Whittle/models in the
-// workspace and put where it belongs (placeUploadedFile). A dialog's own drop zone comes first.
+// workspace and put where it belongs (placeUploadedFile); an .onnx dropped outside the editor
+// opens in the model viewer. A dialog's own drop zone comes first.
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/useApi.ts';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
+import { requestModelView } from '../results/model-view/modelViewRequests.ts';
 import { placeUploadedFile } from './placeUploadedFile.ts';
 import { uploadFile } from './uploadFile.ts';
 
@@ -27,7 +29,9 @@ export function WindowDropUpload() {
           setUploading(file.name);
           try {
             const path = await uploadFile(api, file);
-            store.getState().toast('success', placeUploadedFile(store, path));
+            // Outside the editor a model is dropped to be looked at, not wired into the pipeline.
+            if (/\.onnx$/i.test(path) && store.getState().view !== 'editor') requestModelView(path);
+            else store.getState().toast('success', placeUploadedFile(store, path));
           } catch (err) {
             store.getState().toast('error', `Could not upload ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
           } finally {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PipelineDocumentSchema, ProblemSchema } from '../pipeline/document.ts';
 import { NodeKindSpecSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
 import { ConnectionReport, Device, DeviceInput, ProbeResult, ProfileJobEvent, ProfileRequest, StoredProfile, UsbBoard } from '../devices/schema.ts';
-import { DatasetPreviewRequestSchema, DatasetPreviewSchema, ModelGraphSchema, ModelInspectionSchema, ModelRefSchema } from './models.ts';
+import { DatasetPreviewRequestSchema, DatasetPreviewSchema, ModelFileRequestSchema, ModelFileViewSchema, ModelGraphSchema, ModelInspectionSchema, ModelRefSchema } from './models.ts';
 
 export { ErrorDataSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
 
@@ -147,6 +147,7 @@ export const CALLS = {
 
   'models.inspect': call(ModelRefSchema, ModelInspectionSchema, 'Statistics of a model a run produced: size, gzip size, parameters, non-zeros, MACs, ops, and per layer.'),
   'models.graph': call(ModelRefSchema, ModelGraphSchema, 'The graph of a model a run produced: operators, activations between them and their shapes (for the model view).'),
+  'models.view': call(ModelFileRequestSchema, ModelFileViewSchema, 'Open an .onnx file for viewing only (graph and statistics), through the file guard; Electron shows a dialog when no path is given.'),
   'datasets.preview': call(DatasetPreviewRequestSchema, DatasetPreviewSchema, 'Thumbnails (PNG data URLs) of the first samples of a dataset node, from its params.'),
 
   // ---- devices (boards over SSH / USB network; secrets never cross as data) ----
@@ -182,7 +183,7 @@ export const CALLS = {
 
 /** Menu commands the Electron app sends to the editor (which owns undo, save, run...). */
 export const MenuCommandSchema = z.object({
-  command: z.enum(['new', 'open', 'save', 'saveAs', 'import', 'export', 'undo', 'redo', 'duplicate', 'delete', 'selectAll', 'run', 'cancel', 'examples', 'runs']),
+  command: z.enum(['new', 'open', 'save', 'saveAs', 'import', 'export', 'undo', 'redo', 'duplicate', 'delete', 'selectAll', 'run', 'cancel', 'examples', 'runs', 'openModel']),
 });
 
 export const EVENTS = {

@@ -46,6 +46,26 @@ export const ModelInspectionSchema = z.object({
 });
 export type ModelInspection = z.output<typeof ModelInspectionSchema>;
 
+/** Summary of a constant tensor's (logical, dequantized) values, for the properties panel. */
+export const WeightStatsSchema = z.object({
+  count: z.number(), min: z.number(), max: z.number(), mean: z.number(), std: z.number(),
+  /** Share of exact zeros. */
+  sparsity: z.number(),
+});
+export type WeightStats = z.output<typeof WeightStatsSchema>;
+
+/** Scale and zero point of a QuantizeLinear / DequantizeLinear (the first values when per channel). */
+export const QuantParamsSchema = z.object({
+  scale: z.array(z.number()),
+  zeroPoint: z.array(z.number()),
+  /** How many channels (1 when per tensor). */
+  channels: z.number(),
+  axis: z.number().optional(),
+  /** Element type of the quantized side (int8, uint8, ...). */
+  quantType: z.string().optional(),
+});
+export type QuantParams = z.output<typeof QuantParamsSchema>;
+
 export const GraphNodeSchema = z.object({
   id: z.string(),
   /** Op type, or 'Input' / 'Output' for the graph's own inputs and outputs. */
@@ -53,8 +73,13 @@ export const GraphNodeSchema = z.object({
   name: z.string(),
   /** Attributes as short display strings. */
   attributes: z.record(z.string(), z.string()),
-  /** Initializer inputs (weights) with their shapes. */
-  weights: z.array(z.object({ name: z.string(), shape: z.array(z.number()) })),
+  /** Initializer inputs (weights) with their shapes, value statistics and, for QDQ weights, their quantization. */
+  weights: z.array(z.object({
+    name: z.string(), shape: z.array(z.number()),
+    stats: WeightStatsSchema.optional(), quant: QuantParamsSchema.optional(),
+  })),
+  /** A QuantizeLinear / DequantizeLinear node's own scale and zero point. */
+  quant: QuantParamsSchema.optional(),
 });
 export type GraphNode = z.output<typeof GraphNodeSchema>;
 
@@ -74,6 +99,13 @@ export const ModelGraphSchema = z.object({
   truncated: z.boolean(),
 });
 export type ModelGraph = z.output<typeof ModelGraphSchema>;
+
+/** models.view: an .onnx file opened for viewing only (no pipeline); Electron asks with a dialog when no path is given. */
+export const ModelFileRequestSchema = z.object({ path: z.string().optional() });
+export const ModelFileViewSchema = z.union([
+  z.object({ canceled: z.literal(true) }),
+  z.object({ canceled: z.literal(false), path: z.string(), graph: ModelGraphSchema, inspection: ModelInspectionSchema }),
+]);
 
 export const DatasetPreviewRequestSchema = z.object({
   /** A dataset node kind (dataset.mnist, dataset.images, ...) and its params as in the document. */

@@ -11,6 +11,7 @@ import { attr, GraphIndex } from '../../onnx/graph.ts';
 import { loadModelFile } from '../../onnx/file.ts';
 import { inferShapes } from '../../onnx/shapes.ts';
 import { modelFileStats } from '../../onnx/stats.ts';
+import { constantStats, quantParamsOf } from '../../onnx/tensor-summary.ts';
 import type { ApiContext } from '../context.ts';
 import type { CallImpl } from '../types.ts';
 
@@ -77,6 +78,17 @@ function attributeText(node: Node): Record<string, string> {
   return out;
 }
 
+/** A constant input as the properties panel shows it: shape, value statistics, and the quantizer of a QDQ weight. */
+function weightOf(index: GraphIndex, name: string, foldedShape: number[] | undefined): GraphNode['weights'][number] {
+  const stats = constantStats(index, name);
+  const producer = index.producer.get(name);
+  const quant = producer ? quantParamsOf(index, producer) : undefined;
+  return {
+    name, shape: foldedShape ?? index.initializers.get(name)!.dims.map(Number),
+    ...(stats ? { stats } : {}), ...(quant ? { quant } : {}),
+  };
+}
+
 /** Nodes (graph inputs, operators, graph outputs) and the edges of activations between them. */
 export function modelGraph(model: Model, label: string): ModelGraph {
   const g = model.graph;
@@ -113,9 +125,9 @@ export function modelGraph(model: Model, label: string): ModelGraph {
   ops.forEach((n, i) => {
     if (folded.has(n)) return;
     const id = `n${i}`;
-    const weights = n.input.filter(isConstant)
-      .map((name) => ({ name, shape: constants.get(name) ?? index.initializers.get(name)!.dims.map(Number) }));
-    nodes.push({ id, opType: n.opType, name: n.name || n.output[0] || id, attributes: attributeText(n), weights });
+    const weights = n.input.filter(isConstant).map((name) => weightOf(index, name, constants.get(name)));
+    const quant = quantParamsOf(index, n);
+    nodes.push({ id, opType: n.opType, name: n.name || n.output[0] || id, attributes: attributeText(n), weights, ...(quant ? { quant } : {}) });
     for (const o of n.output) if (o) producerId.set(o, id);
   });
   const edges: GraphEdge[] = [];

@@ -5,6 +5,7 @@ import { registerInspect } from './inspect.ts';
 import { registerNodes } from './nodes.ts';
 import { registerRun } from './run.ts';
 import { registerValidate } from './validate.ts';
+import { registerView } from './view.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -13,4 +14,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerValidate,
   registerNodes,
   registerInspect,
+  registerView,
 ];

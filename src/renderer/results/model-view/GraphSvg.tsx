@@ -1,66 +1,73 @@
-// The model graph as SVG: boxes per operator (graph inputs and outputs included), curved
-// edges with activation shapes, laid out top to bottom. Hover reports the node.
-import { memo, useMemo } from 'react';
-import type { GraphNode, ModelGraph } from '../../../shared/api/models.ts';
-import { layeredLayout } from './layeredLayout.ts';
+// The laid-out model graph as SVG: a box per operator (graph inputs and outputs as pills),
+// edges routed by ELK into separate input ports with the activation shape beside each
+// arrow head. Click selects; search matches are outlined.
+import { memo } from 'react';
+import type { DisplayGraph } from './displayGraph.ts';
+import type { GraphLayout, Point } from './elkLayout.ts';
 import { opColor } from './opColors.ts';
 
 interface Props {
-  graph: ModelGraph;
+  display: DisplayGraph;
+  layout: GraphLayout;
   scale: number;
-  hovered: string | null;
-  onHover(node: GraphNode | null): void;
+  selected: string | null;
+  matches: ReadonlySet<string>;
+  onSelect(id: string): void;
 }
 
 /** Edge labels clutter big graphs; above this many nodes shapes show on hover only. */
 const MAX_LABELLED_NODES = 250;
 
-function shapeText(shape: (number | string)[] | null): string {
-  return shape ? `${shape.join('×')}` : '';
+function pathOf(points: Point[]): string {
+  return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 }
 
-function GraphSvgImpl({ graph, scale, hovered, onHover }: Props) {
-  const layout = useMemo(() => layeredLayout(graph), [graph]);
-  const { positions, nodeWidth: w, nodeHeight: h } = layout;
-  const labelEdges = graph.nodes.length <= MAX_LABELLED_NODES;
+function GraphSvgImpl({ display, layout, scale, selected, matches, onSelect }: Props) {
+  const labelEdges = display.nodes.length <= MAX_LABELLED_NODES;
   return (
-    <svg className="wh-modelview__svg" width={layout.width * scale} height={layout.height * scale} viewBox={`0 0 ${layout.width} ${layout.height}`} data-testid="model-graph" data-nodes={graph.nodes.length} data-edges={graph.edges.length}>
+    <svg
+      className="wh-modelview__svg" width={layout.width * scale} height={layout.height * scale} viewBox={`0 0 ${layout.width} ${layout.height}`}
+      data-testid="model-graph" data-nodes={display.nodes.length} data-edges={display.edges.length}
+    >
       <defs>
         <marker id="wh-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="6" markerHeight="6" orient="auto">
           <path d="M0,0 L8,4 L0,8 z" fill="#98a2b3" />
         </marker>
       </defs>
       <g>
-        {graph.edges.map((e, i) => {
-          const a = positions.get(e.from);
-          const b = positions.get(e.to);
-          if (!a || !b) return null;
-          const x1 = a.x + w / 2; const y1 = a.y + h;
-          const x2 = b.x + w / 2; const y2 = b.y;
-          const dy = Math.max(20, (y2 - y1) / 2);
-          const text = shapeText(e.shape);
+        {layout.edges.map(({ edge, points }, i) => {
+          if (points.length < 2) return null;
+          const end = points[points.length - 1];
+          const text = edge.shape ? edge.shape.join('×') : '';
           return (
-            <g key={i} className="wh-modelview__edge">
-              <path d={`M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`} fill="none" stroke="#98a2b3" strokeWidth={1.2} markerEnd="url(#wh-arrow)">
-                <title>{`${e.value}${text ? ` : ${text}` : ''}`}</title>
+            <g key={i} className="wh-modelview__edge" data-testid="graph-edge" data-from={edge.from} data-to={edge.to}>
+              <path d={pathOf(points)} fill="none" stroke="#98a2b3" strokeWidth={1.2} markerEnd="url(#wh-arrow)">
+                <title>{`${edge.value}${text ? ` : ${text}` : ''}`}</title>
               </path>
-              {labelEdges && text && <text x={(x1 + x2) / 2 + 4} y={(y1 + y2) / 2} fontSize={9} fill="#667085">{text}</text>}
+              {labelEdges && text && <text x={end.x + 4} y={end.y - 6} fontSize={9} fill="#667085">{text}</text>}
             </g>
           );
         })}
       </g>
       <g>
-        {graph.nodes.map((n) => {
-          const p = positions.get(n.id);
-          if (!p) return null;
+        {display.nodes.map((n) => {
+          const box = layout.boxes.get(n.id);
+          if (!box) return null;
           const io = n.opType === 'Input' || n.opType === 'Output';
-          const color = opColor(n.opType);
+          const color = n.fused ? '#b7791f' : opColor(n.opType);
+          const isSelected = selected === n.id;
+          const [title, ...rest] = box.lines;
           return (
-            <g key={n.id} transform={`translate(${p.x},${p.y})`} onMouseEnter={() => onHover(n)} onMouseLeave={() => onHover(null)} className="wh-modelview__node" data-testid={`graph-node-${n.id}`} data-op={n.opType}>
-              <rect width={w} height={h} rx={io ? h / 2 : 4} fill={hovered === n.id ? '#fff7e6' : '#ffffff'} stroke={color} strokeWidth={hovered === n.id ? 2.5 : 1.5} />
-              <rect width={6} height={h} fill={color} rx={2} opacity={io ? 0 : 1} />
-              <text x={w / 2} y={io ? h / 2 + 4 : 14} textAnchor="middle" fontSize={12} fontWeight={600} fill="#1d2330">{io ? n.name : n.opType}</text>
-              {!io && <text x={w / 2} y={27} textAnchor="middle" fontSize={9} fill="#667085">{n.name.length > 24 ? `${n.name.slice(0, 23)}…` : n.name}</text>}
+            <g
+              key={n.id} transform={`translate(${box.x},${box.y})`} onClick={() => onSelect(n.id)}
+              className={`wh-modelview__node${matches.has(n.id) ? ' wh-modelview__node--match' : ''}`}
+              data-testid={`graph-node-${n.id}`} data-op={n.opType} data-selected={isSelected || undefined}
+            >
+              <title>{n.name}</title>
+              <rect width={box.width} height={box.height} rx={io ? box.height / 2 : 4} fill={isSelected ? '#fff7e6' : n.fused ? '#fffbeb' : '#ffffff'} stroke={color} strokeWidth={isSelected ? 2.5 : 1.5} strokeDasharray={n.fused ? '5 2' : undefined} />
+              {!io && <rect width={6} height={box.height} fill={color} rx={2} />}
+              <text x={box.width / 2} y={io ? box.height / 2 + 4 : 16} textAnchor="middle" fontSize={12} fontWeight={600} fill="#1d2330">{title}</text>
+              {rest.map((line, k) => <text key={k} x={box.width / 2} y={30 + k * 14} textAnchor="middle" fontSize={9.5} fill="#667085">{line}</text>)}
             </g>
           );
         })}
