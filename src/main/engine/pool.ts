@@ -51,12 +51,16 @@ export class EnginePool {
   /** Runs the job in a free process once it fits; resolves with how it ended (never rejects). */
   run(job: NodeJob, demand: JobDemand, onEvent: (event: RunEvent) => void, signal: AbortSignal): Promise<JobEnd> {
     return new Promise<JobEnd>((resolve) => {
-      const entry: Waiting = { job, demand, onEvent, signal, resolve };
       if (signal.aborted) {
         resolve(cancelledEnd(job));
         return;
       }
-      signal.addEventListener('abort', () => this.cancel(entry), { once: true });
+      const onAbort = () => this.cancel(entry);
+      const entry: Waiting = {
+        job, demand, onEvent, signal,
+        resolve: (end) => { signal.removeEventListener('abort', onAbort); resolve(end); },
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(entry);
       this.pump();
     });

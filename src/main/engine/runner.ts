@@ -140,10 +140,16 @@ export class EngineRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Pool size and threads per node for a run: processes x threads <= cores unless asked otherwise. */
+  /**
+   * Pool size and threads per node for a run: processes x threads <= cores by default. The
+   * threads come from the machine's default pool, never from a run's own pool size: ONNX
+   * Runtime splits reductions across its threads, so another thread count gives other float
+   * sums, and a run's bytes must not depend on how many nodes ran at once.
+   */
   sizing(opts: Pick<StartOptions, 'poolSize' | 'threads'> = {}): { poolSize: number; threads: number } {
-    const poolSize = Math.max(1, Math.floor(opts.poolSize ?? this.options.poolSize ?? Math.min(this.cores, MAX_DEFAULT_POOL)));
-    const threads = Math.max(1, Math.floor(opts.threads ?? this.options.threads ?? this.cores / poolSize));
+    const defaultPool = Math.max(1, Math.floor(this.options.poolSize ?? Math.min(this.cores, MAX_DEFAULT_POOL)));
+    const poolSize = Math.max(1, Math.floor(opts.poolSize ?? defaultPool));
+    const threads = Math.max(1, Math.floor(opts.threads ?? this.options.threads ?? this.cores / defaultPool));
     return { poolSize, threads };
   }
 
