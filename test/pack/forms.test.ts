@@ -1,6 +1,7 @@
 // Each storage form round-trips through ONNX Runtime on builder models: the packed file
 // loads and gives the unpacked model's outputs (bit for bit, except INT4 whose kernels may
 // sum differently), holds the form it claims, and TensorRT never gets 4-bit or sparse forms.
+// Bit-packed codebooks (1 or 2 bits an index) unpack with opset-11 ops inside the graph.
 import { describe, expect, it } from 'vitest';
 import { buildLeNet5, buildMlp } from '../../src/main/onnx/builder/index.ts';
 import { encodeModel, opsetVersion, type Model } from '../../src/main/onnx/model.ts';
@@ -11,6 +12,7 @@ import { packModel, tensorRtUnsupported } from '../../src/main/passes/pack/pack.
 import { compareOutputs } from '../../src/main/passes/pack/verify.ts';
 import { runLengthEntries } from '../../src/main/passes/pack/runlength.ts';
 import { codebookOf } from '../../src/main/passes/pack/forms.ts';
+import { packBits, unpackBits } from '../../src/main/passes/pack/bitpacked.ts';
 import { clusterWeights } from '../../src/main/passes/share/cluster.ts';
 import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
 import { seededRandom } from '../../src/main/data/dataset.ts';
@@ -107,5 +109,44 @@ describe('TensorRT target', () => {
     expect(r.tensors.every((t) => t.form === 'dense' || t.form === 'unchanged')).toBe(true);
     const cmp = await compareOutputs(encodeModel(shared), encodeModel(r.model));
     expect(cmp.identical).toBe(true);
+  });
+});
+
+describe('bit-packed codebooks (k <= 4: 2 bits, k = 2: 1 bit)', () => {
+  // 101 x 13 and 13 x 10 weights: neither count is a multiple of 4 or 8, so the Slice path runs too.
+  const clustered = (k: number, seed: number) => clusterWeights(buildMlp({ sizes: [101, 13, 10], seed }), { k, storage: 'dense', minSize: 100 }).model;
+  for (const [form, k, perByte] of [['codebook-2bit', 4, 4], ['codebook-1bit', 2, 8]] as const) {
+    it(`${form} round-trips bit for bit at k=${k}, in a quarter or an eighth of a byte an index, at the model's own opset`, async () => {
+      const model = clustered(k, 4);
+      const r = packModel(model, { target: 'onnxruntime', objective: 'raw', forms: [form], minElements: 100 });
+      expect(r.tensors.map((t) => t.form)).toEqual([form, form]);
+      for (const t of r.tensors) {
+        const packed = r.model.graph.initializer.find((x) => x.name === `${t.tensor}.bits`)!;
+        expect(packed.dataType).toBe(DataType.UINT8);
+        expect(packed.rawData!.length).toBe(Math.ceil(t.elements / perByte));
+      }
+      expect(r.model.graph.node.filter((n) => n.opType === 'BitShift')).toHaveLength(4);
+      expect(opsetVersion(r.model)).toBe(17);
+      const cmp = await compareOutputs(encodeModel(model), encodeModel(r.model));
+      expect(cmp.identical).toBe(true);
+    });
+  }
+
+  it('packs and unpacks indices low bits first', () => {
+    const idx = [3, 0, 1, 2, 2, 1];
+    expect(Array.from(packBits(idx, 2))).toEqual([0b10_01_00_11, 0b01_10]);
+    expect(Array.from(unpackBits(packBits(idx, 2), idx.length, 2))).toEqual(idx);
+    const bits = [1, 0, 1, 1, 0, 0, 0, 1, 1];
+    expect(Array.from(unpackBits(packBits(bits, 1), bits.length, 1))).toEqual(bits);
+  });
+
+  it('is chosen over UINT4 for a large 2-bit layer by raw size, and refused above its k', () => {
+    // Its six unpacking nodes cost a few hundred bytes: worth it on a large layer, not on a small one.
+    const model = clusterWeights(buildMlp({ sizes: [784, 64, 10], seed: 6 }), { k: 4, storage: 'dense' }).model;
+    const r = packModel(model, { target: 'onnxruntime', objective: 'raw', minElements: 100 });
+    const big = r.tensors.find((t) => t.elements === 784 * 64)!;
+    expect(big.form).toBe('codebook-2bit');
+    expect(big.candidates.find((c) => c.form === 'codebook-1bit')?.rejected).toBe('more than 2 distinct values');
+    expect(big.rawBytes).toBeLessThan(big.candidates.find((c) => c.form === 'codebook-uint4')!.rawBytes!);
   });
 });

@@ -6,7 +6,7 @@ export const PACK: NodeKindSpec = {
   version: 1,
   title: 'Pack (smallest file)',
   category: 'Compress',
-  description: 'Stores every weight in the smallest form the target runtime loads unchanged, measured per tensor: 4-bit cluster indices (UINT4 -> Cast -> Gather), INT4 with DequantizeLinear, sparse initializers, uint8 codebooks or dense. Only forms that hold the values exactly are used, and the packed model is run in ONNX Runtime against the unpacked one. With a test set and the fp32 / pruned models connected, reports the size and accuracy waterfall of the recipe.',
+  description: 'Stores every weight in the smallest form the target runtime loads unchanged, measured per tensor: 4-bit cluster indices (UINT4 -> Cast -> Gather), 2- and 1-bit indices for k <= 4 and k = 2 (packed into bytes, unpacked by BitShift), INT4 with DequantizeLinear, sparse initializers, uint8 codebooks or dense. Only forms that hold the values exactly are used, and the packed model is run in ONNX Runtime against the unpacked one. With a test set and the fp32 / pruned models connected, reports the size and accuracy waterfall of the recipe.',
   inputs: [
     { name: 'model', type: 'model', label: 'Model', help: 'The model to pack (usually pruned, shared and fine-tuned).' },
     { name: 'dataset', type: 'dataset', label: 'Test data', optional: true, help: 'Optional: samples to compare outputs on, and labels for the accuracy of each stage.' },
@@ -14,6 +14,14 @@ export const PACK: NodeKindSpec = {
     { name: 'pruned', type: 'model', label: 'Pruned model', optional: true, help: 'Optional: the pruned (and fine-tuned) model, a middle stage of the waterfall.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Packed model', help: 'Standard ONNX (opset 21 when a 4-bit form is used); metadata `whittle.pack` counts the forms chosen.' }],
+  face: {
+    params: [{ param: 'target' }, { param: 'objective', unlessDefault: true }],
+    metrics: [
+      { metric: 'sizeRatio', label: 'size', format: 'ratio' },
+      { metric: 'gzipRatio', label: 'gzipped', format: 'ratio' },
+      { metric: 'top1', label: 'top-1', format: 'percent' },
+    ],
+  },
   params: {
     target: {
       type: 'enum', label: 'Target runtime', default: 'onnxruntime',

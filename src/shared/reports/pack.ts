@@ -6,7 +6,7 @@ export const PACK_LAYERS_KIND = 'pack.layers';
 export const PACK_WATERFALL_KIND = 'pack.waterfall';
 
 export type StorageForm =
-  | 'unchanged' | 'dense' | 'codebook-uint8' | 'codebook-uint4' | 'int4' | 'sparse' | 'sparse-codebook' | 'runlength-codebook';
+  | 'unchanged' | 'dense' | 'codebook-uint8' | 'codebook-uint4' | 'codebook-2bit' | 'codebook-1bit' | 'int4' | 'sparse' | 'sparse-codebook' | 'runlength-codebook';
 
 export type PackTarget = 'onnxruntime' | 'tensorrt';
 

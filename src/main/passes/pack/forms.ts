@@ -10,6 +10,8 @@ import { makeTensor, pack4bit, type TypedArray } from '../../onnx/tensor.ts';
 import { makeSparseTensor, type SparseTensor } from '../../onnx/sparse.ts';
 import type { StorageForm } from '../../../shared/reports/pack.ts';
 import { encodeRunLength } from './runlength.ts';
+import { encodeBitPacked } from './bitpacked.ts';
+import { SHARED_CONSTANT_PREFIX } from './shared-constants.ts';
 
 export type { StorageForm };
 
@@ -47,7 +49,8 @@ export function measure(initializers: Tensor[], sparse: SparseTensor[], nodes: N
 }
 
 export function encoding(form: StorageForm, initializers: Tensor[], sparse: SparseTensor[], nodes: Node[], needsOpset21 = false): Encoding {
-  return { form, initializers, sparse, nodes, needsOpset21, ...measure(initializers, sparse, nodes) };
+  const own = initializers.filter((t) => !t.name.startsWith(SHARED_CONSTANT_PREFIX));
+  return { form, initializers, sparse, nodes, needsOpset21, ...measure(own, sparse, nodes) };
 }
 
 export function typedValues(dataType: number, values: ArrayLike<number>): TypedArray {
@@ -70,7 +73,7 @@ export function codebookOf(values: Float32Array, limit: number): Float32Array | 
   return Float32Array.from(seen.has(0) ? [0, ...sorted] : sorted);
 }
 
-function indicesOf(values: Float32Array, book: Float32Array): Uint8Array {
+export function indicesOf(values: Float32Array, book: Float32Array): Uint8Array {
   const at = new Map<number, number>();
   book.forEach((v, i) => at.set(v, i));
   return Uint8Array.from(values, (v) => at.get(v === 0 ? 0 : v) ?? 0);
@@ -163,5 +166,5 @@ export function encodeSparseCodebook(t: PackTensor): Encoded {
 
 /** Every form, in order of preference when sizes tie. */
 export function encodeAll(t: PackTensor, allow4bit: boolean): Encoded[] {
-  return [encodeDense(t), encodeCodebook(t, 8), encodeCodebook(t, 4), encodeInt4(t), encodeSparse(t), encodeSparseCodebook(t), encodeRunLength(t, allow4bit)];
+  return [encodeDense(t), encodeCodebook(t, 8), encodeCodebook(t, 4), encodeBitPacked(t, 2), encodeBitPacked(t, 1), encodeInt4(t), encodeSparse(t), encodeSparseCodebook(t), encodeRunLength(t, allow4bit)];
 }

@@ -21,6 +21,7 @@ const FALLBACKS: { forms: StorageForm[]; what: string }[] = [
   { forms: ['codebook-uint4', 'int4'], what: '4-bit types' },
   { forms: ['sparse', 'sparse-codebook'], what: 'sparse initializers' },
   { forms: ['runlength-codebook'], what: 'run-length codebooks' },
+  { forms: ['codebook-2bit', 'codebook-1bit'], what: 'bit-packed codebooks' },
   { forms: ['codebook-uint8'], what: 'uint8 codebooks' },
 ];
 

@@ -11,10 +11,11 @@ import { DataType, onnx } from '../../onnx/proto.ts';
 import { makeTensor, pack4bit } from '../../onnx/tensor.ts';
 import type { Encoded, PackTensor } from './forms.ts';
 import { codebookOf, encoding, typedValues } from './forms.ts';
+import { SHARED_CONSTANT_PREFIX } from './shared-constants.ts';
 
 const MAX_STEP = 255;
 /** The CumSum axis (0), one initializer for every run-length tensor of the file. */
-const SHARED_AXIS = 'pack.axis0';
+const SHARED_AXIS = `${SHARED_CONSTANT_PREFIX}axis0`;
 
 /** Steps (distance to the previous entry; the first from position 0, so it may be 0) and codes of the entries. */
 export function runLengthEntries(values: Float32Array, book: Float32Array): { steps: Uint8Array; codes: Uint8Array } {
