@@ -6,6 +6,7 @@ import { RUNNER_LABELS } from '../../shared/devices/schema.ts';
 import { useApi } from '../api/useApi.ts';
 import { HostKeyReview } from './HostKeyReview.tsx';
 import { formatBytes } from './compareData.ts';
+import { RunnerHelp } from './RunnerHelp.tsx';
 
 export interface BoardDetailsProps {
   device: Device;
@@ -15,6 +16,9 @@ export interface BoardDetailsProps {
   onChanged(): Promise<void>;
   onEdit(): void;
 }
+
+/** Why probing and profiling wait: the board's identity is not confirmed yet. */
+export const NOT_PINNED = 'Probing and profiling need the board\'s host key pinned first: Test connection, check the fingerprint, then Accept.';
 
 export function BoardDetails({ device, probe, report, onReport, onChanged, onEdit }: BoardDetailsProps) {
   const api = useApi();
@@ -55,11 +59,12 @@ export function BoardDetails({ device, probe, report, onReport, onChanged, onEdi
         </div>
         <div className="wh-board__actions">
           <button type="button" className="wh-btn" onClick={test} disabled={!!busy} data-testid="board-test">{busy === 'test' ? 'Connecting…' : 'Test connection'}</button>
-          <button type="button" className="wh-btn" onClick={runProbe} disabled={!!busy || !device.hostKeySha256} data-testid="board-probe">{busy === 'probe' ? 'Probing…' : 'Probe'}</button>
+          <button type="button" className="wh-btn" onClick={runProbe} disabled={!!busy || !device.hostKeySha256} title={device.hostKeySha256 ? 'Read the OS, CPU, memory and runners of the board' : NOT_PINNED} data-testid="board-probe">{busy === 'probe' ? 'Probing…' : 'Probe'}</button>
           <button type="button" className="wh-btn" onClick={onEdit} disabled={!!busy}>Edit</button>
           <button type="button" className="wh-btn wh-btn--ghost" onClick={remove} disabled={!!busy}>Remove</button>
         </div>
       </div>
+      {!device.hostKeySha256 && !report?.hostKey && <p className="wh-muted" data-testid="board-why-disabled">{NOT_PINNED}</p>}
       {report?.ok && <p className="wh-board__ok" data-testid="board-status">Connected in {report.latencyMs} ms · host key pinned.</p>}
       {report && !report.ok && report.error && report.hostKey?.status !== 'unknown' && (
         <div className="wh-board__fail" role="alert" data-testid="board-status">
@@ -100,6 +105,7 @@ function ProbeTable({ probe }: { probe: ProbeResult }) {
         </tbody>
       </table>
       <div className="wh-muted">Probed {new Date(probe.probedAt).toLocaleString()}</div>
+      <RunnerHelp probe={probe} />
     </div>
   );
 }

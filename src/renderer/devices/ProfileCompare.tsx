@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import type { Device, StoredProfile } from '../../shared/devices/schema.ts';
 import { RUNNER_LABELS } from '../../shared/devices/schema.ts';
 import { profileSettings, runnerSettingsText } from './runnerSettings.ts';
-import { formatBytes, formatMs, latestProfiles, profilesFor, seriesLabel, SERIES_COLORS, sharedHistogram, timeSeries, type CompareMode } from './compareData.ts';
+import { formatBytes, formatMs, latestProfiles, profilesFor, sampleNote, seriesLabel, SERIES_COLORS, sharedHistogram, timeSeries, type CompareMode } from './compareData.ts';
 
 export function ProfileCompare({ profiles, devices, selectedDeviceId, onDelete }: { profiles: StoredProfile[]; devices: Device[]; selectedDeviceId?: string; onDelete(id: string): void }) {
   const [mode, setMode] = useState<CompareMode>('models-on-board');
@@ -90,7 +90,7 @@ export function ProfileCompare({ profiles, devices, selectedDeviceId, onDelete }
         </figure>
         {(power.length > 0 || memory.length > 0) && (
           <figure className="wh-chart" data-testid="time-chart">
-            <figcaption>{power.length ? 'Board power over time (mW)' : 'Runner memory (RSS, MB) over time'}</figcaption>
+            <figcaption>{power.length ? 'Board power over time (mW)' : 'Runner memory (RSS, MB) over time'} · {sampleNote(power.length ? power : memory)}</figcaption>
             <ResponsiveContainer width="100%" height={260}>
               <LineChart data={power.length ? power : memory}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -98,7 +98,8 @@ export function ProfileCompare({ profiles, devices, selectedDeviceId, onDelete }
                 <YAxis tick={{ fontSize: 10 }} width={50} />
                 <Tooltip />
                 <Legend />
-                {series.map((s, i) => <Line key={s.p.id} dataKey={s.name} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={false} connectNulls isAnimationActive={false} />)}
+                {/* Samples are readings at their times, not a trend: steps with a dot per reading. */}
+                {series.map((s, i) => <Line key={s.p.id} type="stepAfter" dataKey={s.name} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={{ r: 2.5 }} connectNulls isAnimationActive={false} />)}
               </LineChart>
             </ResponsiveContainer>
           </figure>

@@ -7,6 +7,7 @@ import type { RunSummary } from '../../shared/api/run.ts';
 import { RUNTIME_THREADS_PARAM } from '../../shared/catalog/benchmark.ts';
 import { useApi } from '../api/useApi.ts';
 import { ModelPathInput } from '../files/ModelPathInput.tsx';
+import { whyNotReady } from './profileReadiness.ts';
 
 interface RunModel { nodeId: string; port: string; label: string }
 
@@ -49,13 +50,17 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
     }).catch((err: Error) => setError(err.message));
   }, [api, runId]);
 
-  const ready = boards.length > 0 && (source === 'file' ? path.trim() !== '' : runId !== '' && modelKey !== '');
+  const pinned = devices.filter((d) => d.hostKeySha256);
+  // Only boards whose identity is confirmed can be profiled on; a selected unpinned board is not counted.
+  const chosen = boards.filter((id) => pinned.some((d) => d.id === id));
+  const why = whyNotReady({ pinned: pinned.length, chosen: chosen.length, source, path, runId, modelKey });
+  const unpinnedSelected = devices.find((d) => d.id === selectedId && !d.hostKeySha256);
   const start = async () => {
     setError(null);
     const [nodeId, port] = modelKey.split('|');
     const model = source === 'file' ? { modelPath: path.trim() } : { runId, nodeId, port };
     try {
-      for (const deviceId of boards) {
+      for (const deviceId of chosen) {
         await api.call('devices.profile', { deviceId, ...model, runner, precision, sparsity, warmupRuns, runs: timedRuns, threads });
       }
       onStarted();
@@ -63,7 +68,6 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
       setError((err as Error).message);
     }
   };
-  const pinned = devices.filter((d) => d.hostKeySha256);
 
   return (
     <div className="wh-profileform" data-testid="profile-form">
@@ -88,6 +92,7 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
       <fieldset className="wh-profileform__boards">
         <legend>Boards</legend>
         {pinned.length === 0 && <span className="wh-muted">Add a board and pin its host key first.</span>}
+        {unpinnedSelected && pinned.length > 0 && <span className="wh-muted">{unpinnedSelected.name} is not listed: its host key is not pinned yet.</span>}
         {pinned.map((d) => (
           <label key={d.id}>
             <input type="checkbox" checked={boards.includes(d.id)} onChange={(e) => setBoards((b) => (e.target.checked ? [...b, d.id] : b.filter((x) => x !== d.id)))} data-testid={`profile-board-${d.name}`} /> {d.name}
@@ -114,9 +119,10 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
         <label title={RUNTIME_THREADS_PARAM.help}>Threads<input className="wh-input" type="number" min={0} max={256} value={threads} onChange={(e) => setThreads(Number(e.target.value))} data-testid="profile-threads" /></label>
       </div>
       {error && <p className="wh-error" role="alert">{error}</p>}
-      <button type="button" className="wh-btn wh-btn--primary" disabled={!ready} onClick={() => void start()} data-testid="profile-start">
-        Profile on {boards.length || 'no'} board{boards.length === 1 ? '' : 's'}
+      <button type="button" className="wh-btn wh-btn--primary" disabled={why !== null} title={why ?? undefined} onClick={() => void start()} data-testid="profile-start">
+        Profile on {chosen.length || 'no'} board{chosen.length === 1 ? '' : 's'}
       </button>
+      {why && <p className="wh-muted wh-profileform__why" data-testid="profile-why-disabled">{why}</p>}
     </div>
   );
 }

@@ -71,6 +71,14 @@ export function timeSeries(series: { name: string; samples: { tMs: number; [k: s
   return rows.sort((a, b) => a.tS - b.tS);
 }
 
+/** How many readings a time chart holds and how far apart, so two points are not read as a trend. */
+export function sampleNote(rows: TimeRow[]): string {
+  if (rows.length === 0) return 'no readings';
+  const spanS = rows[rows.length - 1].tS - rows[0].tS;
+  if (rows.length < 3) return `only ${rows.length} reading${rows.length === 1 ? '' : 's'} (the run ended before the board was read again)`;
+  return `${rows.length} readings over ${spanS.toFixed(1)} s`;
+}
+
 export function formatBytes(n: number | undefined): string {
   return n === undefined ? '—' : formatSize(n);
 }
