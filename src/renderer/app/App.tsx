@@ -18,6 +18,7 @@ import { requestModelView } from '../results/model-view/modelViewRequests.ts';
 import { useAppInfo } from './useAppInfo.ts';
 import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
+import { useRestoreLastRun } from '../runs/useRestoreLastRun.ts';
 
 const TABS: { id: AppView; label: string }[] = [
   { id: 'editor', label: 'Editor' },
@@ -34,6 +35,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
   const running = usePipelineStore(selectIsRunning);
   const showRuns = useCallback(() => setTab('runs'), [setTab]);
   useRunEvents();
+  useRestoreLastRun();
   useAutosave(pendingRecovery === null);
   useLeaveWarning(info.door === 'browser');
 

@@ -21,7 +21,8 @@ export function DeviceField({ value, onCommit, testId }: { value: string; onComm
     return (
       <select className="wh-input" value={value} onChange={(e) => onCommit(e.target.value)} data-testid={testId}>
         <option value="">— choose a board —</option>
-        {devices.map((d) => <option key={d.id} value={d.id}>{d.name} ({d.id})</option>)}
+        {/* The name, not the id: ids are for documents, names for people. */}
+        {devices.map((d) => <option key={d.id} value={d.id} title={d.id}>{d.name}</option>)}
         {value && !devices.some((d) => d.id === value) && <option value={value}>{value} (not registered)</option>}
       </select>
     );
