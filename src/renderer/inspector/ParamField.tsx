@@ -6,6 +6,8 @@ import { effectiveValue, formatNumberMap, paramError, parseNumberMap } from '../
 import { TextDraftInput } from './TextDraftInput.tsx';
 import { PathField } from './PathField.tsx';
 import { DeviceField } from './DeviceField.tsx';
+import { SweepEditor } from './SweepEditor.tsx';
+import { SweepToggle } from './SweepToggle.tsx';
 
 interface Props {
   nodeId: string;
@@ -99,8 +101,10 @@ export function ParamField(props: Props) {
             reset
           </button>
         )}
+        <SweepToggle nodeId={props.nodeId} name={name} spec={spec} value={params[name] ?? spec.default} />
       </div>
       <FieldControl {...props} />
+      <SweepEditor nodeId={props.nodeId} name={name} spec={spec} />
       <span className="wh-field__help">
         {spec.help}
         {bounds ? ` Range: ${bounds}.` : ''}
