@@ -43,6 +43,9 @@ describe('formatting', () => {
 
   it('orders known metrics first', () => {
     expect(orderedMetrics({ evalMs: 3, samples: 10, top1: 0.5 }).map(([k]) => k)).toEqual(['top1', 'samples', 'evalMs']);
+    // The same figure under two keys shows once.
+    expect(orderedMetrics({ macRatio: 0.5, macsRatio: 0.5 }).map(([k]) => k)).toEqual(['macRatio']);
+    expect(formatMetric('sizeRatio', 0.27099)).toBe('0.27×');
   });
 });
 

@@ -1,8 +1,11 @@
-// Per-node results of a run in engine order: status, time, metrics; a selected node
-// shows its error, warnings, artifacts and reports below.
+// Per-node results of a run in engine order: status, time, metrics in words and units
+// (src/shared/results/metrics.ts); a selected node shows its error, warnings, artifacts
+// and reports below.
 import { nodeOutcome, type RunRecord } from '../../shared/api/run.ts';
+import { formatMetric, metricLabel, orderedMetrics } from '../../shared/results/metrics.ts';
 import { formatMs } from '../app/format.ts';
-import { formatValue } from '../app/format.ts';
+import { selectKinds } from '../store/selectors.ts';
+import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { ReportView } from '../reports/ReportView.tsx';
 
 interface Props {
@@ -14,6 +17,8 @@ interface Props {
 export function NodeResultsTable({ run, selected, onSelect }: Props) {
   const order = [...run.order, ...Object.keys(run.nodes).filter((id) => !run.order.includes(id))];
   const chosen = selected && run.nodes[selected] ? run.nodes[selected] : null;
+  const kinds = usePipelineStore(selectKinds);
+  const kindTitle = (kind: string) => kinds.get(kind)?.title ?? kind;
   return (
     <>
       <table className="wh-table wh-table--hover" data-testid="node-results">
@@ -28,14 +33,14 @@ export function NodeResultsTable({ run, selected, onSelect }: Props) {
             return (
               <tr key={id} className={id === selected ? 'wh-row--selected' : undefined} onClick={() => onSelect(id)} data-testid={`node-result-${id}`} data-status={n.status} data-outcome={outcome}>
                 <td><code>{id}</code></td>
-                <td>{n.kind}</td>
+                <td>{kindTitle(n.kind)}</td>
                 <td>
                   <span className={`wh-pill wh-pill--${outcome}`}>{outcome === 'warning' ? 'done with warnings' : n.status}</span>
                   {outcome === 'warning' && n.status === 'cached' && <span className="wh-muted"> cached</span>}
                 </td>
                 <td className="wh-num">{n.durationMs !== undefined ? formatMs(n.durationMs) : ''}</td>
                 <td className="wh-metrics">
-                  {Object.entries(n.metrics).map(([k, v]) => <span key={k} className="wh-metric"><span className="wh-muted">{k}</span> {formatValue(v, k)}</span>)}
+                  {orderedMetrics(n.metrics).map(([k, v]) => <span key={k} className="wh-metric" data-metric={k}><span className="wh-node-metric__label">{metricLabel(k)}</span> {formatMetric(k, v)}</span>)}
                   {n.error && <span className="wh-error">{n.error.message}</span>}
                   {outcome === 'warning' && <span className="wh-node-warning" title={n.warnings.join('\n\n')}>⚠ {n.warnings[0]}{n.warnings.length > 1 ? ` (+${n.warnings.length - 1} more)` : ''}</span>}
                   {n.skippedReason && <span className="wh-muted">{n.skippedReason}</span>}

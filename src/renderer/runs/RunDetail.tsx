@@ -1,16 +1,26 @@
-// One run: header (status, time, versions, host), then Nodes / Compare / Model tabs.
+// One run: header (name, status, time, versions, host; rename, tags, note, delete), then
+// Nodes / Compare / Model tabs.
 import { useEffect, useState } from 'react';
 import { nodeOutcome } from '../../shared/api/run.ts';
 import { CompareView } from '../results/compare/CompareView.tsx';
 import { ModelView } from '../results/model-view/ModelView.tsx';
 import { formatMs } from '../app/format.ts';
 import { NodeResultsTable } from './NodeResultsTable.tsx';
+import { RunMetaEditor } from './RunMetaEditor.tsx';
 import { useRunRecord } from './useRunRecord.ts';
 
 type Tab = 'nodes' | 'compare' | 'model';
 
-export function RunDetail({ runId, focusNodeId = null }: { runId: string; focusNodeId?: string | null }) {
-  const { run, error } = useRunRecord(runId);
+interface Props {
+  runId: string;
+  focusNodeId?: string | null;
+  /** The run's name, tags or note changed, or it was deleted: the list re-reads. */
+  onListChanged(): void;
+  onDeleted(): void;
+}
+
+export function RunDetail({ runId, focusNodeId = null, onListChanged, onDeleted }: Props) {
+  const { run, error, reload } = useRunRecord(runId);
   const [tab, setTab] = useState<Tab>('nodes');
   const [nodeId, setNodeId] = useState<string | null>(focusNodeId);
   useEffect(() => {
@@ -26,7 +36,7 @@ export function RunDetail({ runId, focusNodeId = null }: { runId: string; focusN
     <div className="wh-rundetail" data-testid="run-detail" data-run-id={run.id} data-status={run.status}>
       <header className="wh-rundetail__header">
         <h2>
-          {run.name} <span className={`wh-pill wh-pill--${run.status}`}>{run.status}</span>
+          <span data-testid="run-title">{run.name}</span> <span className={`wh-pill wh-pill--${run.status}`}>{run.status}</span>
           {warned > 0 && <span className="wh-pill wh-pill--warning" data-testid="run-warning-count"> {warned} node{warned > 1 ? 's' : ''} with warnings</span>}
         </h2>
         <div className="wh-muted">
@@ -34,6 +44,7 @@ export function RunDetail({ runId, focusNodeId = null }: { runId: string; focusN
           {run.durationMs !== undefined && ` · ${formatMs(run.durationMs)}`}
           {` · Whittle ${run.versions.whittle} · ONNX Runtime ${run.versions.onnxruntime} · ${run.host.cpu} (${run.host.cores} cores)`}
         </div>
+        <RunMetaEditor run={run} onChanged={() => { reload(); onListChanged(); }} onDeleted={onDeleted} />
         {run.error && <p className="wh-error">{run.error.message}{run.error.hint ? ` ${run.error.hint}` : ''}</p>}
       </header>
       <nav className="wh-subtabs" role="tablist">
@@ -45,7 +56,7 @@ export function RunDetail({ runId, focusNodeId = null }: { runId: string; focusN
       </nav>
       <div className="wh-rundetail__body">
         {tab === 'nodes' && <NodeResultsTable run={run} selected={nodeId} onSelect={setNodeId} />}
-        {tab === 'compare' && <CompareView run={run} />}
+        {tab === 'compare' && <CompareView runs={[run]} />}
         {tab === 'model' && <ModelView run={run} nodeId={nodeId} />}
       </div>
     </div>

@@ -1,5 +1,6 @@
-// One run record (runs.get), re-read while the run is live so statuses and metrics move.
-import { useEffect, useState } from 'react';
+// One run record (runs.get), re-read while the run is live so statuses and metrics move,
+// and on `reload()` (after the user renamed or tagged it).
+import { useCallback, useEffect, useState } from 'react';
 import type { RunRecord } from '../../shared/api/run.ts';
 import { useApi } from '../api/useApi.ts';
 
@@ -9,10 +10,11 @@ export function useRunRecord(runId: string | null) {
   const api = useApi();
   const [run, setRun] = useState<RunRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(() => {
-    setRun(null);
     setError(null);
-    if (!runId) return;
+    if (!runId) { setRun(null); return; }
     let live = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = () => {
@@ -30,6 +32,7 @@ export function useRunRecord(runId: string | null) {
       if (ev.runId === runId && ev.type === 'run.finished') load();
     });
     return () => { live = false; off(); if (timer) clearTimeout(timer); };
-  }, [api, runId]);
-  return { run, error };
+  }, [api, runId, version]);
+  // A record of another run must not show while the chosen one loads.
+  return { run: run?.id === runId ? run : null, error, reload };
 }

@@ -114,7 +114,7 @@ export function formatInUnit(value: number, unit: MetricUnit): string {
     case 'mj': return `${Number(value.toPrecision(3))} mJ`;
     case 'perSec': return `${formatCount(Math.round(value))}/s`;
     case 'count': return Number.isInteger(value) && value < 1000 ? String(value) : formatCount(value);
-    case 'ratio': return `${Number(value.toPrecision(3))}×`;
+    case 'ratio': return value >= 10 ? `${value.toFixed(0)}×` : `${value.toFixed(2)}×`;
     default: return Number.isInteger(value) ? value.toLocaleString('en-US') : String(Number(value.toPrecision(4)));
   }
 }
@@ -128,9 +128,18 @@ export function formatMetric(key: string, value: number | string | boolean): str
   return formatInUnit(value, unit);
 }
 
-/** Metric entries in table order: known keys in METRICS order, then the rest as reported. */
+/**
+ * Metric entries in table order: known keys in METRICS order, then the rest as reported;
+ * a key that repeats another's label and value (macsRatio beside macRatio) is left out.
+ */
 export function orderedMetrics(metrics: Record<string, number | string | boolean>): [string, number | string | boolean][] {
   const known = Object.keys(METRICS);
   const rank = (k: string) => { const i = known.indexOf(k); return i < 0 ? known.length : i; };
-  return Object.entries(metrics).sort((a, b) => rank(a[0]) - rank(b[0]));
+  const seen = new Set<string>();
+  return Object.entries(metrics).sort((a, b) => rank(a[0]) - rank(b[0])).filter(([k, v]) => {
+    const id = `${metricLabel(k)}=${String(v)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }

@@ -64,11 +64,14 @@ export function shortLabels(items: readonly { key: string; label: string; nodeId
 export interface LabelBox { x: number; y: number; width: number; height: number }
 export interface Placement { x: number; y: number; anchor: 'start' | 'middle' | 'end' }
 
-/** Candidate spots around a point: right, left, above, below, then the diagonals. */
-const CANDIDATES: { dx: number; dy: number; anchor: Placement['anchor'] }[] = [
+/** Candidate spots around a point: right, left, above, below, the diagonals; then the same twice as far. */
+const NEAR: { dx: number; dy: number; anchor: Placement['anchor'] }[] = [
   { dx: 1, dy: 0, anchor: 'start' }, { dx: -1, dy: 0, anchor: 'end' }, { dx: 0, dy: -1, anchor: 'middle' }, { dx: 0, dy: 1, anchor: 'middle' },
   { dx: 1, dy: -1, anchor: 'start' }, { dx: -1, dy: -1, anchor: 'end' }, { dx: 1, dy: 1, anchor: 'start' }, { dx: -1, dy: 1, anchor: 'end' },
 ];
+const CANDIDATES = [...NEAR, ...NEAR.map((c) => ({ ...c, dx: c.dx * 2.5, dy: c.dy * 2.5 }))];
+/** Half the side of the square kept clear around each point (its marker and a baseline ring). */
+const DOT_HALF_PX = 9;
 
 function overlapArea(a: LabelBox, b: LabelBox): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
@@ -82,18 +85,19 @@ function overlapArea(a: LabelBox, b: LabelBox): number {
  * when none is free, the spot with the least overlap. Returns the text anchor per point
  * (x, y is the text's baseline anchor point).
  */
-export function placeLabels(points: readonly { x: number; y: number; width: number; height: number }[], bounds: LabelBox, gapPx = 7): Placement[] {
+export function placeLabels(points: readonly { x: number; y: number; width: number; height: number }[], bounds: LabelBox, gapPx = 11): Placement[] {
   const placed: LabelBox[] = [];
-  const dots: LabelBox[] = points.map((p) => ({ x: p.x - 4, y: p.y - 4, width: 8, height: 8 }));
-  return points.map((p, i) => {
+  const dots: LabelBox[] = points.map((p) => ({ x: p.x - DOT_HALF_PX, y: p.y - DOT_HALF_PX, width: 2 * DOT_HALF_PX, height: 2 * DOT_HALF_PX }));
+  return points.map((p) => {
     let best: { box: LabelBox; place: Placement; cost: number } | undefined;
     for (const c of CANDIDATES) {
       const left = c.anchor === 'start' ? p.x + c.dx * gapPx : c.anchor === 'end' ? p.x + c.dx * gapPx - p.width : p.x - p.width / 2;
-      const top = c.dy === 0 ? p.y - p.height / 2 : c.dy < 0 ? p.y - gapPx - p.height : p.y + gapPx;
+      const top = c.dy === 0 ? p.y - p.height / 2 : c.dy < 0 ? p.y + c.dy * gapPx - p.height : p.y + c.dy * gapPx;
       const box = { x: left, y: top, width: p.width, height: p.height };
       const outside = Math.max(0, bounds.x - box.x) + Math.max(0, box.x + box.width - bounds.x - bounds.width)
         + Math.max(0, bounds.y - box.y) + Math.max(0, box.y + box.height - bounds.y - bounds.height);
-      const cost = placed.reduce((s, b) => s + overlapArea(box, b), 0) + dots.reduce((s, d, j) => s + (j === i ? 0 : overlapArea(box, d)), 0) + outside * p.height * 4;
+      // Its own point too: a far spot must not land back across the point.
+      const cost = placed.reduce((s, b) => s + overlapArea(box, b), 0) + dots.reduce((s, d) => s + overlapArea(box, d), 0) + outside * p.height * 4;
       const anchorX = c.anchor === 'start' ? left : c.anchor === 'end' ? left + p.width : p.x;
       const place: Placement = { x: anchorX, y: top + p.height * 0.8, anchor: c.anchor };
       if (!best || cost < best.cost) best = { box, place, cost };
