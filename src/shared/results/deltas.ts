@@ -16,12 +16,12 @@ const SAME_POINTS = 0.05;
 
 /**
  * A cost (size, MACs, latency) against the baseline's: "3.7× smaller" when lower, "1.2× larger"
- * when higher; `words` names both directions.
+ * when higher; `words` names both directions and a tie.
  */
-export function costDelta(value: number, baseline: number, words: readonly [lower: string, higher: string]): Delta | undefined {
+export function costDelta(value: number, baseline: number, words: readonly [lower: string, higher: string, same: string]): Delta | undefined {
   if (!(value > 0) || !(baseline > 0)) return undefined;
   const ratio = baseline / value;
-  if (Math.abs(ratio - 1) < SAME_RATIO) return { text: `same ${words[0] === 'smaller' ? 'size' : words[0] === 'faster' ? 'speed' : 'count'}`, tone: 'same' };
+  if (Math.abs(ratio - 1) < SAME_RATIO) return { text: words[2], tone: 'same' };
   return ratio > 1 ? { text: `${formatRatio(ratio)} ${words[0]}`, tone: 'better' } : { text: `${formatRatio(1 / ratio)} ${words[1]}`, tone: 'worse' };
 }
 
@@ -33,6 +33,6 @@ export function pointsDelta(value: number, baseline: number): Delta {
   return points > 0 ? { text: `+${points.toFixed(1)} pt`, tone: 'better' } : { text: `−${Math.abs(points).toFixed(1)} pt`, tone: 'worse' };
 }
 
-export const sizeDelta = (v: number, b: number) => costDelta(v, b, ['smaller', 'larger']);
-export const latencyDelta = (v: number, b: number) => costDelta(v, b, ['faster', 'slower']);
-export const macsDelta = (v: number, b: number) => costDelta(v, b, ['fewer MACs', 'more MACs']);
+export const sizeDelta = (v: number, b: number) => costDelta(v, b, ['smaller', 'larger', 'same size']);
+export const latencyDelta = (v: number, b: number) => costDelta(v, b, ['faster', 'slower', 'same speed']);
+export const macsDelta = (v: number, b: number) => costDelta(v, b, ['fewer MACs', 'more MACs', 'same MACs']);

@@ -33,7 +33,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   col({ id: 'size', label: 'Size', unit: 'bytes', value: (r) => r.sizeBytes, delta: sizeDelta }),
   col({ id: 'gzip', label: 'Gzip size', unit: 'bytes', value: (_r, s) => s?.gzipSizeBytes, delta: sizeDelta, fromFile: true }),
   col({ id: 'params', label: 'Parameters', unit: 'count', value: (_r, s) => s?.parameters, fromFile: true }),
-  col({ id: 'nonzeros', label: 'Non-zeros', unit: 'count', value: (_r, s) => s?.nonZeroParameters, delta: (v, b) => costDelta(v, b, ['fewer', 'more']), fromFile: true }),
+  col({ id: 'nonzeros', label: 'Non-zeros', unit: 'count', value: (_r, s) => s?.nonZeroParameters, delta: (v, b) => costDelta(v, b, ['fewer', 'more', 'same count']), fromFile: true }),
   col({ id: 'sparsity', label: 'Sparsity', unit: 'fraction', value: (_r, s) => s?.sparsity, fromFile: true }),
   col({ id: 'macs', label: 'MACs', unit: 'count', value: (_r, s) => s?.macs, delta: macsDelta, fromFile: true }),
   col({ id: 'top1', label: 'Top-1', unit: 'fraction', value: (r) => r.accuracy, delta: pointsDelta }),
@@ -45,8 +45,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   col({ id: 'hostLatency', label: 'Latency p50 (host)', unit: 'ms', value: (r) => r.latencyMs, delta: latencyDelta }),
   col({ id: 'throughput', label: 'Throughput (host)', unit: 'perSec', value: (r) => r.throughputPerSec }),
   col({ id: 'boardLatency', label: 'Latency p50 (board)', unit: 'ms', value: (r) => r.boardLatencyMs, delta: latencyDelta }),
-  col({ id: 'boardPower', label: 'Power (board)', unit: 'mw', value: (r) => r.boardPowerMw, delta: (v, b) => costDelta(v, b, ['less power', 'more power']) }),
-  col({ id: 'boardEnergy', label: 'Energy / inference (board)', unit: 'mj', value: (r) => r.boardEnergyMj, delta: (v, b) => costDelta(v, b, ['less energy', 'more energy']) }),
+  col({ id: 'boardPower', label: 'Power (board)', unit: 'mw', value: (r) => r.boardPowerMw, delta: (v, b) => costDelta(v, b, ['less power', 'more power', 'same power']) }),
+  col({ id: 'boardEnergy', label: 'Energy / inference (board)', unit: 'mj', value: (r) => r.boardEnergyMj, delta: (v, b) => costDelta(v, b, ['less energy', 'more energy', 'same energy']) }),
   col({ id: 'boardMemory', label: 'Peak memory (board)', unit: 'bytes', value: (r) => r.boardPeakMemoryBytes }),
 ];
 

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { toErrorData } from '../../../shared/errors.ts';
+import { formatBytes } from '../../../shared/format.ts';
 import { inspectModelPath, type ModelStats } from '../../api/inspect.ts';
 import { reportError } from '../api.ts';
 
@@ -16,11 +17,6 @@ export function humanCount(n: number): string {
   return String(n);
 }
 
-function humanBytes(n: number): string {
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(2)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
-}
 
 const dimsText = (dims: (number | string)[] | undefined): string => (dims ? `[${dims.join(',')}]` : '?');
 
@@ -35,7 +31,7 @@ export function formatInspection(stats: ModelStats, name: string): string {
   const io = (list: ModelStats['inputs']) => list.map((t) => `${t.name}: ${t.elemType}${dimsText(t.dims)}`).join(', ');
   const out = [
     `${name}`,
-    `  size        ${stats.sizeBytes !== undefined ? `${humanBytes(stats.sizeBytes)} (${int(stats.sizeBytes)} bytes)` : '?'}, gzip ${stats.gzipSizeBytes !== undefined ? humanBytes(stats.gzipSizeBytes) : '?'}`,
+    `  size        ${stats.sizeBytes !== undefined ? `${formatBytes(stats.sizeBytes)} (${int(stats.sizeBytes)} bytes)` : '?'}, gzip ${stats.gzipSizeBytes !== undefined ? formatBytes(stats.gzipSizeBytes) : '?'}`,
     `  format      IR ${stats.irVersion}, opset ${stats.opset ?? '?'}${stats.producer ? `, from ${stats.producer}` : ''}`,
     `  inputs      ${io(stats.inputs)}`,
     `  outputs     ${io(stats.outputs)}`,
