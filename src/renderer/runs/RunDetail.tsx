@@ -1,15 +1,17 @@
 // One run: header (name, status, time, versions, host; rename, tags, note, delete), then
-// Nodes / Compare / Model tabs.
+// Sweep (for a sweep run) / Nodes / Compare / Model tabs.
 import { useEffect, useState } from 'react';
 import { nodeOutcome } from '../../shared/api/run.ts';
 import { CompareView } from '../results/compare/CompareView.tsx';
 import { ModelView } from '../results/model-view/ModelView.tsx';
+import { SweepView } from '../results/sweep/SweepView.tsx';
 import { formatMs } from '../app/format.ts';
 import { NodeResultsTable } from './NodeResultsTable.tsx';
 import { RunMetaEditor } from './RunMetaEditor.tsx';
 import { useRunRecord } from './useRunRecord.ts';
 
-type Tab = 'nodes' | 'compare' | 'model';
+type Tab = 'sweep' | 'nodes' | 'compare' | 'model';
+const TAB_LABELS: Record<Tab, string> = { sweep: 'Sweep', nodes: 'Nodes', compare: 'Compare models', model: 'Model graph' };
 
 interface Props {
   runId: string;
@@ -21,7 +23,8 @@ interface Props {
 
 export function RunDetail({ runId, focusNodeId = null, onListChanged, onDeleted }: Props) {
   const { run, error, reload } = useRunRecord(runId);
-  const [tab, setTab] = useState<Tab>('nodes');
+  // Unset until the user picks one: a sweep run opens on its Sweep tab, any other on Nodes.
+  const [picked, setTab] = useState<Tab | null>(null);
   const [nodeId, setNodeId] = useState<string | null>(focusNodeId);
   useEffect(() => {
     if (focusNodeId) {
@@ -31,6 +34,7 @@ export function RunDetail({ runId, focusNodeId = null, onListChanged, onDeleted 
   }, [focusNodeId]);
   if (error) return <p className="wh-error wh-pad">{error}</p>;
   if (!run) return <p className="wh-muted wh-pad">Loading run…</p>;
+  const tab: Tab = picked ?? (run.sweep ? 'sweep' : 'nodes');
   const warned = Object.values(run.nodes).filter((n) => nodeOutcome(n) === 'warning').length;
   return (
     <div className="wh-rundetail" data-testid="run-detail" data-run-id={run.id} data-status={run.status}>
@@ -48,13 +52,14 @@ export function RunDetail({ runId, focusNodeId = null, onListChanged, onDeleted 
         {run.error && <p className="wh-error">{run.error.message}{run.error.hint ? ` ${run.error.hint}` : ''}</p>}
       </header>
       <nav className="wh-subtabs" role="tablist">
-        {(['nodes', 'compare', 'model'] as const).map((t) => (
+        {(run.sweep ? ['sweep', 'nodes', 'compare', 'model'] as const : ['nodes', 'compare', 'model'] as const).map((t) => (
           <button key={t} type="button" role="tab" aria-selected={tab === t} className={`wh-subtab${tab === t ? ' wh-subtab--active' : ''}`} onClick={() => setTab(t)} data-testid={`results-tab-${t}`}>
-            {t === 'nodes' ? 'Nodes' : t === 'compare' ? 'Compare models' : 'Model graph'}
+            {TAB_LABELS[t]}
           </button>
         ))}
       </nav>
       <div className="wh-rundetail__body">
+        {tab === 'sweep' && <SweepView run={run} />}
         {tab === 'nodes' && <NodeResultsTable run={run} selected={nodeId} onSelect={setNodeId} />}
         {tab === 'compare' && <CompareView runs={[run]} />}
         {tab === 'model' && <ModelView run={run} nodeId={nodeId} />}
