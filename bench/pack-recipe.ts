@@ -9,9 +9,11 @@ import { CATALOG } from '../src/shared/catalog/index.ts';
 import type { RunRecord } from '../src/shared/api/run.ts';
 import type { PipelineDocument } from '../src/shared/pipeline/document.ts';
 
-export async function runDocument(doc: PipelineDocument, documentPath: string, onEvent?: (line: string) => void): Promise<{ record: RunRecord; outDir: string; cleanup: () => void }> {
+/** `cacheDir` lets a second run reuse the first one's upstream results (e.g. a recipe variant). */
+export async function runDocument(doc: PipelineDocument, documentPath: string, onEvent?: (line: string) => void, cacheDir?: string): Promise<{ record: RunRecord; outDir: string; cacheDir: string; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'whittle-pack-'));
-  const runner = new EngineRunner({ catalog: CATALOG, history: new RunHistory(join(dir, 'runs')), cacheDir: join(dir, 'cache'), whittleVersion: 'bench' });
+  const cache = cacheDir ?? join(dir, 'cache');
+  const runner = new EngineRunner({ catalog: CATALOG, history: new RunHistory(join(dir, 'runs')), cacheDir: cache, whittleVersion: 'bench' });
   if (onEvent) {
     runner.subscribe((e) => {
       if (e.type === 'finished') onEvent(`${e.nodeId}: done in ${(e.durationMs / 1000).toFixed(1)} s`);
@@ -22,5 +24,5 @@ export async function runDocument(doc: PipelineDocument, documentPath: string, o
   const runId = await runner.start(doc, { documentPath, outDir });
   const record = await runner.wait(runId);
   runner.dispose();
-  return { record, outDir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { record, outDir, cacheDir: cache, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

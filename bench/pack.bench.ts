@@ -13,6 +13,8 @@ import { loadMnist } from '../src/main/data/mnist.ts';
 import { compareOutputs } from '../src/main/passes/pack/verify.ts';
 import { PACK_LAYERS_KIND, PACK_WATERFALL_KIND, type PackLayersData, type PackWaterfallData } from '../src/shared/reports/pack.ts';
 import type { ModelValue } from '../src/shared/catalog/types.ts';
+import type { PipelineDocument } from '../src/shared/pipeline/document.ts';
+import type { ShareSensitivityResult } from '../src/shared/reports/share.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../resources/examples/lenet5-deep-compression.json', import.meta.url));
 /** The issue's bar: 40x smaller (gzip of the exported file against the raw fp32 file), at most 0.2 pt below fp32. */
@@ -41,7 +43,7 @@ export default async function packBench(): Promise<void> {
   const parsed = parsePipelineText(readFileSync(EXAMPLE, 'utf8'));
   if (!parsed.document) throw new Error(`The bundled recipe does not parse: ${JSON.stringify(parsed.problems)}`);
   const started = Date.now();
-  const { record, outDir, cleanup } = await runDocument(parsed.document, EXAMPLE, (line) => console.log(`  [${((Date.now() - started) / 1000).toFixed(0)} s] ${line}`));
+  const { record, outDir, cacheDir, cleanup } = await runDocument(parsed.document, EXAMPLE, (line) => console.log(`  [${((Date.now() - started) / 1000).toFixed(0)} s] ${line}`));
   try {
     const pack = record.nodes.pack;
     if (!pack || pack.status !== 'done') throw new Error(`The pack node did not finish: ${JSON.stringify(pack?.error ?? pack?.skippedReason)}`);
@@ -60,7 +62,36 @@ export default async function packBench(): Promise<void> {
     console.log(`Accuracy: ${pct(top1)} vs fp32 ${pct(fp32.top1)} (${drop.toFixed(2)} pt below; bar: ${MAX_DROP_POINTS} pt)`);
     console.log(`onnxruntime-node, exported vs unpacked on ${cmp.comparedSamples} inputs: ${cmp.identical ? 'identical outputs' : `max |diff| ${cmp.maxAbsDiff}`}`);
     console.log(`Recipe ${ratio >= TARGET_RATIO && drop <= MAX_DROP_POINTS && cmp.identical ? 'meets' : 'MISSES'} the issue's bar; run took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+    await sensitivityVariant(parsed.document, fp32, cacheDir);
   } finally {
     cleanup();
+  }
+}
+
+/**
+ * The same recipe with k per layer proposed by a Sensitivity node (weight sharing, k from
+ * 2/4/8/16, scored on 2,000 training samples) instead of the hand-set k: upstream stages come
+ * from the first run's cache.
+ */
+async function sensitivityVariant(doc: PipelineDocument, fp32: PackWaterfallData['stages'][number], cacheDir: string): Promise<void> {
+  for (const targetBits of [3, 2]) {
+    const variant: PipelineDocument = {
+      ...doc,
+      nodes: doc.nodes.map((n) => (n.id === 'share' ? { ...n, kind: 'sensitivity', params: { method: 'share', kValues: '2, 4, 8, 16', targetBits, limit: 2000 } } : n)),
+      edges: [...doc.edges, { from: ['train', 'dataset'], to: ['share', 'dataset'] }],
+    };
+    const run = await runDocument(variant, EXAMPLE, undefined, cacheDir);
+    try {
+      const sens = run.record.nodes.share;
+      const result = sens.reports.find((r) => r.kind === 'share.sensitivity')?.data as ShareSensitivityResult | undefined;
+      const proposal = result?.proposal ?? {};
+      const exported = readFileSync(join(run.outDir, 'out/lenet5-packed.onnx'));
+      const top1 = run.record.nodes['eval-packed'].metrics.top1 as number;
+      console.log(`\nPer-layer k from sensitivity (target ${targetBits} index bits/weight): k ${Object.entries(proposal).map(([l, k]) => `${l}=${k}`).join(', ')}`);
+      console.log(`  scan on 2,000 training samples: baseline ${pct(result?.baseline)}, predicted ${pct(result?.predictedScore)} before fine-tuning; after it, on the test split: ${pct(run.record.nodes['eval-shared'].metrics.top1 as number)}`);
+      console.log(`  exported ${exported.length} B, ${gzipSync(exported).length} B gzip -> ${(fp32.fileBytes / gzipSync(exported).length).toFixed(1)}x; top-1 ${pct(top1)} (${((fp32.top1! - top1) * 100).toFixed(2)} pt below fp32)`);
+    } finally {
+      run.cleanup();
+    }
   }
 }
