@@ -3,12 +3,17 @@
 // another) and deltas; agreement filled without a Reference wire, and "—" with a reason
 // where there is none; charts with named points, a named Pareto front in a legend and
 // fitted axes; CSV, PNG and SVG exports; rename, tag, note; a second run compared with the
-// first; delete; and the last run restored when the document is opened again.
+// first; delete; and the last run restored when the document is opened again. Then Profile
+// nodes on a loopback board (a real sshd) feed the board latency column and the Devices view.
 import { test, expect, type Download, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts } from './helpers/canvas.ts';
+import { boardOrtPath, startSshd, TEST_USER, type SshServer } from '../test/devices/sshdHarness.ts';
+import { DeviceRegistry } from '../src/main/store/devices.ts';
+import { NO_KEYCHAIN } from '../src/main/store/secrets.ts';
 
 test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1000 } });
 
@@ -133,7 +138,6 @@ test('formatted results, baseline and deltas, charts, exports, run history', asy
   const svg = await saved(Promise.all([page.waitForEvent('download'), page.getByTestId('scatter-size-svg').click()]).then(([d]) => d));
   expect(svg.bytes.toString('utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect(svg.bytes.toString('utf8')).toContain('Pareto front');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(join(SHOTS, 'results-chart-export.png'), png.bytes);
 
   // 6. Rename, tag and note the run: kept in the history.
@@ -187,4 +191,63 @@ test('formatted results, baseline and deltas, charts, exports, run history', asy
   await expect(page.getByTestId('run-detail')).toHaveAttribute('data-run-id', secondRun);
   await page.getByTestId('tab-editor').click();
   await page.screenshot({ path: join(SHOTS, 'results-restored-editor.png') });
+});
+
+test.describe('board columns', () => {
+  let boardHost: RunningHost;
+  let sshd: SshServer;
+  let ort: { path: string; cleanup(): void } | undefined;
+
+  let boardHome = '';
+
+  test.beforeAll(async () => {
+    sshd = await startSshd();
+    ort = boardOrtPath(join(REPO_ROOT, 'node_modules'));
+    boardHome = mkdtempSync(join(tmpdir(), 'whittle-e2e-board-home-'));
+    // A board registered and pinned as the device panel would (e2e/devices.spec.ts drives that UI).
+    const key = join(boardHome, 'client_ed25519');
+    copyFileSync(sshd.keyPath, key);
+    chmodSync(key, 0o600);
+    const registry = new DeviceRegistry(join(boardHome, 'devices'), NO_KEYCHAIN);
+    const device = registry.add({ name: 'loopback-board', transport: 'ssh', host: '127.0.0.1', port: sshd.port, user: TEST_USER, auth: { kind: 'key', keyPath: key, hasPassphrase: false }, ortNodePath: ort.path, timeoutMs: 15_000 });
+    registry.pinHostKey(device.id, sshd.hostFingerprint());
+    const doc = {
+      format: 'whittle.pipeline', version: 1, name: 'On the board',
+      nodes: [
+        node('m', 'model.onnx', { path: 'models/lenet5.onnx' }, 0, 0), node('d', 'dataset.mnist', { split: 'test', limit: 256 }, 0, 300),
+        node('q', 'quantize', { mode: 'dynamic' }, 320, 0), node('em', 'evaluate', {}, 320, 300), node('eq', 'evaluate', {}, 640, 300),
+        node('pm', 'profile', { device: device.id, runs: 50, warmupRuns: 5 }, 320, 520), node('pq', 'profile', { device: device.id, runs: 50, warmupRuns: 5 }, 640, 0),
+      ],
+      edges: [edge('m', 'model', 'q', 'model'), edge('m', 'model', 'em', 'model'), edge('d', 'dataset', 'em', 'dataset'), edge('q', 'model', 'eq', 'model'),
+        edge('d', 'dataset', 'eq', 'dataset'), edge('m', 'model', 'pm', 'model'), edge('q', 'model', 'pq', 'model')],
+    };
+    boardHost = await startHost({ startupDocument: doc, withModel: true, home: boardHome });
+  });
+  test.afterAll(async () => {
+    await boardHost?.stop();
+    await sshd?.stop();
+    ort?.cleanup();
+    if (boardHome) rmSync(boardHome, { recursive: true, force: true });
+  });
+
+  test('Profile nodes fill the board latency column and the Devices comparison', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto(boardHost.url);
+    await expect(page.getByTestId('node-pq')).toBeVisible();
+    await page.getByTestId('btn-run').click();
+    for (const id of ['pm', 'pq', 'eq']) await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-status', /done|warning/, { timeout: 180_000 });
+    await dismissToasts(page);
+    await page.getByTestId('tab-runs').click();
+    await expect(page.getByTestId('run-title')).toHaveText('On the board');
+    await page.getByTestId('results-tab-compare').click();
+    const q = page.getByTestId('compare-table').getByTestId('compare-row-q');
+    await expect(q.getByTestId('compare-board-latency')).toContainText(/\d+\.\d+ ms/);
+    await expect(q.getByTestId('compare-board-latency')).toContainText('loopback-board');
+    await expect(q.getByTestId('delta-boardLatency')).toHaveText(/× (faster|slower)|same speed/);
+    await expect(page.getByTestId('scatter-latency')).toContainText('board where profiled');
+    await page.getByTestId('compare-view').screenshot({ path: join(SHOTS, 'results-board-columns.png') });
+    // The same profiles in the Devices comparison.
+    await page.getByTestId('tab-devices').click();
+    await expect(page.getByTestId('compare-view').getByTestId('compare-row')).toHaveCount(2, { timeout: 30_000 });
+  });
 });

@@ -34,7 +34,8 @@ export function formatLatencyMs(ms: number): string {
   return `${ms.toFixed(3)} ms`;
 }
 
-/** A ratio such as a size reduction with two significant figures below 10: "3.7×", "12×". */
+/** A ratio such as a size reduction: "1.05×" near 1 (where "1.0×" would hide it), "3.7×", "12×". */
 export function formatRatio(ratio: number): string {
-  return ratio >= 10 ? `${ratio.toFixed(0)}×` : `${ratio.toFixed(1)}×`;
+  if (ratio >= 10) return `${ratio.toFixed(0)}×`;
+  return ratio < 1.1 ? `${ratio.toFixed(2)}×` : `${ratio.toFixed(1)}×`;
 }

@@ -54,6 +54,7 @@ describe('deltas against the baseline', () => {
     expect(sizeDelta(67_500, 248_391)).toEqual({ text: '3.7× smaller', tone: 'better' });
     expect(sizeDelta(300_000, 250_000)).toEqual({ text: '1.2× larger', tone: 'worse' });
     expect(sizeDelta(1000, 1001)?.tone).toBe('same');
+    expect(latencyDelta(0.107, 0.102)?.text).toBe('1.05× slower');
     expect(pointsDelta(0.9591, 0.9611)).toEqual({ text: '−0.2 pt', tone: 'worse' });
     expect(pointsDelta(0.9641, 0.9611)).toEqual({ text: '+0.3 pt', tone: 'better' });
     expect(pointsDelta(0.96112, 0.9611).text).toBe('±0.0 pt');

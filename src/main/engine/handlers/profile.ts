@@ -1,4 +1,5 @@
-// `profile`: run the incoming model on a registered board and return its ProfileResult.
+// `profile`: run the incoming model on a registered board and return its ProfileResult
+// (also stored in the board's profile history, as a profile from the device panel is).
 // The engine process has no keychain, so the board must log in by agent or key file.
 import { join } from 'node:path';
 import type { NodeResult, ProfileValue } from '../../../shared/catalog/types.ts';
@@ -39,6 +40,8 @@ export const profile: NodeHandler = async (ctx) => {
     ['peakMemoryBytes', result.peakMemoryBytes], ['avgPowerMw', result.avgPowerMw], ['energyPerInferenceMj', result.energyPerInferenceMj]] as const) {
     if (v !== undefined) metrics[k] = v;
   }
+  // Kept with the board's profiles too, so the Devices comparison shows pipeline profiles beside its own.
+  registry.saveProfile(result);
   const out: ProfileValue = { type: 'profile', result };
   return {
     outputs: { profile: out },
