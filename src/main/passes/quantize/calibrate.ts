@@ -35,6 +35,18 @@ export class TensorStats {
     if (this.hist) this.addToHistogram(values, Math.max(Math.abs(lo), Math.abs(hi)));
   }
 
+  /**
+   * Fold in values whose finite min and max were reduced inside ONNX Runtime: the histogram
+   * needs only its one pass over them. Gives the same statistics as `update(values)`.
+   */
+  updateWithRange(values: ArrayLike<number>, min: number, max: number): void {
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
+    const bad = this.hist ? this.addToHistogram(values, Math.max(Math.abs(this.min), Math.abs(this.max))) : 0;
+    this.nonFinite += bad;
+    this.count += values.length - bad;
+  }
+
   /** Fold in a batch's min and max computed elsewhere (ReduceMin/ReduceMax inside ORT); `count` only marks finite data seen. */
   updateRange(min: number, max: number, count: number): void {
     if (min < this.min) this.min = min;
@@ -42,14 +54,20 @@ export class TensorStats {
     this.count += count;
   }
 
-  private addToHistogram(values: ArrayLike<number>, absMax: number): void {
+  /** Bin |x| of the finite values (`absMax`: the largest seen so far); returns how many were NaN/Inf. */
+  private addToHistogram(values: ArrayLike<number>, absMax: number): number {
     const hist = this.hist!;
+    let bad = 0;
     if (absMax <= 0 || !Number.isFinite(absMax)) {
       // All zeros so far: they land in bin 0 whatever the final range.
       let zeros = 0;
-      for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === 0) zeros++;
+        else if (v - v !== 0) bad++;
+      }
       hist[0] += zeros;
-      return;
+      return bad;
     }
     if (this.histMax === 0) this.histMax = absMax;
     else if (absMax > this.histMax) this.grow(absMax);
@@ -57,10 +75,11 @@ export class TensorStats {
     const last = HISTOGRAM_BINS - 1;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v - v !== 0) continue;
+      if (v - v !== 0) { bad++; continue; }
       const b = (Math.abs(v) * perBin) | 0;
       hist[b > last ? last : b]++;
     }
+    return bad;
   }
 
   /** Double the range until it covers `absMax`, merging bin pairs so old counts stay exact. */

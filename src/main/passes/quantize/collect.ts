@@ -1,23 +1,27 @@
-// Calibration: run the float model on the calibration set in batches with the wanted
-// intermediate values exposed as outputs, and fold every batch into per-tensor statistics.
+// Calibration: run the float model on the calibration set in batches, with per-sample ranges of
+// the wanted values reduced inside ONNX Runtime, and fold every batch into per-tensor statistics.
 import { WhittleError } from '../../../shared/errors.ts';
 import { sampleSize, subset, type Dataset } from '../../data/dataset.ts';
 import { encodeModel, type Model } from '../../onnx/model.ts';
 import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
-import { makeNode } from '../../onnx/graph.ts';
+import { withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
 import { tensorToFloat32 } from '../../onnx/tensor.ts';
-import { onnx } from '../../onnx/proto.ts';
 import type { PassContext } from './types.ts';
 
-/** Activation values held in memory per calibration batch (floats): bounds the batch size. */
-const BATCH_BUDGET_FLOATS = 48 * 1024 * 1024;
+/**
+ * Activation values the histogram methods hold per batch (floats, 64 MB): ORT writes them into
+ * buffers reused across batches, so calibration memory stays near the model's own inference peak.
+ */
+const VALUE_BUDGET_FLOATS = 16 * 1024 * 1024;
 
 export interface CollectOptions {
   samples: number;
   batchSize?: number;
   histograms: boolean;
+  /** Copy every value into JS and reduce it there: the reference the ORT-side reductions are checked against. */
+  reduceInJs?: boolean;
 }
 
 export interface CollectResult {
@@ -64,18 +68,11 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
   const total = Math.min(all.size, opts.samples);
   const ds = spreadSamples(all, total);
   const names = tensors.filter((t) => t !== input.name);
-  // MinMax needs two numbers per tensor: ReduceMin/ReduceMax run inside ORT, so activations
-  // never cross into JS. Histograms need the values themselves.
-  const inGraph = !opts.histograms;
-  const perSample = inGraph ? 0 : names.reduce((acc, t) => acc + elementsPerSample(types.get(t)), 0);
-  const batchSize = input.fixedBatch ?? opts.batchSize ?? (inGraph ? 16 : Math.max(1, Math.min(64, Math.floor(BATCH_BUDGET_FLOATS / Math.max(1, perSample)))));
-  // Relu/Clip(0, ..) outputs are >= 0 by construction and ranges always include 0: their max suffices.
-  const nonNegative = nonNegativeValues(model);
-  const probe = inGraph ? withReductions(model, names, nonNegative) : withExtraOutputs(model, names);
-  const fetches = inGraph ? names.flatMap((n) => (nonNegative.has(n) ? [`${n}__max`] : [`${n}__min`, `${n}__max`])) : names;
-  const session = await createSession(encodeModel(probe), { optimization: 'all' });
-  let valueSession: ort.InferenceSession | undefined;
+  const perSampleFloats = names.reduce((acc, t) => acc + elementsPerSample(types.get(t)), 0);
+  // MinMax reads [N]-sized reductions only; histograms read the values, VALUE_BUDGET_FLOATS at a time.
+  const batchSize = input.fixedBatch ?? opts.batchSize ?? (opts.histograms ? Math.max(1, Math.min(16, Math.floor(VALUE_BUDGET_FLOATS / Math.max(1, perSampleFloats)))) : 16);
   const stats = new Map<string, TensorStats>(tensors.map((t) => [t, new TensorStats(opts.histograms)]));
+  const folder = await StatsFolder.open(model, names, types, stats, input, batchSize, opts, ds);
   const per = sampleSize(ds);
   const started = performance.now();
   try {
@@ -85,32 +82,13 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
       const n = input.fixedBatch ?? count;
       const data = new Float32Array(n * per);
       data.set(ds.inputs.subarray(start * per, (start + count) * per));
-      const feeds = { [input.name]: new ort.Tensor('float32', data, [n, ...ds.sampleShape]) };
-      const out = fetches.length > 0 ? await runOrExplain(session, feeds, fetches, ds) : {};
-      stats.get(input.name)?.update(data.subarray(0, count * per));
-      const needValues: string[] = [];
-      for (const name of names) {
-        if (inGraph) {
-          const lo = nonNegative.has(name) ? 0 : (out[`${name}__min`].data as Float32Array)[0];
-          const hi = (out[`${name}__max`].data as Float32Array)[0];
-          // A NaN/Inf poisons the reduction: fetch that tensor's values to count them.
-          if (Number.isFinite(lo) && Number.isFinite(hi) && n === count) stats.get(name)!.updateRange(lo, hi, count);
-          else needValues.push(name);
-          continue;
-        }
-        updateFrom(stats.get(name)!, out[name], n, count);
-      }
-      if (needValues.length > 0) {
-        valueSession ??= await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
-        const full = await valueSession.run(feeds, needValues);
-        for (const name of needValues) updateFrom(stats.get(name)!, full[name], n, count);
-      }
+      foldRows(stats.get(input.name), data, count, count, opts.histograms);
+      await folder.fold({ [input.name]: new ort.Tensor('float32', data, [n, ...ds.sampleShape]) }, n, count);
       ctx.progress?.(start + count, total, `calibrating on ${total} samples`);
       await new Promise((r) => setImmediate(r));
     }
   } finally {
-    await session.release();
-    await valueSession?.release();
+    await folder.close();
   }
   const warnings: string[] = [];
   for (const [name, s] of stats) {
@@ -124,7 +102,147 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
   return { stats, samples: total, batchSize, durationMs: performance.now() - started, warnings };
 }
 
-async function runOrExplain(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, fetches: string[], ds: Dataset): Promise<Record<string, ort.Tensor>> {
+/**
+ * Runs the calibration model batch by batch and folds what comes out into the stats:
+ * MinMax takes the per-sample ranges reduced inside ORT; histogram methods also read each value
+ * (into buffers reused across batches) and bin it in one pass, sample by sample, so the
+ * histogram does not depend on the batch size. A batch whose reductions or outputs show NaN/Inf
+ * is redone from the values, which counts them.
+ */
+class StatsFolder {
+  private valueSession: ort.InferenceSession | undefined;
+  private readonly buffers = new Map<string, { data: Float32Array; rest: number[] }>();
+
+  private constructor(private readonly model: Model, private readonly graph: CalibrationGraph | undefined, private readonly session: ort.InferenceSession,
+    private readonly stats: Map<string, TensorStats>, private readonly names: string[], private readonly opts: CollectOptions, private readonly ds: Dataset) {}
+
+  static async open(model: Model, names: string[], types: Map<string, ValueType>, stats: Map<string, TensorStats>, input: ModelInput, batchSize: number, opts: CollectOptions, ds: Dataset): Promise<StatsFolder> {
+    if (opts.reduceInJs) {
+      const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
+      const folder = new StatsFolder(model, undefined, session, stats, names, opts, ds);
+      folder.valueSession = session;
+      return folder;
+    }
+    const graph = withRangeOutputs(model, names, types, nonNegativeValues(model), opts.histograms);
+    const session = await createSession(encodeModel(graph.model), { optimization: 'all' });
+    const folder = new StatsFolder(model, graph, session, stats, names, opts, ds);
+    if (opts.histograms) folder.allocateValueBuffers(types, input, batchSize);
+    return folder;
+  }
+
+  async fold(feeds: Record<string, ort.Tensor>, n: number, count: number): Promise<void> {
+    if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.names, this.ds), n, count);
+    const out = await runOrExplain(this.session, feeds, this.fetches(n), this.ds);
+    if (this.opts.histograms) return this.foldValues(out, n, count, this.graph.ranges);
+    const batchRanges = this.graph.checks.every((c) => Number.isFinite(scalarOf(out[c]))) ? this.graph.ranges.map((r) => batchRange(out, r, n, count)) : [];
+    if (batchRanges.length === this.graph.ranges.length && batchRanges.every((r) => r && Number.isFinite(r.min) && Number.isFinite(r.max))) {
+      this.graph.ranges.forEach((r, i) => this.stats.get(r.tensor)!.updateRange(batchRanges[i]!.min, batchRanges[i]!.max, count));
+      return;
+    }
+    this.valueSession ??= await createSession(encodeModel(withExtraOutputs(this.model, this.names)), { optimization: 'all' });
+    this.foldValues(await runOrExplain(this.valueSession, feeds, this.names, this.ds), n, count);
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+    if (this.valueSession !== this.session) await this.valueSession?.release();
+  }
+
+  /** Values of every name in `out`, split into the samples of the batch; ranges from ORT when given. */
+  private foldValues(out: Record<string, ort.Tensor>, n: number, count: number, ranges?: RangeOutputs[]): void {
+    const byName = new Map(ranges?.map((r) => [r.tensor, r]));
+    for (const name of this.names) {
+      const values = out[name].data as Float32Array;
+      const rows = out[name].dims.length >= 2 ? out[name].dims[0] : 1;
+      const range = byName.get(name);
+      // Rows that are samples (or a fixed share of them) fold one by one; padding rows of a fixed-batch model are left out.
+      const usedRows = rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
+      if (!range) foldRows(this.stats.get(name), values, rows, usedRows, this.opts.histograms);
+      else foldRowsWithRanges(this.stats.get(name)!, values, rows, usedRows, rowRanges(out, range));
+    }
+  }
+
+  private fetches(n: number): Record<string, ort.Tensor | null> {
+    const graph = this.graph!;
+    const fetches: Record<string, ort.Tensor | null> = {};
+    for (const c of graph.checks) fetches[c] = null;
+    for (const r of graph.ranges) {
+      fetches[r.max] = null;
+      if (r.min) fetches[r.min] = null;
+    }
+    if (this.opts.histograms) {
+      for (const name of this.names) {
+        const b = this.buffers.get(name);
+        fetches[name] = b ? new ort.Tensor('float32', b.data.subarray(0, n * b.rest.reduce((x, y) => x * y, 1)), [n, ...b.rest]) : null;
+      }
+    }
+    return fetches;
+  }
+
+  /** Output buffers ORT writes the values into, for values whose shape past the batch axis is fixed. */
+  private allocateValueBuffers(types: Map<string, ValueType>, input: ModelInput, batchSize: number): void {
+    const batchDim = types.get(input.name)?.shape[0];
+    for (const name of this.names) {
+      const shape = types.get(name)?.shape ?? [];
+      const rest = shape.slice(1);
+      if (shape.length < 2 || shape[0] !== batchDim || !rest.every((d) => typeof d === 'number' && d > 0)) continue;
+      this.buffers.set(name, { data: new Float32Array(batchSize * (rest as number[]).reduce((x, y) => x * y, 1)), rest: rest as number[] });
+    }
+  }
+}
+
+/** The first `usedRows` of `rows` equal rows of `values` into `stats`: one histogram update per row, one range update without histograms. */
+function foldRows(stats: TensorStats | undefined, values: Float32Array, rows: number, usedRows: number, histograms: boolean): void {
+  if (!stats || usedRows === 0) return;
+  const per = values.length / rows;
+  if (!histograms) return stats.update(values.subarray(0, usedRows * per));
+  for (let i = 0; i < usedRows; i++) stats.update(values.subarray(i * per, (i + 1) * per));
+}
+
+function foldRowsWithRanges(stats: TensorStats, values: Float32Array, rows: number, usedRows: number, ranges: { min: number[]; max: number[] }): void {
+  const per = values.length / rows;
+  const byRow = ranges.max.length === rows;
+  for (let i = 0; i < usedRows; i++) {
+    const row = values.subarray(i * per, (i + 1) * per);
+    const lo = byRow ? ranges.min[i] : Number.NaN;
+    const hi = byRow ? ranges.max[i] : Number.NaN;
+    // An Inf in the row (or a range not per row) leaves the range to JS, which skips non-finite values.
+    if (Number.isFinite(lo) && Number.isFinite(hi)) stats.updateWithRange(row, lo, hi);
+    else stats.update(row);
+  }
+}
+
+/** Per-row min and max of one value from the calibration model's outputs. */
+function rowRanges(out: Record<string, ort.Tensor>, r: RangeOutputs): { min: number[]; max: number[] } {
+  const max = Array.from(out[r.max].data as Float32Array);
+  if (!r.min) return { min: max.map(() => 0), max };
+  const min = Array.from(out[r.min].data as Float32Array, (v) => (r.negated ? -v : v));
+  return { min, max };
+}
+
+/** min and max over the batch's real samples, or undefined when the reduction has no sample axis and the batch is padded. */
+function batchRange(out: Record<string, ort.Tensor>, r: RangeOutputs, n: number, count: number): { min: number; max: number } | undefined {
+  const { min, max } = rowRanges(out, r);
+  const rows = max.length;
+  const used = rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
+  if (used === 0) return undefined;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < used; i++) {
+    if (!(min[i] >= lo)) lo = min[i]; // NaN propagates
+    if (!(max[i] <= hi)) hi = max[i];
+  }
+  return { min: lo, max: hi };
+}
+
+function scalarOf(t: ort.Tensor): number {
+  const d = t.data as Float32Array;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i];
+  return s;
+}
+
+async function runOrExplain(session: ort.InferenceSession, feeds: Record<string, ort.Tensor>, fetches: ort.InferenceSession.FetchesType, ds: Dataset): Promise<Record<string, ort.Tensor>> {
   try {
     return await session.run(feeds, fetches);
   } catch (err) {
@@ -140,24 +258,6 @@ async function runOrExplain(session: ort.InferenceSession, feeds: Record<string,
 export function spreadSamples(ds: Dataset, count: number): Dataset {
   if (count >= ds.size) return ds;
   return subset(ds, Array.from({ length: count }, (_, i) => Math.floor((i * ds.size) / count)));
-}
-
-function updateFrom(stats: TensorStats, t: ort.Tensor, n: number, count: number): void {
-  const values = t.data as Float32Array;
-  stats.update(n === count ? values : values.subarray(0, (values.length / n) * count));
-}
-
-/** A copy whose outputs include ReduceMin/ReduceMax (over all axes) of each named value. */
-function withReductions(model: Model, names: string[], maxOnly: Set<string>): Model {
-  const copy = withExtraOutputs(model, []);
-  for (const name of names) {
-    for (const op of maxOnly.has(name) ? ['Max'] : ['Min', 'Max']) {
-      const out = `${name}__${op.toLowerCase()}`;
-      copy.graph.node.push(makeNode(`Reduce${op}`, [name], [out], { name: out, attrs: { keepdims: 0 } }));
-      copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
-    }
-  }
-  return copy;
 }
 
 /** Outputs of Relu, and of Clip with a constant minimum >= 0. */

@@ -1,0 +1,116 @@
+// The calibration model: the float model plus, for every calibrated value, its per-sample
+// minimum and maximum reduced inside ONNX Runtime, so only [N]-sized results reach JS.
+import { makeNode, topologicalOrder } from '../../onnx/graph.ts';
+import { opsetVersion, type Model, type Node } from '../../onnx/model.ts';
+import { onnx } from '../../onnx/proto.ts';
+import { float32Tensor, int64Tensor } from '../../onnx/tensor.ts';
+import { withExtraOutputs, type ValueType } from './probe.ts';
+
+/** Where one value's per-sample range comes out of the calibration model. */
+export interface RangeOutputs {
+  tensor: string;
+  /** Per-sample maximum, [N]; a scalar for a value of rank 0 or 1 (no sample axis to keep). */
+  max: string;
+  /** Per-sample minimum, or max(-x) when `negated`; absent for values >= 0 by construction. */
+  min?: string;
+  negated: boolean;
+}
+
+export interface CalibrationGraph {
+  model: Model;
+  ranges: RangeOutputs[];
+  /** Sums of the model's float outputs: a NaN or Inf that reached an output makes them non-finite. */
+  checks: string[];
+}
+
+/**
+ * `model` with range outputs for `names`, and the values themselves as outputs when
+ * `exposeValues` (histogram methods read them). Two ONNX Runtime behaviours shape the graph:
+ * - Convolutions run in the blocked NCHWc layout. ReduceMin/ReduceMax would make ORT copy every
+ *   value back to NCHW first; GlobalMaxPool runs on the blocked layout, and a depthwise 1x1 Conv
+ *   with weight -1 negates there too, so the minimum is max(-x) pooled the same way.
+ * - ORT orders execution by a depth-first walk from the graph's leaves, the leaf with the highest
+ *   node index first. Leaves appended latest-value-first make each reduction run right after its
+ *   value; in model order (or fused away) they would all run last, keeping every value alive.
+ */
+export function withRangeOutputs(model: Model, names: string[], types: Map<string, ValueType>, nonNegative: Set<string>, exposeValues: boolean): CalibrationGraph {
+  const copy = withExtraOutputs(model, exposeValues ? names : []);
+  const g = new GraphAppender(copy);
+  const checks = model.graph.output.filter((o) => o.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT).map((o) => g.add('ReduceSum', [o.name], { keepdims: 0 }, g.leaves[0]));
+  const ranges = inModelOrder(model, names).map((name, i): RangeOutputs => {
+    const leaves = (g.leaves[i + 1] = []);
+    const shape = types.get(name)?.shape ?? [];
+    // Values the histogram reads are in NCHW for JS anyway: reduce that copy directly.
+    const pooled = !exposeValues && shape.length >= 3;
+    const max = g.perSample('ReduceMax', pooled ? g.add('GlobalMaxPool', [name]) : name, shape.length, leaves);
+    if (nonNegative.has(name)) return { tensor: name, max, negated: false };
+    const channels = shape[1];
+    if (pooled && typeof channels === 'number' && channels > 0) {
+      const negated = g.add('GlobalMaxPool', [g.negate(name, channels, shape.length)]);
+      return { tensor: name, max, min: g.perSample('ReduceMax', negated, shape.length, leaves), negated: true };
+    }
+    return { tensor: name, max, min: g.perSample('ReduceMin', name, shape.length, leaves), negated: false };
+  });
+  // Checks first (lowest index, walked last), then the latest value's reductions (walked first).
+  g.finish([g.leaves[0], ...g.leaves.slice(1).reverse()].flat());
+  for (const out of [...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))]) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
+  return { model: copy, ranges, checks };
+}
+
+/** `names` sorted by where the model computes them. */
+function inModelOrder(model: Model, names: string[]): string[] {
+  const position = new Map<string, number>();
+  topologicalOrder(model.graph).forEach((n, i) => n.output.forEach((o) => position.set(o, i)));
+  return [...names].sort((a, b) => (position.get(a) ?? -1) - (position.get(b) ?? -1));
+}
+
+/** Appends nodes to a graph copy: helpers first, then the leaves in the order `finish` gets them. */
+class GraphAppender {
+  /** Leaf nodes by group; group 0 is the output checks. */
+  readonly leaves: Node[][] = [[]];
+  private readonly helpers: Node[] = [];
+  private readonly opset: number;
+  private readonly used: Set<string>;
+
+  constructor(private readonly model: Model) {
+    this.opset = opsetVersion(model) ?? 13;
+    this.used = new Set(model.graph.initializer.map((t) => t.name));
+    for (const v of model.graph.input) this.used.add(v.name);
+    for (const n of model.graph.node) for (const name of [n.name, ...n.output]) this.used.add(name);
+  }
+
+  /** A node computing `opType` of `inputs`; into `leaves` when given, else a helper. */
+  add(opType: string, inputs: string[], attrs?: Record<string, number | number[]>, leaves?: Node[]): string {
+    const out = this.fresh(`${inputs[0]}__${opType.toLowerCase()}`);
+    (leaves ?? this.helpers).push(makeNode(opType, inputs, [out], { name: out, attrs }));
+    return out;
+  }
+
+  /** x * -1 as a depthwise 1x1 convolution (exact, and kept in ORT's blocked layout). */
+  negate(name: string, channels: number, rank: number): string {
+    const weight = this.fresh(`${name}__minus_one`);
+    this.model.graph.initializer.push(float32Tensor(weight, [channels, 1, ...Array<number>(rank - 2).fill(1)], new Float32Array(channels).fill(-1)));
+    return this.add('Conv', [name, weight], { group: channels });
+  }
+
+  /** Reduce over every axis but the first ([N] out); over all axes for rank 0 or 1. */
+  perSample(op: 'ReduceMax' | 'ReduceMin', input: string, rank: number, leaves: Node[]): string {
+    if (rank < 2) return this.add(op, [input], { keepdims: 0 }, leaves);
+    const axes = Array.from({ length: rank - 1 }, (_, i) => i + 1);
+    if (this.opset < 18) return this.add(op, [input], { axes, keepdims: 0 }, leaves);
+    const axesName = this.fresh(`${input}__axes`);
+    this.model.graph.initializer.push(int64Tensor(axesName, [axes.length], axes));
+    return this.add(op, [input, axesName], { keepdims: 0 }, leaves);
+  }
+
+  finish(leaves: Node[]): void {
+    this.model.graph.node.push(...this.helpers, ...leaves);
+  }
+
+  private fresh(base: string): string {
+    let name = base;
+    for (let i = 1; this.used.has(name); i++) name = `${base}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+}
