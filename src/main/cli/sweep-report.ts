@@ -38,7 +38,7 @@ export function frontTable(outcome: SweepOutcome): string {
 export function sweepSummary(record: RunRecord, outcome: SweepOutcome): string {
   const counts = new Map<string, number>();
   for (const v of outcome.variants) counts.set(v.state, (counts.get(v.state) ?? 0) + 1);
-  const states = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+  const states = [...counts].map(([s, n]) => `${n} ${s === 'warning' ? 'done with warnings' : s}`).join(', ');
   const sampled = outcome.plan.variants.length < outcome.plan.productSize ? ` (${outcome.plan.sampling} sample of ${outcome.plan.productSize}, seed ${outcome.plan.seed})` : '';
   const front = paretoFront(outcome.variants, frontObjectives(outcome.variants));
   const over = frontObjectives(outcome.variants).map((m) => SWEEP_METRICS[m].label.toLowerCase()).join(', ');
