@@ -1,6 +1,6 @@
 // What `npm test` needs beyond npm's own packages, found or installed before anything runs:
 // a Chromium for the end-to-end suite and OpenSSH's sshd (with ssh-keygen) for the device
-// suites. Debian/Ubuntu as root: apt-get installs what is missing. Elsewhere Chromium
+// suites, and redis-server for the queue suite. Debian/Ubuntu as root: apt-get installs what is missing. Elsewhere Chromium
 // comes from Playwright's own download. What cannot be installed stops the run with one
 // sentence naming the missing piece and the command that installs it.
 import { spawnSync } from 'node:child_process';
@@ -63,11 +63,12 @@ export function ensureTestPrerequisites() {
   const missing = [];
   if (!findChromium()) missing.push('chromium');
   if (!findSshd() || !onPath('ssh-keygen')) missing.push('openssh-server');
+  if (!existsSync('/usr/bin/redis-server')) missing.push('redis-server');
   if (missing.length === 0) return null;
 
   const viaApt = missing.filter((p) => p !== 'chromium' || debianChromium);
   if (viaApt.length && isRoot && hasApt && debianFamily) {
-    console.log(`npm test: installing ${viaApt.join(' and ')} with apt-get (needed by the ${viaApt.map((p) => (p === 'chromium' ? 'end-to-end' : 'device')).join(' and ')} tests).`);
+    console.log(`npm test: installing ${viaApt.join(' and ')} with apt-get (needed by the ${viaApt.map((p) => ({ chromium: 'end-to-end', 'redis-server': 'queue' })[p] ?? 'device').join(' and ')} tests).`);
     if (run('apt-get', ['update', '-q']) && run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...viaApt])) {
       missing.splice(0, missing.length, ...missing.filter((p) => !viaApt.includes(p)));
     }
@@ -80,12 +81,14 @@ export function ensureTestPrerequisites() {
     }
   }
   if (missing.includes('openssh-server') && findSshd() && onPath('ssh-keygen')) missing.splice(missing.indexOf('openssh-server'), 1);
+  if (missing.includes('redis-server') && existsSync('/usr/bin/redis-server')) missing.splice(missing.indexOf('redis-server'), 1);
   if (missing.length === 0) return null;
 
   const how = missing.map((p) => {
     if (p === 'chromium') {
       return 'Chromium for the end-to-end tests is missing: install it with `sudo apt-get install chromium` (Debian), or `npx playwright install chromium`, or point WHITTLE_CHROMIUM at a Chromium binary';
     }
+    if (p === 'redis-server') return 'redis-server for the queue tests (test/scale) is missing: install it with `sudo apt-get install redis-server` (Debian/Ubuntu)';
     return 'OpenSSH\'s sshd for the device tests is missing: install it with `sudo apt-get install openssh-server` (Debian/Ubuntu) or your system\'s openssh package';
   });
   return `${how.join('; and ')}.`;

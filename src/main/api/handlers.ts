@@ -9,6 +9,7 @@ import { filesUpload } from './calls/uploads.ts';
 import { catalogList, pipelineParse, pipelineSerialize, pipelineValidate } from './calls/pipeline.ts';
 import { appInfo, runsCancel, runsDelete, runsGet, runsList, runsUpdate } from './calls/runs.ts';
 import { runsStart } from './calls/runs-start.ts';
+import { workersList } from './calls/workers.ts';
 import { datasetsPreview } from './calls/datasets.ts';
 import { modelsGraph, modelsInspect } from './calls/models.ts';
 import { modelsView } from './calls/models-view.ts';
@@ -32,6 +33,7 @@ export const IMPLEMENTATIONS: Implementations = {
   'autosave.read': autosaveRead,
   'autosave.clear': autosaveClear,
   'runs.start': runsStart,
+  'workers.list': workersList,
   'runs.cancel': runsCancel,
   'runs.list': runsList,
   'runs.get': runsGet,

@@ -70,6 +70,8 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     defaultDir: options.workspace ?? process.cwd(),
     ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
     warmSpare: options.warmSpare ?? false,
+    // BullMQ loads only for runs that ask for a queue.
+    remote: async (url, plan) => (await import('../scale/queue-coordinator.ts')).connectQueue(url, plan),
   });
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const emit = (event: string, payload: unknown) => {

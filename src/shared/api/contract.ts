@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PipelineDocumentSchema, ProblemSchema } from '../pipeline/document.ts';
 import { NodeKindSpecSchema, RunEventSchema, RunRecordSchema, RunSummarySchema } from './run.ts';
+import { WorkersListSchema } from './workers.ts';
 import { ConnectionReport, Device, DeviceInput, ProbeResult, ProfileJobEvent, ProfileRequest, StoredProfile, UsbBoard } from '../devices/schema.ts';
 import { DatasetPreviewRequestSchema, DatasetPreviewSchema, ModelFileRequestSchema, ModelFileViewSchema, ModelGraphSchema, ModelInspectionSchema, ModelRefSchema } from './models.ts';
 
@@ -130,9 +131,15 @@ export const CALLS = {
       allowedPaths: AllowedPaths,
       /** Where export nodes write relative paths (default: the document folder). */
       outDir: z.string().optional(),
+      /** Engine processes at once and ORT threads per node, over the machine's defaults (DESIGN.md §10). */
+      poolSize: z.number().int().min(1).max(64).optional(),
+      threads: z.number().int().min(1).max(256).optional(),
+      /** redis://HOST:PORT: nodes that need nothing of this machine run on the queue's `whittle worker`s. */
+      queue: z.string().optional(),
     }),
     z.object({ runId: z.string() }),
     'Validate and start a run; progress arrives as run.event events.'),
+  'workers.list': call(z.object({ queue: z.string() }), WorkersListSchema, 'The workers of a queue, from their heartbeats: host, cores, running nodes, jobs done, failures.'),
   'runs.cancel': call(z.object({ runId: z.string() }), z.object({ cancelled: z.boolean() }), 'Cancel a running run.'),
   'runs.list': call(
     z.object({ limit: z.number().int().positive().optional(), documentPath: z.string().optional() }),

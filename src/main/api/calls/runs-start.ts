@@ -36,6 +36,9 @@ export const runsStart: CallImpl<'runs.start'> = async (req, ctx) => {
     ...(outputs.outDir ? { outDir: outputs.outDir } : {}),
     ...(outputs.outputRoot ? { outputRoot: outputs.outputRoot } : {}),
     ...(allowedPaths.length > 0 ? { allowedPaths } : {}),
+    ...(req.poolSize ? { poolSize: req.poolSize } : {}),
+    ...(req.threads ? { threads: req.threads } : {}),
+    ...(req.queue ? { queue: req.queue } : {}),
   });
   return { runId };
 };

@@ -5,6 +5,7 @@ import { registerInspect } from './inspect.ts';
 import { registerNodes } from './nodes.ts';
 import { registerRun } from './run.ts';
 import { registerValidate } from './validate.ts';
+import { registerWorker } from './worker.ts';
 import { registerView } from './view.ts';
 
 export type RegisterCommand = (program: Command) => void;
@@ -15,4 +16,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerNodes,
   registerInspect,
   registerView,
+  registerWorker,
 ];

@@ -9,7 +9,7 @@ import { parseConstraints, type Constraint } from '../../../shared/api/sweep-con
 import { sweepOutcome } from '../../../shared/api/sweep-results.ts';
 import { hasSweeps } from '../../../shared/pipeline/sweep.ts';
 import type { ApiService } from '../../api/service.ts';
-import { toErrorData } from '../../../shared/errors.ts';
+import { toErrorData, WhittleError } from '../../../shared/errors.ts';
 import { formatProblem, reportError } from '../api.ts';
 import { openForCli, outsideFilesAdvice } from '../open.ts';
 import { barProgress, plainProgress, type ProgressView } from '../progress.ts';
@@ -21,6 +21,18 @@ interface RunOptions {
   out?: string;
   allowPath?: string[];
   best?: string;
+  pool?: string;
+  threads?: string;
+  queue?: string;
+  storeHost?: string;
+}
+
+/** A whole number in [1, max] from a flag, or a WhittleError naming the flag. */
+function countFlag(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new WhittleError('cli.bad-option', `--${name} must be a whole number from 1 to ${max}, not "${value}".`, `Leave --${name} out to use the machine's default.`);
+  return n;
 }
 
 export function registerRun(program: Command): void {
@@ -31,6 +43,10 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the run record as JSON on stdout (progress goes to stderr)')
     .option('--out <dir>', 'folder for exported files (default: whittle-out/<run> next to the pipeline)')
     .option('--allow-path <path...>', 'files or folders outside the pipeline folder that nodes may use')
+    .option('--pool <n>', 'engine processes running nodes at once (default: the cores, at most 4)')
+    .option('--threads <n>', 'ONNX Runtime threads per node (default: cores / default pool)')
+    .option('--queue <url>', 'run nodes on `whittle worker`s of this BullMQ queue, redis://HOST:PORT')
+    .option('--store-host <addr>', 'address the artifact store serves workers on (default 127.0.0.1)')
     .option('--best <limits>', "swept pipelines: export the most accurate variant within limits, e.g. 'drop<=0.5,p50<=5ms,size<=200KB'")
     .action(async (file: string, opts: RunOptions) => {
       process.exitCode = await runCommand(file, opts);
@@ -42,6 +58,9 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   try {
     // Limits are checked before anything runs: a typo must not cost a whole sweep.
     const constraints = opts.best !== undefined ? parseConstraints(opts.best) : null;
+    const poolSize = countFlag('pool', opts.pool, 64);
+    const threads = countFlag('threads', opts.threads, 256);
+    if (opts.storeHost) process.env.WHITTLE_STORE_HOST = opts.storeHost;
     const opened = await openForCli(file, opts.allowPath, opts.out);
     const { api } = opened;
     if (!opened.document || opened.problems.length > 0) {
@@ -72,6 +91,9 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       documentPath: opened.path,
       ...(opts.out ? { outDir: resolve(opts.out) } : {}),
       ...(opened.allowedPaths.length > 0 ? { allowedPaths: opened.allowedPaths } : {}),
+      ...(poolSize ? { poolSize } : {}),
+      ...(threads ? { threads } : {}),
+      ...(opts.queue ? { queue: opts.queue } : {}),
     })).runId;
     runId = await startRun(opened.document);
     for (const e of early) if (e.runId === runId) view.onEvent(e);
