@@ -5,6 +5,9 @@
 export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy' | 'mse';
 export const HISTOGRAM_BINS = 2048;
 
+/** Per-call bin counts (one spare slot for the range edge); zeroed after every use. */
+const scratchCounts = new Int32Array(HISTOGRAM_BINS + 1);
+
 export class TensorStats {
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
@@ -71,14 +74,21 @@ export class TensorStats {
     }
     if (this.histMax === 0) this.histMax = absMax;
     else if (absMax > this.histMax) this.grow(absMax);
+    // Counts go to a 32-bit scratch first: the loop is the calibration's hot spot (every
+    // activation passes through it once), and its one branch is the rare value at the range edge.
+    const counts = scratchCounts;
     const perBin = HISTOGRAM_BINS / this.histMax;
-    const last = HISTOGRAM_BINS - 1;
+    const limit = this.histMax;
     for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v - v !== 0) { bad++; continue; }
-      const b = (Math.abs(v) * perBin) | 0;
-      hist[b > last ? last : b]++;
+      const a = Math.abs(values[i]);
+      if (a < limit) counts[(a * perBin) | 0]++;
+      else if (a - a === 0) counts[HISTOGRAM_BINS]++; // the range edge itself
+      else bad++; // NaN or Inf
     }
+    // Index HISTOGRAM_BINS holds the edge and products that rounded up to it: both belong to the last bin.
+    counts[HISTOGRAM_BINS - 1] += counts[HISTOGRAM_BINS];
+    for (let j = 0; j < HISTOGRAM_BINS; j++) hist[j] += counts[j];
+    counts.fill(0);
     return bad;
   }
 

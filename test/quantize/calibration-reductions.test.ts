@@ -1,0 +1,157 @@
+// Calibration reduces inside ONNX Runtime (per-sample min/max on the blocked layout) and bins
+// values from reused buffers; these tests check that what comes out equals a direct computation
+// over every value, read from a plain ORT session, on small conv and Gemm models.
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder } from '../../src/main/onnx/builder/index.ts';
+import { encodeModel, type Model } from '../../src/main/onnx/model.ts';
+import { makeValueInfo } from '../../src/main/onnx/graph.ts';
+import { DataType } from '../../src/main/onnx/proto.ts';
+import { createSession, ort } from '../../src/main/runtime/session.ts';
+import type { Dataset } from '../../src/main/data/dataset.ts';
+import { collectStats } from '../../src/main/passes/quantize/collect.ts';
+import { TensorStats } from '../../src/main/passes/quantize/calibrate.ts';
+import { normalizeForQuantization } from '../../src/main/passes/quantize/normalize.ts';
+import { probeValueTypes, withExtraOutputs } from '../../src/main/passes/quantize/probe.ts';
+import { calibrateModel } from '../../src/main/passes/quantize/static.ts';
+import { activationParams } from '../../src/main/passes/quantize/params.ts';
+import { synthetic } from './helpers.ts';
+
+/** Conv blocks with 16/32 channels (ORT runs them in its blocked layout), ReLU, ReLU6, a linear conv, a residual Add, SiLU. */
+function convNet(): Model {
+  const b = new GraphBuilder(9);
+  let [x, shape] = b.conv('input', [3, 12, 12], { outChannels: 16, kernel: 3, pad: 1 });
+  x = b.relu(x);
+  const [lin] = b.conv(x, shape, { outChannels: 16, kernel: 1 });
+  x = b.add(x, lin);
+  [x, shape] = b.conv(x, shape, { outChannels: 32, kernel: 3, stride: 2, pad: 1 });
+  x = b.relu6(x);
+  const [pre] = b.conv(x, shape, { outChannels: 32, kernel: 1 });
+  x = b.op('Mul', [pre, b.op('Sigmoid', [pre], ['silu.sig'])], ['silu.out']);
+  b.gemm(b.flatten(b.globalAveragePool(x)), 32, 10, 'fc');
+  return b.finish([3, 12, 12], 10, 'calibration test net', 'test');
+}
+
+/** input [N, 8] -> Gemm -> Gemm: values of rank 2, reduced per row. */
+function mlp(): Model {
+  const b = new GraphBuilder(4);
+  b.gemm(b.relu(b.gemm('input', 8, 16, 'fc1')), 16, 4, 'fc2');
+  return b.finish([8], 4, 'mlp', 'test');
+}
+
+/** Every float value of `model`, computed directly by ONNX Runtime, one sample per run. */
+async function directValues(model: Model, names: string[], ds: Dataset): Promise<Map<string, Float32Array[]>> {
+  const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
+  const per = ds.inputs.length / ds.size;
+  const values = new Map<string, Float32Array[]>(names.map((n) => [n, []]));
+  for (let s = 0; s < ds.size; s++) {
+    const out = await session.run({ input: new ort.Tensor('float32', ds.inputs.slice(s * per, (s + 1) * per), [1, ...ds.sampleShape]) }, names);
+    for (const n of names) values.get(n)!.push(Float32Array.from(out[n].data as Float32Array));
+  }
+  await session.release();
+  return values;
+}
+
+async function calibrationTensors(model: Model): Promise<{ normalized: Model; names: string[]; types: Awaited<ReturnType<typeof probeValueTypes>> }> {
+  const normalized = normalizeForQuantization(model);
+  const types = await probeValueTypes(normalized);
+  const names = normalized.graph.node.flatMap((n) => n.output).filter((o) => types.get(o)?.type === 'float32');
+  return { normalized, names, types };
+}
+
+function extremes(chunks: Float32Array[]): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const c of chunks) for (const v of c) { min = Math.min(min, v); max = Math.max(max, v); }
+  return { min, max };
+}
+
+describe('calibration reductions inside ONNX Runtime', () => {
+  for (const [label, build, shape] of [['conv net', convNet, [3, 12, 12]], ['Gemm net', mlp, [8]]] as const) {
+    it(`${label}: MinMax ranges equal the min and max over every value`, async () => {
+      const { normalized, names, types } = await calibrationTensors(build());
+      const ds = synthetic(20, [...shape], 5);
+      const direct = await directValues(normalized, names, ds);
+      const { stats } = await collectStats(normalized, ['input', ...names], types, ds, { samples: 20, batchSize: 8, histograms: false }, {});
+      for (const name of names) {
+        const want = extremes(direct.get(name)!);
+        const got = stats.get(name)!;
+        expect(got.max, name).toBe(want.max);
+        // ReLU/Clip outputs are >= 0 by construction and only their max is reduced: min reads 0.
+        if (want.min >= 0 && got.min === 0) expect(activationParams(got.min, got.max, 'uint8', false)).toEqual(activationParams(want.min, want.max, 'uint8', false));
+        else expect(got.min, name).toBe(want.min);
+      }
+    });
+
+    it(`${label}: histograms equal one built sample by sample from the values`, async () => {
+      const { normalized, names, types } = await calibrationTensors(build());
+      const ds = synthetic(12, [...shape], 6);
+      const direct = await directValues(normalized, names, ds);
+      const { stats } = await collectStats(normalized, ['input', ...names], types, ds, { samples: 12, batchSize: 5, histograms: true }, {});
+      for (const name of names) {
+        const want = new TensorStats(true);
+        for (const sample of direct.get(name)!) want.update(sample);
+        const got = stats.get(name)!;
+        expect(got.histMax, name).toBe(want.histMax);
+        expect(got.count, name).toBe(want.count);
+        expect(Array.from(got.hist!), name).toEqual(Array.from(want.hist!));
+        expect(got.max, name).toBe(want.max);
+        if (got.min !== 0) expect(got.min, name).toBe(want.min);
+      }
+    });
+  }
+
+  it('the histogram does not depend on the batch size', async () => {
+    const { normalized, names, types } = await calibrationTensors(convNet());
+    const ds = synthetic(9, [3, 12, 12], 8);
+    const a = await collectStats(normalized, names, types, ds, { samples: 9, batchSize: 2, histograms: true }, {});
+    const b = await collectStats(normalized, names, types, ds, { samples: 9, batchSize: 9, histograms: true }, {});
+    for (const name of names) expect(Array.from(a.stats.get(name)!.hist!), name).toEqual(Array.from(b.stats.get(name)!.hist!));
+  });
+
+  it('a fixed-batch model: the padding of the last batch stays out of the statistics', async () => {
+    const model = convNet();
+    model.graph.input[0] = makeValueInfo('input', DataType.FLOAT, [4, 3, 12, 12]);
+    const { normalized, names, types } = await calibrationTensors(model);
+    const ds = synthetic(6, [3, 12, 12], 2);
+    const free = await calibrationTensors(convNet());
+    const direct = await directValues(free.normalized, names, ds);
+    for (const histograms of [false, true]) {
+      const { stats, batchSize } = await collectStats(normalized, names, types, ds, { samples: 6, histograms }, {});
+      expect(batchSize).toBe(4);
+      for (const name of names) {
+        expect(stats.get(name)!.max, name).toBe(extremes(direct.get(name)!).max);
+        if (histograms) expect(stats.get(name)!.count, name).toBe(direct.get(name)!.reduce((acc, c) => acc + c.length, 0));
+      }
+    }
+  });
+
+  it('every method picks the same ranges whatever the batch size; MinMax maxima are the direct ones', async () => {
+    const model = convNet();
+    const { normalized, names } = await calibrationTensors(model);
+    const ds = synthetic(16, [3, 12, 12], 4);
+    const direct = await directValues(normalized, names, ds);
+    for (const method of ['minmax', 'percentile', 'entropy', 'mse'] as const) {
+      const cal = await calibrateModel(model, ds, { method, calibrationSamples: 16, batchSize: 6 }, {});
+      const reference = await calibrateModel(model, ds, { method, calibrationSamples: 16, batchSize: 16 }, {});
+      for (const [name, range] of cal.ranges) {
+        expect(range, `${method} ${name}`).toEqual(reference.ranges.get(name));
+        if (method === 'minmax' && direct.has(name)) expect(range.max).toBe(extremes(direct.get(name)!).max);
+      }
+    }
+  });
+
+  it('NaN/Inf in a convolution output are counted and left out, with a warning naming the value', async () => {
+    const b = new GraphBuilder(3);
+    const [c, shape] = b.conv('input', [3, 8, 8], { outChannels: 16, kernel: 3, pad: 1 });
+    const [d] = b.conv(b.relu(c), shape, { outChannels: 16, kernel: 1 });
+    b.op('Log', [d], ['logged']); // log of negative outputs is NaN, of 0 is -Inf; finish() names it 'logits'
+    const model = b.finish([3, 8, 8], 4, 'nan', 'test');
+    model.graph.output[0] = makeValueInfo('logits', DataType.FLOAT, ['N', 16, 8, 8]);
+    for (const method of ['minmax', 'entropy'] as const) {
+      const cal = await calibrateModel(model, synthetic(6, [3, 8, 8]), { method, calibrationSamples: 6 }, {});
+      expect(cal.collect.warnings.find((w) => w.includes("'logits'")), method).toMatch(/NaN\/Inf values .* were ignored/);
+      const logged = cal.collect.stats.get('logits')!;
+      expect(Number.isFinite(logged.min) && Number.isFinite(logged.max), method).toBe(true);
+    }
+  });
+});
