@@ -64,7 +64,7 @@ export function BoardDetails({ device, probe, report, onReport, onChanged, onEdi
           <button type="button" className="wh-btn wh-btn--ghost" onClick={remove} disabled={!!busy}>Remove</button>
         </div>
       </div>
-      {!device.hostKeySha256 && !report?.hostKey && <p className="wh-muted" data-testid="board-why-disabled">{NOT_PINNED}</p>}
+      {!device.hostKeySha256 && <p className="wh-muted" data-testid="board-why-disabled">{NOT_PINNED}</p>}
       {report?.ok && <p className="wh-board__ok" data-testid="board-status">Connected in {report.latencyMs} ms · host key pinned.</p>}
       {report && !report.ok && report.error && report.hostKey?.status !== 'unknown' && (
         <div className="wh-board__fail" role="alert" data-testid="board-status">

@@ -22,6 +22,19 @@ function pathOf(points: Point[]): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 }
 
+/** Where each value's shape is written: at the start of its first edge, once per value. */
+function shapeLabels(layout: GraphLayout): { key: string; x: number; y: number; text: string }[] {
+  const seen = new Set<string>();
+  const out: { key: string; x: number; y: number; text: string }[] = [];
+  for (const { edge, points } of layout.edges) {
+    const key = `${edge.from}|${edge.value}`;
+    if (!edge.shape || points.length < 2 || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ key, x: points[0].x, y: points[0].y, text: edge.shape.join('×') });
+  }
+  return out;
+}
+
 function GraphSvgImpl({ display, layout, scale, selected, matches, onSelect }: Props) {
   const labelEdges = display.nodes.length <= MAX_LABELLED_NODES;
   return (
@@ -37,18 +50,22 @@ function GraphSvgImpl({ display, layout, scale, selected, matches, onSelect }: P
       <g>
         {layout.edges.map(({ edge, points }, i) => {
           if (points.length < 2) return null;
-          const end = points[points.length - 1];
           const text = edge.shape ? edge.shape.join('×') : '';
           return (
             <g key={i} className="wh-modelview__edge" data-testid="graph-edge" data-from={edge.from} data-to={edge.to}>
               <path d={pathOf(points)} fill="none" stroke="#98a2b3" strokeWidth={1.2} markerEnd="url(#wh-arrow)">
                 <title>{`${edge.value}${text ? ` : ${text}` : ''}`}</title>
               </path>
-              {labelEdges && text && <text x={end.x + 4} y={end.y - 6} fontSize={9} fill="#667085">{text}</text>}
             </g>
           );
         })}
       </g>
+      {labelEdges && (
+        <g>
+          {/* One shape label per value, just below its producer (where consumers' edges share a port), as Netron does. */}
+          {shapeLabels(layout).map((l) => <text key={l.key} x={l.x + 4} y={l.y + 11} fontSize={9} fill="#667085">{l.text}</text>)}
+        </g>
+      )}
       <g>
         {display.nodes.map((n) => {
           const box = layout.boxes.get(n.id);

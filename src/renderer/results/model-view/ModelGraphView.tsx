@@ -55,6 +55,13 @@ export function ModelGraphView({ graph, stats, toolbar }: Props) {
     setScale(Math.max(0.2, Math.min(1.5, (el.clientWidth - 16) / layout.width, (el.clientHeight - 16) / layout.height)));
   };
   const selectedNode = display.nodes.find((n) => n.id === selected) ?? null;
+  // A new layout starts at the graph's first node, centred across (wide graphs sit far right otherwise).
+  useEffect(() => {
+    const first = layout && display.nodes[0] ? layout.boxes.get(display.nodes[0].id) : undefined;
+    const el = canvas.current;
+    if (first && el) el.scrollTo({ left: (first.x + first.width / 2) * scale - el.clientWidth / 2, top: 0 });
+    // Only when a layout arrives, not on every zoom step.
+  }, [layout]);
 
   return (
     <div className="wh-modelview" data-testid="model-view">

@@ -55,7 +55,8 @@ function LayerTable({ layer }: { layer: LayerStats }) {
 export function NodeProperties({ node, display, layers }: Props) {
   if (!node) return <p className="wh-muted">Click a node (or search for one) to see its attributes, inputs, outputs and weights.</p>;
   const layer = node.members.map((m) => layers?.get(m.name)).find(Boolean);
-  const weights = node.members.flatMap((m) => m.weights);
+  // A quantizer's scale and zero point are its parameters, shown under Quantization, not weights.
+  const weights = node.members.filter((m) => !m.quant).flatMap((m) => m.weights);
   const quantizers = node.members.filter((m) => m.quant);
   const attributes = node.members.flatMap((m) => Object.entries(m.attributes).map(([k, v]) => [node.fused ? `${m.opType}.${k}` : k, v] as const));
   return (
