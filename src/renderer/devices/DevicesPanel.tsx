@@ -12,6 +12,7 @@ import { ProfileJobs } from './ProfileJobs.tsx';
 import { UsbBoards } from './UsbBoards.tsx';
 import { useDevices } from './useDevices.ts';
 import { useProfileJobs } from './useProfileJobs.ts';
+import { WorkersPanel } from '../workers/WorkersPanel.tsx';
 import './devices.css';
 
 type Editing = { mode: 'add'; suggested?: Partial<DeviceInput> } | { mode: 'edit'; device: Device } | null;
@@ -128,6 +129,7 @@ export function DevicesPanel() {
         </section>
       </div>
       <ProfileCompare profiles={profiles} devices={devices} selectedDeviceId={selected} onDelete={(id) => void api.call('devices.deleteProfile', { id }).then(loadProfiles)} />
+      <WorkersPanel />
     </div>
   );
 }

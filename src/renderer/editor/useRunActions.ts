@@ -4,6 +4,7 @@ import type { ApiClient } from '../../shared/api/client.ts';
 import { useApi } from '../api/useApi.ts';
 import type { PipelineStore } from '../store/createPipelineStore.ts';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
+import { queueSetting } from '../workers/queueSetting.ts';
 
 function createRunActions(api: ApiClient, store: PipelineStore) {
   return {
@@ -26,7 +27,8 @@ function createRunActions(api: ApiClient, store: PipelineStore) {
           return;
         }
         store.getState().setAwaitingRun(true, document);
-        const { runId } = await api.call('runs.start', { document, documentPath: s.documentPath, allowedPaths: s.allowedPaths });
+        const queue = queueSetting();
+        const { runId } = await api.call('runs.start', { document, documentPath: s.documentPath, allowedPaths: s.allowedPaths, ...(queue ? { queue } : {}) });
         store.getState().startRun(runId, document.nodes.map((n) => n.id));
       } catch (err) {
         store.getState().setAwaitingRun(false);
