@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts } from './helpers/canvas.ts';
+import { edge, node } from './helpers/pipeline.ts';
 import { boardOrtPath, startSshd, TEST_USER, type SshServer } from '../test/devices/sshdHarness.ts';
 import { DeviceRegistry } from '../src/main/store/devices.ts';
 import { NO_KEYCHAIN } from '../src/main/store/secrets.ts';
@@ -19,8 +20,6 @@ test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1000 
 
 const SHOTS = join(REPO_ROOT, 'e2e', 'screens');
 
-const node = (id: string, kind: string, params: Record<string, unknown>, x: number, y: number) => ({ id, kind, params, position: { x, y } });
-const edge = (a: string, ap: string, b: string, bp: string) => ({ from: [a, ap], to: [b, bp] });
 
 const PIPELINE = {
   format: 'whittle.pipeline',

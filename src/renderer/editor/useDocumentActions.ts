@@ -9,6 +9,7 @@ import { useAppInfo } from '../app/useAppInfo.ts';
 import type { PipelineStore } from '../store/createPipelineStore.ts';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { trustRequestFor } from '../files/trustRequest.ts';
+import { downloadBlob } from '../app/download.ts';
 
 function messageOf(err: unknown): { message: string; hint?: string } {
   if (err && typeof err === 'object' && 'message' in err) {
@@ -29,16 +30,6 @@ export function fileNameFor(doc: PipelineDocument): string {
   return `${base}.json`;
 }
 
-function download(text: string, fileName: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 function describeProblems(problems: Problem[]): string {
   return problems.length === 1 ? problems[0].message : `${problems.length} problems prevent opening this pipeline.`;
@@ -137,7 +128,7 @@ function createActions(api: ApiClient, store: PipelineStore, nativeDialogs: bool
       try {
         // Portable: the copy's relative paths become absolute, so it runs from wherever it is saved.
         const { text } = await api.call('pipeline.serialize', { document: doc(), documentPath: store.getState().documentPath });
-        download(text, fileNameFor(doc()));
+        downloadBlob(new Blob([text], { type: 'application/json' }), fileNameFor(doc()));
       } catch (err) {
         fail('Could not export the pipeline', err);
       }

@@ -1,21 +1,10 @@
-// Saving what the results view shows: a chart's SVG as a standalone .svg or a 2× .png, and
-// text (CSV) as a file — through a download, which both the browser host and Electron offer.
+// Saving what the results view shows: a chart's SVG as a standalone .svg or a 2× .png
+// (downloaded with app/download.ts, as the CSV is).
+export { downloadBlob } from '../../app/download.ts';
 
 /** A file name from free text: "LeNet-5: prune" -> "lenet-5-prune". */
 export function fileSlug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'whittle';
-}
-
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download has its own copy once click() returns; free the URL on the next turn.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** The chart as a standalone SVG document: sized, namespaced, on a white background. */
