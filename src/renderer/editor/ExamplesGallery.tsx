@@ -1,10 +1,20 @@
-// The example gallery: the bundled pipelines of resources/examples (examples.list).
+// The example gallery: the bundled pipelines of resources/examples (examples.list), each
+// card with its model, its steps (from the name: "Model: a -> b -> c"), what it does, and
+// the command that runs it headless.
 import { useEffect, useState } from 'react';
 import type { CallResponse } from '../../shared/api/contract.ts';
 import { useApi } from '../api/useApi.ts';
 import { Modal } from '../app/Modal.tsx';
+import './examples-gallery.css';
 
 type Example = CallResponse<'examples.list'>['examples'][number];
+
+/** "MobileNetV2: train -> prune" -> { model: 'MobileNetV2', steps: ['train', 'prune'] }. */
+export function exampleHeadline(name: string): { model: string; steps: string[] } {
+  const at = name.indexOf(':');
+  if (at < 0) return { model: name, steps: [] };
+  return { model: name.slice(0, at).trim(), steps: name.slice(at + 1).split('->').map((s) => s.trim()).filter(Boolean) };
+}
 
 export function ExamplesGallery({ onOpen, onClose }: { onOpen(id: string): void; onClose(): void }) {
   const api = useApi();
@@ -19,13 +29,17 @@ export function ExamplesGallery({ onOpen, onClose }: { onOpen(id: string): void;
       {!examples && !error && <p className="wh-muted">Loading…</p>}
       {examples?.length === 0 && <p className="wh-muted">No examples are bundled with this build.</p>}
       <div className="wh-gallery">
-        {examples?.map((ex) => (
-          <button key={ex.id} type="button" className="wh-gallery__card" onClick={() => onOpen(ex.id)} data-testid={`example-${ex.id}`}>
-            <strong>{ex.name}</strong>
-            {ex.description && <span className="wh-muted">{ex.description}</span>}
-            <code className="wh-gallery__id">{ex.id}</code>
-          </button>
-        ))}
+        {examples?.map((ex) => {
+          const { model, steps } = exampleHeadline(ex.name);
+          return (
+            <button key={ex.id} type="button" className="wh-gallery__card" onClick={() => onOpen(ex.id)} data-testid={`example-${ex.id}`} title={ex.description}>
+              <strong>{model}</strong>
+              {steps.length > 0 && <span className="wh-gallery__steps">{steps.map((s, i) => <span key={i} className="wh-gallery__step">{s}</span>)}</span>}
+              {ex.description && <span className="wh-muted wh-gallery__desc">{ex.description}</span>}
+              <code className="wh-gallery__id">whittle run {ex.path.replace(/^.*?(resources[\\/]examples)/, '$1')}</code>
+            </button>
+          );
+        })}
       </div>
     </Modal>
   );

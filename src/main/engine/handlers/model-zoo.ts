@@ -1,18 +1,21 @@
 // `model.zoo`: build the chosen architecture, check ONNX Runtime loads it, save it in the
 // node's workDir and report its statistics.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { NodeHandler } from '../handler.ts';
 import type { ModelValue } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { buildModel, type BuildOptions } from '../../onnx/builder/index.ts';
 import { saveModelFile } from '../../onnx/file.ts';
+import { decodeModel, type Model } from '../../onnx/model.ts';
+import { fillSkeleton } from '../../onnx/skeleton.ts';
 import { modelStats } from '../../onnx/stats.ts';
 import { createSession } from '../../runtime/session.ts';
 
 const LABELS: Record<string, string> = {
-  'mlp': 'MLP', 'lenet5': 'LeNet-5', 'mobilenetv2': 'MobileNetV2', 'resnet18': 'ResNet-18', 'resnet-small': 'ResNet-small',
+  'mlp': 'MLP', 'lenet5': 'LeNet-5', 'mobilenetv2': 'MobileNetV2', 'resnet18': 'ResNet-18', 'resnet-small': 'ResNet-small', 'yolo-tiny': 'YOLOv8-n-style',
 };
 
 export function zooOptions(params: Record<string, unknown>): BuildOptions {
@@ -29,6 +32,24 @@ export function zooOptions(params: Record<string, unknown>): BuildOptions {
   };
 }
 
+/** Architectures shipped as skeletons in resources/models (weights drawn from the seed). */
+const SKELETONS: Record<string, string> = { 'yolo-tiny': 'yolo-tiny.skeleton.onnx' };
+
+/** A bundled model file, found by walking up from this file (source tree, out/, packaged app). */
+function bundledModel(name: string, start = import.meta.dirname): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'resources', 'models', name);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new WhittleError('model-zoo.missing-skeleton', `The bundled architecture ${name} is missing from resources/models.`, 'Reinstall Whittle; the file ships with it.');
+  }
+}
+
+function buildZooModel(arch: string, options: BuildOptions): Model {
+  const skeleton = SKELETONS[arch];
+  if (skeleton) return decodeModel(fillSkeleton(readFileSync(bundledModel(skeleton)), options.seed ?? 0), `the bundled ${arch}`);
+  return buildModel(arch, options);
+}
+
 export const modelZoo: NodeHandler = async (ctx) => {
   const arch = String(ctx.params.arch ?? 'lenet5');
   const options = zooOptions(ctx.params);
@@ -38,7 +59,7 @@ export const modelZoo: NodeHandler = async (ctx) => {
   ctx.progress(0, 3, `Building ${LABELS[arch] ?? arch}`);
   let model;
   try {
-    model = buildModel(arch, options);
+    model = buildZooModel(arch, options);
   } catch (err) {
     if (err instanceof WhittleError) err.nodeId = ctx.nodeId;
     throw err;
