@@ -9,7 +9,7 @@ export const MODEL_ZOO: NodeKindSpec = {
   version: 1,
   title: 'Model zoo',
   category: 'Input',
-  description: 'Builds an untrained network (He-initialized from a seed): MLP, LeNet-5, a MobileNetV2-style net or a ResNet. Input "input" [N, C, H, W] (MLP and LeNet-5: MNIST-shaped [N, 1, 28, 28]), output "logits" [N, classes]. Train it, or use it as a distillation student.',
+  description: 'Builds an untrained network (He-initialized from a seed): MLP, LeNet-5, a MobileNetV2-style net, a ResNet, or a YOLOv8-n-style detector (outputs p3, p4, p5). Input "input" [N, C, H, W] (MLP and LeNet-5: MNIST-shaped [N, 1, 28, 28]), output "logits" [N, classes]. Train it, or use it as a distillation student.',
   inputs: [],
   outputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The built ONNX model (opset 17).' }],
   params: {
@@ -24,6 +24,7 @@ export const MODEL_ZOO: NodeKindSpec = {
         { value: 'mobilenetv2', label: 'MobileNetV2-style', help: 'Inverted residuals with depthwise convs and ReLU6; width 1 at 224x224 is torchvision\'s MobileNetV2.' },
         { value: 'resnet18', label: 'ResNet-18', help: 'torchvision\'s ResNet-18 layout (11.7 M parameters for 1000 classes).' },
         { value: 'resnet-small', label: 'ResNet (small)', help: 'A CIFAR-style ResNet: 3x3 stem, stages of 16-32-64 channels, one basic block each.' },
+        { value: 'yolo-tiny', label: 'YOLOv8-n-style detector', help: 'A YOLOv8-n-style detector at width 16 (C2f, SPPF, three heads; 3.1 M parameters, RGB 320x320, 80 classes; classes and input size are fixed): the PyTorch export\'s architecture shipped as a skeleton (resources/models/yolo-tiny.skeleton.onnx), its weights drawn from the seed with the export\'s per-channel spread. Random weights: size, MACs and latency are real, detections are not.' },
       ],
     },
     classes: { type: 'number', label: 'Classes', help: 'Width of the output layer.', default: 10, min: 1, max: 100_000, integer: true },
