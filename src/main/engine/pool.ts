@@ -36,7 +36,7 @@ interface Waiting {
 
 interface Slot {
   proc: EngineProcess;
-  busy: (Waiting & { cancelled: boolean; killTimer?: NodeJS.Timeout }) | null;
+  busy: (Waiting & { cancelled: boolean; sentAtMs: number; killTimer?: NodeJS.Timeout }) | null;
   exited: boolean;
 }
 
@@ -116,7 +116,7 @@ export class EnginePool {
     if (!entry) return;
     if (entry.killTimer) clearTimeout(entry.killTimer);
     slot.busy = null;
-    entry.resolve(end);
+    entry.resolve(end.type === 'job.done' ? { ...end, slotMs: Date.now() - entry.sentAtMs } : end);
     this.pump();
   }
 
@@ -141,7 +141,7 @@ export class EnginePool {
       if (!this.fits(entry.demand)) continue;
       this.waiting.splice(this.waiting.indexOf(entry), 1);
       const slot = this.slots.find((s) => !s.busy && !s.exited) ?? this.spawn();
-      slot.busy = { ...entry, cancelled: false };
+      slot.busy = { ...entry, cancelled: false, sentAtMs: Date.now() };
       slot.proc.send({ type: 'job', job: entry.job });
     }
   }

@@ -62,7 +62,11 @@ export interface NodeJob {
 
 /** How a job ended in its engine: a stored outcome, or an error (cancelled: the run was). */
 export type JobEnd =
-  | { type: 'job.done'; nodeId: string; outcome: NodeOutcome; durationMs: number; cached: boolean }
+  | {
+    type: 'job.done'; nodeId: string; outcome: NodeOutcome; durationMs: number; cached: boolean;
+    /** How long the job held its process or worker, set by the pool or the queue: minus durationMs, the cost of moving it. */
+    slotMs?: number;
+  }
   | { type: 'job.failed'; nodeId: string; error: ErrorData; cancelled: boolean };
 
 export type ParentMessage =

@@ -23,7 +23,7 @@ import type { EngineSpawner } from './spawn.ts';
 import type { NodeOutcome, PlannedNode, RunPlan } from './protocol.ts';
 import { NodeCache } from './cache.ts';
 import { EnginePool } from './pool.ts';
-import { schedulePlan, type JobTarget, type ScheduleResult } from './scheduler.ts';
+import { schedulePlan, type JobTarget, type JobTiming, type ScheduleResult } from './scheduler.ts';
 
 /** Remote workers for one run (scale/queue-coordinator.ts); closed when the run ends. */
 export interface RemoteTarget extends JobTarget {
@@ -55,6 +55,8 @@ export interface RunnerOptions {
   threads?: number;
   /** Cores the pool's threads share (default: os.availableParallelism()). */
   cores?: number;
+  /** Each job's handler time and slot time (benches: the scheduler's overhead per job). */
+  jobTiming?: (timing: JobTiming) => void;
   /** How a run with a queue URL reaches its workers (the doors inject BullMQ, scale/queue-coordinator.ts). */
   remote?: RemoteConnector;
 }
@@ -210,6 +212,7 @@ export class EngineRunner {
         local: this.pool, ...(remote ? { remote } : {}), ...this.sizing(opts),
         emit: (event) => this.publish(run, event),
         outcome: (outcome) => this.onOutcome(run, outcome),
+        ...(this.options.jobTiming ? { jobTiming: this.options.jobTiming } : {}),
         signal: run.controller.signal,
       });
     } catch (err) {

@@ -29,8 +29,12 @@ export interface ScheduleOptions {
   threads: number;
   emit(event: RunEvent): void;
   outcome(outcome: NodeOutcome): void;
+  /** Each job that ran (not cache hits): its handler's time and the time it held its slot. */
+  jobTiming?: (timing: JobTiming) => void;
   signal: AbortSignal;
 }
+
+export interface JobTiming { runId: string; nodeId: string; durationMs: number; slotMs: number; remote: boolean }
 
 export interface ScheduleResult {
   status: 'done' | 'failed' | 'cancelled';
@@ -145,8 +149,10 @@ class PlanState {
       runId: plan.runId, node, cacheKey: key, inputs, threads: demand.threads,
       documentDir: plan.documentDir, outputDir: plan.outputDir, cacheDir: plan.cacheDir, handlerModules: plan.handlerModules,
     };
-    const target = this.o.remote && !runsLocally(node, spec) ? this.o.remote : this.o.local;
-    return target.run(job, demand, (e) => emit(e as EventBody), this.o.signal);
+    const remote = Boolean(this.o.remote) && !runsLocally(node, spec);
+    const end = await (remote ? this.o.remote! : this.o.local).run(job, demand, (e) => emit(e as EventBody), this.o.signal);
+    if (end.type === 'job.done' && end.slotMs !== undefined) this.o.jobTiming?.({ runId: plan.runId, nodeId: node.id, durationMs: end.durationMs, slotMs: end.slotMs, remote });
+    return end;
   }
 
   private accept(node: PlannedNode, end: Extract<JobEnd, { type: 'job.done' }>, emit: (body: EventBody) => void): void {

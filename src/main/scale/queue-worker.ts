@@ -67,7 +67,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         const why = stop.signal.reason instanceof Error && stop.signal.reason.message === 'timeout' ? `it ran longer than ${Math.round(job.data.timeoutMs / 1000)} s` : end.error.message;
         throw new WhittleError(end.cancelled ? 'queue.job-stopped' : end.error.code, `Node "${node.id}" stopped on worker ${id}: ${why}`);
       }
-      const out = await exportEnd(end, local, client);
+      const out = await exportEnd(end, local, client, entry.startedAtMs);
       beat.jobsDone++;
       log(`${end.type === 'job.done' ? 'finished' : 'failed'} ${node.id}`);
       return out;

@@ -25,6 +25,8 @@ export interface RemoteJob {
 /** What a worker returns: the job's end, with the entry folder's files named by hash. */
 export interface RemoteEnd {
   end: JobEnd;
+  /** When the worker took the job (its clock): the coordinator counts the job's slot time from it. */
+  takenAtMs: number;
   files: FileRef[];
   bytesDownloaded: number;
   bytesUploaded: number;
@@ -112,7 +114,7 @@ export async function importJob(remote: RemoteJob, client: ArtifactClient, local
 }
 
 /** Worker side: uploads the files of a stored result and names them relative to its entry. */
-export async function exportEnd(end: JobEnd, job: NodeJob, client: ArtifactClient): Promise<RemoteEnd> {
+export async function exportEnd(end: JobEnd, job: NodeJob, client: ArtifactClient, takenAtMs: number): Promise<RemoteEnd> {
   const files: FileRef[] = [];
   if (end.type === 'job.done') {
     const entryDir = new NodeCache(job.cacheDir).entryDir(job.cacheKey);
@@ -125,7 +127,7 @@ export async function exportEnd(end: JobEnd, job: NodeJob, client: ArtifactClien
     const result = JSON.parse(JSON.stringify(end.outcome.result).split(JSON.stringify(entryDir).slice(1, -1)).join(ENTRY_TOKEN));
     end = { ...end, outcome: { ...end.outcome, result, artifacts: [] } };
   }
-  return { end, files, bytesDownloaded: client.bytesDownloaded, bytesUploaded: client.bytesUploaded };
+  return { end, takenAtMs, files, bytesDownloaded: client.bytesDownloaded, bytesUploaded: client.bytesUploaded };
 }
 
 /** Coordinator side: the worker's files, uploaded to the store, become an entry of this cache. */
@@ -143,5 +145,5 @@ export async function importEnd(remote: RemoteEnd, job: NodeJob, store: Artifact
   const result = JSON.parse(JSON.stringify(end.outcome.result).split(ENTRY_TOKEN).join(JSON.stringify(resolve(workDir)).slice(1, -1)));
   const stored = await cache.put(job.cacheKey, workDir, result);
   const outcome: NodeOutcome = { ...end.outcome, result: stored.result, artifacts: await cache.artifacts(stored.dir) };
-  return { ...end, outcome };
+  return { ...end, outcome, slotMs: Date.now() - remote.takenAtMs };
 }
