@@ -31,7 +31,7 @@ export function SweepSettingsFields() {
         {runs === null ? ` — over the budget of ${settings.maxVariants}: sample them or raise the budget.` : ` — a run makes ${runs} variant${runs === 1 ? '' : 's'}.`}
       </span>
       <div className="wh-sweep__range">
-        <label className="wh-sweep__range-field">
+        <label className="wh-sweep__range-field wh-sweep__range-field--wide">
           <span>Variants</span>
           <select className="wh-input" value={settings.sampling} onChange={(e) => set({ sampling: e.target.value as SweepSettings['sampling'] })} data-testid="sweep-sampling">
             {Object.entries(SAMPLING_LABELS).map(([v, label]) => <option key={v} value={v}>{label}</option>)}

@@ -108,7 +108,7 @@ const WHAT_MEASURES: Record<SweepMetric, string> = {
  */
 export function bestVariant(variants: readonly VariantOutcome[], constraints: readonly Constraint[]): VariantOutcome {
   const finished = variants.filter((v) => v.state === 'done' || v.state === 'warning');
-  if (finished.length === 0) throw new WhittleError('sweep.no-variants', 'No variant of the sweep finished, so none can be chosen.', 'Open the run to see why its variants failed.');
+  if (finished.length === 0) throw new WhittleError('sweep.no-variants', 'No variant of the sweep has finished, so none can be chosen yet.', 'Wait for the run; if it has ended, its variants failed or were cancelled: open one of their nodes to see why.');
   for (const c of constraints) {
     if (!finished.some((v) => v.metrics[c.metric] !== undefined)) {
       throw new WhittleError('sweep.constraint-unmeasured', `No variant has a ${SWEEP_METRICS[c.metric].label.toLowerCase()} to check "${c.text}" against.`, `Add ${WHAT_MEASURES[c.metric]} to the pipeline, or drop that limit.`);

@@ -35,7 +35,7 @@ export interface VariantOutcome {
   /** The variant's own (cloned) nodes, and how many of them have ended well. */
   nodesTotal: number;
   nodesDone: number;
-  /** The model that stands for the variant: the last one of its own that was evaluated. */
+  /** The model that stands for a finished variant: the last one of its own that was evaluated. */
   model?: { nodeId: string; port: string };
   metrics: Partial<Record<SweepMetric, number>>;
   warnings: string[];
@@ -116,7 +116,10 @@ export function sweepOutcome(run: RunRecord, macs: Readonly<Record<string, numbe
   const variants = plan.variants.map((variant, v): VariantOutcome => {
     const ownIds = [...ownOf[v]].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     const nodes = ownIds.map((id) => run.nodes[id]).filter((n): n is NodeRunRecord => n !== undefined);
-    const producers = ownIds.flatMap((id) => modelOutputs(run.nodes[id]).map((m) => ({ nodeId: id, ...m })));
+    const state = variantState(nodes);
+    // Figures only for a finished variant: a cancelled one's first model is not what it stands for.
+    const finished = state === 'done' || state === 'warning';
+    const producers = !finished ? [] : ownIds.flatMap((id) => modelOutputs(run.nodes[id]).map((m) => ({ nodeId: id, ...m })));
     const evaluated = producers.filter((p) => measured(run, measurers.get(`${p.nodeId}/${p.port}`) ?? [], 'evaluate', 'top1') !== undefined);
     const model = evaluated.at(-1) ?? producers.at(-1);
     const metrics: VariantOutcome['metrics'] = {};
@@ -134,7 +137,7 @@ export function sweepOutcome(run: RunRecord, macs: Readonly<Record<string, numbe
       if (macs[key] !== undefined) metrics.macs = macs[key];
     }
     return {
-      id: variant.id, settings: variant.settings, state: variantState(nodes),
+      id: variant.id, settings: variant.settings, state,
       nodesTotal: nodes.length, nodesDone: nodes.filter((n) => nodeSucceeded(n.status)).length,
       ...(model ? { model: { nodeId: model.nodeId, port: model.port } } : {}),
       metrics,

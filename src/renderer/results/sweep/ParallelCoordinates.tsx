@@ -18,7 +18,7 @@ const TOP = 28;
 const BOTTOM = 24;
 const SIDE = 60;
 
-interface Axis { label: string; ticks: { at: number; text: string }[]; position(v: VariantOutcome): number | undefined }
+interface Axis { label: string; title: string; ticks: { at: number; text: string }[]; position(v: VariantOutcome): number | undefined }
 
 /** y in [TOP, HEIGHT - BOTTOM] for a fraction t in [0, 1] (1 at the top). */
 const yOf = (t: number) => TOP + (1 - t) * (HEIGHT - TOP - BOTTOM);
@@ -27,7 +27,9 @@ function dimensionAxis(d: SweepDimension): Axis {
   const key = `${d.nodeId}.${d.param}`;
   const at = (i: number) => (d.values.length === 1 ? 0.5 : i / (d.values.length - 1));
   return {
-    label: d.label,
+    // The param's own label: the node is named in the tooltip (axis labels must stay short).
+    label: d.label.split(' · ').pop() ?? d.label,
+    title: d.label,
     ticks: d.values.map((v, i) => ({ at: at(i), text: String(v) })),
     position: (v) => { const i = d.values.indexOf(v.settings[key]); return i < 0 ? undefined : at(i); },
   };
@@ -40,8 +42,10 @@ function metricAxis(m: SweepMetric, variants: readonly VariantOutcome[]): Axis {
   const span = hi - lo || 1;
   // Better up: higher-is-better figures rise, costs fall.
   const t = (x: number) => (SWEEP_METRICS[m].better === 'higher' ? (x - lo) / span : (hi - x) / span);
-  const ticks = values.length === 0 ? [] : (lo === hi ? [lo] : [lo, hi]).map((x) => ({ at: t(x), text: SWEEP_METRICS[m].format(x) }));
-  return { label: `${SWEEP_METRICS[m].label} (better ↑)`, ticks, position: (v) => (v.metrics[m] === undefined ? undefined : t(v.metrics[m]!)) };
+  const format = SWEEP_METRICS[m].format;
+  // Figures that read the same (65.9 KB twice) get one tick.
+  const ticks = values.length === 0 ? [] : (format(lo) === format(hi) ? [lo] : [lo, hi]).map((x) => ({ at: t(x), text: format(x) }));
+  return { label: SWEEP_METRICS[m].label, title: `${SWEEP_METRICS[m].label}: better is up`, ticks, position: (v) => (v.metrics[m] === undefined ? undefined : t(v.metrics[m]!)) };
 }
 
 export function ParallelCoordinates({ dimensions, metrics, variants, selected, onSelect }: Props) {
@@ -51,8 +55,8 @@ export function ParallelCoordinates({ dimensions, metrics, variants, selected, o
   const ordered = [...variants].sort((a, b) => (a.id === selected ? 1 : b.id === selected ? -1 : 0));
   return (
     <figure className="wh-sweep-chart" data-testid="sweep-parallel" data-lines={variants.length}>
-      <figcaption>Settings → outcome ({variants.length} variant{variants.length === 1 ? '' : 's'})</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="wh-sweep-parallel" role="img" aria-label="Parallel coordinates of sweep settings and outcomes">
+      <figcaption>Settings → outcome ({variants.length} variant{variants.length === 1 ? '' : 's'}; figures better upwards)</figcaption>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} className="wh-sweep-parallel" height={HEIGHT} preserveAspectRatio="xMidYMid meet" role="img" aria-label="Parallel coordinates of sweep settings and outcomes">
         {ordered.map((v) => {
           const points = axes.map((a, i) => { const p = a.position(v); return p === undefined ? null : `${xOf(i)},${yOf(p)}`; }).filter(Boolean);
           const t = shade?.position(v);
@@ -66,7 +70,7 @@ export function ParallelCoordinates({ dimensions, metrics, variants, selected, o
         {axes.map((a, i) => (
           <g key={a.label} transform={`translate(${xOf(i)},0)`}>
             <line y1={yOf(1)} y2={yOf(0)} stroke="#8a94a3" />
-            <text y={14} textAnchor="middle" className="wh-sweep-parallel__label">{a.label}</text>
+            <text y={14} textAnchor="middle" className="wh-sweep-parallel__label"><title>{a.title}</title>{a.label}</text>
             {a.ticks.map((tk) => <text key={tk.text} x={5} y={yOf(tk.at) + 4} className="wh-sweep-parallel__tick">{tk.text}</text>)}
           </g>
         ))}
