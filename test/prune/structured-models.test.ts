@@ -41,7 +41,7 @@ describe('structured pruning of whole networks', () => {
     // Keeping every channel reproduces the original outputs exactly.
     const kept = pruneChannels(model, { ratio: 0 }).model;
     expect(Array.from((await run(kept, 224)).data)).toEqual(Array.from((await run(model, 224)).data));
-  });
+  }, 180_000);
 
   it('builder ResNet-18: residual stages prune as one group each', async () => {
     const model = buildResNet({ depth: 18, inputSize: 64 });

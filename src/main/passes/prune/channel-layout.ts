@@ -7,7 +7,7 @@ import { attrInt, attrInts } from '../../onnx/graph.ts';
 import { opsetVersion } from '../../onnx/model.ts';
 import type { Dim, Shape } from '../../onnx/shapes.ts';
 import { what, type ChannelAnalysis, type CountEdit, type View } from './depgraph.ts';
-import { visitFusedAttention } from './attention-heads.ts';
+import { visitBatchedHeadsAttention, visitFusedAttention } from './attention-heads.ts';
 
 const norm = (axis: number, rank: number): number => (axis < 0 ? axis + rank : axis);
 
@@ -98,8 +98,15 @@ export function visitReshape(a: ChannelAnalysis, node: Node, x: View): void {
   const C = x.slots.length;
   const before = productKey(inShape.slice(0, x.axis));
   const b = outShape.findIndex((_, i) => productKey(outShape.slice(0, i)) === before);
-  if (b < 0) return a.blockNode(node, `${what(node)} merges the channel axis with the axes before it`);
+  if (b < 0 && visitBatchedHeadsAttention(a, node, x)) return;
   const edit: CountEdit = { node, input: 1, original: target, entries: [] };
+  // The last axis kept whole: however the axes before it are regrouped, each value keeps its channel.
+  const lastKept = x.axis === x.rank - 1 && outShape[outShape.length - 1] === x.slots.length && target[target.length - 1] !== 0;
+  if (b < 0 && lastKept) {
+    if (target[target.length - 1] !== -1) a.edits.push({ ...edit, entries: [{ index: target.length - 1, view: x, scale: 1 }] });
+    return a.pass(node, { slots: x.slots, rank: outShape.length, axis: outShape.length - 1, flattened: false });
+  }
+  if (b < 0) return a.blockNode(node, `${what(node)} merges the channel axis with the axes before it`);
   const rewrite = (index: number, view: View, scale: number): boolean => {
     if (target[index] === -1) return true;
     if (target[index] === 0) return index === x.axis && scale === 1;
