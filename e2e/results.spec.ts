@@ -106,6 +106,8 @@ test('formatted results, baseline and deltas, charts, exports, run history', asy
   const mAgreement = table.getByTestId('compare-row-m').getByTestId('compare-agreement');
   await expect(mAgreement).toHaveText('—');
   await expect(mAgreement).toHaveAttribute('title', /reference/);
+  // Any other empty cell says what would fill it.
+  await expect(table.getByTestId('compare-row-p').getByTestId('compare-host-latency')).toHaveAttribute('title', /No Host latency node/);
   const headers = await table.locator('thead th').allInnerTexts();
   for (const h of headers) expect(h).not.toMatch(/[a-z][A-Z]/);
   await page.getByTestId('compare-view').screenshot({ path: join(SHOTS, 'results-compare.png') });
@@ -170,7 +172,7 @@ test('formatted results, baseline and deltas, charts, exports, run history', asy
   await page.getByTestId(`run-pick-${secondRun}`).check();
   await page.getByTestId('compare-runs').click();
   const multi = page.getByTestId('multi-run-compare');
-  await expect(multi.locator('tbody tr')).toHaveCount(6);
+  await expect(multi.getByTestId('compare-table').locator('tbody tr')).toHaveCount(6);
   await expect(multi.getByTestId('compare-table')).toContainText('LeNet-5, 50% sparse');
   await expect(multi.getByTestId('scatter-size').locator('[data-point-label]')).toHaveCount(6);
   await page.screenshot({ path: join(SHOTS, 'results-compare-runs.png'), fullPage: false });

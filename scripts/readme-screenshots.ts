@@ -36,7 +36,7 @@ try {
   await page.screenshot({ path: join(root, 'docs/editor.png') });
   await page.getByText('Runs & results').click();
   await page.getByText('Compare models').click();
-  await page.getByText('Accuracy against file size').waitFor();
+  await page.getByText('Top-1 against file size').waitFor();
   await page.screenshot({ path: join(root, 'docs/results.png') });
 } finally {
   await browser.close();

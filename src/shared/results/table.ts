@@ -25,6 +25,8 @@ export interface CompareColumn {
   fromFile?: boolean;
   /** Shown whenever any model was evaluated; an empty cell then says why (agreement, SQNR). */
   withAccuracy?: boolean;
+  /** Why a cell is empty: what would measure it. */
+  missing?: string;
 }
 
 const col = (c: CompareColumn) => c;
@@ -36,18 +38,18 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   col({ id: 'nonzeros', label: 'Non-zeros', unit: 'count', value: (_r, s) => s?.nonZeroParameters, delta: (v, b) => costDelta(v, b, ['fewer', 'more', 'same count']), fromFile: true }),
   col({ id: 'sparsity', label: 'Sparsity', unit: 'fraction', value: (_r, s) => s?.sparsity, fromFile: true }),
   col({ id: 'macs', label: 'MACs', unit: 'count', value: (_r, s) => s?.macs, delta: macsDelta, fromFile: true }),
-  col({ id: 'top1', label: 'Top-1', unit: 'fraction', value: (r) => r.accuracy, delta: pointsDelta }),
-  col({ id: 'top5', label: 'Top-5', unit: 'fraction', value: (r) => r.top5, delta: pointsDelta }),
-  col({ id: 'map', label: 'mAP 50–95', unit: 'fraction', value: (r) => r.mapValue, delta: pointsDelta }),
-  col({ id: 'map50', label: 'mAP@50', unit: 'fraction', value: (r) => r.map50, delta: pointsDelta }),
+  col({ id: 'top1', label: 'Top-1', unit: 'fraction', value: (r) => r.accuracy, delta: pointsDelta, missing: 'No Evaluate node with a labelled dataset measured this model.' }),
+  col({ id: 'top5', label: 'Top-5', unit: 'fraction', value: (r) => r.top5, delta: pointsDelta, missing: 'No Evaluate node with a labelled dataset measured this model.' }),
+  col({ id: 'map', label: 'mAP 50–95', unit: 'fraction', value: (r) => r.mapValue, delta: pointsDelta, missing: 'No Evaluate node with the Detection (YOLO) task measured this model.' }),
+  col({ id: 'map50', label: 'mAP@50', unit: 'fraction', value: (r) => r.map50, delta: pointsDelta, missing: 'No Evaluate node with the Detection (YOLO) task measured this model.' }),
   col({ id: 'agreement', label: 'Agreement', unit: 'fraction', value: (r) => r.agreement, withAccuracy: true }),
   col({ id: 'sqnr', label: 'SQNR', unit: 'db', value: (r) => r.sqnrDb, withAccuracy: true }),
-  col({ id: 'hostLatency', label: 'Latency p50 (host)', unit: 'ms', value: (r) => r.latencyMs, delta: latencyDelta }),
-  col({ id: 'throughput', label: 'Throughput (host)', unit: 'perSec', value: (r) => r.throughputPerSec }),
-  col({ id: 'boardLatency', label: 'Latency p50 (board)', unit: 'ms', value: (r) => r.boardLatencyMs, delta: latencyDelta }),
-  col({ id: 'boardPower', label: 'Power (board)', unit: 'mw', value: (r) => r.boardPowerMw, delta: (v, b) => costDelta(v, b, ['less power', 'more power', 'same power']) }),
-  col({ id: 'boardEnergy', label: 'Energy / inference (board)', unit: 'mj', value: (r) => r.boardEnergyMj, delta: (v, b) => costDelta(v, b, ['less energy', 'more energy', 'same energy']) }),
-  col({ id: 'boardMemory', label: 'Peak memory (board)', unit: 'bytes', value: (r) => r.boardPeakMemoryBytes }),
+  col({ id: 'hostLatency', label: 'Latency p50 (host)', unit: 'ms', value: (r) => r.latencyMs, delta: latencyDelta, missing: 'No Host latency node measured this model.' }),
+  col({ id: 'throughput', label: 'Throughput (host)', unit: 'perSec', value: (r) => r.throughputPerSec, missing: 'No Host latency node measured this model.' }),
+  col({ id: 'boardLatency', label: 'Latency p50 (board)', unit: 'ms', value: (r) => r.boardLatencyMs, delta: latencyDelta, missing: 'No Profile node ran this model on a board.' }),
+  col({ id: 'boardPower', label: 'Power (board)', unit: 'mw', value: (r) => r.boardPowerMw, delta: (v, b) => costDelta(v, b, ['less power', 'more power', 'same power']), missing: 'No power reading: no Profile node ran this model, or its board reports no power (tegrastats on Jetson does).' }),
+  col({ id: 'boardEnergy', label: 'Energy / inference (board)', unit: 'mj', value: (r) => r.boardEnergyMj, delta: (v, b) => costDelta(v, b, ['less energy', 'more energy', 'same energy']), missing: 'No power reading: no Profile node ran this model, or its board reports no power (tegrastats on Jetson does).' }),
+  col({ id: 'boardMemory', label: 'Peak memory (board)', unit: 'bytes', value: (r) => r.boardPeakMemoryBytes, missing: 'No Profile node ran this model on a board, or its runner reports no memory.' }),
 ];
 
 export type StatsOf = (row: ModelRow) => ModelFileStats | undefined;

@@ -34,7 +34,7 @@ function Cell({ column, row, baseline, stats }: { column: CompareColumn; row: Mo
   const get = statsOf(stats);
   const value = column.value(row, get(row));
   const delta = cellDelta(column, row, baseline, get);
-  const why = column.withAccuracy ? row.agreementNote : undefined;
+  const why = column.withAccuracy ? row.agreementNote : value === undefined ? column.missing : undefined;
   const settings = column.id === 'hostLatency' ? row.latencySettings : column.id === 'boardLatency' ? row.boardSettings : undefined;
   const unknownMacs = column.id === 'macs' && (get(row)?.macsUnknownLayers ?? 0) > 0;
   return (
