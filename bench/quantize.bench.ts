@@ -1,7 +1,11 @@
 // Quantization figures: int8 vs fp32 host latency (batch 1, 2 threads) for MobileNetV2 and
-// a builder ResNet; calibration time for 256 samples next to 256 plain ORT forward passes;
+// a builder ResNet; calibration cost (time and peak RSS, each in its own process) against fp32
+// inference on the same samples for MobileNetV2 and an EfficientNet-B0-style network;
 // LeNet-5 accuracy and file size for fp32 / int8 / fp16; the CPU and whether it has VNNI.
 import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { FIXTURES_DIR } from '../test/fixtures-path.ts';
 import { loadMnist } from '../src/main/data/mnist.ts';
 import { seededRandom, subset, type Dataset } from '../src/main/data/dataset.ts';
@@ -13,6 +17,7 @@ import { measureLatency } from '../src/main/runtime/latency.ts';
 import { quantizeStatic } from '../src/main/passes/quantize/static.ts';
 import { convertFp16 } from '../src/main/passes/quantize/fp16.ts';
 import { detectHostCpu } from '../src/main/passes/quantize/presets.ts';
+import type { ChildResult, ChildTask } from './quantize-calibration-child.ts';
 
 const FIXTURES = FIXTURES_DIR;
 
@@ -58,6 +63,42 @@ async function latencyRow(name: string, fp32: Model, shape: number[]): Promise<v
   console.log(`| ${name} | ${f.toFixed(2)} | ${q.toFixed(2)} | ${(f / q).toFixed(2)}x | ${report.fusion!.fused}/${report.fusion!.groups} | ${report.calibration!.durationMs.toFixed(0)} | ${passesMs.toFixed(0)} |`);
 }
 
+/** One task in a fresh `tsx` process: its peak RSS is its own. */
+function inChild(task: ChildTask): ChildResult {
+  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+  const r = spawnSync(tsx, [join(import.meta.dirname, 'quantize-calibration-child.ts'), JSON.stringify(task)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`child ${JSON.stringify(task)} failed: ${r.stderr.slice(-2000)}`);
+  return JSON.parse(line) as ChildResult;
+}
+
+/**
+ * Calibration (calibrateModel: normalize, plan, calibrate, ranges) against plain fp32 inference
+ * (session + forward passes) over the same samples at the batch size calibration used, in
+ * alternating child processes; times are the best of the rounds, peaks the largest.
+ */
+async function calibrationCost(rounds = 2): Promise<void> {
+  const [load1] = loadavg();
+  console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
+  console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const models: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
+  for (const [model, label, samples] of models) {
+    for (const method of ['minmax', 'percentile', 'entropy'] as const) {
+      const cal: ChildResult[] = [];
+      const fwd: ChildResult[] = [];
+      for (let r = 0; r < rounds; r++) {
+        cal.push(inChild({ model, samples, task: 'calibrate', method }));
+        fwd.push(inChild({ model, samples, task: 'forward', batchSize: cal[0].batchSize }));
+      }
+      const best = (list: ChildResult[], key: 'totalMs' | 'loopMs' | 'cpuMs'): number => Math.min(...list.map((x) => x[key]));
+      const peak = (list: ChildResult[]): number => Math.max(...list.map((x) => x.maxRssMb));
+      const ratio = (key: 'totalMs' | 'loopMs' | 'cpuMs'): string => `${(best(cal, key) / best(fwd, key)).toFixed(2)}x`;
+      console.log(`| ${label} | ${method} | ${samples} | ${cal[0].batchSize} | ${best(cal, 'totalMs').toFixed(0)} | ${best(fwd, 'totalMs').toFixed(0)} | ${ratio('totalMs')} | ${ratio('loopMs')} | ${ratio('cpuMs')} | ${peak(cal).toFixed(0)} | ${peak(fwd).toFixed(0)} | ${(peak(cal) / peak(fwd)).toFixed(2)}x |`);
+    }
+  }
+}
+
 export default async function run(): Promise<void> {
   const cpu = detectHostCpu();
   console.log(`CPU: ${cpu.model} (${cpu.arch}); VNNI: ${cpu.vnni ? 'yes' : 'no'}; AVX2: ${cpu.avx2 ? 'yes' : 'no'}; preset used: ${cpu.target}`);
@@ -67,16 +108,7 @@ export default async function run(): Promise<void> {
   await latencyRow('MobileNetV2 (fixture)', decodeModel(readFileSync(`${FIXTURES}/mobilenet_v2-random.onnx`)), [3, 224, 224]);
   await latencyRow('ResNet-18 (builder)', buildResNet({ depth: 18 }), [3, 224, 224]);
 
-  console.log('\nCalibration time by method, MobileNetV2, 256 synthetic samples (MinMax reduces inside ORT; the histogram methods copy every activation out)');
-  console.log('| method | calibration ms | vs 256 forward passes |');
-  console.log('|---|---|---|');
-  const mobilenet = decodeModel(readFileSync(`${FIXTURES}/mobilenet_v2-random.onnx`));
-  const cal224 = synthetic(256, [3, 224, 224]);
-  const passesMs = await forwardPassesMs(mobilenet, cal224);
-  for (const method of ['minmax', 'entropy'] as const) {
-    const { report } = await quantizeStatic(mobilenet, cal224, { method, sqnrSamples: 0, verify: false });
-    console.log(`| ${method} | ${report.calibration!.durationMs.toFixed(0)} | ${(report.calibration!.durationMs / passesMs).toFixed(2)}x |`);
-  }
+  await calibrationCost();
 
   const lenetPath = `${FIXTURES}/lenet5-mnist-trained.onnx`;
   const lenet = decodeModel(readFileSync(lenetPath));

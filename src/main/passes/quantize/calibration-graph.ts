@@ -3,7 +3,7 @@
 import { makeNode, topologicalOrder } from '../../onnx/graph.ts';
 import { opsetVersion, type Model, type Node } from '../../onnx/model.ts';
 import { onnx } from '../../onnx/proto.ts';
-import { float32Tensor, int64Tensor } from '../../onnx/tensor.ts';
+import { float32Tensor, int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
 
 /** Where one value's per-sample range comes out of the calibration model. */
@@ -11,7 +11,7 @@ export interface RangeOutputs {
   tensor: string;
   /** Per-sample maximum, [N]; a scalar for a value of rank 0 or 1 (no sample axis to keep). */
   max: string;
-  /** Per-sample minimum, or max(-x) when `negated`; absent for values >= 0 by construction. */
+  /** Per-sample minimum, or max(-x) when `negated`; absent for values >= 0 by construction (Relu, Sigmoid, ...). */
   min?: string;
   negated: boolean;
 }
@@ -33,15 +33,17 @@ export interface CalibrationGraph {
  *   node index first. Leaves appended latest-value-first make each reduction run right after its
  *   value; in model order (or fused away) they would all run last, keeping every value alive.
  */
-export function withRangeOutputs(model: Model, names: string[], types: Map<string, ValueType>, nonNegative: Set<string>, exposeValues: boolean): CalibrationGraph {
+export function withRangeOutputs(model: Model, names: string[], types: Map<string, ValueType>, exposeValues: boolean): CalibrationGraph {
   const copy = withExtraOutputs(model, exposeValues ? names : []);
+  const nonNegative = nonNegativeValues(model);
+  const blocked = likelyBlockedValues(model, types);
   const g = new GraphAppender(copy);
   const checks = model.graph.output.filter((o) => o.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT).map((o) => g.add('ReduceSum', [o.name], { keepdims: 0 }, g.leaves[0]));
   const ranges = inModelOrder(model, names).map((name, i): RangeOutputs => {
     const leaves = (g.leaves[i + 1] = []);
     const shape = types.get(name)?.shape ?? [];
     // Values the histogram reads are in NCHW for JS anyway: reduce that copy directly.
-    const pooled = !exposeValues && shape.length >= 3;
+    const pooled = !exposeValues && shape.length >= 3 && blocked.has(name);
     const max = g.perSample('ReduceMax', pooled ? g.add('GlobalMaxPool', [name]) : name, shape.length, leaves);
     if (nonNegative.has(name)) return { tensor: name, max, negated: false };
     const channels = shape[1];
@@ -56,6 +58,38 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   for (const out of [...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))]) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
   return { model: copy, ranges, checks };
 }
+
+/** Values >= 0 by construction (ranges include 0 anyway): only their maximum is reduced. */
+function nonNegativeValues(model: Model): Set<string> {
+  const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
+  const out = new Set<string>();
+  for (const n of model.graph.node) {
+    if (NON_NEGATIVE_OPS.has(n.opType)) out.add(n.output[0]);
+    if (n.opType === 'Clip' && n.input[1] && inits.has(n.input[1]) && tensorToFloat32(inits.get(n.input[1])!)[0] >= 0) out.add(n.output[0]);
+  }
+  return out;
+}
+
+const NON_NEGATIVE_OPS = new Set(['Relu', 'Sigmoid', 'HardSigmoid', 'Softmax', 'Softplus', 'Abs', 'Exp']);
+
+/**
+ * Values ORT most likely keeps in its blocked layout (after a Conv, and the ops its NCHWc
+ * transformer carries that layout through). Pooling them avoids a copy back to NCHW; for the
+ * others, ReduceMin/ReduceMax read the value as it is. A wrong guess costs time, not accuracy.
+ */
+function likelyBlockedValues(model: Model, types: Map<string, ValueType>): Set<string> {
+  const blocked = new Set<string>();
+  const inits = new Set(model.graph.initializer.map((t) => t.name));
+  const sameShape = (a: string, b: string): boolean => JSON.stringify(types.get(a)?.shape) === JSON.stringify(types.get(b)?.shape);
+  for (const n of topologicalOrder(model.graph)) {
+    const data = n.input.filter((i) => i && !inits.has(i));
+    const carried = data.length > 0 && data.every((i) => blocked.has(i) && sameShape(i, data[0]));
+    if (n.opType === 'Conv' || (LAYOUT_CARRIERS.has(n.opType) && carried)) blocked.add(n.output[0]);
+  }
+  return blocked;
+}
+
+const LAYOUT_CARRIERS = new Set(['Relu', 'Sigmoid', 'Tanh', 'Clip', 'Add', 'Sum', 'Mul', 'Concat', 'BatchNormalization', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'Resize', 'Upsample']);
 
 /** `names` sorted by where the model computes them. */
 function inModelOrder(model: Model, names: string[]): string[] {

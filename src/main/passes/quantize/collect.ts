@@ -7,7 +7,6 @@ import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
 import { withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
-import { tensorToFloat32 } from '../../onnx/tensor.ts';
 import type { PassContext } from './types.ts';
 
 /**
@@ -123,7 +122,7 @@ class StatsFolder {
       folder.valueSession = session;
       return folder;
     }
-    const graph = withRangeOutputs(model, names, types, nonNegativeValues(model), opts.histograms);
+    const graph = withRangeOutputs(model, names, types, opts.histograms);
     const session = await createSession(encodeModel(graph.model), { optimization: 'all' });
     const folder = new StatsFolder(model, graph, session, stats, names, opts, ds);
     if (opts.histograms) folder.allocateValueBuffers(types, input, batchSize);
@@ -258,17 +257,6 @@ async function runOrExplain(session: ort.InferenceSession, feeds: Record<string,
 export function spreadSamples(ds: Dataset, count: number): Dataset {
   if (count >= ds.size) return ds;
   return subset(ds, Array.from({ length: count }, (_, i) => Math.floor((i * ds.size) / count)));
-}
-
-/** Outputs of Relu, and of Clip with a constant minimum >= 0. */
-function nonNegativeValues(model: Model): Set<string> {
-  const inits = new Map(model.graph.initializer.map((t) => [t.name, t]));
-  const out = new Set<string>();
-  for (const n of model.graph.node) {
-    if (n.opType === 'Relu') out.add(n.output[0]);
-    if (n.opType === 'Clip' && n.input[1] && inits.has(n.input[1]) && tensorToFloat32(inits.get(n.input[1])!)[0] >= 0) out.add(n.output[0]);
-  }
-  return out;
 }
 
 function elementsPerSample(t: ValueType | undefined): number {
