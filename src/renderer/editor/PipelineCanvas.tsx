@@ -1,17 +1,26 @@
-// The graph canvas: React Flow over the document in the store. Drags are transient
-// until they end (one undo step); connections are checked and a refusal says why.
+// The graph canvas: React Flow over the document in the store, with its groups (below the
+// nodes) and sticky notes. Drags are transient until they end (one undo step); connections
+// are checked and a refusal says why; double-click searches for a node to add; right-click
+// (or Shift+F10) opens the menu of what is under the pointer.
 import { useMemo } from 'react';
 import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow } from '@xyflow/react';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { selectEdges, selectKinds, selectLoadCount, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
-import type { PipelineFlowNode } from './flowTypes.ts';
+import type { CanvasFlowNode, PipelineFlowNode } from './flowTypes.ts';
 import { PipelineNodeView } from './PipelineNodeView.tsx';
+import { GroupNode } from './GroupNode.tsx';
+import { NoteNode } from './NoteNode.tsx';
+import { NodeSearch } from './NodeSearch.tsx';
+import { ContextMenu } from './ContextMenu.tsx';
+import { KindHelpDialog } from './KindHelpDialog.tsx';
+import { selectGroups, selectNotes, useDecorElements } from './useDecorElements.ts';
+import { useCanvasOverlays } from './useCanvasOverlays.ts';
 import { useCanvasHandlers } from './useCanvasHandlers.ts';
 import { useFlowElements } from './useFlowElements.ts';
 
-const NODE_TYPES = { pipeline: PipelineNodeView };
+const NODE_TYPES = { pipeline: PipelineNodeView, whGroup: GroupNode, whNote: NoteNode };
 const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
-const minimapColor = (n: PipelineFlowNode) => (n.data.spec ? `var(--cat-${n.data.spec.category})` : '#c33');
+const minimapColor = (n: CanvasFlowNode) => (n.type !== 'pipeline' ? 'rgba(47, 111, 222, 0.15)' : (n as PipelineFlowNode).data.spec ? `var(--cat-${(n as PipelineFlowNode).data.spec!.category})` : '#c33');
 
 export function PipelineCanvas() {
   const nodes = usePipelineStore(selectNodes);
@@ -21,6 +30,12 @@ export function PipelineCanvas() {
   const selectedEdges = usePipelineStore(selectSelectedEdges);
   const loadCount = usePipelineStore(selectLoadCount);
   const { flowNodes, flowEdges, setMeasured } = useFlowElements(nodes, edges, kinds, selectedNodes, selectedEdges);
+  const groups = usePipelineStore(selectGroups);
+  const notes = usePipelineStore(selectNotes);
+  const { groupNodes, noteNodes } = useDecorElements(groups, notes, selectedNodes);
+  // Groups first: they are drawn under the nodes and edges they hold.
+  const canvasNodes = useMemo<CanvasFlowNode[]>(() => (groupNodes.length || noteNodes.length ? [...groupNodes, ...flowNodes, ...noteNodes] : flowNodes), [groupNodes, flowNodes, noteNodes]);
+  const overlays = useCanvasOverlays();
   // Fit the view to a freshly loaded document; an empty one keeps the default view so
   // the first dropped node lands where it was dropped.
   const fitOnLoad = useMemo(() => nodes.length > 0, [loadCount]);
@@ -28,10 +43,10 @@ export function PipelineCanvas() {
   const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured);
 
   return (
-    <div className="wh-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<PipelineFlowNode>
+    <div className="wh-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
+      <ReactFlow<CanvasFlowNode>
         key={loadCount}
-        nodes={flowNodes}
+        nodes={canvasNodes}
         edges={flowEdges}
         nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange}
@@ -41,6 +56,13 @@ export function PipelineCanvas() {
         isValidConnection={isValidConnection}
         onNodeDragStop={onNodeDragStop}
         onSelectionDragStop={onNodeDragStop}
+        onDoubleClick={overlays.onDoubleClick}
+        zoomOnDoubleClick={false}
+        onNodeContextMenu={overlays.onNodeContextMenu}
+        onEdgeContextMenu={overlays.onEdgeContextMenu}
+        onPaneContextMenu={overlays.onPaneContextMenu}
+        // A selected group must not rise above the nodes inside it.
+        elevateNodesOnSelect={false}
         deleteKeyCode={null}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
@@ -50,9 +72,12 @@ export function PipelineCanvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <MiniMap<PipelineFlowNode> pannable zoomable nodeColor={minimapColor} data-testid="minimap" />
+        <MiniMap<CanvasFlowNode> pannable zoomable nodeColor={minimapColor} data-testid="minimap" />
         <Controls data-testid="canvas-controls" />
       </ReactFlow>
+      {overlays.overlay?.type === 'search' && <NodeSearch screen={overlays.overlay.screen} onPick={overlays.pickKind} onClose={overlays.close} />}
+      {overlays.overlay?.type === 'menu' && <ContextMenu screen={overlays.overlay.screen} label={overlays.label} items={overlays.items} onClose={overlays.close} />}
+      {overlays.overlay?.type === 'help' && kinds.get(overlays.overlay.kind) && <KindHelpDialog spec={kinds.get(overlays.overlay.kind)!} onClose={overlays.close} />}
     </div>
   );
 }

@@ -1,11 +1,14 @@
 // The editor's command bar: document name and dirty mark, file commands, edit commands,
 // run / cancel. In the browser host, Open and Save As go through the workspace browser.
 import { useRef } from 'react';
+import { useReactFlow } from '@xyflow/react';
 import { useAppInfo } from '../app/useAppInfo.ts';
 import { FileBrowserDialog } from '../files/FileBrowserDialog.tsx';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectCanRedo, selectCanUndo, selectDocumentName, selectDocumentPath, selectIsDirty, selectIsRunning, selectAwaitingRun } from '../store/selectors.ts';
 import { duplicateSelection, deleteSelection } from './editCommands.ts';
+import { obstaclesOf } from './canvasPlacement.ts';
+import { AUTO_LAYOUT_SHORTCUT, useAutoLayout } from './useAutoLayout.ts';
 import { fileNameFor, type DocumentActions } from './useDocumentActions.ts';
 import { TextDraftInput } from '../inspector/TextDraftInput.tsx';
 import { folderOf } from '../files/recentFolders.ts';
@@ -34,6 +37,8 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
   const running = usePipelineStore(selectIsRunning);
   const starting = usePipelineStore(selectAwaitingRun);
   const importInput = useRef<HTMLInputElement>(null);
+  const flow = useReactFlow();
+  const autoLayout = useAutoLayout();
   // The pickers start in the document's folder; a bundled example's is read-only, so not there.
   const isExample = usePipelineStore(selectIsExample);
   const docFolder = path && !isExample ? folderOf(path) : null;
@@ -81,8 +86,9 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
       <div className="wh-toolbar__group">
         <button type="button" className="wh-btn" onClick={() => store.getState().undo()} disabled={!canUndo} data-testid="btn-undo" title="Ctrl+Z">Undo</button>
         <button type="button" className="wh-btn" onClick={() => store.getState().redo()} disabled={!canRedo} data-testid="btn-redo" title="Ctrl+Shift+Z">Redo</button>
-        <button type="button" className="wh-btn" onClick={() => duplicateSelection(store)} data-testid="btn-duplicate" title="Ctrl+D">Duplicate</button>
+        <button type="button" className="wh-btn" onClick={() => duplicateSelection(store, obstaclesOf(flow.getNodes()))} data-testid="btn-duplicate" title="Ctrl+D">Duplicate</button>
         <button type="button" className="wh-btn" onClick={() => deleteSelection(store)} data-testid="btn-delete" title="Delete">Delete</button>
+        <button type="button" className="wh-btn" onClick={() => void autoLayout()} data-testid="btn-auto-layout" title={`Arrange the nodes in layers, left to right (${AUTO_LAYOUT_SHORTCUT})`}>Auto-layout</button>
         <button type="button" className="wh-btn wh-btn--ghost" onClick={onHelp} data-testid="btn-help" title="Keyboard shortcuts (?)">?</button>
       </div>
       <div className="wh-toolbar__group wh-toolbar__run">

@@ -10,4 +10,11 @@ export interface PipelineNodeData extends Record<string, unknown> {
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
+
+/** Canvas-only decorations (not React Flow's built-in 'group' type, which nests children). */
+export const GROUP_NODE_TYPE = 'whGroup';
+export const NOTE_NODE_TYPE = 'whNote';
+export type GroupFlowNode = Node<{ title: string }, typeof GROUP_NODE_TYPE>;
+export type NoteFlowNode = Node<{ text: string }, typeof NOTE_NODE_TYPE>;
+export type CanvasFlowNode = PipelineFlowNode | GroupFlowNode | NoteFlowNode;
 export type PipelineFlowEdge = Edge;

@@ -1,50 +1,112 @@
 // The canvas' event handlers: React Flow changes into store actions (transient drag
-// moves, selection, measured sizes), checked connections, and drops from the palette.
-import { useCallback, type DragEvent } from 'react';
+// moves that carry a group's nodes along, group and note resizes, selection, measured
+// sizes), checked connections (replacing a connected input says so and offers Undo), and
+// drops from the palette.
+import { useCallback, useRef, type DragEvent } from 'react';
 import { useReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
-import { checkConnection } from '../../shared/editor/connection.ts';
-import { edgeKey } from '../../shared/editor/changes.ts';
-import { freshNodeId } from '../../shared/editor/ids.ts';
-import type { XY } from '../../shared/editor/types.ts';
+import { checkConnection, type KindLookup } from '../../shared/editor/connection.ts';
+import { edgeKey, type PipelineChange } from '../../shared/editor/changes.ts';
+import type { EditorDocument, EditorEdge, Size, XY } from '../../shared/editor/types.ts';
+import type { PipelineStore } from '../store/createPipelineStore.ts';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
-import type { PipelineFlowNode } from './flowTypes.ts';
+import { obstaclesOf } from './canvasPlacement.ts';
+import { addNodeAt } from './editCommands.ts';
+import type { CanvasFlowNode } from './flowTypes.ts';
+import { memberPositions, startGroupDrags, type GroupDrag } from './groupDrag.ts';
 
 export const PALETTE_DRAG_TYPE = 'application/x-whittle-kind';
 
-type Size = { width: number; height: number };
-/** Where a dropped node is held: the middle of its title bar (nodes are 220 px wide). */
-const DROP_GRAB_OFFSET = { x: 110, y: 19 };
+/** "Quantize (quantize-1) · Model": a port as the user sees it (the node's own label when it has one). */
+function portTitle(doc: EditorDocument, [nodeId, port]: [string, string], side: 'inputs' | 'outputs', lookup: KindLookup): string {
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  const spec = lookup(node?.kind ?? '');
+  const label = spec?.[side].find((p) => p.name === port)?.label ?? port;
+  return `${node?.label ?? spec?.title ?? nodeId} (${nodeId}) · ${label}`;
+}
+
+/** Replaces the edge into an input as one step, says what was replaced, and offers Undo. */
+function replaceInput(store: PipelineStore, edge: EditorEdge, old: EditorEdge): void {
+  const s = store.getState();
+  const doc = s.history.present;
+  const lookup: KindLookup = (k) => s.kinds.get(k);
+  s.commit([{ type: 'removeEdges', keys: [edgeKey(old)] }, { type: 'addEdge', edge }]);
+  const after = store.getState().history.present;
+  if (after === doc) return;
+  const undoReplace = () => {
+    const now = store.getState();
+    if (now.history.present === after) now.undo();
+    else now.toast('info', 'Other edits came after that replacement; Undo (Ctrl+Z) steps back through them in order.');
+  };
+  s.toast(
+    'info',
+    `Replaced the connection into ${portTitle(doc, edge.to, 'inputs', lookup)}: it came from ${portTitle(doc, old.from, 'outputs', lookup)}, now from ${portTitle(doc, edge.from, 'outputs', lookup)}.`,
+    'An input takes one connection.',
+    { label: 'Undo', run: undoReplace },
+  );
+}
+
+/** Group/note resizes and moves of this change batch, as document changes. */
+function decorChanges(doc: EditorDocument, positions: Record<string, XY>, sizes: Record<string, Size>): PipelineChange[] {
+  const groups = new Set((doc.groups ?? []).map((g) => g.id));
+  const resized: PipelineChange[] = Object.entries(sizes).map(([id, size]) => (groups.has(id)
+    ? { type: 'updateGroup', id, patch: { size } }
+    : { type: 'updateNote', id, patch: { size } }));
+  return [...(Object.keys(positions).length ? [{ type: 'moveNodes' as const, positions }] : []), ...resized];
+}
+
+function isDecor(doc: EditorDocument, id: string): boolean {
+  return (doc.groups ?? []).some((g) => g.id === id) || (doc.notes ?? []).some((n) => n.id === id);
+}
 
 export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => void) {
   const store = usePipelineStoreApi();
   const flow = useReactFlow();
 
-  const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
+  const groupDrags = useRef<Map<string, GroupDrag>>(new Map());
+
+  const onNodesChange = useCallback((changes: NodeChange<CanvasFlowNode>[]) => {
     const s = store.getState();
+    const doc = s.history.present;
     const positions: Record<string, XY> = {};
-    let dragEnded = false;
+    const draggedGroups: string[] = [];
+    const resized: Record<string, Size> = {};
+    let gestureEnded = false;
     let selection: Set<string> | null = null;
     const sizes: Record<string, Size> = {};
     for (const c of changes) {
       if (c.type === 'position' && c.position) {
         positions[c.id] = c.position;
-        if (c.dragging === false) dragEnded = true;
+        if (c.dragging === false) gestureEnded = true;
+        // A resize from the top or left moves the box too, without `dragging`: members stay.
+        if (c.dragging && (doc.groups ?? []).some((g) => g.id === c.id)) draggedGroups.push(c.id);
       } else if (c.type === 'select') {
         selection ??= new Set(s.selectedNodes);
         if (c.selected) selection.add(c.id);
         else selection.delete(c.id);
       } else if (c.type === 'dimensions' && c.dimensions) {
-        sizes[c.id] = c.dimensions;
+        if (c.resizing !== undefined && isDecor(doc, c.id)) {
+          resized[c.id] = { width: Math.round(c.dimensions.width), height: Math.round(c.dimensions.height) };
+          if (c.resizing === false) gestureEnded = true;
+        } else {
+          sizes[c.id] = c.dimensions;
+        }
       }
     }
     if (Object.keys(sizes).length) setMeasured(sizes);
-    if (Object.keys(positions).length) {
-      if (!s.dragStart) s.beginDrag();
-      s.dragTo(positions);
+    if (Object.keys(positions).length || Object.keys(resized).length) {
+      if (!s.dragStart) {
+        s.beginDrag();
+        groupDrags.current = startGroupDrags(draggedGroups, flow.getNodes());
+      }
+      const moved = { ...positions, ...memberPositions(groupDrags.current, positions) };
+      store.getState().gestureTo(decorChanges(doc, moved, resized));
     }
-    if (dragEnded) store.getState().endDrag();
+    if (gestureEnded) {
+      store.getState().endDrag();
+      groupDrags.current = new Map();
+    }
     if (selection) store.getState().select([...selection], store.getState().selectedEdges);
-  }, [store, setMeasured]);
+  }, [store, flow, setMeasured]);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const s = store.getState();
@@ -90,13 +152,14 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
       s.toast('error', `Connection refused. ${verdict.reason}`);
       return;
     }
-    s.commit([
-      ...(verdict.replaces ? [{ type: 'removeEdges' as const, keys: [edgeKey(verdict.replaces)] }] : []),
-      { type: 'addEdge', edge: verdict.edge },
-    ]);
+    if (verdict.replaces) replaceInput(store, verdict.edge, verdict.replaces);
+    else s.commit([{ type: 'addEdge', edge: verdict.edge }]);
   }, [store, verdictFor]);
 
-  const onNodeDragStop = useCallback(() => store.getState().endDrag(), [store]);
+  const onNodeDragStop = useCallback(() => {
+    store.getState().endDrag();
+    groupDrags.current = new Map();
+  }, [store]);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) {
@@ -109,12 +172,8 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     const kind = e.dataTransfer.getData(PALETTE_DRAG_TYPE);
     if (!kind) return;
     e.preventDefault();
-    const s = store.getState();
     // The pointer holds the node by its title bar, as it held the palette entry.
-    const pointer = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    const position = { x: pointer.x - DROP_GRAB_OFFSET.x, y: pointer.y - DROP_GRAB_OFFSET.y };
-    const id = freshNodeId(kind, new Set(s.history.present.nodes.map((n) => n.id)));
-    s.commit([{ type: 'addNode', node: { id, kind, params: {}, position: { x: Math.round(position.x), y: Math.round(position.y) } } }], [id]);
+    addNodeAt(store, kind, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), obstaclesOf(flow.getNodes()));
   }, [store, flow]);
 
   return { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop };

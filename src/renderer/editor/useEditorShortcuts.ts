@@ -1,6 +1,9 @@
 // Global keys of the editor (see shortcuts.ts). Keys typed into a field belong to it.
 import { useEffect } from 'react';
+import { useReactFlow } from '@xyflow/react';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
+import { obstaclesOf } from './canvasPlacement.ts';
+import { useAutoLayout } from './useAutoLayout.ts';
 import { copySelectionToClipboard, cutSelection, deleteSelection, duplicateSelection, pasteClipboard, selectAll } from './editCommands.ts';
 
 export interface ShortcutHandlers {
@@ -19,6 +22,8 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function useEditorShortcuts(enabled: boolean, handlers: ShortcutHandlers) {
   const store = usePipelineStoreApi();
+  const flow = useReactFlow();
+  const autoLayout = useAutoLayout();
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
@@ -31,8 +36,9 @@ export function useEditorShortcuts(enabled: boolean, handlers: ShortcutHandlers)
       else if (mod && ((key === 'z' && e.shiftKey) || key === 'y')) s.redo();
       else if (mod && key === 'c') copySelectionToClipboard(store);
       else if (mod && key === 'x') cutSelection(store);
-      else if (mod && key === 'v') pasteClipboard(store);
-      else if (mod && key === 'd') duplicateSelection(store);
+      else if (mod && key === 'v') pasteClipboard(store, obstaclesOf(flow.getNodes()));
+      else if (mod && key === 'd') duplicateSelection(store, obstaclesOf(flow.getNodes()));
+      else if (mod && e.shiftKey && key === 'l') void autoLayout();
       else if (mod && key === 'a') selectAll(store);
       else if (mod && key === 's') (e.shiftKey ? handlers.saveAs : handlers.save)();
       else if (mod && key === 'o') handlers.open();
@@ -45,5 +51,5 @@ export function useEditorShortcuts(enabled: boolean, handlers: ShortcutHandlers)
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled, store, handlers]);
+  }, [enabled, store, handlers, flow, autoLayout]);
 }

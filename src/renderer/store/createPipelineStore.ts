@@ -17,6 +17,13 @@ export interface Toast {
   tone: 'error' | 'info' | 'success';
   message: string;
   hint?: string;
+  /** A button on the toast (e.g. Undo of the edit it reports). */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run(): void;
 }
 
 /** A blocking message: a file that could not be opened, a pipeline that does not validate. */
@@ -68,9 +75,11 @@ export interface PipelineState {
   redo(): void;
   beginDrag(): void;
   dragTo(positions: Record<string, XY>): void;
+  /** Any edit during a gesture (a group moving its nodes, a resize); endDrag makes it one step. */
+  gestureTo(changes: PipelineChange[]): void;
   endDrag(): void;
   select(nodes: string[], edges?: string[]): void;
-  toast(tone: Toast['tone'], message: string, hint?: string): void;
+  toast(tone: Toast['tone'], message: string, hint?: string, action?: ToastAction): void;
   dismissToast(id: number): void;
   startRun(runId: string, nodeIds: string[]): void;
   applyRunEvent(ev: RunEvent): void;
@@ -106,7 +115,7 @@ function nodeHeightPx(spec: NodeKindSpec | undefined): number {
 
 /** Selection without ids that no longer exist (after undo, redo, delete). */
 function keepExisting(doc: PipelineDocument, ids: string[]): string[] {
-  const present = new Set(doc.nodes.map((n) => n.id));
+  const present = new Set([...doc.nodes, ...(doc.groups ?? []), ...(doc.notes ?? [])].map((n) => n.id));
   return ids.filter((id) => present.has(id));
 }
 
@@ -144,6 +153,7 @@ function documentSlice(set: SetState, get: GetState, initial: PipelineDocument) 
     redo: () => moveTo(redo(get().history)),
     beginDrag: () => set({ dragStart: get().history.present }),
     dragTo: (positions: Record<string, XY>) => set({ history: applyTransient(get().history, [{ type: 'moveNodes', positions }]) }),
+    gestureTo: (changes: PipelineChange[]) => set({ history: applyTransient(get().history, changes) }),
     endDrag: () => {
       const start = get().dragStart;
       set({ dragStart: null, history: start ? checkpoint(get().history, start) : get().history });
@@ -168,9 +178,9 @@ function uiSlice(set: SetState, get: GetState) {
     showResults: (runId: string, nodeId: string) => set({ view: 'runs', resultsFocus: { runId, nodeId } }),
     setCatalog: (kinds: NodeKindSpec[]) => set({ catalog: kinds, kinds: new Map(kinds.map((k) => [k.kind, k])) }),
     select: (nodes: string[], edges: string[] = []) => set({ selectedNodes: nodes, selectedEdges: edges }),
-    toast: (tone: Toast['tone'], message: string, hint?: string) => {
+    toast: (tone: Toast['tone'], message: string, hint?: string, action?: ToastAction) => {
       const id = ++toastSeq;
-      set({ toasts: [...get().toasts.slice(-3), { id, tone, message, hint }] });
+      set({ toasts: [...get().toasts.slice(-3), { id, tone, message, hint, ...(action ? { action } : {}) }] });
     },
     dismissToast: (id: number) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
     showDialog: (dialog: ErrorDialog | null) => set({ dialog }),
