@@ -142,4 +142,10 @@ describe('compare table and CSV', () => {
     expect(second).toContain('67500,3.7× smaller');
     expect(second).toContain('95.91,−0.2 pt');
   });
+
+  it('keeps text that a spreadsheet would run as a formula as text', () => {
+    const evil = row('x', { label: '=HYPERLINK("http://example.invalid")', runName: '+1', sizeBytes: 500 });
+    const line = compareCsv([evil], () => undefined, undefined).split('\r\n')[1];
+    expect(line.startsWith(`"'=HYPERLINK(""http://example.invalid"")",'+1,x,`)).toBe(true);
+  });
 });

@@ -90,7 +90,8 @@ const CSV_UNITS: Record<MetricUnit, string> = {
 
 function csvField(v: string | number | undefined): string {
   if (v === undefined) return '';
-  const s = String(v);
+  // Text a spreadsheet would run as a formula (a run named "=HYPERLINK(…)") is kept as text.
+  const s = typeof v === 'string' && /^[=+@\t\r]|^-(?![\d.])/.test(v) ? `'${v}` : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
