@@ -12,6 +12,7 @@ import { clusterWeights } from '../../passes/share/cluster.ts';
 import { sizeMetrics, sizeReport } from '../../passes/prune/size-report.ts';
 import { sizeReports } from '../../passes/prune/reports.ts';
 import { inputModel, outputModel, param, skipWarnings } from '../../passes/prune/node-io.ts';
+import { FIDELITY_SAMPLES, hasClassLogits } from '../../passes/prune/score.ts';
 
 type Value = ReturnType<typeof inputModel>['value'];
 
@@ -35,11 +36,18 @@ export const sensitivity: NodeHandler = async (ctx) => {
   const [before, after] = [await sizeReport(model), await sizeReport(pruned, bytes)];
   const proposalMetrics = Object.fromEntries(Object.entries(result.proposal).map(([layer, r]) => [`ratio ${layer}`, r]));
   return {
+    warnings: scoringWarnings(model),
     outputs: { model: outValue, metrics: { type: 'metrics', values: proposalMetrics } },
     metrics: { baseline: result.baseline, proposedFraction: result.proposedFraction, predictedLoss: result.predictedLoss, predictedScore: result.predictedScore ?? result.baseline - result.predictedLoss, ...sizeMetrics(before, after) },
     reports: [{ kind: 'prune.sensitivity', title: 'Sensitivity per layer', data: result }, ...sizeReports(before, after)],
   };
 };
+
+/** Honest about what was measured (DESIGN.md §9): a detector's maps have no top-1 to agree on. */
+function scoringWarnings(model: Model): string[] {
+  if (hasClassLogits(model)) return [];
+  return [`The first output '${model.graph.output[0].name}' is not class logits [N, C]: each variant was scored by output fidelity (1 - noise/signal of every output against the unchanged model, on at most ${FIDELITY_SAMPLES} samples), not by top-1 agreement. Check the proposal with a task metric (Evaluate) before relying on it.`];
+}
 
 function scanOptions(ctx: NodeContext) {
   return {
@@ -64,6 +72,6 @@ async function shareSensitivity(ctx: NodeContext, model: Model, value: Value, ds
       { kind: 'share.layers', title: 'Clustered layers', data: { layers: shared.layers, merged: [] } },
       ...sizeReports(before, after),
     ],
-    warnings: skipWarnings(shared.skipped),
+    warnings: [...scoringWarnings(model), ...skipWarnings(shared.skipped)],
   };
 }
