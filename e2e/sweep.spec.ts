@@ -111,6 +111,13 @@ test('sweep two params, watch the variants, read the front, export the best; can
   await dismissToasts(page);
   for (const v of ['v1', 'v2', 'v3', 'v4']) await expect(page.getByTestId(`sweep-variant-${v}`)).toHaveAttribute('data-state', /done|warning/);
 
+  // The canvas: a swept node shows its variants folded together.
+  await page.getByTestId('tab-editor').click();
+  await expect(page.getByTestId('node-status-q')).toHaveClass(/wh-status--(done|warning)/);
+  await expect(page.getByTestId('node-status-p')).toHaveClass(/wh-status--(done|warning)/);
+  await page.screenshot({ path: join(SHOTS, 'sweep-editor.png') });
+  await page.getByTestId('tab-runs').click();
+
   // 3. Every variant a point (accuracy against size, then latency), the front, the lines.
   const scatter = page.getByTestId('sweep-scatter');
   await expect(scatter).toHaveAttribute('data-points', '4');

@@ -10,6 +10,7 @@ import { applyTransient, checkpoint, commit, createHistory, redo, undo, type His
 import { autoLayout } from '../../shared/editor/layout.ts';
 import type { XY } from '../../shared/editor/types.ts';
 import { applyRunEvent, mergeRunRecordReports, type RunView } from './runView.ts';
+import { withSweepStates } from './sweepRunView.ts';
 import type { TrustRequest } from '../files/trustRequest.ts';
 
 export interface Toast {
@@ -213,7 +214,7 @@ function runSlice(set: SetState, get: GetState) {
         set({ run: applyRunEvent(null, ev), awaitingRun: false, runDocument: get().pendingRunDocument ?? get().history.present });
         return;
       }
-      const next = applyRunEvent(run, ev);
+      const next = withSweepStates(applyRunEvent(run, ev));
       if (next !== run) set({ run: next });
     },
     mergeRunRecord: (record: RunRecord) => {
