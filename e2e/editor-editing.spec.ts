@@ -288,7 +288,7 @@ test('groups carry their nodes, notes render markdown; both are saved, undone an
   await page.keyboard.press('Control+Shift+z');
 
   // A note: Add note from the canvas menu, double-click, write markdown, Ctrl+Enter keeps it.
-  const side = await canvasPoint(page, 1000, 150);
+  const side = await canvasPoint(page, 620, 120);
   await page.mouse.click(side.x, side.y, { button: 'right' });
   await page.getByTestId('menu-add-note').click();
   await page.getByTestId('note-note-1').dblclick();
@@ -337,8 +337,8 @@ test('wiring into a connected input replaces it explicitly, says what it replace
   await importDocument(page, {
     ...STACKED,
     nodes: [
-      { id: 'a', kind: 'model.onnx', label: 'Model A', params: {}, position: { x: 0, y: 0 } },
-      { id: 'b', kind: 'model.onnx', label: 'Model B', params: {}, position: { x: 0, y: 260 } },
+      { id: 'a', kind: 'model.onnx', label: 'Model A', params: { path: 'models/lenet5.onnx' }, position: { x: 0, y: 0 } },
+      { id: 'b', kind: 'model.onnx', label: 'Model B', params: { path: 'models/lenet5.onnx' }, position: { x: 0, y: 260 } },
       { id: 'x', kind: 'export', params: {}, position: { x: 420, y: 120 } },
     ],
     edges: [{ from: ['a', 'model'], to: ['x', 'model'] }],

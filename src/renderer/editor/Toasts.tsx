@@ -16,8 +16,10 @@ function ToastItem({ toast }: { toast: Toast }) {
   }, [store, toast]);
   return (
     <div className={`wh-toast wh-toast--${toast.tone}`} role={toast.tone === 'error' ? 'alert' : 'status'} data-testid={`toast-${toast.tone}`}>
-      <div className="wh-toast__message">{toast.message}</div>
-      {toast.hint && <div className="wh-toast__hint">{toast.hint}</div>}
+      <div className="wh-toast__body">
+        <div className="wh-toast__message">{toast.message}</div>
+        {toast.hint && <div className="wh-toast__hint">{toast.hint}</div>}
+      </div>
       {toast.action && (
         <button type="button" className="wh-btn wh-toast__action" data-testid="toast-action" onClick={() => { toast.action!.run(); store.getState().dismissToast(toast.id); }}>
           {toast.action.label}
