@@ -1,6 +1,6 @@
 // Per-layer k from sensitivity: each layer clustered alone at every k tried, scored on MNIST,
 // and a proposal of k per layer that meets a mean index width, applied as codebook storage.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import type { ModelValue, Params, PortValue } from '../../src/shared/catalog/typ
 import { HANDLERS } from '../../src/main/engine/handlers/index.ts';
 import { findKind } from '../../src/shared/catalog/index.ts';
 import { checkParamValue, isParamVisible } from '../../src/shared/pipeline/params.ts';
-import { decodeModel } from '../../src/main/onnx/model.ts';
+import { decodeModel, encodeModel } from '../../src/main/onnx/model.ts';
+import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
 import { readShare } from '../../src/main/passes/share/cluster.ts';
 import { proposeRatios } from '../../src/main/passes/prune/sensitivity.ts';
 import { indexBits, type ShareSensitivityResult } from '../../src/shared/reports/share.ts';
@@ -59,6 +60,19 @@ describe('sensitivity with weight sharing (per-layer k)', () => {
     }
     const proposal = (r.outputs.metrics as { values: Record<string, number> }).values;
     expect(proposal['k /f1/Gemm']).toBe(d.proposal['/f1/Gemm']);
+  }, 120_000);
+
+  it('ends amber when the curves predict the proposal breaks the model', async () => {
+    // After 90% pruning, k = 2 is the zero cluster plus one value: every surviving weight loses its sign.
+    const pruned = encodeModel(pruneMagnitude(decodeModel(bytes), { sparsity: 0.9 }).model);
+    const path = join(mkdtempSync(join(tmpdir(), 'whittle-share-sens-')), 'pruned.onnx');
+    writeFileSync(path, pruned);
+    const value: ModelValue = { ...lenet, path, sha256: createHash('sha256').update(pruned).digest('hex'), sizeBytes: pruned.length };
+    const r = await HANDLERS.sensitivity(context({ method: 'share', kValues: '2, 16', targetBits: 1, limit: 200 }, { model: value, dataset: mnist }));
+    const d = r.reports!.find((x) => x.kind === 'share.sensitivity')!.data as ShareSensitivityResult;
+    expect(Object.values(d.proposal)).toEqual([2, 2, 2, 2, 2]);
+    expect(d.predictedScore / d.baseline).toBeLessThan(0.9);
+    expect(r.warnings?.join(' ')).toMatch(/The curves predict .* the target is more than these layers tolerate together/);
   }, 120_000);
 
   it('refuses a target the k values cannot reach, naming the range', async () => {

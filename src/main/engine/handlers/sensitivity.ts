@@ -12,6 +12,7 @@ import { clusterWeights } from '../../passes/share/cluster.ts';
 import { sizeMetrics, sizeReport } from '../../passes/prune/size-report.ts';
 import { sizeReports } from '../../passes/prune/reports.ts';
 import { inputModel, outputModel, param, skipWarnings } from '../../passes/prune/node-io.ts';
+import { FIDELITY_FLOOR } from '../../passes/fidelity.ts';
 import { FIDELITY_SAMPLES, hasClassLogits } from '../../passes/prune/score.ts';
 
 type Value = ReturnType<typeof inputModel>['value'];
@@ -36,12 +37,21 @@ export const sensitivity: NodeHandler = async (ctx) => {
   const [before, after] = [await sizeReport(model), await sizeReport(pruned, bytes)];
   const proposalMetrics = Object.fromEntries(Object.entries(result.proposal).map(([layer, r]) => [`ratio ${layer}`, r]));
   return {
-    warnings: scoringWarnings(model),
+    warnings: [...scoringWarnings(model), ...predictionWarning(result.baseline, result.predictedScore ?? result.baseline - result.predictedLoss, 'prune less (a lower target)')],
     outputs: { model: outValue, metrics: { type: 'metrics', values: proposalMetrics } },
     metrics: { baseline: result.baseline, proposedFraction: result.proposedFraction, predictedLoss: result.predictedLoss, predictedScore: result.predictedScore ?? result.baseline - result.predictedLoss, ...sizeMetrics(before, after) },
     reports: [{ kind: 'prune.sensitivity', title: 'Sensitivity per layer', data: result }, ...sizeReports(before, after)],
   };
 };
+
+/**
+ * The proposal meets its target by construction; whether the model survives it is the
+ * curves' prediction. Below the fidelity floor's share of the baseline, the node ends amber.
+ */
+function predictionWarning(baseline: number, predicted: number, remedy: string): string[] {
+  if (!(baseline > 0) || predicted / baseline >= FIDELITY_FLOOR.agreement) return [];
+  return [`The curves predict ${(predicted * 100).toFixed(1)}% for the proposal, against ${(baseline * 100).toFixed(1)}% unchanged (below ${FIDELITY_FLOOR.agreement * 100}% of it): the target is more than these layers tolerate together. Choose a less aggressive target, ${remedy}, or fine-tune afterwards and check with an Evaluate node.`];
+}
 
 /** Honest about what was measured (DESIGN.md §9): a detector's maps have no top-1 to agree on. */
 function scoringWarnings(model: Model): string[] {
@@ -72,6 +82,6 @@ async function shareSensitivity(ctx: NodeContext, model: Model, value: Value, ds
       { kind: 'share.layers', title: 'Clustered layers', data: { layers: shared.layers, merged: [] } },
       ...sizeReports(before, after),
     ],
-    warnings: [...scoringWarnings(model), ...skipWarnings(shared.skipped)],
+    warnings: [...scoringWarnings(model), ...skipWarnings(shared.skipped), ...predictionWarning(result.baseline, result.predictedScore, 'try larger k values')],
   };
 }
