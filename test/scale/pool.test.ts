@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineRunner } from '../../src/main/engine/runner.ts';
 import { RunHistory } from '../../src/main/store/runs.ts';
@@ -52,4 +53,30 @@ describe('engine pool', () => {
     expect(Object.values(again.nodes).map((n) => n.status)).toEqual(Array(16).fill('cached'));
     expect(fingerprint(again)).toEqual({ ...fingerprint(three.record), ...Object.fromEntries(Object.entries(fingerprint(three.record)).map(([id, f]) => [id, { ...(f as object), status: 'cached' }])) });
   }, 600_000);
+});
+
+describe('engine pool cancellation', () => {
+  it('cancel stops every running node in every process, and their processes', async () => {
+    const { kinds } = await import('../engine/fixtures/test-kinds.ts');
+    const fixture = fileURLToPath(new URL('../engine/fixtures/test-kinds.ts', import.meta.url));
+    const runner = new EngineRunner({ catalog: [...CATALOG, ...kinds], history: new RunHistory(join(dir, 'runs-cancel')), cacheDir: join(dir, 'cache-cancel'), whittleVersion: 'test', handlerModules: [fixture], defaultDir: dir });
+    const events: RunEvent[] = [];
+    runner.subscribe((e) => events.push(e));
+    const nodes = ['a', 'b', 'c'].map((id, i) => ({ id, kind: 'test.sleep', params: { ms: 60_000, block: i === 2 } }));
+    const runId = await runner.start({ format: 'whittle.pipeline', version: 2, name: 'sleepers', nodes, edges: [] } as Parameters<EngineRunner['start']>[0], { poolSize: 3 });
+    const end = Date.now() + 120_000;
+    while (events.filter((e) => e.runId === runId && e.type === 'started').length < 3) {
+      if (Date.now() > end) throw new Error('the three nodes did not start');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const pids = runner.enginePids(runId);
+    expect(pids).toHaveLength(3);
+    expect(runner.cancel(runId)).toBe(true);
+    const record = await runner.wait(runId);
+    expect(record.status).toBe('cancelled');
+    expect(Object.values(record.nodes).map((n) => n.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    // The blocking sleeper ignored its signal: its process was killed.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  }, 180_000);
 });

@@ -3,6 +3,7 @@
 // remote workers); folds the events into the run record and keeps history. Cancellation
 // reaches every running node; a process that dies fails its node with a clear message.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
@@ -189,7 +190,10 @@ export class EngineRunner {
     };
     let finish!: (r: RunRecord) => void;
     const finished = new Promise<RunRecord>((r) => { finish = r; });
-    const run: LiveRun = { record, controller: new AbortController(), cancelRequested: false, finished, finish };
+    const controller = new AbortController();
+    // One listener per job of the run waiting for a process or a worker: a sweep has hundreds.
+    setMaxListeners(0, controller.signal);
+    const run: LiveRun = { record, controller, cancelRequested: false, finished, finish };
     this.live.set(runId, run);
     await this.options.history.save(record);
     this.publish(run, { type: 'run.started', runId, atMs: Date.now(), nodeIds: record.order });
@@ -269,6 +273,11 @@ export class EngineRunner {
   /** The pid of an engine process running a node of this run (the first, when several do). */
   enginePid(runId: string): number | undefined {
     return this.pool.pids(runId)[0];
+  }
+
+  /** Pids of every engine process running a node of this run. */
+  enginePids(runId: string): number[] {
+    return this.pool.pids(runId);
   }
 
   isRunning(runId: string): boolean {
