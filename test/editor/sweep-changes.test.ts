@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPipelineChanges } from '../../src/shared/editor/changes.ts';
 import type { EditorDocument } from '../../src/shared/editor/types.ts';
+import { outdatedNodeIds } from '../../src/shared/api/run-staleness.ts';
 
 const doc: EditorDocument = { format: 'whittle.pipeline', version: 2, name: 'd', nodes: [{ id: 'p', kind: 'prune', params: { sparsity: 0.5 } }], edges: [] };
 
@@ -23,5 +24,11 @@ describe('sweep changes', () => {
     expect(s.sweep).toEqual({ sampling: 'lhs', maxVariants: 10, seed: 2 });
     expect('sweep' in applyPipelineChanges(s, [{ type: 'setSweepSettings', settings: undefined }])).toBe(false);
     expect(() => applyPipelineChanges(doc, [{ type: 'setSweep', id: 'x', param: 'k', sweep: undefined }])).toThrow(/no node "x"/);
+  });
+
+  it('a sweep set after a run makes the node\'s results outdated, as a param change does', () => {
+    const swept = applyPipelineChanges(doc, [{ type: 'setSweep', id: 'p', param: 'sparsity', sweep: { kind: 'list', values: [0.3, 0.6] } }]);
+    expect([...outdatedNodeIds(doc, swept)]).toEqual(['p']);
+    expect([...outdatedNodeIds(swept, swept)]).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import type { RunRecord } from '../../shared/api/run.ts';
 import { useApi } from '../api/useApi.ts';
 import type { NodeRunView, RunView } from '../store/runView.ts';
+import { withSweepStates } from '../store/sweepRunView.ts';
 import { selectDocumentPath, selectLoadCount } from '../store/selectors.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 
@@ -38,7 +39,8 @@ export function useRestoreLastRun(): void {
       // A run started meanwhile, or another document loaded: theirs wins.
       const s = store.getState();
       if (!live || s.run || s.awaitingRun || s.documentPath !== documentPath) return;
-      store.setState({ run: runViewOfRecord(run), runDocument: run.document });
+      // A sweep ran its expansion: the canvas shows the swept source, its nodes folded from their clones.
+      store.setState({ run: withSweepStates(runViewOfRecord(run)), runDocument: run.sweepSource ?? run.document });
     })().catch(() => {
       // No history to restore from (first start, unreadable record): the editor simply shows no results.
     });

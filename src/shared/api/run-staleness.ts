@@ -33,7 +33,9 @@ export function outdatedNodeIds(ran: Doc, now: Doc): Set<string> {
     const old = before.get(node.id);
     const edgesNow = (inNow.get(node.id) ?? []).join('|');
     const edgesThen = (inBefore.get(node.id) ?? []).join('|');
-    if (!old || old.kind !== node.kind || stable(old.params) !== stable(node.params) || edgesNow !== edgesThen) changed.add(node.id);
+    // A sweep set, changed or removed changes what the node ran with, as a param does.
+    const settingsChanged = stable([old?.params, old?.sweeps ?? null]) !== stable([node.params, node.sweeps ?? null]);
+    if (!old || old.kind !== node.kind || settingsChanged || edgesNow !== edgesThen) changed.add(node.id);
   }
   // Outdated flows downstream: a node fed by an outdated (or new) node is outdated too.
   const outdated = new Set<string>();
