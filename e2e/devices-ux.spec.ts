@@ -3,10 +3,11 @@
 // runner gets install steps for its OS; Browse… picks the model; the memory chart shows its
 // readings; the inspector's board dropdown shows names, not ids. Screenshots: e2e/screens/.
 import { test, expect, type Page } from '@playwright/test';
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { boardOrtPath, startSshd, TEST_USER, type SshServer } from '../test/devices/sshdHarness.ts';
+import { submitBoardForm } from './helpers/boards.ts';
+import { boardOrtPath, startSshd, type SshServer } from '../test/devices/sshdHarness.ts';
 
 const SCREENS = join(REPO_ROOT, 'e2e', 'screens');
 const START = {
@@ -34,22 +35,8 @@ test.afterAll(async () => {
 });
 
 /** Fill the form and save; the connection stops at the host-key review (not accepted here). */
-async function addBoard(page: Page, name: string, ortPath: string) {
-  await page.getByTestId('device-add').click();
-  await page.getByTestId('device-name').fill(name);
-  await page.getByTestId('device-host').fill('127.0.0.1');
-  await page.getByTestId('device-port').fill(String(sshd.port));
-  await page.getByTestId('device-user').fill(TEST_USER);
-  await page.getByTestId('device-auth').selectOption('key');
-  const key = join(host.workspace, 'client_ed25519');
-  if (!existsSync(key)) copyFileSync(sshd.keyPath, key);
-  chmodSync(key, 0o600);
-  await page.getByTestId('device-key').fill(key);
-  await page.locator('summary', { hasText: 'Runners and timeout' }).click();
-  await page.getByTestId('device-ortpath').fill(ortPath);
-  await page.getByTestId('device-timeout').fill('5');
-  await page.getByTestId('device-save').click();
-  await expect(page.getByTestId('hostkey-review')).toBeVisible();
+function addBoard(page: Page, name: string, ortPath: string) {
+  return submitBoardForm(page, { name, sshd, workspace: host.workspace, ortPath });
 }
 
 test('actions wait for a pinned key and say why, install help for a bare board, Browse…, readings chart, board names in the inspector', async ({ page }) => {

@@ -2,11 +2,12 @@
 // 127.0.0.1: add a board, review and pin its host key, probe, profile LeNet-5 fp32 and
 // int8 with the node runner, add a second board, and compare both ways (screenshot).
 import { test, expect, type Page } from '@playwright/test';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { boardOrtPath, startSshd, TEST_USER, userProcesses, type SshServer } from '../test/devices/sshdHarness.ts';
+import { submitBoardForm } from './helpers/boards.ts';
+import { boardOrtPath, startSshd, userProcesses, type SshServer } from '../test/devices/sshdHarness.ts';
 import { writeInt8Copy } from '../test/devices/int8Fixture.ts';
 
 const SHOTS = join(REPO_ROOT, '.tmp', 'screenshots');
@@ -46,24 +47,8 @@ test.afterAll(async () => {
 });
 
 async function addBoard(page: Page, name: string) {
-  await page.getByTestId('device-add').click();
-  await page.getByTestId('device-name').fill(name);
-  await page.getByTestId('device-host').fill('127.0.0.1');
-  await page.getByTestId('device-port').fill(String(sshd.port));
-  await page.getByTestId('device-user').fill(TEST_USER);
-  await page.getByTestId('device-auth').selectOption('key');
-  // The host reads key files only inside its workspace (or ~/.ssh): the key goes there, as a user's would.
-  const key = join(host.workspace, 'client_ed25519');
-  if (!existsSync(key)) copyFileSync(sshd.keyPath, key);
-  chmodSync(key, 0o600);
-  await page.getByTestId('device-key').fill(key);
-  await page.locator('summary', { hasText: 'Runners and timeout' }).click();
-  await page.getByTestId('device-ortpath').fill(ort!.path);
-  await page.getByTestId('device-timeout').fill('5');
-  await page.getByTestId('device-save').click();
+  await submitBoardForm(page, { name, sshd, workspace: host.workspace, ortPath: ort!.path });
   // The first connection stops at the host key: the user compares and accepts it.
-  const review = page.getByTestId('hostkey-review');
-  await expect(review).toBeVisible();
   await expect(page.getByTestId('hostkey-fingerprint')).toHaveText(sshd.hostFingerprint());
   await page.getByTestId('hostkey-accept').click();
   await expect(page.getByTestId('board-status')).toContainText('Connected');

@@ -55,7 +55,8 @@ test('MobileNetV2 opened without a pipeline: two arrows into each residual Add, 
   const firstAdd = (await adds.first().getAttribute('data-testid'))!.replace('graph-node-', '');
   await expect(edgesInto(page, firstAdd)).toHaveCount(2);
   // The two arrows end at different points on the Add's box.
-  const ends = await edgesInto(page, firstAdd).locator('path').evaluateAll((paths) => paths.map((p) => (p.getAttribute('d') ?? '').split(' ').pop()));
+  const ends: string[] = [];
+  for (const path of await edgesInto(page, firstAdd).locator('path').all()) ends.push((await path.getAttribute('d') ?? '').split(' ').pop() ?? '');
   expect(new Set(ends).size).toBe(2);
 
   await page.getByTestId('model-search').fill('add');
