@@ -37,26 +37,57 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   const copy = withExtraOutputs(model, exposeValues ? names : []);
   const nonNegative = nonNegativeValues(model);
   const blocked = likelyBlockedValues(model, types);
+  const producers = new Map(model.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
+  const byTensor = new Map<string, RangeOutputs>();
   const g = new GraphAppender(copy);
   const checks = model.graph.output.filter((o) => o.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT).map((o) => g.add('ReduceSum', [o.name], { keepdims: 0 }, g.leaves[0]));
   const ranges = inModelOrder(model, names).map((name, i): RangeOutputs => {
     const leaves = (g.leaves[i + 1] = []);
+    const derived = exposeValues ? undefined : throughMonotonic(g, producers.get(name), byTensor, leaves);
+    if (derived) return remember(byTensor, derived);
     const shape = types.get(name)?.shape ?? [];
     // Values the histogram reads are in NCHW for JS anyway: reduce that copy directly.
     const pooled = !exposeValues && shape.length >= 3 && blocked.has(name);
     const max = g.perSample('ReduceMax', pooled ? g.add('GlobalMaxPool', [name]) : name, shape.length, leaves);
-    if (nonNegative.has(name)) return { tensor: name, max, negated: false };
+    if (nonNegative.has(name)) return remember(byTensor, { tensor: name, max, negated: false });
     const channels = shape[1];
     if (pooled && typeof channels === 'number' && channels > 0) {
       const negated = g.add('GlobalMaxPool', [g.negate(name, channels, shape.length)]);
-      return { tensor: name, max, min: g.perSample('ReduceMax', negated, shape.length, leaves), negated: true };
+      return remember(byTensor, { tensor: name, max, min: g.perSample('ReduceMax', negated, shape.length, leaves), negated: true });
     }
-    return { tensor: name, max, min: g.perSample('ReduceMin', name, shape.length, leaves), negated: false };
+    return remember(byTensor, { tensor: name, max, min: g.perSample('ReduceMin', name, shape.length, leaves), negated: false });
   });
   // Checks first (lowest index, walked last), then the latest value's reductions (walked first).
   g.finish([g.leaves[0], ...g.leaves.slice(1).reverse()].flat());
   for (const out of [...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))]) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
   return { model: copy, ranges, checks };
+}
+
+function remember(byTensor: Map<string, RangeOutputs>, r: RangeOutputs): RangeOutputs {
+  byTensor.set(r.tensor, r);
+  return r;
+}
+
+/**
+ * y = f(x) for an increasing elementwise f (Sigmoid after a convolution, ...) whose input is
+ * calibrated too: y's per-sample range is f of x's, computed by the same operator on the [N]
+ * reductions, so y is never read again (and ORT can still fuse x * sigmoid(x)).
+ */
+function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Map<string, RangeOutputs>, leaves: Node[]): RangeOutputs | undefined {
+  const x = node && isIncreasing(node) ? byTensor.get(node.input[0]) : undefined;
+  if (!node || !x?.min) return undefined;
+  const xMin = x.negated ? g.add('Neg', [x.min]) : x.min;
+  return { tensor: node.output[0], max: g.addLike(node, x.max, leaves), min: g.addLike(node, xMin, leaves), negated: false };
+}
+
+function isIncreasing(node: Node): boolean {
+  // Clip's bounds are scalars, so they apply to the [N] reductions as they do to x.
+  if (['Sigmoid', 'Tanh', 'Relu', 'Clip', 'Exp', 'Softplus', 'Erf'].includes(node.opType)) return true;
+  // LeakyRelu and HardSigmoid only with a slope >= 0.
+  const slope = node.attribute.find((a) => a.name === 'alpha')?.f;
+  if (node.opType === 'LeakyRelu') return (slope ?? 0.01) >= 0;
+  if (node.opType === 'HardSigmoid') return (slope ?? 0.2) >= 0;
+  return false;
 }
 
 /** Values >= 0 by construction (ranges include 0 anyway): only their maximum is reduced. */
@@ -117,6 +148,13 @@ class GraphAppender {
   add(opType: string, inputs: string[], attrs?: Record<string, number | number[]>, leaves?: Node[]): string {
     const out = this.fresh(`${inputs[0]}__${opType.toLowerCase()}`);
     (leaves ?? this.helpers).push(makeNode(opType, inputs, [out], { name: out, attrs }));
+    return out;
+  }
+
+  /** `node`'s operator (attributes and constant inputs kept) applied to `input` instead of its data input. */
+  addLike(node: Node, input: string, leaves: Node[]): string {
+    const out = this.fresh(`${input}__${node.opType.toLowerCase()}`);
+    leaves.push(onnx.NodeProto.create({ opType: node.opType, domain: node.domain, attribute: node.attribute, input: [input, ...node.input.slice(1)], output: [out], name: out }));
     return out;
   }
 
