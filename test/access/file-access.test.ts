@@ -70,6 +70,7 @@ const CALLS: [string, (a: Attack) => [string, unknown, Service?]][] = [
   }, a === 'fifo' ? fifoUploads : api]],
   ['datasets.preview (tensors)', (a) => ['datasets.preview', { kind: 'dataset.tensors', params: { path: attackPath(a, 'npy') }, documentPath: docPath }]],
   ['datasets.preview (images)', (a) => ['datasets.preview', { kind: 'dataset.images', params: { path: a === 'fifo' ? join(ws, 'pipe.npy') : attackPath(a, 'npy').replace(/secret\.npy$/, 'imgs') }, documentPath: docPath }]],
+  ['models.view', (a) => ['models.view', { path: attackPath(a, 'onnx') }]],
   ['devices.profile', (a) => ['devices.profile', { deviceId: 'none', modelPath: attackPath(a, 'onnx') }]],
   ['devices.add key file', (a) => ['devices.add', { name: 'b', transport: 'ssh', host: '127.0.0.1', port: 22, user: 'u', auth: { kind: 'key', keyPath: attackPath(a, 'onnx'), hasPassphrase: false } }]],
   ['runs.start documentPath', (a) => ['runs.start', { document: validDoc, documentPath: attackPath(a, 'json') }]],
