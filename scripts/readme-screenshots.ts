@@ -28,9 +28,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 950 } });
   await page.goto(url);
   await page.getByRole('button', { name: /Run/ }).first().click();
-  // The example's last node finishes last; then every node must be done (with or without
-  // warnings) or cached.
+  // Every node must end done (with or without warnings) or cached.
   await page.locator('[data-testid="node-export"][data-status="done"], [data-testid="node-export"][data-status="cached"]').waitFor({ timeout: 120_000 });
+  // Nodes run in a pool and finish in any order: wait until none is still pending, queued or running.
+  await page.waitForFunction(() => document.querySelectorAll(['pending', 'queued', 'running'].map((s) => `[data-testid^="node-"][data-status="${s}"]`).join(', ')).length === 0, undefined, { timeout: 120_000 });
   const unfinished = await page.locator('[data-testid^="node-"][data-status]:not([data-status="done"]):not([data-status="warning"]):not([data-status="cached"])').count();
   if (unfinished > 0) throw new Error(`${unfinished} node(s) did not finish`);
   await page.screenshot({ path: join(root, 'docs/editor.png') });
