@@ -14,11 +14,41 @@ function overlaps(a: Rect, b: Rect, gapPx: number): boolean {
   return a.x < b.x + b.width + gapPx && b.x < a.x + a.width + gapPx && a.y < b.y + b.height + gapPx && b.y < a.y + a.height + gapPx;
 }
 
-function blockIsFree(block: Rect[], offset: XY, obstacles: Rect[], gapPx: number): boolean {
-  return block.every((r) => {
-    const at = { ...r, x: r.x + offset.x, y: r.y + offset.y };
-    return !obstacles.some((o) => overlaps(at, o, gapPx));
-  });
+const CELL_PX = 256;
+
+/**
+ * Obstacles bucketed by 256 px cells, so a candidate spot is checked against its
+ * neighbours only (a 300-node canvas would otherwise cost ~10^7 rectangle tests).
+ */
+class RectIndex {
+  private cells = new Map<string, Rect[]>();
+
+  constructor(rects: Rect[], private gapPx: number) {
+    for (const r of rects) this.forCells(r, (key) => {
+      const list = this.cells.get(key);
+      if (list) list.push(r);
+      else this.cells.set(key, [r]);
+    });
+  }
+
+  private forCells(r: Rect, visit: (key: string) => void): void {
+    const g = this.gapPx;
+    for (let cx = Math.floor((r.x - g) / CELL_PX); cx <= Math.floor((r.x + r.width + g) / CELL_PX); cx++) {
+      for (let cy = Math.floor((r.y - g) / CELL_PX); cy <= Math.floor((r.y + r.height + g) / CELL_PX); cy++) visit(`${cx},${cy}`);
+    }
+  }
+
+  hits(r: Rect): boolean {
+    let hit = false;
+    this.forCells(r, (key) => {
+      if (!hit) hit = (this.cells.get(key) ?? []).some((o) => overlaps(r, o, this.gapPx));
+    });
+    return hit;
+  }
+}
+
+function blockIsFree(block: Rect[], offset: XY, obstacles: RectIndex): boolean {
+  return block.every((r) => !obstacles.hits({ ...r, x: r.x + offset.x, y: r.y + offset.y }));
 }
 
 /** The grid offsets of ring `r` (the square at Chebyshev distance r), nearest first. */
@@ -39,10 +69,11 @@ function ring(r: number): XY[] {
  */
 export function freeOffset(block: Rect[], obstacles: Rect[], gapPx = PLACEMENT_GAP_PX): XY {
   if (block.length === 0 || obstacles.length === 0) return { x: 0, y: 0 };
+  const index = new RectIndex(obstacles, gapPx);
   for (let r = 0; r <= MAX_RINGS; r++) {
     for (const cell of ring(r)) {
       const offset = { x: cell.x * STEP_PX, y: cell.y * STEP_PX };
-      if (blockIsFree(block, offset, obstacles, gapPx)) return offset;
+      if (blockIsFree(block, offset, index)) return offset;
     }
   }
   // Unreachable on any real canvas (a 4000 px search radius); keep the requested spot.
