@@ -8,13 +8,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts } from './helpers/canvas.ts';
+import { edge, node } from './helpers/pipeline.ts';
 
 test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1100 } });
 
 const SHOTS = join(REPO_ROOT, 'e2e', 'screens');
 
-const node = (id: string, kind: string, params: Record<string, unknown>, x: number, y: number) => ({ id, kind, params, position: { x, y } });
-const edge = (a: string, ap: string, b: string, bp: string) => ({ from: [a, ap], to: [b, bp] });
 
 const PIPELINE = {
   format: 'whittle.pipeline',
