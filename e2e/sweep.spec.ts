@@ -14,7 +14,6 @@ test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1100 
 
 const SHOTS = join(REPO_ROOT, 'e2e', 'screens');
 
-
 const PIPELINE = {
   format: 'whittle.pipeline',
   version: 2,
