@@ -41,7 +41,7 @@ const doc = (nodes: N[], edges: [string, string][] = []): PipelineDocument => ({
 const eventsOf = (runId: string) => events.filter((e) => e.runId === runId);
 const typesOf = (runId: string, nodeId: string) => eventsOf(runId).filter((e) => 'nodeId' in e && e.nodeId === nodeId).map((e) => e.type);
 
-async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(predicate: () => boolean, timeoutMs = 90_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > end) throw new Error('timed out');
