@@ -37,6 +37,8 @@ export interface EvaluationResult {
   perClass?: { label: number; samples: number; top1: number }[];
   /** Fraction of samples where arg-max equals the reference's arg-max. */
   agreement?: number;
+  /** The reference's own top-1 on the same samples (labels and a reference both present). */
+  referenceTop1?: number;
   /** 10*log10(sum ref^2 / sum (out - ref)^2) over every output value; Infinity when identical. */
   sqnrDb?: number;
   durationMs: number;
@@ -143,6 +145,7 @@ export async function evaluateModel(model: ModelSource, ds: Dataset, opts: Evalu
     const per = sampleSize(ds);
     const hits: Hits = { top1: 0, top5: 0, classTotal: [], classCorrect: [] };
     let agree = 0;
+    let referenceHits = 0;
     let signalEnergy = 0;
     let noiseEnergy = 0;
     let width = 0;
@@ -160,7 +163,11 @@ export async function evaluateModel(model: ModelSource, ds: Dataset, opts: Evalu
         if (ref.length !== scores.length) {
           throw new WhittleError('runtime.reference-mismatch', `The model gives ${width} values per sample but the reference gives ${ref.length / count}.`, 'Compare a model with a reference that has the same outputs (e.g. its uncompressed original).');
         }
-        for (let i = 0; i < count; i++) if (argmax(scores, i * width, width) === argmax(ref, i * width, width)) agree++;
+        for (let i = 0; i < count; i++) {
+          const refClass = argmax(ref, i * width, width);
+          if (argmax(scores, i * width, width) === refClass) agree++;
+          if (ds.labels && ds.labels[start + i] === refClass) referenceHits++;
+        }
         for (let j = 0; j < ref.length; j++) {
           const d = scores[j] - ref[j];
           signalEnergy += ref[j] * ref[j];
@@ -178,6 +185,7 @@ export async function evaluateModel(model: ModelSource, ds: Dataset, opts: Evalu
     }
     if (reference) {
       result.agreement = agree / total;
+      if (ds.labels) result.referenceTop1 = referenceHits / total;
       result.sqnrDb = noiseEnergy === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10(signalEnergy / noiseEnergy);
     }
     return result;

@@ -15,6 +15,8 @@ import { useMenuCommands } from './useMenuCommands.ts';
 import { useProblemRefresh } from './useProblemRefresh.ts';
 import { useRunActions } from './useRunActions.ts';
 import { useAppInfo } from '../app/useAppInfo.ts';
+import { SidePanel } from './SidePanel.tsx';
+import { INSPECTOR_SHORTCUT, PALETTE_SHORTCUT, usePanelLayout } from './usePanelLayout.ts';
 
 export function EditorView({ active, onShowRuns }: { active: boolean; onShowRuns(): void }) {
   const docs = useDocumentActions();
@@ -32,6 +34,7 @@ export function EditorView({ active, onShowRuns }: { active: boolean; onShowRuns
     toggleHelp: () => setHelp((h) => !h),
   }), [docs, runs, info.nativeDialogs]);
   useEditorShortcuts(active, handlers);
+  const panels = usePanelLayout(active);
   useProblemRefresh();
   const menuHandlers = useMemo(() => ({
     newDocument: docs.newDocument,
@@ -59,14 +62,18 @@ export function EditorView({ active, onShowRuns }: { active: boolean; onShowRuns
         browse={browse}
         setBrowse={setBrowse}
       />
-      <div className="wh-editor__body">
-        <Palette />
+      <div className={`wh-editor__body${panels.palette ? '' : ' wh-editor__body--palette-closed'}${panels.inspector ? '' : ' wh-editor__body--inspector-closed'}`}>
+        <SidePanel side="left" open={panels.palette} title="Nodes" shortcut={PALETTE_SHORTCUT} onToggle={panels.togglePalette} testId="palette-panel">
+          <Palette />
+        </SidePanel>
         <div className="wh-editor__center">
           <PipelineCanvas />
           <ProblemsBar />
           <Toasts />
         </div>
-        <Inspector />
+        <SidePanel side="right" open={panels.inspector} title="Inspector" shortcut={INSPECTOR_SHORTCUT} onToggle={panels.toggleInspector} testId="inspector-panel">
+          <Inspector />
+        </SidePanel>
       </div>
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
       {examples && <ExamplesGallery onClose={() => setExamples(false)} onOpen={(id) => void docs.openExample(id).then((ok) => ok && setExamples(false))} />}

@@ -1,12 +1,10 @@
 // The run state strip at the bottom of a node: done (green), done with warnings (amber,
 // with the main warning), failed (red, with the error), progress while running; results
-// from before an edit of the node's params or inputs are dimmed and marked outdated.
-import { formatMs, formatValue } from '../app/format.ts';
+// from before an edit of the node's params or inputs are dimmed and marked outdated. The
+// headline figures are on the node's face (NodeFaceLines), not here.
+import { formatMs } from '../app/format.ts';
 import { nodeOutcome } from '../../shared/api/run.ts';
 import type { NodeRunView } from '../store/runView.ts';
-
-/** Metrics shown inside a finished node; the rest are in Runs & results. */
-const NODE_METRICS_SHOWN = 3;
 
 const LABELS: Record<string, string> = {
   pending: 'Waiting', queued: 'Queued', running: 'Running', cached: 'Cached', done: 'Done',
@@ -18,11 +16,21 @@ function badgeText(run: NodeRunView, outcome: string): string {
   return LABELS[outcome] ?? outcome;
 }
 
-export function NodeStatusLine({ nodeId, run, outdated }: { nodeId: string; run: NodeRunView | undefined; outdated?: boolean }) {
+interface Props {
+  nodeId: string;
+  run: NodeRunView | undefined;
+  outdated?: boolean;
+  /** The node shows a validation problem now: an outdated failure's message would sit beside it. */
+  hasProblems?: boolean;
+}
+
+export function NodeStatusLine({ nodeId, run, outdated, hasProblems }: Props) {
   if (!run) return null;
   const outcome = nodeOutcome(run);
   const warnings = run.warnings ?? [];
-  const finished = outcome === 'done' || outcome === 'cached' || outcome === 'warning';
+  // A failure from before an edit of the node says so in one line: its message (in the
+  // tooltip and the inspector) no longer describes the node as it is.
+  const staleFailure = run.status === 'failed' && (outdated || hasProblems);
   const pct = run.progress && run.progress.max > 0 ? Math.min(100, (100 * run.progress.value) / run.progress.max) : null;
   return (
     <div
@@ -44,22 +52,20 @@ export function NodeStatusLine({ nodeId, run, outdated }: { nodeId: string; run:
           {run.progress?.message && <div className="wh-status__message">{run.progress.message}</div>}
         </>
       )}
-      {run.status === 'failed' && run.error && (
+      {run.status === 'failed' && run.error && !staleFailure && (
         <div className="wh-status__error" data-testid={`node-error-${nodeId}`} title={run.error.hint}>
           {run.error.message}
+        </div>
+      )}
+      {staleFailure && (
+        <div className="wh-status__message" data-testid={`node-stale-error-${nodeId}`} title={run.error?.message}>
+          Failed before the last edit; run again to check.
         </div>
       )}
       {outcome === 'warning' && (
         <div className="wh-status__warning" data-testid={`node-warning-${nodeId}`} title={warnings.join('\n\n')}>
           {warnings[0]}
           {warnings.length > 1 && <span className="wh-status__more"> (+{warnings.length - 1} more)</span>}
-        </div>
-      )}
-      {finished && run.metrics && Object.keys(run.metrics).length > 0 && (
-        <div className="wh-status__metrics">
-          {Object.entries(run.metrics).slice(0, NODE_METRICS_SHOWN).map(([k, v]) => (
-            <span key={k}><span className="wh-muted">{k}</span> {formatValue(v, k)}</span>
-          ))}
         </div>
       )}
       {run.status === 'skipped' && run.skippedReason && <div className="wh-status__message">{run.skippedReason}</div>}

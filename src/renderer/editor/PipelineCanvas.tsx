@@ -3,10 +3,10 @@
 // are checked and a refusal says why; double-click searches for a node to add; right-click
 // (or Shift+F10) opens the menu of what is under the pointer.
 import { useMemo } from 'react';
-import { Background, BackgroundVariant, Controls, MiniMap, ReactFlow } from '@xyflow/react';
+import { Background, BackgroundVariant, Controls, ReactFlow } from '@xyflow/react';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { selectEdges, selectKinds, selectLoadCount, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
-import type { CanvasFlowNode, PipelineFlowNode } from './flowTypes.ts';
+import type { CanvasFlowNode } from './flowTypes.ts';
 import { PipelineNodeView } from './PipelineNodeView.tsx';
 import { GroupNode } from './GroupNode.tsx';
 import { NoteNode } from './NoteNode.tsx';
@@ -17,10 +17,13 @@ import { selectGroups, selectNotes, useDecorElements } from './useDecorElements.
 import { useCanvasOverlays } from './useCanvasOverlays.ts';
 import { useCanvasHandlers } from './useCanvasHandlers.ts';
 import { useFlowElements } from './useFlowElements.ts';
+import { CanvasMinimap } from './CanvasMinimap.tsx';
+import { FIT_MIN_ZOOM, useCompactZoom } from './useCompactZoom.ts';
 
 const NODE_TYPES = { pipeline: PipelineNodeView, whGroup: GroupNode, whNote: NoteNode };
 const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
-const minimapColor = (n: CanvasFlowNode) => (n.type !== 'pipeline' ? 'rgba(47, 111, 222, 0.15)' : (n as PipelineFlowNode).data.spec ? `var(--cat-${(n as PipelineFlowNode).data.spec!.category})` : '#c33');
+// Fit-to-view stops at a zoom where node text stays legible (the rest is a pan away).
+const FIT_VIEW_OPTIONS = { maxZoom: 1, minZoom: FIT_MIN_ZOOM, padding: 0.1 };
 
 export function PipelineCanvas() {
   const nodes = usePipelineStore(selectNodes);
@@ -39,11 +42,12 @@ export function PipelineCanvas() {
   // Fit the view to a freshly loaded document; an empty one keeps the default view so
   // the first dropped node lands where it was dropped.
   const fitOnLoad = useMemo(() => nodes.length > 0, [loadCount]);
+  const compact = useCompactZoom();
 
   const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured);
 
   return (
-    <div className="wh-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
+    <div className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
       <ReactFlow<CanvasFlowNode>
         key={loadCount}
         nodes={canvasNodes}
@@ -67,13 +71,16 @@ export function PipelineCanvas() {
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         fitView={fitOnLoad}
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-        minZoom={0.1}
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.2}
+        // Only nodes and edges in view are in the DOM: a drag on a 300-node graph then
+        // paints and layerizes tens of nodes, not all of them (bench/editor.bench.ts).
+        onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <MiniMap<CanvasFlowNode> pannable zoomable nodeColor={minimapColor} data-testid="minimap" />
-        <Controls data-testid="canvas-controls" />
+        <CanvasMinimap />
+        <Controls data-testid="canvas-controls" fitViewOptions={FIT_VIEW_OPTIONS} />
       </ReactFlow>
       {overlays.overlay?.type === 'search' && <NodeSearch screen={overlays.overlay.screen} onPick={overlays.pickKind} onClose={overlays.close} />}
       {overlays.overlay?.type === 'menu' && <ContextMenu screen={overlays.overlay.screen} label={overlays.label} items={overlays.items} onClose={overlays.close} />}

@@ -1,4 +1,5 @@
-// One pipeline node on the canvas: title, typed ports, and its live run state
+// One pipeline node on the canvas: title, typed ports, key params and headline figures
+// (NodeFaceLines, from the catalog's `face`), and its live run state
 // (queued / running with progress / cached / done / done with warnings / failed with the
 // message / skipped; dimmed when outdated),
 // with the training curve of a train/distill node growing epoch by epoch.
@@ -10,6 +11,7 @@ import { nodeOutdatedSelector, nodeProblemsSelector, nodeRunSelector } from '../
 import { nodeOutcome } from '../../shared/api/run.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
+import { NodeFaceLines } from './NodeFaceLines.tsx';
 import { TrainCurveSparkline, TRAIN_CURVE_KIND } from '../reports/train/TrainCurveSparkline.tsx';
 import { isTrainCurveData } from '../reports/train/sparkline.ts';
 
@@ -54,6 +56,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   // A training node gets its (empty) chart box as soon as it runs, so the first epoch
   // fills the box instead of pushing the status line down.
   const showCurve = curve !== undefined || (status === 'running' && spec?.category === 'Train');
+  const finished = outcome === 'done' || outcome === 'cached' || outcome === 'warning';
   return (
     <div
       className={`wh-node wh-node--${outcome}${outdated ? ' wh-node--outdated' : ''}${selected ? ' wh-node--selected' : ''}${spec ? '' : ' wh-node--unknown'}${problems ? ' wh-node--problem' : ''}`}
@@ -76,10 +79,11 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
         {spec?.inputs.map((p, i) => <PortRow key={`in-${p.name}`} nodeId={id} port={p} side="in" index={i} />)}
         {spec?.outputs.map((p, i) => <PortRow key={`out-${p.name}`} nodeId={id} port={p} side="out" index={i} />)}
       </div>
+      {spec && <NodeFaceLines nodeId={id} spec={spec} params={data.params} metrics={finished ? run?.metrics : undefined} />}
       {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
       {showCurve && <TrainCurveSparkline nodeId={id} data={curve} />}
-      <NodeStatusLine nodeId={id} run={run} outdated={outdated} />
+      <NodeStatusLine nodeId={id} run={run} outdated={outdated} hasProblems={problems !== ''} />
     </div>
   );
 }

@@ -1,12 +1,14 @@
 // The React Flow node and edge types the canvas renders, derived from the document.
 import type { Edge, Node } from '@xyflow/react';
-import type { NodeKindSpec } from '../../shared/catalog/types.ts';
+import type { NodeKindSpec, Params } from '../../shared/catalog/types.ts';
 
 export interface PipelineNodeData extends Record<string, unknown> {
   kind: string;
   /** Undefined when the kind is not in this Whittle's catalog (a newer document). */
   spec: NodeKindSpec | undefined;
   label?: string;
+  /** The node's params (same object while a drag moves it): its face shows the key ones. */
+  params: Params;
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;

@@ -22,6 +22,8 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+Shift+S', action: 'Save as' },
   { keys: 'Ctrl+O', action: 'Open' },
   { keys: 'Ctrl+Enter', action: 'Run the pipeline' },
+  { keys: 'Ctrl+B', action: 'Show / hide the node palette' },
+  { keys: 'Ctrl+Alt+B', action: 'Show / hide the inspector' },
   { keys: 'Escape', action: 'Clear the selection / close a dialog' },
   { keys: '?', action: 'Show this list' },
 ];

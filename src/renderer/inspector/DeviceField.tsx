@@ -6,7 +6,9 @@ import { TextDraftInput } from './TextDraftInput.tsx';
 
 interface DeviceChoice { id: string; name: string }
 
-export function DeviceField({ value, onCommit, testId }: { value: string; onCommit(v: string): void; testId: string }) {
+interface Props { value: string; onCommit(v: string): void; testId: string; id?: string; describedBy?: string }
+
+export function DeviceField({ value, onCommit, testId, id, describedBy }: Props) {
   const api = useApi();
   const [devices, setDevices] = useState<DeviceChoice[] | null>(null);
   useEffect(() => {
@@ -19,7 +21,7 @@ export function DeviceField({ value, onCommit, testId }: { value: string; onComm
   }, [api]);
   if (devices && devices.length > 0) {
     return (
-      <select className="wh-input" value={value} onChange={(e) => onCommit(e.target.value)} data-testid={testId}>
+      <select className="wh-input" value={value} onChange={(e) => onCommit(e.target.value)} data-testid={testId} id={id} aria-describedby={describedBy}>
         <option value="">— choose a board —</option>
         {/* The name, not the id: ids are for documents, names for people. */}
         {devices.map((d) => <option key={d.id} value={d.id} title={d.id}>{d.name}</option>)}
@@ -27,5 +29,5 @@ export function DeviceField({ value, onCommit, testId }: { value: string; onComm
       </select>
     );
   }
-  return <TextDraftInput value={value} placeholder="device id (add boards in the Devices tab)" onCommit={onCommit} testId={testId} />;
+  return <TextDraftInput value={value} placeholder="device id (add boards in the Devices tab)" onCommit={onCommit} testId={testId} id={id} describedBy={describedBy} />;
 }

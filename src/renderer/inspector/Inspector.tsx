@@ -1,10 +1,10 @@
 // The right-hand panel: the selected node's form, generated from its kind's params spec
 // (advanced params folded, visibleWhen respected, help on every field).
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import type { ParamValue } from '../../shared/catalog/types.ts';
 import { isParamVisible } from '../../shared/editor/params.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
-import { selectDocumentPath, selectKinds, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
+import { selectDocumentPath, selectInspectedNode, selectKinds, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
 import { DatasetPreviewPanel } from '../results/dataset-preview/DatasetPreviewPanel.tsx';
 import { NodeRunSummary } from './NodeRunSummary.tsx';
 import { ParamField } from './ParamField.tsx';
@@ -14,10 +14,11 @@ export function Inspector() {
   const store = usePipelineStoreApi();
   const selected = usePipelineStore(selectSelectedNodes);
   const selectedEdges = usePipelineStore(selectSelectedEdges);
-  const nodes = usePipelineStore(selectNodes);
+  // The selected node's content only: a drag moving it (or any other node) leaves this alone.
+  const node = usePipelineStore(selectInspectedNode);
   const kinds = usePipelineStore(selectKinds);
   const documentPath = usePipelineStore(selectDocumentPath);
-  const node = selected.length === 1 ? nodes.find((n) => n.id === selected[0]) : undefined;
+  const labelId = useId();
   const spec = node ? kinds.get(node.kind) : undefined;
   const names = useMemo(() => (spec ? Object.keys(spec.params) : []), [spec]);
 
@@ -48,16 +49,18 @@ export function Inspector() {
         <code>{node.kind}</code> · id <code data-testid="inspector-node-id">{node.id}</code>
       </div>
       {spec && <p className="wh-inspector__desc">{spec.description}</p>}
-      <label className="wh-field">
-        <span className="wh-field__label">Label</span>
+      <div className="wh-field">
+        <label className="wh-field__label" htmlFor={labelId}>Label</label>
         <TextDraftInput
+          id={labelId}
+          describedBy={`${labelId}-help`}
           value={node.label ?? ''}
           placeholder={spec?.title ?? node.kind}
           onCommit={(label) => store.getState().commit([{ type: 'setLabel', id: node.id, label }])}
           testId="inspector-label"
         />
-        <span className="wh-field__help">A name shown on the canvas and in results instead of the kind's title.</span>
-      </label>
+        <span className="wh-field__help" id={`${labelId}-help`}>A name shown on the canvas and in results instead of the kind's title.</span>
+      </div>
       {!spec && <p className="wh-error">This Whittle does not know the kind “{node.kind}”. The document may come from a newer version; its params are kept as they are.</p>}
       {spec && names.length === 0 && <p className="wh-muted">This node has no parameters.</p>}
       {spec && basic.map((name) => <ParamField key={`${node.id}.${name}`} nodeId={node.id} name={name} spec={spec.params[name]} params={node.params} onChange={setParam} />)}

@@ -1,6 +1,7 @@
 // One field of the inspector, chosen by the param's type. Every field shows its help;
 // a value outside its bounds shows an inline error and stays: it is stored, marks its
 // node and blocks Run like any validation problem, rather than silently reverting.
+import { useId } from 'react';
 import type { ParamSpec, ParamValue, Params } from '../../shared/catalog/types.ts';
 import { effectiveValue, formatNumberMap, paramError, parseNumberMap } from '../../shared/editor/params.ts';
 import { TextDraftInput } from './TextDraftInput.tsx';
@@ -17,6 +18,9 @@ interface Props {
   onChange(name: string, value: ParamValue | undefined): void;
 }
 
+/** The ids that tie a control to its <label> and its help text. */
+interface ControlIds { id: string; describedBy: string }
+
 function boundsText(spec: ParamSpec): string | null {
   if (spec.type !== 'number' && spec.type !== 'number-map') return null;
   const lo = spec.min !== undefined ? `${spec.min} ≤` : '';
@@ -25,7 +29,7 @@ function boundsText(spec: ParamSpec): string | null {
   return `${lo} value ${hi}`.trim();
 }
 
-function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
+function FieldControl({ nodeId, name, spec, params, onChange, ids }: Props & { ids: ControlIds }) {
   const value = effectiveValue(spec, params, name);
   const testId = `param-${name}`;
   const set = (v: ParamValue) => onChange(name, v);
@@ -39,24 +43,25 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
           canCommit={(d) => d.trim() !== '' && Number.isFinite(Number(d))}
           onCommit={(d) => set(Number(d))}
           testId={testId}
+          {...ids}
           inputProps={{ step: spec.step ?? (spec.integer ? 1 : 'any'), min: spec.min, max: spec.max }}
         />
       );
     case 'enum':
       return (
-        <select className="wh-input" value={String(value)} onChange={(e) => set(e.target.value)} data-testid={testId}>
+        <select className="wh-input" value={String(value)} onChange={(e) => set(e.target.value)} data-testid={testId} id={ids.id} aria-describedby={ids.describedBy}>
           {spec.options.map((o) => <option key={o.value} value={o.value} title={o.help}>{o.label}</option>)}
           {!spec.options.some((o) => o.value === value) && <option value={String(value)}>{String(value)} (not a valid choice)</option>}
         </select>
       );
     case 'boolean':
       return (
-        <input type="checkbox" className="wh-checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} data-testid={testId} />
+        <input type="checkbox" className="wh-checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} data-testid={testId} id={ids.id} aria-describedby={ids.describedBy} />
       );
     case 'string':
-      return <TextDraftInput value={String(value)} placeholder={spec.placeholder} validate={(d) => paramError(spec, d)} canCommit={() => true} onCommit={set} testId={testId} />;
+      return <TextDraftInput value={String(value)} placeholder={spec.placeholder} validate={(d) => paramError(spec, d)} canCommit={() => true} onCommit={set} testId={testId} {...ids} />;
     case 'path':
-      return <PathField nodeId={nodeId} spec={spec} value={String(value)} onCommit={set} testId={testId} />;
+      return <PathField nodeId={nodeId} spec={spec} value={String(value)} onCommit={set} testId={testId} {...ids} />;
     case 'string-list':
       return (
         <TextDraftInput
@@ -65,6 +70,7 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
           placeholder={spec.placeholder ?? 'One item per line'}
           onCommit={(d) => set(d.split('\n').map((s) => s.trim()).filter(Boolean))}
           testId={testId}
+          {...ids}
         />
       );
     case 'number-map':
@@ -80,10 +86,11 @@ function FieldControl({ nodeId, name, spec, params, onChange }: Props) {
           canCommit={(d) => parseNumberMap(d) !== null}
           onCommit={(d) => set(parseNumberMap(d) ?? {})}
           testId={testId}
+          {...ids}
         />
       );
     case 'device':
-      return <DeviceField value={String(value)} onCommit={set} testId={testId} />;
+      return <DeviceField value={String(value)} onCommit={set} testId={testId} {...ids} />;
   }
 }
 
@@ -92,10 +99,12 @@ export function ParamField(props: Props) {
   const isSet = Object.prototype.hasOwnProperty.call(params, name);
   const bounds = boundsText(spec);
   const unit = spec.type === 'number' ? spec.unit : undefined;
+  const id = `${useId()}-${name}`;
+  const ids = { id, describedBy: `${id}-help` };
   return (
     <div className={`wh-field wh-field--${spec.type}`} data-testid={`field-${name}`}>
       <div className="wh-field__label">
-        <span>{spec.label}{unit ? ` (${unit})` : ''}</span>
+        <label htmlFor={id}>{spec.label}{unit ? ` (${unit})` : ''}</label>
         {isSet && (
           <button type="button" className="wh-link" onClick={() => onChange(name, undefined)} title="Use the default value" data-testid={`param-${name}-reset`}>
             reset
@@ -103,9 +112,9 @@ export function ParamField(props: Props) {
         )}
         <SweepToggle nodeId={props.nodeId} name={name} spec={spec} value={params[name] ?? spec.default} />
       </div>
-      <FieldControl {...props} />
+      <FieldControl {...props} ids={ids} />
       <SweepEditor nodeId={props.nodeId} name={name} spec={spec} />
-      <span className="wh-field__help">
+      <span className="wh-field__help" id={ids.describedBy}>
         {spec.help}
         {bounds ? ` Range: ${bounds}.` : ''}
       </span>

@@ -23,9 +23,11 @@ interface Props {
   value: string;
   onCommit(value: string): void;
   testId: string;
+  id?: string;
+  describedBy?: string;
 }
 
-export function PathField({ spec, value, onCommit, testId }: Props) {
+export function PathField({ spec, value, onCommit, testId, id, describedBy }: Props) {
   const api = useApi();
   const info = useAppInfo();
   const store = usePipelineStoreApi();
@@ -50,7 +52,7 @@ export function PathField({ spec, value, onCommit, testId }: Props) {
   return (
     <div className="wh-path">
       <div className="wh-path__row">
-        <TextDraftInput value={value} placeholder={spec.extensions?.map((e) => `*${e.startsWith('.') ? e : `.${e}`}`).join(', ')} validate={(d) => paramError(spec, d)} onCommit={onCommit} testId={testId} />
+        <TextDraftInput value={value} placeholder={spec.extensions?.map((e) => `*${e.startsWith('.') ? e : `.${e}`}`).join(', ')} validate={(d) => paramError(spec, d)} onCommit={onCommit} testId={testId} id={id} describedBy={describedBy} />
         <button type="button" className="wh-btn wh-btn--small" onClick={choose} data-testid={`${testId}-browse`}>Browse…</button>
       </div>
       {browsing && (

@@ -19,9 +19,13 @@ interface Props {
   inputProps?: Record<string, string | number | undefined>;
   /** A textarea: Enter makes a new line, Ctrl+Enter or blur commits. */
   multiline?: boolean;
+  /** The element id a <label htmlFor> points at. */
+  id?: string;
+  /** Id of the help text read after the label. */
+  describedBy?: string;
 }
 
-export function TextDraftInput({ value, onCommit, validate, canCommit, placeholder, type = 'text', testId, inputProps, multiline }: Props) {
+export function TextDraftInput({ value, onCommit, validate, canCommit, placeholder, type = 'text', testId, inputProps, multiline, id, describedBy }: Props) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   const error = validate ? validate(draft) : null;
@@ -43,6 +47,8 @@ export function TextDraftInput({ value, onCommit, validate, canCommit, placehold
             if (e.key === 'Escape') setDraft(value);
           }}
           aria-invalid={error ? true : undefined}
+          id={id}
+          aria-describedby={describedBy}
           data-testid={testId}
         />
         {error && <span className="wh-field__error" data-testid={testId ? `${testId}-error` : undefined}>{error}</span>}
@@ -63,6 +69,8 @@ export function TextDraftInput({ value, onCommit, validate, canCommit, placehold
           if (e.key === 'Escape') setDraft(value);
         }}
         aria-invalid={error ? true : undefined}
+        id={id}
+        aria-describedby={describedBy}
         data-testid={testId}
         {...inputProps}
       />

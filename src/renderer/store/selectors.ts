@@ -1,6 +1,7 @@
 // Module-level selectors for usePipelineStore: stable function identities, one place.
 import type { PipelineState } from './createPipelineStore.ts';
-import { selectOutdated, selectParamProblems } from './derived.ts';
+import { selectOutdated, selectProblemMessagesByNode } from './derived.ts';
+import type { PipelineNode } from '../../shared/pipeline/document.ts';
 
 export const selectDocument = (s: PipelineState) => s.history.present;
 export const selectNodes = (s: PipelineState) => s.history.present.nodes;
@@ -25,6 +26,22 @@ export function nodeRunSelector(nodeId: string) {
   return (s: PipelineState) => s.run?.nodes[nodeId];
 }
 
+/** What the inspector edits of the selected node; the same object while a drag only moves it. */
+export interface InspectedNode { id: string; kind: string; params: PipelineNode['params']; label?: string }
+let lastInspected: InspectedNode | undefined;
+
+/** The one selected node's content (undefined unless exactly one node is selected). */
+export function selectInspectedNode(s: PipelineState): InspectedNode | undefined {
+  if (s.selectedNodes.length !== 1) return undefined;
+  const id = s.selectedNodes[0];
+  const n = s.history.present.nodes.find((x) => x.id === id);
+  if (!n) return undefined;
+  const last = lastInspected;
+  if (last && last.id === n.id && last.kind === n.kind && last.params === n.params && last.label === n.label) return last;
+  lastInspected = { id: n.id, kind: n.kind, params: n.params, ...(n.label !== undefined ? { label: n.label } : {}) };
+  return lastInspected;
+}
+
 export function nodeSelector(nodeId: string) {
   return (s: PipelineState) => s.history.present.nodes.find((n) => n.id === nodeId);
 }
@@ -38,10 +55,7 @@ export const selectAwaitingRun = (s: PipelineState) => s.awaitingRun;
  * of the last run attempt and, at once, any param value the catalog refuses.
  */
 export function nodeProblemsSelector(nodeId: string) {
-  return (s: PipelineState) => {
-    const messages = [...s.problems, ...selectParamProblems(s)].filter((p) => p.nodeId === nodeId).map((p) => p.message);
-    return [...new Set(messages)].join('\n');
-  };
+  return (s: PipelineState) => selectProblemMessagesByNode(s).get(nodeId) ?? '';
 }
 
 /** True when the node's shown results predate an edit of its params or inputs. */

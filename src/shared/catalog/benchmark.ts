@@ -18,6 +18,14 @@ export const BENCHMARK: NodeKindSpec = {
   description: 'Times the model with ONNX Runtime on this computer\'s CPU: warm-up runs, then timed runs on random inputs. Reports mean, p50, p90, p99, throughput, and the model\'s peak memory measured in a fresh process (so earlier nodes do not count). For the board itself, use a device profile.',
   inputs: [{ name: 'model', type: 'model', label: 'Model' }],
   outputs: [{ name: 'metrics', type: 'metrics', label: 'Metrics', help: 'meanMs, p50Ms, p90Ms, p99Ms, throughputPerSec, peakRssBytes and modelPeakBytes (fresh process; modelPeakBytes without the runtime).' }],
+  face: {
+    params: [{ param: 'threads' }, { param: 'batchSize', label: 'Batch', unlessDefault: true }],
+    metrics: [
+      { metric: 'p50Ms', label: 'p50', format: 'ms' },
+      { metric: 'device', label: 'on', format: 'text' },
+      { metric: 'p90Ms', label: 'p90', format: 'ms' },
+    ],
+  },
   params: {
     batchSize: { type: 'number', label: 'Batch size', default: 1, min: 1, max: 1024, integer: true, help: 'Samples per run. Edge inference is usually batch 1.' },
     threads: RUNTIME_THREADS_PARAM,

@@ -10,6 +10,10 @@ export const DATASET_COCO: NodeKindSpec = {
   description: 'Images and boxes in COCO format: an annotation JSON (images, annotations, categories) and the folder of its images. Each image is letterboxed like Ultralytics does (scaled to fit the square input, centred, padded with grey 114), RGB in [0, 1], NCHW. Evaluate it with the task "Detection (YOLO)" for mAP; model class i is the i-th category by id.',
   inputs: [],
   outputs: [DATASET_OUTPUT],
+  face: {
+    params: [{ param: 'images', label: 'Images', format: 'file' }, { param: 'size', label: 'Size' }],
+    metrics: [{ metric: 'samples', label: 'images', format: 'integer' }],
+  },
   params: {
     annotations: { type: 'path', label: 'Annotations', default: '', mode: 'open-file', extensions: ['json'], help: 'COCO detection JSON (e.g. instances_val2017.json), relative to the pipeline file.' },
     images: { type: 'path', label: 'Image folder', default: '', mode: 'open-folder', help: 'Folder holding the files named by the images\' file_name.' },

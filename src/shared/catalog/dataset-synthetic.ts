@@ -10,6 +10,10 @@ export const DATASET_SYNTHETIC: NodeKindSpec = {
   description: 'Random inputs of a given shape from a seeded generator: for latency and throughput work where accuracy does not matter. Accuracy on it means nothing.',
   inputs: [],
   outputs: [DATASET_OUTPUT],
+  face: {
+    params: [{ param: 'shape' }, { param: 'count' }],
+    metrics: [{ metric: 'samples', label: 'samples', format: 'integer' }],
+  },
   params: {
     shape: {
       type: 'string', label: 'Sample shape', default: '3, 224, 224',

@@ -10,6 +10,10 @@ export const DATASET_TENSORS: NodeKindSpec = {
   description: 'Samples stacked along the first axis of a NumPy array ([N, ...sample shape]), with optional integer labels [N]. Little-endian float32, float64, uint8, int8, int32 or int64 in C order.',
   inputs: [],
   outputs: [DATASET_OUTPUT],
+  face: {
+    params: [{ param: 'path', label: 'File', format: 'file' }, { param: 'labelsPath', label: 'Labels', format: 'file' }],
+    metrics: [{ metric: 'samples', label: 'samples', format: 'integer' }, { metric: 'sampleShape', label: 'shape', format: 'text' }],
+  },
   params: {
     path: { type: 'path', label: 'Inputs file', default: '', mode: 'open-file', extensions: ['npy', 'npz'], help: 'A .npy holding the inputs, or a .npz holding inputs (and labels) as named arrays; relative to the pipeline file.' },
     labelsPath: { type: 'path', label: 'Labels file', default: '', mode: 'open-file', extensions: ['npy'], optional: true, help: 'A .npy of class indices, one per sample. Leave empty for an .npz that holds labels, or for unlabelled data.' },

@@ -14,6 +14,13 @@ export const DISTILL: NodeKindSpec = {
     { name: 'dataset', type: 'dataset', label: 'Training data', help: 'Samples matching both models\' input; labels are needed unless alpha is 1.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Student', help: 'The distilled student, plain inference ONNX.' }],
+  face: {
+    params: [{ param: 'studentSource' }, { param: 'arch', label: 'Student' }, { param: 'channelRatio', label: 'Remove', format: 'percent' }, { param: 'epochs' }],
+    metrics: [
+      { metric: 'valAccuracy', label: 'best accuracy', format: 'percent' },
+      { metric: 'bestEpoch', label: 'best epoch', format: 'integer', of: 'epochs' },
+    ],
+  },
   params: {
     studentSource: {
       type: 'enum', label: 'Student', default: 'input', help: 'Where the student comes from.',

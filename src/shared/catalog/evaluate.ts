@@ -15,6 +15,17 @@ export const EVALUATE: NodeKindSpec = {
     { name: 'reference', type: 'model', label: 'Reference', optional: true, help: 'Optional: a model with the same outputs to compare against (usually the uncompressed original).' },
   ],
   outputs: [{ name: 'metrics', type: 'metrics', label: 'Metrics', help: 'samples, top1, top5, agreement, sqnrDb, samplesPerSec.' }],
+  face: {
+    params: [{ param: 'task', unlessDefault: true }, { param: 'limit', label: 'Samples', unlessDefault: true }],
+    metrics: [
+      { metric: 'top1', label: 'top-1', format: 'percent', deltaFrom: { metric: 'referenceTop1', label: 'vs ref' } },
+      { metric: 'map50', label: 'mAP@0.5', format: 'percent' },
+      { metric: 'map', label: 'mAP@0.5:0.95', format: 'percent' },
+      { metric: 'agreement', label: 'agreement', format: 'percent' },
+      { metric: 'sqnrDb', label: 'SQNR', format: 'db' },
+      { metric: 'top5', label: 'top-5', format: 'percent' },
+    ],
+  },
   params: {
     task: {
       type: 'enum', label: 'Task', default: 'classification',

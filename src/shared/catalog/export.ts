@@ -10,6 +10,10 @@ export const EXPORT: NodeKindSpec = {
   inputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The model to write.' }],
   cache: false,
   outputs: [],
+  face: {
+    params: [{ param: 'path', label: 'File', format: 'file' }],
+    metrics: [{ metric: 'sizeBytes', label: 'size', format: 'bytes' }],
+  },
   params: {
     path: {
       type: 'path',

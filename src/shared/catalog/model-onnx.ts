@@ -9,6 +9,14 @@ export const MODEL_ONNX: NodeKindSpec = {
   description: 'Load an ONNX model file. Reports its inputs and outputs, opset, parameter count and file size.',
   inputs: [],
   outputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The loaded model, unchanged.' }],
+  face: {
+    params: [{ param: 'path', label: 'File', format: 'file' }],
+    metrics: [
+      { metric: 'sizeBytes', label: 'size', format: 'bytes' },
+      { metric: 'parameters', label: 'params', format: 'count' },
+      { metric: 'macs', label: 'MACs', format: 'count' },
+    ],
+  },
   params: {
     path: {
       type: 'path',

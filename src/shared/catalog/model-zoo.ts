@@ -12,6 +12,14 @@ export const MODEL_ZOO: NodeKindSpec = {
   description: 'Builds an untrained network (He-initialized from a seed): MLP, LeNet-5, a MobileNetV2-style net, a ResNet, or a YOLOv8-n-style detector (outputs p3, p4, p5). Input "input" [N, C, H, W] (MLP and LeNet-5: MNIST-shaped [N, 1, 28, 28]), output "logits" [N, classes]. Train it, or use it as a distillation student.',
   inputs: [],
   outputs: [{ name: 'model', type: 'model', label: 'Model', help: 'The built ONNX model (opset 17).' }],
+  face: {
+    params: [{ param: 'arch' }, { param: 'classes', unlessDefault: true }],
+    metrics: [
+      { metric: 'sizeBytes', label: 'size', format: 'bytes' },
+      { metric: 'parameters', label: 'params', format: 'count' },
+      { metric: 'macs', label: 'MACs', format: 'count' },
+    ],
+  },
   params: {
     arch: {
       type: 'enum',

@@ -13,6 +13,15 @@ export const PROFILE: NodeKindSpec = {
   outputs: [{ name: 'profile', type: 'profile', label: 'Profile', help: 'The ProfileResult: latency mean/p50/p90/p95/p99, throughput, peak memory, power and energy where the board reports them.' }],
   // A measurement on hardware is not a pure function of its inputs: run it every time.
   cache: false,
+  face: {
+    params: [{ param: 'runner', unlessDefault: true }, { param: 'precision', unlessDefault: true }],
+    metrics: [
+      { metric: 'p50Ms', label: 'p50', format: 'ms' },
+      { metric: 'board', label: 'on', format: 'text' },
+      { metric: 'avgPowerMw', label: 'power', format: 'integer' },
+      { metric: 'p90Ms', label: 'p90', format: 'ms' },
+    ],
+  },
   params: {
     device: { type: 'device', label: 'Board', default: '', help: 'A board added in the device panel (its host key pinned). In pipelines run by the CLI or the browser host, the board must use an SSH agent or a key file without a passphrase.' },
     runner: {

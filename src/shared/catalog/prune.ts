@@ -12,6 +12,17 @@ export const PRUNE: NodeKindSpec = {
     { name: 'validation', type: 'dataset', label: 'Validation data', optional: true, help: 'Samples the pruned model is checked on against its input (output SQNR, top-1 agreement). Without it the check runs on random inputs.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Pruned model', help: 'Unstructured and 2:4 masks travel as metadata `whittle.prune.mask` (zeros are the mask).' }],
+  face: {
+    params: [{ param: 'method' }, { param: 'sparsity', label: 'Remove', format: 'percent' }],
+    metrics: [
+      { metric: 'sparsity', label: 'sparsity', format: 'percent', when: { param: 'method', equals: ['magnitude', '2:4'] } },
+      { metric: 'macsRatio', label: 'MACs', format: 'ratio', when: { param: 'method', equals: ['channels'] } },
+      { metric: 'sizeRatio', label: 'size', format: 'ratio', when: { param: 'method', equals: ['channels'] } },
+      { metric: 'gzipRatio', label: 'gzipped', format: 'ratio', when: { param: 'method', equals: ['magnitude', '2:4'] } },
+      { metric: 'top1Agreement', label: 'agreement', format: 'percent' },
+      { metric: 'outputSqnrDb', label: 'SQNR', format: 'db' },
+    ],
+  },
   params: {
     method: {
       type: 'enum', label: 'Method', default: 'magnitude',

@@ -17,6 +17,17 @@ export const QUANTIZE: NodeKindSpec = {
     { name: 'validation', type: 'dataset', label: 'Validation data', optional: true, help: 'Accuracy-aware mode measures the drop here (labels: accuracy; no labels: agreement with fp32). Defaults to the calibration data.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Quantized model' }],
+  face: {
+    params: [{ param: 'mode' }, { param: 'target', unlessDefault: true }, { param: 'method', unlessDefault: true }],
+    metrics: [
+      { metric: 'layersInt8', label: 'int8 layers', format: 'integer', of: 'layersTotal' },
+      { metric: 'layersFp16', label: 'fp16 layers', format: 'integer', of: 'layersTotal' },
+      { metric: 'layersInt4', label: '4-bit layers', format: 'integer', of: 'layersTotal' },
+      { metric: 'sizeRatio', label: 'size', format: 'ratio' },
+      { metric: 'top1Agreement', label: 'agreement', format: 'percent' },
+      { metric: 'outputSqnrDb', label: 'SQNR', format: 'db' },
+    ],
+  },
   params: {
     mode: {
       type: 'enum', label: 'Mode', default: 'static', help: 'What to quantize and when.',

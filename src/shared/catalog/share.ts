@@ -12,6 +12,14 @@ export const SHARE: NodeKindSpec = {
     { name: 'validation', type: 'dataset', label: 'Validation data', optional: true, help: 'Samples the shared model is checked on against its input (output SQNR, top-1 agreement). Without it the check runs on random inputs.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Shared model', help: 'Layout in metadata `whittle.share` (codebook and indices per layer).' }],
+  face: {
+    params: [{ param: 'k', label: 'k' }, { param: 'storage', unlessDefault: true }, { param: 'perChannel', unlessDefault: true }],
+    metrics: [
+      { metric: 'sizeRatio', label: 'size', format: 'ratio' },
+      { metric: 'top1Agreement', label: 'agreement', format: 'percent' },
+      { metric: 'outputSqnrDb', label: 'SQNR', format: 'db' },
+    ],
+  },
   params: {
     k: { type: 'number', label: 'Clusters (k)', default: 16, min: 2, max: 256, integer: true, help: 'Distinct values per layer (per channel when that is on). k = 2..16 needs 1..4-bit indices, which the Pack node stores in 4 bits (UINT4); up to 256 fit one byte.' },
     kPerLayer: {

@@ -52,5 +52,12 @@ export const TRAIN: NodeKindSpec = {
     { name: 'dataset', type: 'dataset', label: 'Training data', help: 'A labelled dataset whose samples match the model input.' },
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Trained model', help: 'Plain inference ONNX in the same layout as the input model.' }],
+  face: {
+    params: [{ param: 'epochs' }, { param: 'optimizer', unlessDefault: true }],
+    metrics: [
+      { metric: 'valAccuracy', label: 'best accuracy', format: 'percent' },
+      { metric: 'bestEpoch', label: 'best epoch', format: 'integer', of: 'epochs' },
+    ],
+  },
   params: TRAINING_PARAMS,
 };

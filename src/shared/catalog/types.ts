@@ -15,12 +15,18 @@ export interface PortSpec {
   help?: string;
 }
 
+/** True when a param (its default when unset) has one of these values. */
+export interface ParamCondition { param: string; equals: (string | number | boolean)[] }
+
 interface ParamBase {
   label: string;
   /** Shown beside the field in the inspector and by `whittle nodes`. */
   help: string;
-  /** Show (and validate) this param only when another param has one of these values. */
-  visibleWhen?: { param: string; equals: (string | number | boolean)[] };
+  /**
+   * Show (and validate) this param only when another param has one of these values, and that
+   * param is itself shown (a rule on a hidden param does not apply).
+   */
+  visibleWhen?: ParamCondition;
   /** Advanced params are folded away in the inspector. */
   advanced?: boolean;
 }
@@ -97,6 +103,39 @@ export type Params = Record<string, ParamValue>;
 export type NodeCategory = 'Input' | 'Compress' | 'Train' | 'Evaluate' | 'Device' | 'Output';
 export const NODE_CATEGORIES: NodeCategory[] = ['Input', 'Compress', 'Train', 'Evaluate', 'Device', 'Output'];
 
+/** How a figure on a node's face reads (units and percentages, never raw metric names). */
+export type FaceFormat = 'percent' | 'ms' | 'bytes' | 'ratio' | 'count' | 'db' | 'integer' | 'text';
+
+/** A headline figure on a node's face, read from its last run's metrics. */
+export interface FaceMetric {
+  metric: string;
+  label: string;
+  format: FaceFormat;
+  /** Reads "n/m" with m from this metric (int8 layers of all weighted layers, best epoch of epochs). */
+  of?: string;
+  /** Also the difference from this metric in percentage points (Evaluate: top-1 vs the reference's). */
+  deltaFrom?: { metric: string; label: string };
+  /** Only when a param has one of these values (Prune: sparsity, or MAC ratio for channels). */
+  when?: ParamCondition;
+}
+
+/** A key param on a node's face: shown when visible (visibleWhen) in the inspector too. */
+export interface FaceParam {
+  param: string;
+  /** Shorter than the inspector's label where that is long. */
+  label?: string;
+  /** percent: a fraction as "50%"; file: a path's last part. By the param's type otherwise. */
+  format?: 'percent' | 'file';
+  /** Shown only when set to something other than its default (e.g. a sample limit). */
+  unlessDefault?: boolean;
+}
+
+/** What a node shows on the canvas: its key params, and after a run its headline figures. */
+export interface NodeFace {
+  params: FaceParam[];
+  metrics: FaceMetric[];
+}
+
 export interface NodeKindSpec {
   kind: string;
   /** Bumped when a change to the handler changes its results; part of the cache key. */
@@ -107,6 +146,8 @@ export interface NodeKindSpec {
   inputs: PortSpec[];
   outputs: PortSpec[];
   params: Record<string, ParamSpec>;
+  /** Key params and headline figures for the node on the canvas (none when absent). */
+  face?: NodeFace;
   /**
    * False for kinds whose effect lies outside the cache (e.g. `export` writes a file the
    * user chose): the engine runs them every time instead of reporting them cached.

@@ -1,18 +1,15 @@
 // What the inspector needs from a params spec: the value in effect (default when unset),
 // whether a field is shown (visibleWhen), and the inline error for a value, if any.
 import type { NodeKindSpec, ParamSpec, ParamValue, Params } from '../catalog/types.ts';
+import { isParamVisible as appliesWith, paramsWithDefaults } from '../pipeline/params.ts';
 
 export function effectiveValue(spec: ParamSpec, params: Params, name: string): ParamValue {
   return Object.prototype.hasOwnProperty.call(params, name) ? params[name] : spec.default;
 }
 
+/** The validator's rule (transitive visibleWhen) over the node's params with defaults. */
 export function isParamVisible(kind: NodeKindSpec, params: Params, name: string): boolean {
-  const when = kind.params[name]?.visibleWhen;
-  if (!when) return true;
-  const other = kind.params[when.param];
-  if (!other) return true;
-  const value = effectiveValue(other, params, when.param);
-  return when.equals.some((v) => v === value);
+  return appliesWith(kind, name, paramsWithDefaults(kind, params));
 }
 
 function boundsError(value: number, min: number | undefined, max: number | undefined, exclusiveMax: boolean | undefined): string | null {

@@ -20,11 +20,17 @@ function structuredCloneValue(v: ParamValue): ParamValue {
 }
 
 /** True when `name` is shown (and validated) given the other params' effective values. */
-export function isParamVisible(spec: NodeKindSpec, name: string, effective: Params): boolean {
+/**
+ * Whether a param applies: its visibleWhen holds and the param it depends on applies too
+ * (Distill's "Hidden widths" wait for arch = mlp, and arch only applies to builder students).
+ */
+export function isParamVisible(spec: NodeKindSpec, name: string, effective: Params, seen: ReadonlySet<string> = new Set()): boolean {
   const when = spec.params[name]?.visibleWhen;
   if (!when) return true;
-  const v = effective[when.param];
-  return when.equals.includes(v as never);
+  if (!when.equals.includes(effective[when.param] as never)) return false;
+  // A rule naming an unknown param, or a loop of rules, stops here rather than recursing forever.
+  if (!spec.params[when.param] || seen.has(when.param)) return true;
+  return isParamVisible(spec, when.param, effective, new Set([...seen, name]));
 }
 
 function describeNumberRange(p: { min?: number; max?: number; exclusiveMax?: boolean }): string {

@@ -1,5 +1,6 @@
 // `benchmark`: host latency of the model (warm-up, timed runs) with its distribution as a
 // report, and the model's own peak memory measured in a fresh process.
+import { cpus } from 'node:os';
 import type { MetricsValue, NodeResult } from '../../../shared/catalog/types.ts';
 import { parseNumberList } from '../../data/open.ts';
 import { latencyHistogram, measureLatency, measureModelMemory } from '../../runtime/latency.ts';
@@ -7,6 +8,12 @@ import { createSession } from '../../runtime/session.ts';
 import { sessionInputs } from '../../runtime/io.ts';
 import type { NodeHandler } from '../handler.ts';
 import { modelInput } from './node-inputs.ts';
+
+/** Where the figures were measured, for the node's face and tables: this computer's CPU model. */
+function hostDevice(): string {
+  const model = cpus()[0]?.model.replace(/\s+/g, ' ').trim();
+  return model ? `host · ${model}` : 'host CPU';
+}
 
 /** The first input's name, to attach an explicit shape to. */
 async function firstInputName(path: string): Promise<string> {
@@ -37,7 +44,7 @@ export const benchmark: NodeHandler = async (ctx) => {
   ctx.progress(0, 1, 'Measuring peak memory in a fresh process');
   const memory = await measureModelMemory(model.path, { batchSize: Number(p.batchSize ?? 1), threads: Number(p.threads ?? 1), inputShapes, signal: ctx.signal });
   const metrics: NodeResult['metrics'] = {
-    model: model.label,
+    model: model.label, device: hostDevice(),
     meanMs: r.meanMs, p50Ms: r.p50Ms, p90Ms: r.p90Ms, p99Ms: r.p99Ms, minMs: r.minMs, maxMs: r.maxMs, stdMs: r.stdMs,
     throughputPerSec: r.throughputPerSec, batchSize: r.batchSize, threads: r.threads, runs: r.runs,
     loadMs: r.loadMs, peakRssBytes: memory.peakRssBytes, modelPeakBytes: memory.modelPeakBytes, runtimeRssBytes: memory.runtimeRssBytes,

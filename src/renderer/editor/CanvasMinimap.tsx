@@ -1,0 +1,31 @@
+// The canvas minimap, small (it must not cover a narrow canvas) and toggleable; whether it
+// shows is remembered. Hidden by default on windows narrower than WIDE_WINDOW_PX.
+import { MiniMap, Panel } from '@xyflow/react';
+import type { CanvasFlowNode } from './flowTypes.ts';
+import { useRememberedFlag } from './rememberedFlag.ts';
+
+const WIDE_WINDOW_PX = 1280;
+const MINIMAP_STYLE = { width: 150, height: 96 };
+// Groups and notes are light shapes; a node of an unknown kind is red.
+const minimapColor = (n: CanvasFlowNode) => (n.type !== 'pipeline' ? 'rgba(47, 111, 222, 0.15)' : n.data.spec ? `var(--cat-${n.data.spec.category})` : '#c33');
+
+export function CanvasMinimap() {
+  const [shown, setShown] = useRememberedFlag('whittle.editor.minimap', () => window.innerWidth >= WIDE_WINDOW_PX);
+  return (
+    <>
+      {shown && <MiniMap<CanvasFlowNode> pannable zoomable nodeColor={minimapColor} style={MINIMAP_STYLE} data-testid="minimap" />}
+      <Panel position="bottom-right" className={`wh-minimap-toggle${shown ? ' wh-minimap-toggle--over' : ''}`}>
+        <button
+          type="button"
+          className="wh-btn wh-btn--small"
+          onClick={() => setShown((v) => !v)}
+          aria-pressed={shown}
+          title={shown ? 'Hide the minimap' : 'Show the minimap'}
+          data-testid="minimap-toggle"
+        >
+          {shown ? 'Hide map' : 'Map'}
+        </button>
+      </Panel>
+    </>
+  );
+}
