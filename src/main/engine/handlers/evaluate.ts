@@ -50,6 +50,8 @@ async function evaluateWith(ctx: Parameters<NodeHandler>[0], reference: ModelVal
   if (r.top1 !== undefined) metrics.top1 = r.top1;
   if (r.top5 !== undefined) metrics.top5 = r.top5;
   if (r.agreement !== undefined) metrics.agreement = r.agreement;
+  // The node's face reads top-1 as a change against the reference's own ("−0.2 pt vs ref").
+  if (r.referenceTop1 !== undefined) metrics.referenceTop1 = r.referenceTop1;
   // JSON has no Infinity: identical outputs are reported as the string 'inf'.
   if (r.sqnrDb !== undefined) metrics.sqnrDb = Number.isFinite(r.sqnrDb) ? r.sqnrDb : 'inf';
   metrics.samplesPerSec = r.samplesPerSec;
