@@ -15,6 +15,7 @@ export const BENCHMARK: NodeKindSpec = {
   version: 2,
   title: 'Host latency',
   category: 'Evaluate',
+  keywords: ['speed', 'throughput', 'timing', 'memory', 'benchmark'],
   description: 'Times the model with ONNX Runtime on this computer\'s CPU: warm-up runs, then timed runs on random inputs. Reports mean, p50, p90, p99, throughput, and the model\'s peak memory measured in a fresh process (so earlier nodes do not count). For the board itself, use a device profile.',
   inputs: [{ name: 'model', type: 'model', label: 'Model' }],
   outputs: [{ name: 'metrics', type: 'metrics', label: 'Metrics', help: 'meanMs, p50Ms, p90Ms, p99Ms, throughputPerSec, peakRssBytes and modelPeakBytes (fresh process; modelPeakBytes without the runtime).' }],

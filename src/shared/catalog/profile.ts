@@ -8,6 +8,7 @@ export const PROFILE: NodeKindSpec = {
   version: 1,
   title: 'Profile on board',
   category: 'Device',
+  keywords: ['latency', 'board', 'jetson', 'power', 'memory', 'tensorrt'],
   description: 'Uploads the model to a board over SFTP, runs it with the best runner the board has (TensorRT trtexec, onnxruntime_perf_test, python3 + onnxruntime, node + onnxruntime-node) and measures latency percentiles, throughput, peak memory and, on a Jetson, power. The board is referenced by id: no host, user or secret is stored in the pipeline.',
   inputs: [{ name: 'model', type: 'model', label: 'Model' }],
   outputs: [{ name: 'profile', type: 'profile', label: 'Profile', help: 'The ProfileResult: latency mean/p50/p90/p95/p99, throughput, peak memory, power and energy where the board reports them.' }],

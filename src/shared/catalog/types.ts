@@ -143,6 +143,8 @@ export interface NodeKindSpec {
   title: string;
   category: NodeCategory;
   description: string;
+  /** Words a palette search finds the kind by, ranked under its title (e.g. "latency" for Profile). */
+  keywords?: string[];
   inputs: PortSpec[];
   outputs: PortSpec[];
   params: Record<string, ParamSpec>;

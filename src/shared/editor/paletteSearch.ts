@@ -1,6 +1,6 @@
-// Palette search: which kinds match a query, best first. A title match beats a match in
-// the kind id or category, which beats one in the description ("latency" finds Host
-// latency and Profile before a dataset whose description mentions latency).
+// Palette search: which kinds match a query, best first. A title match beats one of the
+// kind's keywords, then its id or category, then its description ("latency" finds Host
+// latency and Profile on board before a dataset whose description mentions latency).
 import type { NodeKindSpec } from '../catalog/types.ts';
 
 /** Lower is better; null when the kind does not match. */
@@ -12,9 +12,10 @@ export function matchRank(spec: NodeKindSpec, query: string): number | null {
   if (title.startsWith(q)) return 1;
   if (title.split(/[^a-z0-9]+/).some((w) => w.startsWith(q))) return 2;
   if (title.includes(q)) return 3;
-  if (spec.kind.toLowerCase().includes(q)) return 4;
-  if (spec.category.toLowerCase().includes(q)) return 5;
-  if (spec.description.toLowerCase().includes(q)) return 6;
+  if (spec.keywords?.some((k) => k.startsWith(q))) return 4;
+  if (spec.kind.toLowerCase().includes(q)) return 5;
+  if (spec.category.toLowerCase().includes(q)) return 6;
+  if (spec.description.toLowerCase().includes(q)) return 7;
   return null;
 }
 
