@@ -3,7 +3,8 @@
 // metrics as one engine process; a worker killed with SIGKILL mid-node loses nothing; Redis
 // stopped mid-run is reported, and the run resumes when it returns (or fails cleanly when it
 // does not). A missing Redis is a clear error naming its URL.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { RunHistory } from '../../src/main/store/runs.ts';
 import { CATALOG } from '../../src/shared/catalog/index.ts';
 import type { RunEvent, RunRecord } from '../../src/shared/api/run.ts';
 import { branchingDocument, fingerprint } from './branching.ts';
+import { ROOT } from '../cli/whittle-process.ts';
 import { REDIS_SERVER, RedisServer, startWorker, stopWorker, type WorkerProcess } from './redis-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'whittle-queue-'));
@@ -82,7 +84,16 @@ describe('queue runs on three workers', () => {
     await expect(runner.start(branchingDocument(dir), { documentPath: join(dir, 'branching.json'), queue: url }))
       .rejects.toMatchObject({ code: 'queue.unreachable', message: expect.stringContaining(url) });
     await expect(runner.start(branchingDocument(dir), { queue: 'http://127.0.0.1:1' })).rejects.toMatchObject({ code: 'queue.bad-url' });
-  });
+    // The CLI says the same, and refuses a pool of none before anything runs.
+    writeFileSync(join(dir, 'branching.json'), JSON.stringify(branchingDocument(dir)));
+    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli/index.ts'), 'run', join(dir, 'branching.json'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, WHITTLE_HOME: join(dir, 'cli-home') } });
+    const refused = cli(['--queue', url]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`cannot reach the queue's Redis at ${url}`);
+    const none = cli(['--pool', '0']);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('--pool must be a whole number from 1 to 64');
+  }, 120_000);
 
   it('a multi-branch run gives the same models and metrics as one engine process, its nodes spread over the workers', async () => {
     const seen = new Set<string>();
