@@ -68,7 +68,7 @@ function withBudget(id: string): string {
 }
 
 describe('bundled examples run headless', () => {
-  it('has a budget for every example, so none is left untested', () => {
+  it('has a budget for every example other than the LeNet-5 ones', () => {
     const ids = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
     expect(ids.filter((id) => !BUDGETS[id] && !id.startsWith('lenet5-') && id !== 'lenet5')).toEqual([]);
     expect(ids).toEqual(expect.arrayContaining(Object.keys(BUDGETS)));

@@ -20,7 +20,8 @@ export interface GraphLayout {
   height: number;
 }
 
-const CHAR_PX = 6.6;
+const CHAR_PX = 6;
+const TITLE_CHAR_PX = 7.6;
 const LINE_PX = 14;
 const MIN_WIDTH_PX = 96;
 const MAX_WIDTH_PX = 260;
@@ -39,10 +40,11 @@ export function nodeLines(n: DisplayNode): string[] {
   return lines;
 }
 
-/** Box size from its text (monospace estimate), so long names are not cut. */
+/** Box size from its text (average glyph widths: bold 12 px title, 9.5 px detail lines), so long names are not cut. */
 export function nodeSize(lines: string[]): { width: number; height: number } {
-  const chars = Math.max(...lines.map((l) => l.length));
-  return { width: Math.round(Math.min(MAX_WIDTH_PX, Math.max(MIN_WIDTH_PX, chars * CHAR_PX + 20))), height: lines.length * LINE_PX + 10 };
+  const [title = '', ...rest] = lines;
+  const textPx = Math.max(title.length * TITLE_CHAR_PX, ...rest.map((l) => l.length * CHAR_PX));
+  return { width: Math.round(Math.min(MAX_WIDTH_PX, Math.max(MIN_WIDTH_PX, textPx + 24))), height: lines.length * LINE_PX + 10 };
 }
 
 const ROOT_OPTIONS = {
