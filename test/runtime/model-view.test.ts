@@ -14,7 +14,9 @@ import { valueStats } from '../../src/main/onnx/tensor-summary.ts';
 import { quantizeStatic } from '../../src/main/passes/quantize/static.ts';
 import type { GraphEdge, GraphNode, ModelGraph } from '../../src/shared/api/models.ts';
 import { displayGraph, fuseQdqGroups, searchNodes } from '../../src/renderer/results/model-view/displayGraph.ts';
-import { layoutGraph, type GraphLayout } from '../../src/renderer/results/model-view/elkLayout.ts';
+import { layoutGraph, nodeSize, type GraphLayout } from '../../src/renderer/results/model-view/elkLayout.ts';
+import { modelFromAddress, onModelViewRequest, requestModelView } from '../../src/renderer/results/model-view/modelViewRequests.ts';
+import { exampleHeadline } from '../../src/renderer/editor/ExamplesGallery.tsx';
 import { LENET_FIXTURE, MOBILENET_FIXTURE } from '../fixtures-path.ts';
 import { lenet, mnistCalibration } from '../quantize/helpers.ts';
 
@@ -154,5 +156,35 @@ describe('models.view', () => {
     await expect(api.call('models.view', { path: join(folder, 'missing.onnx') })).rejects.toMatchObject({ code: 'models.not-found' });
     await expect(api.call('models.view', { path: join(folder, 'broken.onnx') })).rejects.toMatchObject({ code: 'onnx.corrupt' });
     await expect(api.call('models.view', {})).rejects.toMatchObject({ code: 'models.path-required' });
+  });
+});
+
+describe('viewer plumbing', () => {
+  it('reads the model `whittle view` puts in the address, and nothing else', () => {
+    expect(modelFromAddress('#view=%2Ftmp%2Fmy%20model.onnx')).toBe('/tmp/my model.onnx');
+    expect(modelFromAddress('')).toBeNull();
+    expect(modelFromAddress('#other=1')).toBeNull();
+  });
+
+  it('hands requests to every listener until it unsubscribes', () => {
+    const seen: (string | null)[] = [];
+    const off = onModelViewRequest((p) => seen.push(p));
+    requestModelView('/a.onnx');
+    requestModelView(null);
+    off();
+    requestModelView('/b.onnx');
+    expect(seen).toEqual(['/a.onnx', null]);
+  });
+
+  it('sizes boxes so a bold title fits, within bounds', () => {
+    expect(nodeSize(['DequantizeLinear', 'qd1']).width).toBeGreaterThanOrEqual('DequantizeLinear'.length * 7.6);
+    expect(nodeSize(['Add']).width).toBe(96);
+    expect(nodeSize(['Conv', 'x'.repeat(200)]).width).toBe(260);
+    expect(nodeSize(['Conv', 'name', 'weights']).height).toBe(3 * 14 + 10);
+  });
+
+  it('splits an example name into its model and steps for the gallery', () => {
+    expect(exampleHeadline('MobileNetV2: train -> prune -> quantize')).toEqual({ model: 'MobileNetV2', steps: ['train', 'prune', 'quantize'] });
+    expect(exampleHeadline('Just a name')).toEqual({ model: 'Just a name', steps: [] });
   });
 });
