@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { expect } from 'vitest';
 import type { NodeContext } from '../../src/main/engine/handler.ts';
 import { HANDLERS } from '../../src/main/engine/handlers/index.ts';
 import { findKind } from '../../src/shared/catalog/index.ts';
@@ -54,8 +55,10 @@ export function nodeContext(kind: string, params: Params, inputs: Record<string,
   };
 }
 
-export async function runNode(kind: string, params: Params, inputs: Record<string, PortValue>): Promise<NodeResult> {
-  return HANDLERS[kind](nodeContext(kind, params, inputs));
+/** A handler's result as the engine receives it, warnings always a list. */
+export async function runNode(kind: string, params: Params, inputs: Record<string, PortValue>): Promise<NodeResult & { warnings: string[] }> {
+  const r = await HANDLERS[kind](nodeContext(kind, params, inputs));
+  return { ...r, warnings: r.warnings ?? [] };
 }
 
 /**
@@ -141,6 +144,14 @@ export async function compareWithOriginal(originalPath: string, candidatePath: s
     if (dims.length === 2 && a.length === b.length) comparison.agreement = argMaxAgreement(a, b, dims[0]);
     return comparison;
   });
+}
+
+/** Every output is there, with the original's shape and only finite values. */
+export function expectShapesKept(cmp: OutputComparison[]): void {
+  for (const c of cmp) {
+    expect(c.dims, c.name).toEqual(c.referenceDims);
+    expect(c.finite, c.name).toBe(true);
+  }
 }
 
 export function loadModel(path: string): Model {

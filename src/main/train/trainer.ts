@@ -2,6 +2,7 @@
 // stopping, the best checkpoint kept, cancellation and NaN losses ending with a good model.
 import type { Model } from '../onnx/model.ts';
 import { tensorToFloat32 } from '../onnx/tensor.ts';
+import { valueInfoDims } from '../onnx/graph.ts';
 import { WhittleError } from '../../shared/errors.ts';
 import { seededRandom, shuffledIndices, subset, sampleSize, type Dataset } from '../data/dataset.ts';
 import { buildTrainGraph } from './training-graph.ts';
@@ -66,6 +67,7 @@ export async function trainModel(input: Model, dataset: Dataset, opts: TrainOpti
   const source = separateRunningStats(input);
   const loss = opts.loss ?? { kind: 'cross-entropy' };
   checkOptimizer(opts.optimizer);
+  checkClassOutput(source, loss);
   if (lossNeedsLabels(loss) && !dataset.labels) {
     throw new WhittleError('train.needs-labels', `The dataset '${dataset.name}' has no labels, but the ${loss.kind} loss needs them.`, 'Use a labelled dataset, or distill from a teacher with alpha = 1 (soft targets only).');
   }
@@ -106,6 +108,21 @@ export async function trainModel(input: Model, dataset: Dataset, opts: TrainOpti
     await step.release();
     await evaluator.release();
   }
+}
+
+/**
+ * Cross-entropy and softened-class distillation read the first output as class logits [N, C]:
+ * a detector's feature maps or a sequence output would train on a meaningless loss (or not
+ * build at all), so they are refused by name with the loss that does fit.
+ */
+function checkClassOutput(model: Model, loss: LossSpec): void {
+  if (loss.kind !== 'cross-entropy' && loss.kind !== 'distill') return;
+  const out = model.graph.output[0];
+  const dims = out ? valueInfoDims(out) : undefined;
+  if (!dims || dims.length === 2) return;
+  throw new WhittleError('train.not-class-logits',
+    `The model's first output '${out.name}' has shape [${dims.join(', ')}], not class logits [N, C], so the ${loss.kind === 'distill' ? 'softened-class distillation' : 'cross-entropy'} loss cannot be applied to it.`,
+    'Detectors and other models without class logits train by distillation against a teacher: use the Distill node with output loss "Raw outputs (MSE)".');
 }
 
 /** What one epoch of steps needs, built once per run. */
