@@ -13,7 +13,7 @@ export function CanvasMinimap() {
   const [shown, setShown] = useRememberedFlag('whittle.editor.minimap', () => window.innerWidth >= WIDE_WINDOW_PX);
   return (
     <>
-      {shown && <MiniMap<CanvasFlowNode> pannable zoomable nodeColor={minimapColor} style={MINIMAP_STYLE} data-testid="minimap" />}
+      {shown && <MiniMap<CanvasFlowNode> pannable zoomable nodeColor={minimapColor} style={MINIMAP_STYLE} />}
       <Panel position="bottom-right" className={`wh-minimap-toggle${shown ? ' wh-minimap-toggle--over' : ''}`}>
         <button
           type="button"

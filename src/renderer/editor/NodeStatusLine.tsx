@@ -59,7 +59,7 @@ export function NodeStatusLine({ nodeId, run, outdated, hasProblems }: Props) {
       )}
       {staleFailure && (
         <div className="wh-status__message" data-testid={`node-stale-error-${nodeId}`} title={run.error?.message}>
-          Failed before the last edit; run again to check.
+          Failed before the edit; run again.
         </div>
       )}
       {outcome === 'warning' && (
