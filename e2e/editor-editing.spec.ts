@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { connectPorts, dismissToasts, edgeCount } from './helpers/canvas.ts';
+import { connectPorts, dismissToasts, openEditor as openEditorAt, edgeCount } from './helpers/canvas.ts';
 
 test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1000 } });
 
@@ -41,10 +41,8 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function openEditor(page: Page) {
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(host.url);
-  await expect(page.getByTestId('palette-item-model.onnx')).toBeVisible();
+function openEditor(page: Page) {
+  return openEditorAt(page, host.url);
 }
 
 /** Opens a document by importing it as a user would. */
@@ -175,8 +173,8 @@ test('context menus for a node, a connection and the canvas, by mouse and by key
   await expect.poll(() => edgeCount(page)).toBe(3);
 
   // Keyboard: the focused node's menu with Shift+F10, arrows, Enter (Duplicate).
-  await page.getByTestId('node-p').click();
-  await page.getByTestId('node-p').focus();
+  // Tab order reaches nodes (React Flow's node wrappers are focusable).
+  await page.locator('.react-flow__node[data-id="p"]').focus();
   await page.keyboard.press('Shift+F10');
   await expect(page.getByTestId('menu-duplicate')).toBeFocused();
   await page.keyboard.press('ArrowDown');

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { connectPorts, dismissToasts, dropKind, edgeCount } from './helpers/canvas.ts';
+import { connectPorts, dismissToasts, openEditor as openEditorAt, dropKind, edgeCount } from './helpers/canvas.ts';
 
 test.use({ screenshot: 'only-on-failure' });
 
@@ -20,10 +20,8 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-async function openEditor(page: Page) {
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(host.url);
-  await expect(page.getByTestId('palette-item-model.onnx')).toBeVisible();
+function openEditor(page: Page) {
+  return openEditorAt(page, host.url);
 }
 
 async function paramValue(page: Page, nodeId: string, param: string): Promise<string> {

@@ -1,6 +1,13 @@
 // Canvas gestures for the editor e2e tests: drop a palette kind, connect two ports.
 import { expect, type Page } from '@playwright/test';
 
+/** Opens the editor at the host's URL (confirm dialogs accepted) and waits for the palette. */
+export async function openEditor(page: Page, url: string): Promise<void> {
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(url);
+  await expect(page.getByTestId('palette-item-model.onnx')).toBeVisible();
+}
+
 /** Drags a palette entry onto the canvas at (x, y) relative to the canvas' corner. */
 export async function dropKind(page: Page, kind: string, x: number, y: number): Promise<void> {
   await page.getByTestId(`palette-item-${kind}`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });

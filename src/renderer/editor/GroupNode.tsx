@@ -4,6 +4,7 @@ import { memo, useState } from 'react';
 import { NodeResizer, type NodeProps } from '@xyflow/react';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import type { GroupFlowNode } from './flowTypes.ts';
+import { inlineEditKeys } from './inlineEditKeys.ts';
 
 export const GROUP_MIN_SIZE = { width: 180, height: 100 };
 
@@ -27,11 +28,7 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
               defaultValue={data.title}
               autoFocus
               onBlur={(e) => rename(e.target.value)}
-              onKeyDown={(e) => {
-                e.stopPropagation();
-                if (e.key === 'Enter') rename(e.currentTarget.value);
-                if (e.key === 'Escape') setEditing(false);
-              }}
+              onKeyDown={inlineEditKeys(rename, () => setEditing(false), false)}
               data-testid={`group-title-input-${id}`}
             />
           ) : (

@@ -6,6 +6,7 @@ import MarkdownIt from 'markdown-it';
 import { NodeResizer, type NodeProps } from '@xyflow/react';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import type { NoteFlowNode } from './flowTypes.ts';
+import { inlineEditKeys } from './inlineEditKeys.ts';
 
 // html: false escapes any HTML in the text. No links or images: a note must neither load a
 // remote picture nor navigate the window away from the editor.
@@ -30,11 +31,7 @@ function NoteNodeImpl({ id, data, selected }: NodeProps<NoteFlowNode>) {
             defaultValue={data.text}
             autoFocus
             onBlur={(e) => save(e.target.value)}
-            onKeyDown={(e) => {
-              e.stopPropagation();
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) save(e.currentTarget.value);
-              if (e.key === 'Escape') setEditing(false);
-            }}
+            onKeyDown={inlineEditKeys(save, () => setEditing(false), true)}
             data-testid={`note-editor-${id}`}
           />
         ) : data.text.trim() === '' ? (
