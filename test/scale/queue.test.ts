@@ -114,6 +114,18 @@ describe('queue runs on three workers', () => {
     expect(beats.every((b) => b.cores > 0 && b.host.length > 0)).toBe(true);
   }, 600_000);
 
+  it('cancel stops the nodes running on workers', async () => {
+    const c = coordinator();
+    const record = await queueRun(c, async (runId) => {
+      await until(async () => (await listWorkers(redis.url)).some((w) => w.running.some((r) => r.runId === runId && r.nodeId === 'tune')), 300_000, 50);
+      expect(c.runner.cancel(runId)).toBe(true);
+    });
+    expect(record.status).toBe('cancelled');
+    expect(record.nodes.tune.status).toBe('cancelled');
+    // The worker stops the node (its engine is told, then killed) and takes no new attempt.
+    await until(async () => (await listWorkers(redis.url)).every((w) => w.running.length === 0), 30_000, 200);
+  }, 600_000);
+
   it('a worker killed with SIGKILL mid-node has its node run elsewhere, with the same results', async () => {
     const c = coordinator();
     let killedPid = 0;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { WhittleError } from '../../shared/errors.ts';
 import { EnginePool } from '../engine/pool.ts';
@@ -63,9 +63,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       const client = new ArtifactClient(join(o.cacheDir, 'blobs'), job.data.store);
       const local = await importJob(job.data, client, { cacheDir: join(o.cacheDir, 'nodes'), workDir, handlerModules: o.handlerModules ?? [] });
       const end = await pool.run(local, { threads: local.threads, memoryBytes: 0, poolSize: o.concurrency }, (event) => void job.updateProgress({ event }).catch(() => undefined), stop.signal);
+      const timedOut = stop.signal.reason instanceof Error && stop.signal.reason.message === 'timeout';
+      // The run was cancelled: nobody wants another attempt.
+      if (end.type === 'job.failed' && end.cancelled && !timedOut) throw new UnrecoverableError(`Node "${node.id}" was cancelled on worker ${id}.`);
       if (end.type === 'job.failed' && (end.cancelled || end.error.code === 'engine.crashed')) {
-        const why = stop.signal.reason instanceof Error && stop.signal.reason.message === 'timeout' ? `it ran longer than ${Math.round(job.data.timeoutMs / 1000)} s` : end.error.message;
-        throw new WhittleError(end.cancelled ? 'queue.job-stopped' : end.error.code, `Node "${node.id}" stopped on worker ${id}: ${why}`);
+        const why = timedOut ? `it ran longer than ${Math.round(job.data.timeoutMs / 1000)} s` : end.error.message;
+        throw new WhittleError(timedOut ? 'queue.job-timeout' : end.error.code, `Node "${node.id}" stopped on worker ${id}: ${why}`);
       }
       const out = await exportEnd(end, local, client, entry.startedAtMs);
       beat.jobsDone++;
