@@ -41,8 +41,10 @@ test.afterAll(async () => {
   await host?.stop();
 });
 
-function openEditor(page: Page) {
-  return openEditorAt(page, host.url);
+async function openEditor(page: Page) {
+  await openEditorAt(page, host.url);
+  // The tests share one data folder: an earlier test's unsaved work is offered back; not wanted here.
+  if (await page.getByTestId('recovery-banner').isVisible()) await page.getByTestId('recovery-discard').click();
 }
 
 /** Opens a document by importing it as a user would. */
@@ -265,6 +267,23 @@ test('groups carry their nodes, notes render markdown; both are saved, undone an
   await page.getByTestId('group-title-input-group-1').fill('Load and export');
   await page.getByTestId('group-title-input-group-1').press('Enter');
   await expect(page.getByTestId('group-title-group-1')).toHaveText('Load and export');
+
+  // Resize it by its corner handle: one undo step.
+  await page.getByTestId('group-title-group-1').click();
+  const handle = page.locator('.react-flow__node[data-id="group-1"] .react-flow__resize-control.handle.bottom.right');
+  await expect(handle).toBeVisible();
+  const h = (await handle.boundingBox())!;
+  const sizeBefore = ((await exportJson(page)).groups as { size: { width: number; height: number } }[])[0].size;
+  await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(h.x + 60, h.y + 40, { steps: 5 });
+  await page.mouse.move(h.x + 120, h.y + 80, { steps: 5 });
+  await page.mouse.up();
+  const sizeAfter = ((await exportJson(page)).groups as { size: { width: number; height: number } }[])[0].size;
+  expect(sizeAfter.width).toBeGreaterThan(sizeBefore.width + 60);
+  expect(sizeAfter.height).toBeGreaterThan(sizeBefore.height + 40);
+  await page.keyboard.press('Control+z');
+  expect(((await exportJson(page)).groups as { size: unknown }[])[0].size).toEqual(sizeBefore);
 
   // Drag the group by its title: both nodes move by the same amount; one undo puts all back.
   const m0 = (await page.getByTestId('node-m').boundingBox())!;
