@@ -31,7 +31,12 @@ try {
   // Every node must end done (with or without warnings) or cached.
   await page.locator('[data-testid="node-export"][data-status="done"], [data-testid="node-export"][data-status="cached"]').waitFor({ timeout: 120_000 });
   // Nodes run in a pool and finish in any order: wait until none is still pending, queued or running.
-  await page.waitForFunction(() => document.querySelectorAll(['pending', 'queued', 'running'].map((s) => `[data-testid^="node-"][data-status="${s}"]`).join(', ')).length === 0, undefined, { timeout: 120_000 });
+  const busy = ['pending', 'queued', 'running'].map((s) => `[data-testid^="node-"][data-status="${s}"]`).join(', ');
+  const deadline = Date.now() + 120_000;
+  while (await page.locator(busy).count() > 0) {
+    if (Date.now() > deadline) throw new Error('nodes were still running after 120 s');
+    await page.waitForTimeout(250);
+  }
   const unfinished = await page.locator('[data-testid^="node-"][data-status]:not([data-status="done"]):not([data-status="warning"]):not([data-status="cached"])').count();
   if (unfinished > 0) throw new Error(`${unfinished} node(s) did not finish`);
   await page.screenshot({ path: join(root, 'docs/editor.png') });

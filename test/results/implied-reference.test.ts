@@ -15,10 +15,10 @@ const KINDS = new Map(CATALOG.map((k) => [k.kind, k]));
 
 function doc(nodes: [string, string, Record<string, unknown>?][], edges: [string, string, string, string][]): PipelineDocument {
   return {
-    format: 'whittle.pipeline', version: 1, name: 'Implied reference',
+    format: 'whittle.pipeline', version: 2, name: 'Implied reference',
     nodes: nodes.map(([id, kind, params], i) => ({ id, kind, params: params ?? {}, position: { x: i * 200, y: 0 } })),
     edges: edges.map(([a, ap, b, bp]) => ({ from: [a, ap], to: [b, bp] })),
-  } as PipelineDocument;
+  } as unknown as PipelineDocument;
 }
 
 describe('impliedReference', () => {
