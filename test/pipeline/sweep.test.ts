@@ -80,7 +80,10 @@ describe('expandSweeps', () => {
 
   it('refuses a product over the budget unless sampled', () => {
     const doc = chain({ sparsity: { kind: 'linear', start: 0, stop: 0.9, steps: 10 } }, { sparsity: { kind: 'linear', start: 0, stop: 0.9, steps: 10 } }, { sampling: 'product', maxVariants: 50, seed: 1 });
-    expect(() => expandSweeps(doc, TEST_CATALOG)).toThrow(/makes 100 variants .*budget is 50/);
+    expect(() => expandSweeps(doc, TEST_CATALOG)).toThrow(/make 100 variants .*budget is 50/);
+    // Validation says so before any run: the editor's problems, `whittle validate`.
+    expect(validateDocument(doc, TEST_CATALOG).map((p) => p.code)).toEqual(['pipeline.sweep-too-many']);
+    expect(validateDocument({ ...doc, sweep: { sampling: 'lhs', maxVariants: 50, seed: 1 } }, TEST_CATALOG)).toEqual([]);
     const sampled = expandSweeps({ ...doc, sweep: { sampling: 'random', maxVariants: 50, seed: 1 } }, TEST_CATALOG);
     expect(sampled.plan!.variants).toHaveLength(50);
     expect(sampled.plan!.productSize).toBe(100);

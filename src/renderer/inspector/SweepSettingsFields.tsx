@@ -1,8 +1,8 @@
 // The document's sweep settings, under any sweep editor: how many variants the sweeps make
 // (the product of their value counts), and how a run picks them (all, random, Latin hypercube).
 import { useMemo } from 'react';
-import { productSize } from '../../shared/pipeline/sweep-sample.ts';
-import { DEFAULT_SWEEP_SETTINGS, MAX_SWEEP_VARIANTS, sweepValues, type SweepSettings } from '../../shared/pipeline/sweep-spec.ts';
+import { documentSweepCounts } from '../../shared/pipeline/sweep.ts';
+import { DEFAULT_SWEEP_SETTINGS, MAX_SWEEP_VARIANTS, type SweepSettings } from '../../shared/pipeline/sweep-spec.ts';
 import type { PipelineState } from '../store/createPipelineStore.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectKinds, selectNodes } from '../store/selectors.ts';
@@ -21,9 +21,8 @@ export function SweepSettingsFields() {
   const nodes = usePipelineStore(selectNodes);
   const kinds = usePipelineStore(selectKinds);
   const settings = usePipelineStore(selectSweepSettings) ?? DEFAULT_SWEEP_SETTINGS;
-  const total = useMemo(() => productSize(nodes.flatMap((n) => Object.entries(n.sweeps ?? {}).map(([param, s]) => sweepValues(s, kinds.get(n.kind)?.params[param]).length))), [nodes, kinds]);
+  const { combinations: total, variants: runs } = useMemo(() => documentSweepCounts({ nodes, sweep: settings }, kinds), [nodes, settings, kinds]);
   const set = (patch: Partial<SweepSettings>) => store.getState().commit([{ type: 'setSweepSettings', settings: { ...settings, ...patch } }]);
-  const runs = total <= settings.maxVariants ? total : settings.sampling === 'product' ? null : settings.maxVariants;
   return (
     <div className="wh-sweep__settings" data-testid="sweep-settings">
       <span data-testid="sweep-variant-count">

@@ -2,7 +2,7 @@
 // a seeded Latin hypercube. A combination is one value index per swept param.
 import { WhittleError } from '../errors.ts';
 import { seededRandom } from '../random.ts';
-import type { SweepSettings } from './sweep-spec.ts';
+import { overBudget, type SweepSettings } from './sweep-spec.ts';
 
 export type Combination = number[];
 
@@ -74,11 +74,8 @@ export function sampleCombinations(sizes: readonly number[], settings: SweepSett
   const total = productSize(sizes);
   if (total <= settings.maxVariants) return allCombinations(sizes);
   if (settings.sampling === 'product') {
-    throw new WhittleError(
-      'sweep.too-many-variants',
-      `The sweep makes ${total} variants (${describeSizes}); the budget is ${settings.maxVariants}.`,
-      'Raise "max variants" (up to 1000), sweep fewer values, or sample: random or Latin hypercube runs that many variants.',
-    );
+    const { message, hint } = overBudget(total, settings.maxVariants, describeSizes);
+    throw new WhittleError('sweep.too-many-variants', message, hint);
   }
   if (settings.sampling === 'random') return sampleIndices(total, settings.maxVariants, seededRandom(settings.seed)).map((i) => decode(i, sizes));
   return latinHypercube(sizes, settings.maxVariants, settings.seed);

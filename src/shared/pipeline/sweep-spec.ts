@@ -72,6 +72,28 @@ export function checkSweep(param: ParamSpec, sweep: SweepSpec): string | null {
   return null;
 }
 
+export interface SweepCounts {
+  /** Combinations of all swept values (1 without sweeps). */
+  combinations: number;
+  /** Variants a run makes (a sample may make fewer, where points coincide); null: over the budget. */
+  variants: number | null;
+}
+
+/** How many variants the sweeps make under `settings` (`valueCounts`: values per swept param). */
+export function sweepCounts(valueCounts: readonly number[], settings: SweepSettings = DEFAULT_SWEEP_SETTINGS): SweepCounts {
+  const combinations = valueCounts.reduce((n, c) => n * c, 1);
+  if (combinations <= settings.maxVariants) return { combinations, variants: combinations };
+  return { combinations, variants: settings.sampling === 'product' ? null : settings.maxVariants };
+}
+
+/** The sentence and hint for a product of sweeps over the budget (validation and run start). */
+export function overBudget(combinations: number, maxVariants: number, detail = ''): { message: string; hint: string } {
+  return {
+    message: `The sweeps make ${combinations} variants${detail ? ` (${detail})` : ''}; the budget is ${maxVariants}.`,
+    hint: `Raise "At most" (maxVariants, up to ${MAX_SWEEP_VARIANTS}), sweep fewer values, or sample: random or Latin hypercube runs that many variants.`,
+  };
+}
+
 /** "0.3, 0.5, 0.7" or "0.1 … 10 (log, 5 steps)", for the inspector and tables. */
 export function describeSweep(sweep: SweepSpec): string {
   if (sweep.kind === 'list') return sweep.values.map(String).join(', ');

@@ -10,7 +10,7 @@ import { WhittleError } from '../errors.ts';
 import { topologicalOrder } from '../graph/order.ts';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.ts';
 import { sampleCombinations, productSize, type Combination } from './sweep-sample.ts';
-import { DEFAULT_SWEEP_SETTINGS, SweepSettingsSchema, sweepValues, type SweepValue } from './sweep-spec.ts';
+import { DEFAULT_SWEEP_SETTINGS, SweepSettingsSchema, sweepCounts, sweepValues, type SweepCounts, type SweepSettings, type SweepSpec, type SweepValue } from './sweep-spec.ts';
 
 const SweepValueSchema = z.union([z.number(), z.string()]);
 
@@ -57,6 +57,12 @@ export function settingKey(nodeId: string, param: string): string {
 /** True when some node of the document holds a sweep. */
 export function hasSweeps(doc: PipelineDocument): boolean {
   return doc.nodes.some((n) => n.sweeps !== undefined && Object.keys(n.sweeps).length > 0);
+}
+
+/** The variants a document's sweeps make under its settings (what the inspector and `validate` say). */
+export function documentSweepCounts(doc: { nodes: readonly { kind: string; sweeps?: Record<string, SweepSpec> }[]; sweep?: SweepSettings }, kinds: ReadonlyMap<string, NodeKindSpec>): SweepCounts {
+  const counts = doc.nodes.flatMap((n) => Object.entries(n.sweeps ?? {}).map(([param, s]) => sweepValues(s, kinds.get(n.kind)?.params[param]).length));
+  return sweepCounts(counts, doc.sweep ?? DEFAULT_SWEEP_SETTINGS);
 }
 
 function dimensionsOf(doc: PipelineDocument, kinds: ReadonlyMap<string, NodeKindSpec>): SweepDimension[] {

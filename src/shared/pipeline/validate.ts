@@ -7,7 +7,8 @@ import { PipelineDocumentSchema, type PipelineDocument, type Problem } from './d
 import { checkParamValue, isParamVisible, paramsWithDefaults } from './params.ts';
 import { isAbsolutePath, isInside, normalizePath } from './paths.ts';
 import { schemaProblems } from './schema-problems.ts';
-import { checkSweep } from './sweep-spec.ts';
+import { checkSweep, DEFAULT_SWEEP_SETTINGS, overBudget } from './sweep-spec.ts';
+import { documentSweepCounts, hasSweeps } from './sweep.ts';
 
 export interface ValidateOptions {
   /** Absolute folder of the document; null/undefined for a document never saved. */
@@ -37,6 +38,8 @@ export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKi
   // Appends one by one: `push(...list)` overflows the stack on very large documents.
   for (const node of doc.nodes) for (const p of nodeProblems(node, kinds.get(node.kind), options)) problems.push(p);
   for (const p of edgeProblems(doc, byId, kinds)) problems.push(p);
+  const sweeps = hasSweeps(doc) ? documentSweepCounts(doc, kinds) : null;
+  if (sweeps && sweeps.variants === null) problems.push({ code: 'pipeline.sweep-too-many', ...overBudget(sweeps.combinations, (doc.sweep ?? DEFAULT_SWEEP_SETTINGS).maxVariants) });
   for (const cycle of findCycles(Array.from(byId.keys()), doc.edges.map((e) => ({ from: e.from[0], to: e.to[0] })))) {
     const loop = cycleLabel(cycle);
     for (const id of cycle) {

@@ -2,8 +2,19 @@
 // and refused files included, each with its node); exit 0 when there is none.
 import type { Command } from 'commander';
 import { toErrorData } from '../../../shared/errors.ts';
+import type { PipelineDocument } from '../../../shared/pipeline/document.ts';
+import { documentSweepCounts, hasSweeps } from '../../../shared/pipeline/sweep.ts';
+import type { ApiService } from '../../api/service.ts';
 import { formatProblem, reportError } from '../api.ts';
 import { openForCli, outsideFilesAdvice } from '../open.ts';
+
+/** ', sweeps make 6 variants' for a swept document, else ''. */
+function sweepText(doc: PipelineDocument | null, api: ApiService): string {
+  if (!doc || !hasSweeps(doc)) return '';
+  const counts = documentSweepCounts(doc, new Map(api.ctx.catalog.map((k) => [k.kind, k])));
+  const sampled = counts.variants !== null && counts.variants < counts.combinations ? ` sampled from ${counts.combinations}` : '';
+  return `, sweeps make ${counts.variants} variant${counts.variants === 1 ? '' : 's'}${sampled}`;
+}
 
 export function registerValidate(program: Command): void {
   program
@@ -19,7 +30,7 @@ export function registerValidate(program: Command): void {
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ ok: opened.problems.length === 0, path: opened.path, problems: opened.problems }, null, 2)}\n`);
         } else if (opened.problems.length === 0) {
-          process.stdout.write(`${opened.path}: valid (${opened.document?.nodes.length ?? 0} nodes, ${opened.document?.edges.length ?? 0} edges)${opened.migratedFrom !== undefined ? `, migrated from version ${opened.migratedFrom}` : ''}\n`);
+          process.stdout.write(`${opened.path}: valid (${opened.document?.nodes.length ?? 0} nodes, ${opened.document?.edges.length ?? 0} edges${sweepText(opened.document, opened.api)})${opened.migratedFrom !== undefined ? `, migrated from version ${opened.migratedFrom}` : ''}\n`);
         } else {
           process.stdout.write(`${opened.path}: ${opened.problems.length} problem${opened.problems.length > 1 ? 's' : ''}\n${opened.problems.map(formatProblem).join('\n')}\n`);
           process.stdout.write(outsideFilesAdvice(opened));
