@@ -3,7 +3,8 @@
 // before an edit of the node's params or inputs are dimmed and marked outdated.
 import { useMemo } from 'react';
 import { nodeOutcome } from '../../shared/api/run.ts';
-import { formatMs, formatValue } from '../app/format.ts';
+import { formatMetric, metricLabel, orderedMetrics } from '../../shared/results/metrics.ts';
+import { formatMs } from '../app/format.ts';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { nodeOutdatedSelector, nodeRunSelector } from '../store/selectors.ts';
 
@@ -16,7 +17,7 @@ export function NodeRunSummary({ nodeId }: { nodeId: string }) {
   const outdated = usePipelineStore(selectOutdated);
   if (!run) return null;
   const outcome = nodeOutcome(run);
-  const metrics = Object.entries(run.metrics ?? {});
+  const metrics = orderedMetrics(run.metrics ?? {});
   const warnings = run.warnings ?? [];
   return (
     <section className={`wh-runsummary${outdated ? ' wh-runsummary--outdated' : ''}`} data-testid="inspector-run" data-outdated={outdated ? 'true' : undefined}>
@@ -43,7 +44,7 @@ export function NodeRunSummary({ nodeId }: { nodeId: string }) {
         {metrics.length > 0 && (
           <table className="wh-table wh-table--kv">
             <tbody>
-              {metrics.map(([k, v]) => <tr key={k}><th>{k}</th><td>{formatValue(v, k)}</td></tr>)}
+              {metrics.map(([k, v]) => <tr key={k}><th>{metricLabel(k)}</th><td>{formatMetric(k, v)}</td></tr>)}
             </tbody>
           </table>
         )}
