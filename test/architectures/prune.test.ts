@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import type { Model } from '../../src/main/onnx/model.ts';
-import { compareWithOriginal, datasetFor, feedsFor, FIXTURES, fixtureValue, loadModel, outputPath, runNode } from './matrix.ts';
+import type { ChannelGroupReport } from '../../src/main/passes/prune/structured.ts';
+import { compareWithOriginal, expectShapesKept, datasetFor, feedsFor, FIXTURES, fixtureValue, loadModel, outputPath, runNode } from './matrix.ts';
 
 /** Float weights of Conv/Gemm/MatMul nodes (input 1), by initializer name. */
 function layerWeights(m: Model): Map<string, Float32Array> {
@@ -30,12 +31,20 @@ describe.each(FIXTURES)('prune on $label', (f) => {
     expect(floatParams(loadModel(out))).toBeLessThan(0.9 * floatParams(loadModel(original.path)));
     const cmp = await compareWithOriginal(original.path, out, feedsFor(f, 2));
     expect(cmp.length).toBe(f.classes ? 1 : 3);
-    for (const c of cmp) {
-      expect(c.dims, c.name).toEqual(c.referenceDims);
-      expect(c.finite, c.name).toBe(true);
-    }
+    expectShapesKept(cmp);
     // A group left whole is named with its reason; nothing is blocked silently.
     expect(r.metrics.blockedGroups).toBe(r.warnings.filter((w) => w.includes('left intact:')).length);
+    const groups = (r.reports!.find((x) => x.kind === 'prune.groups')!.data as { groups: ChannelGroupReport[] }).groups;
+    if (f.mnist) {
+      // nn.MultiheadAttention: every block's heads take part in the global ranking (this run: 1+2+2+3 of 16 kept).
+      const heads = groups.filter((g) => g.layers.some((l) => l.endsWith('self_attn/MatMul')));
+      expect(heads.map((g) => [g.channels, g.blocked])).toEqual(Array.from({ length: 4 }, () => [4, undefined]));
+      const kept = heads.reduce((n, g) => n + g.kept, 0);
+      expect(kept).toBeLessThan(16);
+      expect(kept).toBeGreaterThanOrEqual(4);
+      for (const g of heads) expect(g.kept).toBeGreaterThanOrEqual(1);
+    }
+    if (f.file.startsWith('shufflenet')) expect(groups.filter((g) => g.blocked).map((g) => g.blocked)).toEqual(["reaches the graph output 'logits'"]);
   }, 240_000);
 
   it('unstructured magnitude: half of the layer weights are zero, outputs keep their shapes', async () => {
@@ -45,10 +54,7 @@ describe.each(FIXTURES)('prune on $label', (f) => {
     const total = weights.reduce((a, w) => a + w.length, 0);
     const zeros = weights.reduce((a, w) => a + w.filter((v) => v === 0).length, 0);
     expect(zeros / total).toBeGreaterThan(0.45);
-    for (const c of await compareWithOriginal(original.path, out, feedsFor(f, 2))) {
-      expect(c.dims, c.name).toEqual(c.referenceDims);
-      expect(c.finite, c.name).toBe(true);
-    }
+    expectShapesKept(await compareWithOriginal(original.path, out, feedsFor(f, 2)));
   }, 240_000);
 
   it('2:4 semi-structured: at least two zeros in every four weights along the input axis of each pruned layer', async () => {
@@ -62,9 +68,6 @@ describe.each(FIXTURES)('prune on $label', (f) => {
     expect(changed.length).toBe(r.metrics.prunedLayers);
     // Half of each changed layer's weights are zero (the 2:4 pattern's share).
     for (const [name, w] of changed) expect(w.filter((v) => v === 0).length / w.length, name).toBeGreaterThanOrEqual(0.5);
-    for (const c of await compareWithOriginal(original.path, out, feedsFor(f, 2))) {
-      expect(c.dims, c.name).toEqual(c.referenceDims);
-      expect(c.finite, c.name).toBe(true);
-    }
+    expectShapesKept(await compareWithOriginal(original.path, out, feedsFor(f, 2)));
   }, 240_000);
 });

@@ -65,7 +65,7 @@ export function roundKeep(keep: number, size: number, multiple: number, minChann
 }
 
 /** How many channels each prunable group keeps. */
-function keepCounts(groups: Space[], imp: Map<number, Float64Array>, opts: ChannelPruneOptions, ratioOf: (s: Space) => number | undefined): Map<number, number> {
+function keepCounts(groups: (Space & { width?: number })[], imp: Map<number, Float64Array>, opts: ChannelPruneOptions, ratioOf: (s: Space) => number | undefined): Map<number, number> {
   const counts = new Map<number, number>();
   const globalGroups = opts.scope === 'global' ? groups.filter((s) => ratioOf(s) === undefined) : [];
   for (const s of groups) {
@@ -90,8 +90,26 @@ function keepCounts(groups: Space[], imp: Map<number, Float64Array>, opts: Chann
   }
   const multiple = opts.channelMultiple ?? (opts.roundTo8 ? 8 : 1);
   const minChannels = opts.minChannels ?? (opts.roundTo8 ? 8 : 1);
-  for (const s of groups) counts.set(s.id, roundKeep(counts.get(s.id)!, s.size, multiple, minChannels));
+  // Rounding is about layer widths: a component `width` channels wide (an attention head, one
+  // channel of every group of a grouped Conv) reaches a multiple of 8 channels in fewer units.
+  for (const s of groups) {
+    const w = s.width ?? 1;
+    counts.set(s.id, roundKeep(counts.get(s.id)!, s.size, multiple / gcd(multiple, w), Math.ceil(minChannels / w)));
+  }
   return counts;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Channels one component spans in the narrowest layer of the group (1 for plain channels). */
+function componentWidth(dg: DependencyGraph, s: Space, components: number): number {
+  const widths = dg.spaces.filter((x) => dg.root(x.id) === s.id && x.sources.length > 0).map((x) => {
+    const roots = new Set(Array.from({ length: x.size }, (_, i) => dg.slotRoot(x.first + i)));
+    return x.size / roots.size;
+  });
+  return components > 0 && widths.length > 0 ? Math.max(1, Math.floor(Math.min(...widths))) : 1;
 }
 
 function sliceTensor(t: Tensor, axis: number, kept: number[]): { dims: number[]; data: TypedArray } {
@@ -172,7 +190,7 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
   }
   // A group's unit is a component: channels joined by a shuffle or grouped Conv go together.
   const components = groupComponents(dg, prunable, index, options.importance ?? 'l1', warnings);
-  const sized = prunable.map((s) => ({ ...s, size: components.get(s.id)!.roots.length }));
+  const sized = prunable.map((s) => ({ ...s, size: components.get(s.id)!.roots.length, width: componentWidth(dg, s, components.get(s.id)!.roots.length) }));
   const imp = new Map(sized.map((s) => [s.id, components.get(s.id)!.importance]));
   const ratioOf = (s: Space): number | undefined => s.sources.map((x) => options.overrides?.[layerName(x.node)]).find((r) => r !== undefined);
   const counts = keepCounts(sized, imp, options, ratioOf);
