@@ -64,6 +64,16 @@ describe('groups and notes in the pipeline document', () => {
     expect(validateDocument(doc, TEST_CATALOG)).toEqual(validateDocument(plain, TEST_CATALOG));
   });
 
+  it('reports a group or note whose id is taken by a node or another decoration', () => {
+    const doc = decorated();
+    doc.notes = [...doc.notes!, { id: 's', text: '', position: { x: 0, y: 0 }, size: { width: 10, height: 10 } }, { id: 'group-1', text: '', position: { x: 0, y: 0 }, size: { width: 10, height: 10 } }];
+    const dup = validateDocument(doc, TEST_CATALOG).filter((p) => p.code === 'pipeline.duplicate-id');
+    expect(dup.map((p) => p.message)).toEqual([
+      'The note id "s" is already used by a node, group or note.',
+      'The note id "group-1" is already used by a node, group or note.',
+    ]);
+  });
+
   it('reads a run record that holds a version-1 document', () => {
     const record = {
       id: 'r1', status: 'done', name: 'old', startedAt: '2026-01-01T00:00:00Z', document: JSON.parse(V1), documentPath: null,

@@ -35,6 +35,7 @@ export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKi
       byId.set(node.id, node);
     }
   }
+  for (const p of decorationIdProblems(doc)) problems.push(p);
   // Appends one by one: `push(...list)` overflows the stack on very large documents.
   for (const node of doc.nodes) for (const p of nodeProblems(node, kinds.get(node.kind), options)) problems.push(p);
   for (const p of edgeProblems(doc, byId, kinds)) problems.push(p);
@@ -108,6 +109,18 @@ function sweepProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSp
     }
     const why = checkSweep(p, sweep);
     if (why) problems.push({ code: 'pipeline.bad-sweep', message: `Node "${nodeId}": ${p.label} ${why}.`, hint: p.help, nodeId, param: name });
+  }
+  return problems;
+}
+
+/** Groups and notes share the canvas with the nodes, so their ids must differ from every other id. */
+function decorationIdProblems(doc: PipelineDocument): Problem[] {
+  const seen = new Set(doc.nodes.map((n) => n.id));
+  const problems: Problem[] = [];
+  const items = [...(doc.groups ?? []).map((g) => ({ id: g.id, what: 'group' })), ...(doc.notes ?? []).map((n) => ({ id: n.id, what: 'note' }))];
+  for (const { id, what } of items) {
+    if (seen.has(id)) problems.push({ code: 'pipeline.duplicate-id', message: `The ${what} id "${id}" is already used by a node, group or note.`, hint: 'Give every node, group and note its own id.' });
+    seen.add(id);
   }
   return problems;
 }
