@@ -154,6 +154,11 @@ export function expectShapesKept(cmp: OutputComparison[]): void {
   }
 }
 
+/** Float32 parameters stored in the model (initializer elements). */
+export function floatParams(m: Model): number {
+  return m.graph.initializer.filter((t) => t.dataType === 1).reduce((a, t) => a + t.dims.reduce((p, q) => p * Number(q), 1), 0);
+}
+
 export function loadModel(path: string): Model {
   return decodeModel(readFileSync(path));
 }

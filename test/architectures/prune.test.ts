@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import type { Model } from '../../src/main/onnx/model.ts';
 import type { ChannelGroupReport } from '../../src/main/passes/prune/structured.ts';
-import { compareWithOriginal, expectShapesKept, datasetFor, feedsFor, FIXTURES, fixtureValue, loadModel, outputPath, runNode } from './matrix.ts';
+import { compareWithOriginal, expectShapesKept, datasetFor, feedsFor, FIXTURES, fixtureValue, floatParams, loadModel, outputPath, runNode } from './matrix.ts';
 
 /** Float weights of Conv/Gemm/MatMul nodes (input 1), by initializer name. */
 function layerWeights(m: Model): Map<string, Float32Array> {
@@ -18,8 +18,6 @@ function layerWeights(m: Model): Map<string, Float32Array> {
   }
   return out;
 }
-
-const floatParams = (m: Model): number => m.graph.initializer.filter((t) => t.dataType === 1).reduce((a, t) => a + t.dims.reduce((p, q) => p * Number(q), 1), 0);
 
 describe.each(FIXTURES)('prune on $label', (f) => {
   const original = fixtureValue(f);
