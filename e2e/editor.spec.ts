@@ -212,12 +212,12 @@ test('edit commands, save as, examples and the shortcut list', async ({ page }) 
   await connectPorts(page, 'port-onnx-1-out-model', 'port-export-1-in-model');
   await expect.poll(() => edgeCount(page)).toBe(1);
 
-  // Box-select both (Shift+drag on the empty pane), duplicate: the inner edge comes along.
+  // Box-select both (Shift+drag on the empty pane; the box must hold the whole of each node, faces and status included), duplicate: the inner edge comes along.
   const canvas = (await page.getByTestId('canvas').boundingBox())!;
   await page.keyboard.down('Shift');
   await page.mouse.move(canvas.x + 20, canvas.y + 40);
   await page.mouse.down();
-  await page.mouse.move(canvas.x + 800, canvas.y + 330, { steps: 8 });
+  await page.mouse.move(canvas.x + 800, canvas.y + 560, { steps: 8 });
   await page.mouse.up();
   await page.keyboard.up('Shift');
   await expect(page.locator('.react-flow__node.selected')).toHaveCount(2);
