@@ -72,7 +72,10 @@ async function zoom(page: Page): Promise<number> {
 
 /** On-screen size (px) of a node title: its font size times the zoom. */
 async function titleScreenPx(page: Page, nodeId: string): Promise<number> {
-  const fontPx = await page.getByTestId(`node-${nodeId}`).locator('.wh-node__title').evaluate((el) => Number.parseFloat(getComputedStyle(el as never).fontSize));
+  // Run in the page: e2e code is typed without the DOM, so the window is reached untyped.
+  const fontPx = await page.getByTestId(`node-${nodeId}`).locator('.wh-node__title').evaluate((el) => Number.parseFloat(
+    (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el).fontSize,
+  ));
   return fontPx * (await zoom(page));
 }
 
