@@ -4,7 +4,7 @@ import { memo, useState } from 'react';
 import { NodeResizer, type NodeProps } from '@xyflow/react';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import type { GroupFlowNode } from './flowTypes.ts';
-import { inlineEditKeys } from './inlineEditKeys.ts';
+import { inlineEditProps } from './inlineEditProps.ts';
 
 export const GROUP_MIN_SIZE = { width: 180, height: 100 };
 
@@ -18,17 +18,14 @@ function GroupNodeImpl({ id, data, selected }: NodeProps<GroupFlowNode>) {
   };
   return (
     <>
-      <NodeResizer isVisible={selected} minWidth={GROUP_MIN_SIZE.width} minHeight={GROUP_MIN_SIZE.height} lineClassName="wh-group__resize-line" handleClassName="wh-group__resize-handle" />
+      <NodeResizer isVisible={selected} minWidth={GROUP_MIN_SIZE.width} minHeight={GROUP_MIN_SIZE.height} />
       <div className={`wh-group${selected ? ' wh-group--selected' : ''}`} data-testid={`group-${id}`}>
         <div className="wh-group__title" onDoubleClick={() => setEditing(true)} title="Drag to move the group and the nodes inside it; double-click to rename">
           {editing ? (
             <input
               className="wh-input wh-group__title-input nodrag"
               aria-label="Group title"
-              defaultValue={data.title}
-              autoFocus
-              onBlur={(e) => rename(e.target.value)}
-              onKeyDown={inlineEditKeys(rename, () => setEditing(false), false)}
+              {...inlineEditProps(data.title, rename, () => setEditing(false), false)}
               data-testid={`group-title-input-${id}`}
             />
           ) : (

@@ -6,7 +6,7 @@ import MarkdownIt from 'markdown-it';
 import { NodeResizer, type NodeProps } from '@xyflow/react';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import type { NoteFlowNode } from './flowTypes.ts';
-import { inlineEditKeys } from './inlineEditKeys.ts';
+import { inlineEditProps } from './inlineEditProps.ts';
 
 // html: false escapes any HTML in the text. No links or images: a note must neither load a
 // remote picture nor navigate the window away from the editor.
@@ -28,10 +28,7 @@ function NoteNodeImpl({ id, data, selected }: NodeProps<NoteFlowNode>) {
           <textarea
             className="wh-note__editor nodrag nowheel"
             aria-label="Note text (markdown)"
-            defaultValue={data.text}
-            autoFocus
-            onBlur={(e) => save(e.target.value)}
-            onKeyDown={inlineEditKeys(save, () => setEditing(false), true)}
+            {...inlineEditProps(data.text, save, () => setEditing(false), true)}
             data-testid={`note-editor-${id}`}
           />
         ) : data.text.trim() === '' ? (
