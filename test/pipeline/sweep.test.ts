@@ -1,8 +1,10 @@
 // Sweep expansion: values of lists and ranges, product counts, seeded sampling (same seed,
-// same variants), Latin-hypercube strata, upstream nodes kept once, clones per variant.
+// same variants), Latin-hypercube strata, upstream nodes kept once, clones per variant, and
+// variants that differ only in a param their other settings hide (visibleWhen) made once.
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../../src/shared/pipeline/document.ts';
-import { expandSweeps, winnerDocument } from '../../src/shared/pipeline/sweep.ts';
+import type { NodeKindSpec } from '../../src/shared/catalog/types.ts';
+import { documentSweepCounts, expandSweeps, variantSettingText, winnerDocument } from '../../src/shared/pipeline/sweep.ts';
 import { latinHypercube, sampleCombinations } from '../../src/shared/pipeline/sweep-sample.ts';
 import { checkSweep, sweepValues, type SweepSpec } from '../../src/shared/pipeline/sweep-spec.ts';
 import { validateDocument } from '../../src/shared/pipeline/validate.ts';
@@ -158,5 +160,86 @@ describe('sweeps in the document', () => {
     const problems = validateDocument(doc, TEST_CATALOG);
     expect(problems.map((p) => `${p.code}:${p.param}`).sort()).toEqual(['pipeline.bad-sweep:name', 'pipeline.bad-sweep:sparsity', 'pipeline.unknown-param:nope']);
     expect(problems.find((p) => p.param === 'sparsity')!.message).toMatch(/Node "p": Sparsity sweep value 1.5 must be in \[0, 1\)/);
+  });
+});
+
+describe('hidden params collapse', () => {
+  /** Effective settings of every variant, as sorted strings: distinct ones only when they collapse. */
+  const effective = (plan: NonNullable<ReturnType<typeof expandSweeps>['plan']>) => plan.variants.map((v) => JSON.stringify(v.settings));
+  const kinds = new Map(TEST_CATALOG.map((k) => [k.kind, k]));
+
+  it('a swept choice that hides a swept param makes its variants once', () => {
+    // groups applies only to method = structured: magnitude × 3 groups is one variant, not 3.
+    const doc = chain({ method: list('magnitude', 'structured'), groups: list(1, 2, 4) });
+    const { document, plan } = expandSweeps(doc, TEST_CATALOG);
+    expect(plan!.productSize).toBe(4);
+    expect(effective(plan!)).toEqual([
+      '{"p.method":"magnitude"}',
+      '{"p.groups":1,"p.method":"structured"}',
+      '{"p.groups":2,"p.method":"structured"}',
+      '{"p.groups":4,"p.method":"structured"}',
+    ]);
+    expect(document.nodes.filter((n) => n.kind === 'prune' && n.id.startsWith('p@')).map((n) => n.params)).toEqual([
+      { method: 'magnitude' },
+      { method: 'structured', groups: 1 },
+      { method: 'structured', groups: 2 },
+      { method: 'structured', groups: 4 },
+    ]);
+    // The inspector, `whittle validate` and the run count alike.
+    expect(documentSweepCounts(doc, kinds)).toEqual({ combinations: 4, variants: 4 });
+    expect(variantSettingText(plan!.variants[0], plan!.dimensions[0])).toBe('n/a');
+    expect(winnerDocument(doc, plan!.variants[0]).nodes[1]).toEqual({ id: 'p', kind: 'prune', params: { method: 'magnitude' } });
+  });
+
+  it('a sweep hidden by the base value makes one variant; other nodes still multiply', () => {
+    const doc = chain({ groups: list(1, 2, 4) }, { sparsity: list(0.1, 0.3) });
+    const { plan } = expandSweeps(doc, TEST_CATALOG);
+    expect(effective(plan!)).toEqual(['{"q.sparsity":0.1}', '{"q.sparsity":0.3}']);
+    expect(documentSweepCounts(doc, kinds)).toEqual({ combinations: 2, variants: 2 });
+  });
+
+  it('a product over the budget that collapses within it runs whole, and validates', () => {
+    // 2 methods × 20 groups × 3 sparsities = 120 combinations; distinct: (1 + 20) × 3 = 63.
+    const groups: SweepSpec = { kind: 'linear', start: 1, stop: 20, steps: 20 };
+    const doc = chain({ method: list('magnitude', 'structured'), groups, sparsity: list(0.2, 0.4, 0.6) }, undefined, { sampling: 'product', maxVariants: 64, seed: 1 });
+    expect(validateDocument(doc, TEST_CATALOG)).toEqual([]);
+    const { plan } = expandSweeps(doc, TEST_CATALOG);
+    expect(plan!.productSize).toBe(63);
+    expect(new Set(effective(plan!)).size).toBe(63);
+    const over = { ...doc, sweep: { sampling: 'product' as const, maxVariants: 50, seed: 1 } };
+    expect(() => expandSweeps(over, TEST_CATALOG)).toThrow(/make 63 variants \(63 settings of Prune · Groups, Prune · Method, Prune · Sparsity\); the budget is 50/);
+    expect(validateDocument(over, TEST_CATALOG)[0].message).toMatch(/make 63 variants/);
+  });
+
+  it('samples among distinct settings only', () => {
+    const doc = chain({ method: list('magnitude', 'structured'), groups: { kind: 'linear', start: 1, stop: 30, steps: 30 } }, { sparsity: list(0.1, 0.3, 0.5) }, { sampling: 'random', maxVariants: 40, seed: 7 });
+    const { plan } = expandSweeps(doc, TEST_CATALOG);
+    expect(plan!.productSize).toBe(31 * 3);
+    expect(plan!.variants).toHaveLength(40);
+    expect(new Set(effective(plan!)).size).toBe(40);
+    const lhs = expandSweeps({ ...doc, sweep: { sampling: 'lhs', maxVariants: 40, seed: 7 } }, TEST_CATALOG).plan!;
+    expect(new Set(effective(lhs)).size).toBe(lhs.variants.length);
+  });
+
+  it('a chain of visibleWhen: a param hidden by a hidden choice drops out too', () => {
+    const deep: NodeKindSpec = {
+      ...PRUNE, kind: 'deep',
+      params: {
+        a: { type: 'enum', label: 'A', help: 'a', default: 'x', options: [{ value: 'x', label: 'x' }, { value: 'y', label: 'y' }] },
+        b: { type: 'enum', label: 'B', help: 'b', default: 'u', options: [{ value: 'u', label: 'u' }, { value: 'v', label: 'v' }], visibleWhen: { param: 'a', equals: ['x'] } },
+        c: { type: 'number', label: 'C', help: 'c', default: 1, min: 0, max: 9, visibleWhen: { param: 'b', equals: ['u'] } },
+      },
+    };
+    const doc: PipelineDocument = {
+      format: 'whittle.pipeline', version: PIPELINE_VERSION, name: 't', groups: [], notes: [],
+      nodes: [{ id: 's', kind: 'src', params: {} }, { id: 'd', kind: 'deep', params: {}, sweeps: { a: list('x', 'y'), b: list('u', 'v'), c: list(1, 2, 3) } }],
+      edges: [e('s', 'd')],
+    };
+    const { plan } = expandSweeps(doc, [...TEST_CATALOG, deep]);
+    // a = x, b = u: 3 values of c; a = x, b = v: 1; a = y (b and so c hidden): 1.
+    expect(effective(plan!)).toEqual([
+      '{"d.a":"x","d.b":"u","d.c":1}', '{"d.a":"x","d.b":"u","d.c":2}', '{"d.a":"x","d.b":"u","d.c":3}',
+      '{"d.a":"x","d.b":"v"}', '{"d.a":"y"}',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import type { RunRecord } from '../../shared/api/run.ts';
 import { bestVariant, type Constraint } from '../../shared/api/sweep-constraints.ts';
 import { measuredMetrics, paretoFront, SWEEP_METRICS, sweepOutcome, type SweepMetric, type SweepOutcome, type VariantOutcome } from '../../shared/api/sweep-results.ts';
 import { WhittleError } from '../../shared/errors.ts';
-import { exportDocument } from '../../shared/pipeline/sweep.ts';
+import { exportDocument, variantSettingText } from '../../shared/pipeline/sweep.ts';
 import type { ApiService } from '../api/service.ts';
 
 /** The objectives of the front: every measured figure but the drop (it mirrors accuracy). */
@@ -29,7 +29,7 @@ export function frontTable(outcome: SweepOutcome): string {
   const header = ['variant', ...outcome.plan.dimensions.map((d) => `${d.nodeId}.${d.param}`), ...metrics.map((m) => SWEEP_METRICS[m].label)];
   const body = sorted.map((v) => [
     v.id,
-    ...outcome.plan.dimensions.map((d) => String(v.settings[`${d.nodeId}.${d.param}`])),
+    ...outcome.plan.dimensions.map((d) => variantSettingText(v, d)),
     ...metrics.map((m) => (v.metrics[m] === undefined ? '—' : SWEEP_METRICS[m].format(v.metrics[m]!))),
   ]);
   return table([header, ...body]);

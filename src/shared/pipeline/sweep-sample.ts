@@ -12,7 +12,7 @@ export function productSize(sizes: readonly number[]): number {
 }
 
 /** Flat index (first param slowest) -> one index per param. */
-function decode(flat: number, sizes: readonly number[]): Combination {
+export function decode(flat: number, sizes: readonly number[]): Combination {
   const out = new Array<number>(sizes.length);
   let rest = flat;
   for (let d = sizes.length - 1; d >= 0; d--) {

@@ -9,8 +9,10 @@ import type { NodeKindSpec } from '../catalog/types.ts';
 import { WhittleError } from '../errors.ts';
 import { topologicalOrder } from '../graph/order.ts';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.ts';
+import type { Params } from '../catalog/types.ts';
 import { sampleCombinations, productSize, type Combination } from './sweep-sample.ts';
 import { DEFAULT_SWEEP_SETTINGS, SweepSettingsSchema, sweepCounts, sweepValues, type SweepCounts, type SweepSettings, type SweepSpec, type SweepValue } from './sweep-spec.ts';
+import { dimensionCombination, sweepUnits, type SweepUnit } from './sweep-units.ts';
 
 const SweepValueSchema = z.union([z.number(), z.string()]);
 
@@ -26,7 +28,7 @@ export type SweepDimension = z.output<typeof SweepDimensionSchema>;
 export const SweepVariantSchema = z.object({
   /** "v3": the suffix of this variant's cloned node ids. */
   id: z.string(),
-  /** `${nodeId}.${param}` -> the value this variant runs with. */
+  /** `${nodeId}.${param}` -> the value this variant runs with; absent where the param does not apply. */
   settings: z.record(z.string(), SweepValueSchema),
   /** Every (not deferred) node of the source document -> its id in the expanded document. */
   nodes: z.record(z.string(), z.string()),
@@ -35,7 +37,7 @@ export type SweepVariant = z.output<typeof SweepVariantSchema>;
 
 /** What a run keeps of its sweep: the plan of variants (the source document is kept beside it). */
 export const SweepPlanSchema = SweepSettingsSchema.extend({
-  /** Combinations of the full product, before any sampling. */
+  /** Distinct combinations of the product (hidden params collapsed), before any sampling. */
   productSize: z.number(),
   dimensions: z.array(SweepDimensionSchema),
   variants: z.array(SweepVariantSchema),
@@ -59,15 +61,26 @@ export function hasSweeps(doc: PipelineDocument): boolean {
   return doc.nodes.some((n) => n.sweeps !== undefined && Object.keys(n.sweeps).length > 0);
 }
 
-/** The variants a document's sweeps make under its settings (what the inspector and `validate` say). */
-export function documentSweepCounts(doc: { nodes: readonly { kind: string; sweeps?: Record<string, SweepSpec> }[]; sweep?: SweepSettings }, kinds: ReadonlyMap<string, NodeKindSpec>): SweepCounts {
-  const counts = doc.nodes.flatMap((n) => Object.entries(n.sweeps ?? {}).map(([param, s]) => sweepValues(s, kinds.get(n.kind)?.params[param]).length));
-  return sweepCounts(counts, doc.sweep ?? DEFAULT_SWEEP_SETTINGS);
+/** "0.5" for a variant's value of a dimension; "n/a" where that param does not apply to it. */
+export function variantSettingText(variant: Pick<SweepVariant, 'settings'>, dim: Pick<SweepDimension, 'nodeId' | 'param'>): string {
+  const value = variant.settings[settingKey(dim.nodeId, dim.param)];
+  return value === undefined ? 'n/a' : String(value);
 }
 
-function dimensionsOf(doc: PipelineDocument, kinds: ReadonlyMap<string, NodeKindSpec>): SweepDimension[] {
+type SweptNode = { id: string; kind: string; params: Params; label?: string; sweeps?: Record<string, SweepSpec> };
+
+/**
+ * The variants a document's sweeps make under its settings: what the inspector and `validate`
+ * say, and what a run makes (distinct effective settings; see sweep-units.ts).
+ */
+export function documentSweepCounts(doc: { nodes: readonly SweptNode[]; sweep?: SweepSettings }, kinds: ReadonlyMap<string, NodeKindSpec>): SweepCounts {
+  const units = sweepUnits(doc.nodes, dimensionsOf(doc.nodes, kinds), kinds);
+  return sweepCounts(units.map((u) => u.size), doc.sweep ?? DEFAULT_SWEEP_SETTINGS);
+}
+
+function dimensionsOf(nodes: readonly SweptNode[], kinds: ReadonlyMap<string, NodeKindSpec>): SweepDimension[] {
   const dims: SweepDimension[] = [];
-  for (const node of doc.nodes) {
+  for (const node of nodes) {
     const spec = kinds.get(node.kind);
     for (const param of Object.keys(node.sweeps ?? {}).sort()) {
       const paramSpec = spec?.params[param];
@@ -109,12 +122,18 @@ function cloneFor(node: PipelineNode, variantId: string, combo: Combination, dim
   const id = `${node.id}@${variantId}`;
   if (b.ids.has(id)) throw new WhittleError('sweep.id-taken', `The sweep would name a variant node "${id}", but the document already has a node with that id.`, 'Rename that node: ids with "@v" are kept for sweep variants.', node.id);
   const params = { ...node.params };
-  dims.forEach((d, i) => { if (d.nodeId === node.id) params[d.param] = d.values[combo[i]]; });
+  dims.forEach((d, i) => { if (d.nodeId === node.id && combo[i] >= 0) params[d.param] = d.values[combo[i]]; });
   const { sweeps: _sweeps, ...rest } = node;
   b.nodes.push({ ...rest, id, params });
   b.ids.add(id);
   for (const e of incoming) b.edges.push({ from: [mapped.get(e.from[0]) ?? e.from[0], e.from[1]], to: [id, e.to[1]] });
   return id;
+}
+
+/** "3 Prune · Sparsity", or "4 settings of Prune · Method, Prune · Sparsity" for a collapsed node. */
+function describeUnit(unit: SweepUnit, dims: readonly SweepDimension[]): string {
+  if (unit.dims.length === 1) return `${unit.size} ${dims[unit.dims[0]].label}`;
+  return `${unit.size} settings of ${unit.dims.map((i) => dims[i].label).join(', ')}`;
 }
 
 function withoutSweeps(node: PipelineNode): PipelineNode {
@@ -131,9 +150,10 @@ export function expandSweeps(doc: PipelineDocument, catalog: readonly NodeKindSp
   if (!hasSweeps(doc)) return { document: doc, plan: null };
   const kinds = new Map(catalog.map((k) => [k.kind, k]));
   const settings = doc.sweep ?? DEFAULT_SWEEP_SETTINGS;
-  const dims = dimensionsOf(doc, kinds);
-  const sizes = dims.map((d) => d.values.length);
-  const combos = sampleCombinations(sizes, settings, dims.map((d) => `${d.values.length} ${d.label}`).join(' × '));
+  const dims = dimensionsOf(doc.nodes, kinds);
+  const units = sweepUnits(doc.nodes, dims, kinds);
+  const sizes = units.map((u) => u.size);
+  const combos = sampleCombinations(sizes, settings, units.map((u) => describeUnit(u, dims)).join(' × ')).map((pick) => dimensionCombination(units, pick, dims.length));
   const { order } = topologicalOrder(doc.nodes.map((n) => n.id), doc.edges.map((e) => ({ from: e.from[0], to: e.to[0] })));
   const reach = reachingDimensions(order, doc.edges, dims);
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
@@ -161,7 +181,7 @@ export function expandSweeps(doc: PipelineDocument, catalog: readonly NodeKindSp
       mapped.set(id, made);
     }
     const variantSettings: Record<string, SweepValue> = {};
-    dims.forEach((d, i) => { variantSettings[settingKey(d.nodeId, d.param)] = d.values[combo[i]]; });
+    dims.forEach((d, i) => { if (combo[i] >= 0) variantSettings[settingKey(d.nodeId, d.param)] = d.values[combo[i]]; });
     return { id: variantId, settings: variantSettings, nodes: Object.fromEntries(mapped) };
   });
   const { sweep: _sweep, ...rest } = doc;

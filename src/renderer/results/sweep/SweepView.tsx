@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'react';
 import type { RunRecord } from '../../../shared/api/run.ts';
 import { measuredMetrics, paretoFront, SWEEP_METRICS, sweepOutcome, type SweepMetric, type VariantOutcome } from '../../../shared/api/sweep-results.ts';
+import { variantSettingText } from '../../../shared/pipeline/sweep.ts';
 import { useApi } from '../../api/useApi.ts';
 import { BestUnderConstraints } from './BestUnderConstraints.tsx';
 import { ParallelCoordinates } from './ParallelCoordinates.tsx';
@@ -57,7 +58,7 @@ export function SweepView({ run }: { run: RunRecord }) {
   const measured = measuredMetrics(outcome.variants);
   const front = paretoFront(outcome.variants, [x, y]);
   const shown = filterVariants(outcome.variants, filter, front);
-  const settingsText = (v: VariantOutcome) => outcome.plan.dimensions.map((d) => `${d.label} ${v.settings[`${d.nodeId}.${d.param}`]}`).join(', ');
+  const settingsText = (v: VariantOutcome) => outcome.plan.dimensions.map((d) => `${d.label} ${variantSettingText(v, d)}`).join(', ');
   return (
     <div className="wh-sweep-view" data-testid="sweep-view">
       <Progress run={run} variants={outcome.variants} />

@@ -1,6 +1,6 @@
 // Every variant in one table: its settings, its state (with how many of its own nodes have
 // ended), its figures, and whether it is on the front. A click chooses it in the charts.
-import type { SweepDimension } from '../../../shared/pipeline/sweep.ts';
+import { variantSettingText, type SweepDimension } from '../../../shared/pipeline/sweep.ts';
 import { SWEEP_METRICS, type SweepMetric, type VariantOutcome } from '../../../shared/api/sweep-results.ts';
 
 interface Props {
@@ -28,7 +28,7 @@ export function VariantTable({ dimensions, metrics, variants, front, selected, o
         {variants.map((v) => (
           <tr key={v.id} className={v.id === selected ? 'wh-row--selected' : undefined} onClick={() => onSelect(v.id)} data-testid={`sweep-variant-${v.id}`} data-state={v.state}>
             <td><code>{v.id}</code></td>
-            {dimensions.map((d) => <td key={`${d.nodeId}.${d.param}`}>{String(v.settings[`${d.nodeId}.${d.param}`])}</td>)}
+            {dimensions.map((d) => <td key={`${d.nodeId}.${d.param}`}>{variantSettingText(v, d)}</td>)}
             <td>
               <span className={`wh-pill wh-pill--${v.state === 'warning' ? 'warning' : v.state}`}>{v.state}</span>
               <span className="wh-muted"> {v.nodesDone}/{v.nodesTotal}</span>
