@@ -15,7 +15,7 @@ export const DISTILL: NodeKindSpec = {
   ],
   outputs: [{ name: 'model', type: 'model', label: 'Student', help: 'The distilled student, plain inference ONNX.' }],
   face: {
-    params: [{ param: 'studentSource' }, { param: 'arch', label: 'Student' }, { param: 'channelRatio', label: 'Remove', format: 'percent' }, { param: 'epochs' }],
+    params: [{ param: 'studentSource' }, { param: 'arch', label: 'Architecture' }, { param: 'channelRatio', label: 'Remove', format: 'percent' }, { param: 'epochs' }],
     metrics: [
       { metric: 'valAccuracy', label: 'best accuracy', format: 'percent' },
       { metric: 'bestEpoch', label: 'best epoch', format: 'integer', of: 'epochs' },
