@@ -58,6 +58,7 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv 1x1': [['Conv'], one('Conv', [2, 4, 3, 3], {}, { params: { w: [5, 4, 1, 1] } })],
   'MaxPool overlapping 3x3 stride 2': [['MaxPool'], one('MaxPool', [2, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { xValues: 'spread' })],
   'MaxPool 2x2 stride 2 (disjoint windows, odd size)': [['MaxPool'], one('MaxPool', [2, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2] }, { xValues: 'spread' })],
+  'MaxPool 2x2 stride 2 tiling the input (mask form)': [['MaxPool'], one('MaxPool', [2, 3, 8, 6], { kernel_shape: [2, 2], strides: [2, 2] }, { xValues: 'spread' })],
   'MaxPool 3x2 disjoint windows': [['MaxPool'], one('MaxPool', [1, 2, 9, 4], { kernel_shape: [3, 2], strides: [3, 2] }, { xValues: 'spread' })],
   'MaxPool padded, ceil mode': [['MaxPool'], one('MaxPool', [1, 2, 6, 5], { kernel_shape: [2, 3], strides: [2, 2], pads: [1, 1, 0, 1], ceil_mode: 1 }, { xValues: 'spread' })],
   'AveragePool padded, exclude pad': [['AveragePool'], one('AveragePool', [2, 2, 6, 5], { kernel_shape: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1] })],
@@ -132,5 +133,18 @@ describe('gradient rules vs central finite differences', () => {
     }
     expect(dropped).toBeGreaterThan(20);
     expect(dropped).toBeLessThan(90);
+  });
+
+  it('MaxPool over tiling windows hands dY to the max cell, shared once among tied cells', async () => {
+    const c: CheckCase = { x: [1, 1, 2, 4], nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } }] };
+    const { model } = caseModel(c);
+    // Left window: one max (5) at row 1 col 0; right window: all four cells tie at 2.
+    const x = Float32Array.from([1, 4, 2, 2, 5, 3, 2, 2]);
+    const tg = await buildTrainGraph(model, { batchSize: 1, loss: { kind: 'weighted-sum', weights: Float32Array.from([2, 8]) }, inputGradients: ['x'] });
+    expect(tg.model.graph.node.some((n) => n.opType === 'ScatterElements')).toBe(false);
+    const session = await createSession(encodeModel(tg.model));
+    const out = await session.run({ x: new ort.Tensor('float32', x, [1, 1, 2, 4]) });
+    expect(Array.from(out.y.data as Float32Array)).toEqual([5, 2]);
+    expect(Array.from(out[tg.inputGradOutputs.get('x')!].data as Float32Array)).toEqual([0, 0, 2, 2, 2, 0, 2, 2]);
   });
 });

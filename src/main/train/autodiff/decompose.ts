@@ -6,6 +6,7 @@ import type { Node } from '../../onnx/model.ts';
 import { normAxis, type Emitter } from './emit.ts';
 import type { FusedGradient } from './rule.ts';
 import { depthwiseConv, isDepthwise } from './depthwise.ts';
+import { tilingPoolKernel } from './rules-conv.ts';
 
 export interface DecomposeOptions {
   /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
@@ -77,7 +78,10 @@ function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decompos
   // Per-channel factors first, so the full-size work is one Mul and one Add.
   const invStd = e.op1('Reciprocal', [e.op1('Sqrt', [e.op1('Add', [batchVar, e.scalar(eps)])])]);
   const gain = e.op1('Mul', [invStd, e.reshape(scale, perChannel)]);
-  e.opInto('Add', [e.op1('Mul', [centered, gain]), e.reshape(bias, perChannel)], [y]);
+  // ONNX Runtime's inference BatchNormalization applies the per-channel affine map in one pass
+  // (mean 0: x is already centred). An integral epsilon would be written as an INT attribute.
+  if (Number.isInteger(eps)) e.opInto('Add', [e.op1('Mul', [centered, gain]), e.reshape(bias, perChannel)], [y]);
+  else e.opInto('BatchNormalization', [centered, scale, bias, e.constF(new Float32Array(xs[1]), [xs[1]]), e.reshape(batchVar, [xs[1]])], [y], { epsilon: eps });
   const count = xs[0] * xs.slice(2).reduce((p, q) => p * q, 1);
   out.fused.set(y, { output: y, inputs: [x, scale, bias], rule: (dy, needs, g) => batchNormGrad(g, { dy, centered, invStd, gain, axes, count, perChannel }, needs) });
   out.bnStats.push({ node: node.name, batchMean, batchVar, runningMean: mean, runningVar: variance, momentum: attrFloat(node, 'momentum', 0.9), count });
@@ -102,7 +106,10 @@ function batchNormGrad(e: Emitter, v: BatchNormValues, needs: boolean[]): (strin
   // dx = dy * gain - (c * q + b), with per-channel q = gain * s^2 * sum(dy c) / M and b = gain * sum(dy) / M.
   const q = e.op1('Mul', [e.op1('Mul', [v.gain, e.op1('Mul', [v.invStd, v.invStd])]), e.op1('Mul', [dyc, invCount])]);
   const b = e.op1('Mul', [v.gain, e.op1('Mul', [dySum, invCount])]);
-  const dx = e.op1('Sub', [e.op1('Mul', [v.dy, v.gain]), e.op1('Add', [e.op1('Mul', [v.centered, q]), b])]);
+  // c * q + b as one BatchNormalization pass (mean 0, variance 1, epsilon too small to change 1).
+  const c = channels[0];
+  const affine = e.op1('BatchNormalization', [v.centered, e.reshape(q, channels), e.reshape(b, channels), e.constF(new Float32Array(c), channels), e.constF(new Float32Array(c).fill(1), channels)], { epsilon: 1e-30 });
+  const dx = e.op1('Sub', [e.op1('Mul', [v.dy, v.gain]), affine]);
   return [dx, dScale, dBias];
 }
 
@@ -113,7 +120,7 @@ function hardSwish(node: Node, e: Emitter): boolean {
 }
 
 function maxPool(node: Node, e: Emitter): boolean {
-  if (node.output[1]) return false;
+  if (node.output[1] || tilingPoolKernel(node, e.shapes.get(node.input[0]))) return false;
   // The gradient scatters through the Indices output: ask for it.
   node.output = [node.output[0], e.fresh('maxpool_indices')];
   return false;

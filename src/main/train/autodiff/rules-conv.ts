@@ -1,6 +1,7 @@
 // Gradient rules of Conv (any groups, strides, padding, dilation) and pooling, written with
 // inference ops only: ConvTranspose for input gradients, a Conv over transposed operands for
-// weight gradients, ScatterElements over MaxPool's indices (see TECHNIQUES.md).
+// weight gradients, ScatterElements over MaxPool's indices or, for tiling windows, an equality
+// mask against the upsampled max (see TECHNIQUES.md).
 import { attrInt, attrInts, attrString } from '../../onnx/graph.ts';
 import type { Node } from '../../onnx/model.ts';
 import { makeTensor } from '../../onnx/tensor.ts';
@@ -218,8 +219,41 @@ const conv: GradientRule = ({ node, dY, needs, e }) => {
   return [dx, dw, db];
 };
 
+/** Window sizes of a MaxPool whose windows tile its input exactly (kernel = stride, no padding, no dilation), else undefined. */
+export function tilingPoolKernel(node: Node, xs: number[] | undefined): number[] | undefined {
+  if (!xs) return undefined;
+  const kernel = attrInts(node, 'kernel_shape', []);
+  const d = kernel.length;
+  const strides = attrInts(node, 'strides', Array(d).fill(1));
+  const tiles = d === xs.length - 2
+    && kernel.every((k, i) => strides[i] === k && xs[2 + i] % k === 0)
+    && attrInts(node, 'pads', []).every((p) => p === 0)
+    && attrInts(node, 'dilations', []).every((v) => v === 1)
+    && ['NOTSET', 'VALID'].includes(attrString(node, 'auto_pad', 'NOTSET'))
+    && attrInt(node, 'storage_order', 0) === 0;
+  return tiles ? kernel : undefined;
+}
+
+/**
+ * MaxPool over tiling windows: dY goes to every cell equal to its window's max, shared among ties
+ * (a window of equal cells gets dY once in total), upsampled by a nearest Resize. The forward
+ * MaxPool then needs no Indices output (ORT's fast kernel) and nothing is scattered; a reshaped
+ * [N, C, H', k, W', k] broadcast form ran 15% slower per step than the scatter.
+ */
+function tilingMaxPoolGrad(e: Emitter, x: string, y: string, dY: string, kernel: number[]): string {
+  const scales = e.constF([1, 1, ...kernel], [2 + kernel.length]);
+  const up = (v: string) => e.op1('Resize', [v, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+  const isMax = e.op1('Cast', [e.op1('Equal', [x, up(y)])], { to: 1 });
+  // AveragePool gives (ties / cells) per window: dY / ties = (dY / cells) / that.
+  const tiesShare = e.op1('AveragePool', [isMax], { kernel_shape: kernel, strides: kernel });
+  const share = e.op1('Div', [e.op1('Mul', [dY, e.scalar(1 / numel(kernel))]), tiesShare]);
+  return e.op1('Mul', [isMax, up(share)]);
+}
+
 const maxPool: GradientRule = ({ node, dY, e }) => {
   const indices = node.output[1];
+  const kernel = tilingPoolKernel(node, e.shape(node.input[0]));
+  if (!indices && kernel) return [tilingMaxPoolGrad(e, node.input[0], node.output[0], dY[0]!, kernel)];
   if (!indices) {
     throw new WhittleError('train.internal', `MaxPool '${node.name}' has no Indices output in the training graph.`, 'This is a bug in the training graph builder.');
   }
