@@ -38,6 +38,9 @@ describe('formatting', () => {
     expect(formatMetric('fooBarBytes', 2048)).toBe('2.0 KB');
     expect(metricLabel('sqnrDb.logits')).toBe('SQNR (logits)');
     expect(metricLabel('samplesPerSec')).toBe('Samples per second');
+    expect(metricLabel('baselineTop1')).toBe('Baseline top-1');
+    expect(formatMetric('baselineTop1', 0.5)).toBe('50.00 %');
+    expect(metricLabel('studentMacs')).toBe('Student MACs');
     for (const k of ['top1Agreement', 'outputSqnrDb', 'throughputPerSec', 'layersInt8', 'evalMs']) expect(metricLabel(k)).not.toMatch(/[a-z][A-Z]/);
   });
 

@@ -21,6 +21,7 @@ export const METRICS: Readonly<Record<string, MetricSpec>> = {
   map75: m('mAP@75', 'fraction'),
   agreement: m('Agreement', 'fraction'),
   top1Agreement: m('Top-1 agreement', 'fraction'),
+  referenceTop1: m('Reference top-1', 'fraction'),
   sqnrDb: m('SQNR', 'db'),
   outputSqnrDb: m('Output SQNR', 'db'),
   worstSqnrDb: m('Worst-layer SQNR', 'db'),
@@ -76,18 +77,21 @@ export const METRICS: Readonly<Record<string, MetricSpec>> = {
 };
 
 const SUFFIX_UNITS: [RegExp, MetricUnit][] = [
-  [/Bytes$/, 'bytes'], [/Ms$/, 'ms'], [/Db$/, 'db'], [/Mw$/, 'mw'], [/Mj$/, 'mj'], [/PerSec$/, 'perSec'], [/Ratio$/, 'ratio'], [/Pct$/, 'number'],
+  [/(Top[15]|Agreement|Accuracy)$/, 'fraction'], [/Bytes$/, 'bytes'], [/Ms$/, 'ms'], [/Db$/, 'db'], [/Mw$/, 'mw'], [/Mj$/, 'mj'], [/PerSec$/, 'perSec'], [/Ratio$/, 'ratio'], [/Pct$/, 'number'],
 ];
 const SUFFIX_WORDS: [RegExp, string][] = [[/Bytes$/, ''], [/Ms$/, ''], [/Db$/, ''], [/Mw$/, ''], [/Mj$/, ''], [/PerSec$/, ' per second'], [/Pct$/, ' (%)']];
 
-/** "worstLayer" -> "Worst layer", "sqnrDb.logits" -> "SQNR (logits)". */
+/** Words a key spells in lower case that read otherwise in a label. */
+const WORDS: Record<string, string> = { top1: 'top-1', top5: 'top-5', sqnr: 'SQNR', macs: 'MACs', mac: 'MAC', map: 'mAP', fp32: 'fp32', qdq: 'QDQ', rss: 'RSS' };
+
+/** "worstLayer" -> "Worst layer", "sqnrDb.logits" -> "SQNR (logits)", "baselineTop1" -> "Baseline top-1". */
 function humanize(key: string): string {
   const dot = key.indexOf('.');
   if (dot > 0) return `${metricSpec(key.slice(0, dot)).label} (${key.slice(dot + 1)})`;
   let stem = key;
   let tail = '';
   for (const [re, words] of SUFFIX_WORDS) if (re.test(stem)) { stem = stem.replace(re, ''); tail = words; break; }
-  const words = stem.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = stem.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(' ').map((w) => WORDS[w] ?? w).join(' ');
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}${tail}`;
 }
 

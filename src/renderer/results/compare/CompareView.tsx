@@ -37,7 +37,7 @@ function scatterPoints(rows: ModelRow[], quality: Quality, x: (r: ModelRow) => n
 
 export function CompareView({ runs }: { runs: RunRecord[] }) {
   const rows = useMemo(() => modelRowsOfRuns(runs), [runs]);
-  const stats = useModelInspections(rows);
+  const stats = useModelInspections(rows, runs.map((r) => r.status).join(','));
   const [selected, setSelected] = useState<string | null>(null);
   const [baselineUid, setBaselineUid] = useState<string | null>(null);
   // Pruning shrinks the compressed size only, so the size chart offers both.

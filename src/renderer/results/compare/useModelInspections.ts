@@ -1,22 +1,29 @@
 // Statistics (models.inspect) of every model of the shown runs, fetched once per model and
 // kept by row uid; failures are kept as messages so one bad model does not hide the others.
-import { useEffect, useState } from 'react';
+// `epoch` changes when a run ends: models that could not be read while it ran are read again.
+import { useEffect, useRef, useState } from 'react';
 import type { ModelInspection } from '../../../shared/api/models.ts';
 import { useApi } from '../../api/useApi.ts';
 import type { ModelRow } from './compareData.ts';
 
 export type InspectionState = { status: 'loading' } | { status: 'ok'; value: ModelInspection } | { status: 'error'; message: string };
 
-export function useModelInspections(rows: ModelRow[]): Record<string, InspectionState> {
+export function useModelInspections(rows: ModelRow[], epoch: string): Record<string, InspectionState> {
   const api = useApi();
   const [states, setStates] = useState<Record<string, InspectionState>>({});
+  const known = useRef<Record<string, InspectionState>>({});
   const uids = rows.map((r) => r.uid).join('|');
   useEffect(() => {
     let live = true;
-    setStates(Object.fromEntries(rows.map((r) => [r.uid, { status: 'loading' } as InspectionState])));
+    const todo = rows.filter((r) => known.current[r.uid]?.status !== 'ok');
+    const set = (uid: string, state: InspectionState) => {
+      known.current = { ...known.current, [uid]: state };
+      setStates(known.current);
+    };
+    for (const r of todo) set(r.uid, { status: 'loading' });
     // One at a time: statistics of a big model are heavy, and the main process serves others too.
     (async () => {
-      for (const r of rows) {
+      for (const r of todo) {
         let state: InspectionState;
         try {
           state = { status: 'ok', value: await api.call('models.inspect', { runId: r.runId, nodeId: r.nodeId, port: r.port }) };
@@ -24,11 +31,11 @@ export function useModelInspections(rows: ModelRow[]): Record<string, Inspection
           state = { status: 'error', message: err instanceof Error ? err.message : String(err) };
         }
         if (!live) return;
-        setStates((s) => ({ ...s, [r.uid]: state }));
+        set(r.uid, state);
       }
     })();
     return () => { live = false; };
-    // `uids` stands for `rows`: the effect re-runs when the set of models changes, not on every render.
-  }, [api, uids]);
+    // `uids` stands for `rows`: the effect re-runs when the set of models changes (or a run ends), not on every render.
+  }, [api, uids, epoch]);
   return states;
 }
