@@ -84,15 +84,20 @@ describe('evaluateModel', () => {
     const a = await rawLogits(lenetPath, test, n);
     const b = await rawLogits(refBytes, test, n);
     let agree = 0;
+    let referenceHits = 0;
     let sig = 0;
     let noise = 0;
     for (let i = 0; i < n; i++) {
       if (argmax(a[i]) === argmax(b[i])) agree++;
+      if (argmax(b[i]) === test.labels![i]) referenceHits++;
       for (let c = 0; c < 10; c++) { sig += b[i][c] ** 2; noise += (a[i][c] - b[i][c]) ** 2; }
     }
     expect(result.samples).toBe(n);
     expect(result.agreement).toBe(agree / n);
     expect(agree).toBeLessThan(n);
+    // The reference's own top-1 on the same samples (the node face's "Δ vs ref").
+    expect(result.referenceTop1).toBe(referenceHits / n);
+    expect(result.referenceTop1).not.toBe(result.top1);
     expect(result.sqnrDb!).toBeCloseTo(10 * Math.log10(sig / noise), 3);
     expect(progress[progress.length - 1]).toBe(n);
     expect(progress.length).toBe(Math.ceil(n / 32));
@@ -101,6 +106,7 @@ describe('evaluateModel', () => {
   it('gives full agreement and infinite SQNR against itself', async () => {
     const r = await evaluateModel(lenetPath, test, { reference: lenetPath, limit: 100 });
     expect(r.agreement).toBe(1);
+    expect(r.referenceTop1).toBe(r.top1);
     expect(r.sqnrDb).toBe(Number.POSITIVE_INFINITY);
   });
 
