@@ -59,6 +59,22 @@ describe('node faces', () => {
     expect(faceMetricLines(kind('evaluate'), {}, all)).toHaveLength(3);
   });
 
+  it('shows a swept param as its sweep, not the base value no variant runs with', () => {
+    const prune = kind('prune');
+    expect(text(faceParamLines(prune, { sparsity: 0.7 }, { sparsity: { kind: 'linear', start: 0.5, stop: 0.9, steps: 3 } }))).toEqual(['Method Unstructured (magnitude)', 'Remove 50.0% … 90.0% (3)']);
+    expect(text(faceParamLines(prune, {}, { sparsity: { kind: 'list', values: [0.3, 0.5] } }))).toEqual(['Method Unstructured (magnitude)', 'Remove 30.0%, 50.0%']);
+    // Option labels too long for the face: the option values; too many: first … last (count).
+    expect(text(faceParamLines(kind('quantize'), {}, { mode: { kind: 'list', values: ['static', 'dynamic'] } }))).toEqual(['Mode static, dynamic']);
+    expect(text(faceParamLines(prune, {}, { sparsity: { kind: 'list', values: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] } }))[1]).toBe('Remove 10.0% … 60.0% (6)');
+    // Sparsity applies to some of the swept methods: shown though the base method (2:4) hides it.
+    const swept = { method: { kind: 'list' as const, values: ['2:4', 'channels'] }, sparsity: { kind: 'list' as const, values: [0.5, 0.7] } };
+    expect(text(faceParamLines(prune, { method: '2:4' }, swept))).toEqual(['Method 2:4, channels', 'Remove 50.0%, 70.0%']);
+    // Swept while no method applies it: still hidden.
+    expect(faceParamLines(prune, { method: '2:4' }, { sparsity: swept.sparsity }).map((l) => l.key)).toEqual(['method']);
+    // A param shown only off its default shows whenever swept.
+    expect(text(faceParamLines(kind('quantize'), {}, { target: { kind: 'list', values: ['cpu'] } })).map((t) => t.split(' ')[0])).toContain('Target');
+  });
+
   it('formats ratios and point deltas in words', () => {
     expect(formatRatio(1)).toBe('unchanged');
     expect(formatRatio(1.2)).toBe('1.20× larger');

@@ -3,11 +3,13 @@
 import { memo, useMemo } from 'react';
 import type { NodeKindSpec, Params } from '../../shared/catalog/types.ts';
 import { faceMetricLines, faceParamLines, type FaceLine } from '../../shared/editor/nodeFace.ts';
+import type { SweepSpec } from '../../shared/pipeline/sweep-spec.ts';
 
 interface Props {
   nodeId: string;
   spec: NodeKindSpec;
   params: Params;
+  sweeps: Record<string, SweepSpec> | undefined;
   /** The last run's metrics when it finished (done, cached or with warnings). */
   metrics: Record<string, number | string | boolean> | undefined;
 }
@@ -24,8 +26,8 @@ function Lines({ lines, kind, nodeId }: { lines: FaceLine[]; kind: 'param' | 'me
   );
 }
 
-function NodeFaceLinesImpl({ nodeId, spec, params, metrics }: Props) {
-  const paramLines = useMemo(() => faceParamLines(spec, params), [spec, params]);
+function NodeFaceLinesImpl({ nodeId, spec, params, sweeps, metrics }: Props) {
+  const paramLines = useMemo(() => faceParamLines(spec, params, sweeps), [spec, params, sweeps]);
   const metricLines = useMemo(() => (metrics ? faceMetricLines(spec, params, metrics) : []), [spec, params, metrics]);
   if (paramLines.length === 0 && metricLines.length === 0) return null;
   return (

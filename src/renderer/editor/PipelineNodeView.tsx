@@ -79,7 +79,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
         {spec?.inputs.map((p, i) => <PortRow key={`in-${p.name}`} nodeId={id} port={p} side="in" index={i} />)}
         {spec?.outputs.map((p, i) => <PortRow key={`out-${p.name}`} nodeId={id} port={p} side="out" index={i} />)}
       </div>
-      {spec && <NodeFaceLines nodeId={id} spec={spec} params={data.params} metrics={finished ? run?.metrics : undefined} />}
+      {spec && <NodeFaceLines nodeId={id} spec={spec} params={data.params} sweeps={data.sweeps} metrics={finished ? run?.metrics : undefined} />}
       {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
       {showCurve && <TrainCurveSparkline nodeId={id} data={curve} />}

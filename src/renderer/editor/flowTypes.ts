@@ -1,6 +1,7 @@
 // The React Flow node and edge types the canvas renders, derived from the document.
 import type { Edge, Node } from '@xyflow/react';
 import type { NodeKindSpec, Params } from '../../shared/catalog/types.ts';
+import type { SweepSpec } from '../../shared/pipeline/sweep-spec.ts';
 
 export interface PipelineNodeData extends Record<string, unknown> {
   kind: string;
@@ -9,6 +10,8 @@ export interface PipelineNodeData extends Record<string, unknown> {
   label?: string;
   /** The node's params (same object while a drag moves it): its face shows the key ones. */
   params: Params;
+  /** Swept params: the face shows the sweep in place of the base value. */
+  sweeps?: Record<string, SweepSpec>;
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;

@@ -35,7 +35,7 @@ export function useFlowElements(nodes: PipelineNode[], edges: PipelineEdge[], ki
           id: n.id,
           type: 'pipeline',
           position: n.position ?? { x: 0, y: 0 },
-          data: { kind: n.kind, spec, label: n.label, params: n.params },
+          data: { kind: n.kind, spec, label: n.label, params: n.params, sweeps: n.sweeps },
           selected: isSelected,
           ...(size ? { measured: size } : {}),
         };

@@ -4,6 +4,7 @@
 import type { FaceFormat, FaceMetric, FaceParam, NodeKindSpec, ParamSpec, ParamValue, Params } from '../catalog/types.ts';
 import { formatBytes, formatCount, formatPercent } from '../format.ts';
 import { isParamVisible, paramsWithDefaults } from '../pipeline/params.ts';
+import { sweepValues, type SweepSpec } from '../pipeline/sweep-spec.ts';
 
 export interface FaceLine {
   /** The param or metric it shows, for tests and tooltips. */
@@ -84,16 +85,41 @@ function sameValue(a: ParamValue, b: ParamValue): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The node's key params that apply (hidden params are not key), in the declared order. */
-export function faceParamLines(kind: NodeKindSpec, params: Params): FaceLine[] {
+/**
+ * A swept param in the face's words: a list that fits ("30.0%, 50.0%"; choices by label, or by
+ * value when the labels are too long: "static, dynamic"), else "50.0% … 90.0% (3)".
+ */
+function sweepText(spec: ParamSpec, sweep: SweepSpec, format: FaceParam['format']): string {
+  const raw = sweepValues(sweep, spec);
+  const values = raw.map((v) => paramText(spec, v, format) ?? String(v));
+  if (values.length < 2) return values.join('');
+  const fits = [values.join(', '), ...(spec.type === 'enum' ? [raw.join(', ')] : [])].find((t) => t.length <= MAX_VALUE_CHARS);
+  if (sweep.kind === 'list' && fits !== undefined) return fits;
+  return `${values[0]} … ${values[values.length - 1]} (${values.length})`;
+}
+
+/** Whether `name` applies to some variant: under the base values or one value of one sweep. */
+function visibleInSomeVariant(kind: NodeKindSpec, name: string, effective: Params, sweeps: Record<string, SweepSpec>): boolean {
+  if (isParamVisible(kind, name, effective)) return true;
+  // One sweep at a time covers a param hidden by one swept choice (method 2:4 or magnitude).
+  return Object.entries(sweeps).some(([param, sweep]) => sweepValues(sweep, kind.params[param])
+    .some((v) => isParamVisible(kind, name, { ...effective, [param]: v })));
+}
+
+/**
+ * The node's key params that apply (hidden params are not key), in the declared order;
+ * a swept param shows its sweep rather than the base value no variant runs with.
+ */
+export function faceParamLines(kind: NodeKindSpec, params: Params, sweeps: Record<string, SweepSpec> = {}): FaceLine[] {
   const effective = paramsWithDefaults(kind, params);
   const lines: FaceLine[] = [];
   for (const fp of kind.face?.params ?? []) {
     const spec = kind.params[fp.param];
-    if (!spec || !isParamVisible(kind, fp.param, effective)) continue;
+    if (!spec || !visibleInSomeVariant(kind, fp.param, effective, sweeps)) continue;
+    const sweep = sweeps[fp.param];
     const value = effective[fp.param];
-    if (fp.unlessDefault && sameValue(value, spec.default)) continue;
-    const text = paramText(spec, value, fp.format);
+    if (!sweep && fp.unlessDefault && sameValue(value, spec.default)) continue;
+    const text = sweep ? sweepText(spec, sweep, fp.format) : paramText(spec, value, fp.format);
     if (text !== null) lines.push({ key: fp.param, label: fp.label ?? spec.label, text: clip(text) });
   }
   return lines;
