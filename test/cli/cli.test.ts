@@ -66,7 +66,8 @@ describe('whittle', () => {
       const r = await whittle(['validate', join('resources/examples', file)]);
       expect(r.code, `${file}: ${r.stdout}${r.stderr}`).toBe(0);
     }
-  });
+    // One CLI process per example (eight of them): tens of seconds on a busy 2-core machine.
+  }, 240_000);
 
   it('run exits 1 and names the node when a node fails', async () => {
     writeFileSync(join(dir, 'broken.onnx'), 'not a model');
