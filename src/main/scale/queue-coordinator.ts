@@ -52,6 +52,8 @@ export interface QueueStats { bytesSent: number; bytesReceived: number; jobs: nu
 export class QueueCoordinator implements RemoteTarget {
   private readonly pending = new Map<string, Pending>();
   private readonly hashes = new Map<string, string>();
+  /** Jobs whose results are being stored: a second look (event and reconcile) waits. */
+  private readonly importing = new Set<string>();
   private downSinceMs: number | null = null;
   private reconciling = false;
   private timer: NodeJS.Timeout | null = null;
@@ -143,11 +145,17 @@ export class QueueCoordinator implements RemoteTarget {
     }
     const state = await bull.getState();
     if (state === 'completed') {
+      // The job read above may predate its completion: read it again for the return value.
+      const done = bull.returnvalue ? bull : await this.queue.getJob(jobId);
+      if (!done?.returnvalue || this.importing.has(jobId)) return;
+      this.importing.add(jobId);
       try {
-        this.settle(jobId, await importEnd(bull.returnvalue as RemoteEnd, p.job, this.store));
+        this.settle(jobId, await importEnd(done.returnvalue as RemoteEnd, p.job, this.store));
       } catch (err) {
         const e = err as { code?: string; message?: string; hint?: string };
         this.settle(jobId, { type: 'job.failed', nodeId: p.job.node.id, cancelled: false, error: { code: e.code ?? 'queue.result-failed', message: e.message ?? String(err), nodeId: p.job.node.id, ...(e.hint ? { hint: e.hint } : {}) } });
+      } finally {
+        this.importing.delete(jobId);
       }
     } else if (state === 'failed') {
       this.settle(jobId, {

@@ -40,6 +40,50 @@ export interface QueueWorker {
   close(): Promise<void>;
 }
 
+interface WorkerState {
+  o: QueueWorkerOptions;
+  beat: WorkerBeat;
+  pool: EnginePool;
+  log: (line: string) => void;
+}
+
+/** Runs one node job: fetch its files, run it in the pool, send its results back. */
+async function runJob(w: WorkerState, job: Job<QueueJobData>, signal?: AbortSignal): Promise<RemoteEnd> {
+  const { o, beat, log } = w;
+  const { node } = job.data.job;
+  const entry = { runId: job.data.job.runId, nodeId: node.id, kind: node.kind, startedAtMs: Date.now() };
+  beat.running.push(entry);
+  log(`running ${node.id} (${node.kind}) of run ${entry.runId}, attempt ${job.attemptsMade + 1}`);
+  const workDir = await mkdtemp(join(o.cacheDir, 'jobs', 'job-'));
+  const stop = new AbortController();
+  const timeout = setTimeout(() => stop.abort(new Error('timeout')), job.data.timeoutMs);
+  signal?.addEventListener('abort', () => stop.abort(new Error('cancelled')), { once: true });
+  try {
+    const client = new ArtifactClient(join(o.cacheDir, 'blobs'), job.data.store);
+    const local = await importJob(job.data, client, { cacheDir: join(o.cacheDir, 'nodes'), workDir, handlerModules: o.handlerModules ?? [] });
+    const end = await w.pool.run(local, { threads: local.threads, memoryBytes: 0, poolSize: o.concurrency }, (event) => void job.updateProgress({ event }).catch(() => undefined), stop.signal);
+    const timedOut = stop.signal.reason instanceof Error && stop.signal.reason.message === 'timeout';
+    // The run was cancelled: nobody wants another attempt.
+    if (end.type === 'job.failed' && end.cancelled && !timedOut) throw new UnrecoverableError(`Node "${node.id}" was cancelled on worker ${beat.id}.`);
+    if (end.type === 'job.failed' && (end.cancelled || end.error.code === 'engine.crashed')) {
+      const why = timedOut ? `it ran longer than ${Math.round(job.data.timeoutMs / 1000)} s` : end.error.message;
+      throw new WhittleError(timedOut ? 'queue.job-timeout' : end.error.code, `Node "${node.id}" stopped on worker ${beat.id}: ${why}`);
+    }
+    const out = await exportEnd(end, local, client, entry.startedAtMs);
+    beat.jobsDone++;
+    log(`${end.type === 'job.done' ? 'finished' : 'failed'} ${node.id}`);
+    return out;
+  } catch (err) {
+    beat.failures++;
+    log(`attempt failed for ${node.id}: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  } finally {
+    clearTimeout(timeout);
+    beat.running.splice(beat.running.indexOf(entry), 1);
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
 export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWorker> {
   const redis = await connectRedis(o.url);
   const subscriber = await connectRedis(o.url);
@@ -49,41 +93,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const log = o.log ?? (() => undefined);
   const pool = new EnginePool({ spawner: o.spawner ?? forkSpawner(), cores, cancelGraceMs: 500 });
   await mkdir(join(o.cacheDir, 'jobs'), { recursive: true });
-
-  const processor = async (job: Job<QueueJobData>, _token?: string, signal?: AbortSignal): Promise<RemoteEnd> => {
-    const { node } = job.data.job;
-    const entry = { runId: job.data.job.runId, nodeId: node.id, kind: node.kind, startedAtMs: Date.now() };
-    beat.running.push(entry);
-    log(`running ${node.id} (${node.kind}) of run ${entry.runId}, attempt ${job.attemptsMade + 1}`);
-    const workDir = await mkdtemp(join(o.cacheDir, 'jobs', 'job-'));
-    const stop = new AbortController();
-    const timeout = setTimeout(() => stop.abort(new Error('timeout')), job.data.timeoutMs);
-    signal?.addEventListener('abort', () => stop.abort(new Error('cancelled')), { once: true });
-    try {
-      const client = new ArtifactClient(join(o.cacheDir, 'blobs'), job.data.store);
-      const local = await importJob(job.data, client, { cacheDir: join(o.cacheDir, 'nodes'), workDir, handlerModules: o.handlerModules ?? [] });
-      const end = await pool.run(local, { threads: local.threads, memoryBytes: 0, poolSize: o.concurrency }, (event) => void job.updateProgress({ event }).catch(() => undefined), stop.signal);
-      const timedOut = stop.signal.reason instanceof Error && stop.signal.reason.message === 'timeout';
-      // The run was cancelled: nobody wants another attempt.
-      if (end.type === 'job.failed' && end.cancelled && !timedOut) throw new UnrecoverableError(`Node "${node.id}" was cancelled on worker ${id}.`);
-      if (end.type === 'job.failed' && (end.cancelled || end.error.code === 'engine.crashed')) {
-        const why = timedOut ? `it ran longer than ${Math.round(job.data.timeoutMs / 1000)} s` : end.error.message;
-        throw new WhittleError(timedOut ? 'queue.job-timeout' : end.error.code, `Node "${node.id}" stopped on worker ${id}: ${why}`);
-      }
-      const out = await exportEnd(end, local, client, entry.startedAtMs);
-      beat.jobsDone++;
-      log(`${end.type === 'job.done' ? 'finished' : 'failed'} ${node.id}`);
-      return out;
-    } catch (err) {
-      beat.failures++;
-      log(`attempt failed for ${node.id}: ${err instanceof Error ? err.message : String(err)}`);
-      throw err;
-    } finally {
-      clearTimeout(timeout);
-      beat.running.splice(beat.running.indexOf(entry), 1);
-      await rm(workDir, { recursive: true, force: true });
-    }
-  };
+  const state: WorkerState = { o, beat, pool, log };
+  const processor = (job: Job<QueueJobData>, _token?: string, signal?: AbortSignal) => runJob(state, job, signal);
 
   const lockDuration = o.lockDurationMs ?? (Number(process.env.WHITTLE_QUEUE_LOCK_MS) || 10_000);
   const worker = new Worker<QueueJobData, RemoteEnd>(QUEUE_NAME, processor, {
