@@ -89,6 +89,8 @@ export async function sideBySide(): Promise<void> {
     console.log(`\nTraining speed side by side, samples/s: Whittle vs PyTorch ${torch.version} CPU (${PYTHON}), batch ${BATCH}, Adam, same data; ${PAIRS} interleaved pairs, median ratio`);
   }
   const wanted = (process.env.BENCH_TRAIN_MODELS ?? '').split(',').filter(Boolean);
+  // BENCH_TRAIN_THREADS=1 races one thread count only (a loaded machine: half the wait).
+  const threadCounts = (process.env.BENCH_TRAIN_THREADS ?? '1,2').split(',').map(Number).filter((t) => t > 0);
   const mnist = loadMnist('train');
   const dir = mkdtempSync(join(tmpdir(), 'whittle-train-bench-'));
   try {
@@ -97,7 +99,7 @@ export async function sideBySide(): Promise<void> {
       const ds = benchDataset(mnist, m.sampleShape, (WARMUP_STEPS + steps) * BATCH);
       const files = { inputs: join(dir, `${m.key}.f32`), labels: join(dir, `${m.key}.i64`) };
       writeRawDataset(ds, files.inputs, files.labels);
-      for (const threads of [1, 2]) {
+      for (const threads of threadCounts) {
         const ratios: number[] = [];
         const cells: string[] = [];
         for (let pair = 0; pair < PAIRS; pair++) {
