@@ -92,7 +92,7 @@ test('build, check, edit, undo/redo, run, export and re-import a pipeline', asyn
   await expect(page.getByTestId('btn-run')).toBeVisible();
   await page.getByTestId('node-onnx-1').click();
   await dismissToasts(page);
-  await page.getByTestId('palette').evaluate((el) => el.scrollTo(0, 0));
+  await page.getByTestId('palette').evaluate((el) => (el as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'editor-after-run.png') });
   // The README's screenshot is refreshed on request only, so test runs leave the tree clean.
   if (process.env.WHITTLE_UPDATE_DOCS) copyFileSync(join(SHOTS, 'editor-after-run.png'), join(REPO_ROOT, 'docs', 'editor.png'));

@@ -16,7 +16,7 @@ import type { GraphEdge, GraphNode, ModelGraph } from '../../src/shared/api/mode
 import { displayGraph, fuseQdqGroups, searchNodes } from '../../src/renderer/results/model-view/displayGraph.ts';
 import { layoutGraph, nodeSize, type GraphLayout } from '../../src/renderer/results/model-view/elkLayout.ts';
 import { modelFromAddress, onModelViewRequest, requestModelView } from '../../src/renderer/results/model-view/modelViewRequests.ts';
-import { exampleHeadline } from '../../src/renderer/editor/ExamplesGallery.tsx';
+import { exampleHeadline } from '../../src/shared/editor/exampleHeadline.ts';
 import { LENET_FIXTURE, MOBILENET_FIXTURE } from '../fixtures-path.ts';
 import { lenet, mnistCalibration } from '../quantize/helpers.ts';
 

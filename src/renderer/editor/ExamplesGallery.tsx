@@ -5,16 +5,10 @@ import { useEffect, useState } from 'react';
 import type { CallResponse } from '../../shared/api/contract.ts';
 import { useApi } from '../api/useApi.ts';
 import { Modal } from '../app/Modal.tsx';
+import { exampleHeadline } from '../../shared/editor/exampleHeadline.ts';
 import './examples-gallery.css';
 
 type Example = CallResponse<'examples.list'>['examples'][number];
-
-/** "MobileNetV2: train -> prune" -> { model: 'MobileNetV2', steps: ['train', 'prune'] }. */
-export function exampleHeadline(name: string): { model: string; steps: string[] } {
-  const at = name.indexOf(':');
-  if (at < 0) return { model: name, steps: [] };
-  return { model: name.slice(0, at).trim(), steps: name.slice(at + 1).split('->').map((s) => s.trim()).filter(Boolean) };
-}
 
 export function ExamplesGallery({ onOpen, onClose }: { onOpen(id: string): void; onClose(): void }) {
   const api = useApi();
