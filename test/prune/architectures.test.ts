@@ -13,6 +13,7 @@ import { sizeReport } from '../../src/main/passes/prune/size-report.ts';
 import { fixtureModel, type FixtureName } from '../fixtures-path.ts';
 import { buildVit } from '../../src/main/onnx/builder/vit.ts';
 import { GraphIndex } from '../../src/main/onnx/graph.ts';
+import { tensorToArray } from '../../src/main/onnx/tensor.ts';
 import { resolveInitializer } from '../../src/main/passes/prune/layers.ts';
 import { zeroTwoChannelsPerGroup } from './zero-channels.ts';
 
@@ -81,6 +82,17 @@ describe('structured pruning of the issue-14 architectures', () => {
     const [before, after] = [await run(model, [1, 3, 320, 320]), await run(r.model, [1, 3, 320, 320])];
     expect(after.map((o) => o.dims)).toEqual(before.map((o) => o.dims));
     expect(after.map((o) => o.dims)).toEqual([[1, 144, 40, 40], [1, 144, 20, 20], [1, 144, 10, 10]]);
+    // Ranking is global over a C2f's split tensor: no half may lose every channel (it once did: {4, 0, 80, 80}).
+    const index = new GraphIndex(r.model.graph);
+    const pieces = r.model.graph.node.filter((n) => n.opType === 'Split').map((n) => Array.from(tensorToArray(resolveInitializer(index, n.input[1])!), Number));
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const sizes of pieces) expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1);
+    // With the node's defaults (multiples of 8, at least 8) each output keeps at least 8.
+    const rounded = pruneChannels(model, { ratio: 0.5, channelMultiple: 8, minChannels: 8 }).model;
+    const roundedIndex = new GraphIndex(rounded.graph);
+    for (const n of rounded.graph.node.filter((x) => x.opType === 'Split')) {
+      expect(Math.min(...Array.from(tensorToArray(resolveInitializer(roundedIndex, n.input[1])!), Number))).toBeGreaterThanOrEqual(8);
+    }
     await expectKeepAllExact(model, [1, 3, 320, 320]);
     await expectZeroedPruneExact(model, [1, 3, 320, 320]);
   }, 180_000); // ORT runs at 224-320 px: ~20 s alone, three times that on the shared 2-core machine

@@ -160,6 +160,26 @@ function removeUnused(model: Model): void {
   g.valueInfo = [];
 }
 
+/**
+ * A group's ranking is global over its channels, so every channel of one output of a Split
+ * can rank lowest: a C2f block pruned by half lost its whole first half ({4, 0, 80, 80}),
+ * which ORT runs but calibration does not take. Each output keeps at least `minChannels`
+ * (or all it has), its most important channels put back.
+ */
+function keepEveryPiece(dg: DependencyGraph, removed: Set<number>, importanceOf: Map<number, number>, minChannels: number): void {
+  for (const e of dg.edits) {
+    if (e.node.opType !== 'Split') continue;
+    for (const { view } of e.entries) {
+      if (!view.slots) continue;
+      const roots = [...new Set(Array.from(view.slots, (slot) => dg.slotRoot(slot)))];
+      const need = Math.min(roots.length, minChannels) - roots.filter((r) => !removed.has(r)).length;
+      if (need <= 0) continue;
+      const back = roots.filter((r) => removed.has(r)).sort((a, b) => (importanceOf.get(b) ?? 0) - (importanceOf.get(a) ?? 0) || a - b);
+      for (const r of back.slice(0, need)) removed.delete(r);
+    }
+  }
+}
+
 export function pruneChannels(input: Model, options: ChannelPruneOptions): ChannelPruneResult {
   checkSparsity(options.ratio, 'The channel ratio');
   for (const [name, v] of [['channel multiple', options.channelMultiple], ['fewest channels', options.minChannels]] as const) {
@@ -195,11 +215,17 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
   const ratioOf = (s: Space): number | undefined => s.sources.map((x) => options.overrides?.[layerName(x.node)]).find((r) => r !== undefined);
   const counts = keepCounts(sized, imp, options, ratioOf);
   const removed = new Set<number>();
+  const importanceOf = new Map<number, number>();
   for (const s of sized) {
     const { roots: list, importance: v } = components.get(s.id)!;
+    list.forEach((root, i) => importanceOf.set(root, v[i]));
     const order = Array.from({ length: s.size }, (_, i) => i).sort((a, b) => v[b] - v[a] || a - b);
     for (const i of order.slice(counts.get(s.id)!)) removed.add(list[i]);
-    Object.assign(reports.find((r) => r.id === s.id)!, { channels: s.size, kept: counts.get(s.id)! });
+  }
+  keepEveryPiece(dg, removed, importanceOf, options.minChannels ?? (options.roundTo8 ? 8 : 1));
+  for (const s of sized) {
+    const kept = components.get(s.id)!.roots.filter((root) => !removed.has(root)).length;
+    Object.assign(reports.find((r) => r.id === s.id)!, { channels: s.size, kept });
   }
   const renamed = new Map<string, string>();
   for (const m of dg.members) applyMember(model, m, dg, removed, renamed);
