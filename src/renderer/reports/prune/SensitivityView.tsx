@@ -1,10 +1,8 @@
 // `prune.sensitivity`: one curve per layer (score against the ratio pruned from that layer
 // alone), and the proposed per-layer ratios.
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReportViewProps } from '../registry.ts';
+import { LayerCurvesChart } from '../LayerCurvesChart.tsx';
 import { pct, type SensitivityData } from './types.ts';
-
-const COLORS = ['#8b5cf6', '#0ea5e9', '#f97316', '#10b981', '#ef4444', '#eab308', '#64748b', '#ec4899'];
 
 export function SensitivityView({ report }: ReportViewProps) {
   const d = report.data as SensitivityData;
@@ -20,18 +18,8 @@ export function SensitivityView({ report }: ReportViewProps) {
   });
   return (
     <section data-testid="prune-sensitivity">
-      <ResponsiveContainer width="100%" height={320}>
-        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 16 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="ratio" type="number" domain={[0, 1]} tickFormatter={pct} label={{ value: 'ratio pruned (this layer only)', position: 'insideBottom', offset: -8 }} />
-          <YAxis tickFormatter={pct} domain={['auto', 'auto']} label={{ value: d.metric, angle: -90, position: 'insideLeft' }} />
-          <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={(r) => `ratio ${pct(Number(r))}`} />
-          <Legend />
-          {d.curves.map((c, i) => (
-            <Line key={c.layer} dataKey={c.layer} stroke={COLORS[i % COLORS.length]} dot isAnimationActive={false} connectNulls />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <LayerCurvesChart rows={rows} xKey="ratio" xDomain={[0, 1]} xTick={pct} xLabel="ratio pruned (this layer only)"
+        tooltipLabel={(r) => `ratio ${pct(r)}`} layers={d.curves.map((c) => c.layer)} metric={d.metric} />
       <p>
         Baseline {d.metric} {pct(d.baseline)}. Proposal removes {pct(d.proposedFraction)}; the curves predict a loss of {(d.predictedLoss * 100).toFixed(2)} points.
       </p>

@@ -1,11 +1,9 @@
 // `share.sensitivity`: one curve per layer (score against k, that layer alone clustered) and
 // the proposed k per layer with the index bits it costs.
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReportViewProps } from '../registry.ts';
+import { LayerCurvesChart } from '../LayerCurvesChart.tsx';
 import { indexBits, type ShareSensitivityResult } from '../../../shared/reports/share.ts';
 import { formatPercent as pct } from '../../../shared/format.ts';
-
-const COLORS = ['#8b5cf6', '#0ea5e9', '#f97316', '#10b981', '#ef4444', '#eab308', '#64748b', '#ec4899'];
 
 export function ShareSensitivityView({ report }: ReportViewProps) {
   const d = report.data as ShareSensitivityResult;
@@ -22,19 +20,8 @@ export function ShareSensitivityView({ report }: ReportViewProps) {
   const kOf = (bits: number) => d.kValues.find((k) => indexBits(k) === bits);
   return (
     <section data-testid="share-sensitivity">
-      <ResponsiveContainer width="100%" height={320}>
-        <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 16, left: 16 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="bits" type="number" domain={['dataMin', 'dataMax']} ticks={bitsAxis} tickFormatter={(b) => `${b} bit (k=${kOf(Number(b))})`}
-            label={{ value: 'index bits per weight (this layer only clustered)', position: 'insideBottom', offset: -8 }} />
-          <YAxis tickFormatter={pct} domain={['auto', 'auto']} label={{ value: d.metric, angle: -90, position: 'insideLeft' }} />
-          <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={(b) => `k=${kOf(Number(b))} (${b} bit)`} />
-          <Legend />
-          {d.curves.map((c, i) => (
-            <Line key={c.layer} dataKey={c.layer} stroke={COLORS[i % COLORS.length]} dot isAnimationActive={false} connectNulls />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      <LayerCurvesChart rows={rows} xKey="bits" xDomain={['dataMin', 'dataMax']} xTicks={bitsAxis} xTick={(b) => `${b} bit (k=${kOf(b)})`}
+        xLabel="index bits per weight (this layer only clustered)" tooltipLabel={(b) => `k=${kOf(b)} (${b} bit)`} layers={d.curves.map((c) => c.layer)} metric={d.metric} />
       <p>
         Baseline {d.metric} {pct(d.baseline)}. The proposal uses {d.meanBits.toFixed(2)} index bits per weight (target {d.targetBits});
         the curves predict a loss of {(d.predictedLoss * 100).toFixed(2)} points.
