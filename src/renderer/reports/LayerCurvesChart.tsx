@@ -26,7 +26,7 @@ export function LayerCurvesChart(p: LayerCurvesProps) {
         <XAxis dataKey={p.xKey} type="number" domain={p.xDomain} ticks={p.xTicks} tickFormatter={(x) => p.xTick(Number(x))} label={{ value: p.xLabel, position: 'insideBottom', offset: -8 }} />
         <YAxis tickFormatter={pct} domain={['auto', 'auto']} label={{ value: p.metric, angle: -90, position: 'insideLeft' }} />
         <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={(x) => p.tooltipLabel(Number(x))} />
-        <Legend />
+        <Legend verticalAlign="top" height={28} />
         {p.layers.map((layer, i) => (
           <Line key={layer} dataKey={layer} stroke={COLORS[i % COLORS.length]} dot isAnimationActive={false} connectNulls />
         ))}
