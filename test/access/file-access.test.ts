@@ -49,7 +49,7 @@ function attackPath(attack: Attack, ext: string): string {
 }
 
 const doc = (modelPath: string) => ({
-  format: 'whittle.pipeline', version: 1, name: 'attack',
+  format: 'whittle.pipeline', version: 2, name: 'attack',
   nodes: [{ id: 'load', kind: 'model.onnx', params: { path: modelPath } }, { id: 'save', kind: 'export', params: { path: 'out.onnx' } }],
   edges: [{ from: ['load', 'model'], to: ['save', 'model'] }],
 });
