@@ -57,9 +57,9 @@ function forgetWorkerResults(): void {
   for (let i = 0; i < 4; i++) rmSync(join(workerCache(i), 'nodes'), { recursive: true, force: true });
 }
 
-async function queueRun(c: ReturnType<typeof coordinator>, during?: (runId: string) => Promise<void>): Promise<RunRecord> {
+async function queueRun(c: ReturnType<typeof coordinator>, during?: (runId: string) => Promise<void>, doc = branchingDocument(dir)): Promise<RunRecord> {
   forgetWorkerResults();
-  const runId = await c.runner.start(branchingDocument(dir), { documentPath: join(dir, 'branching.json'), queue: redis.url });
+  const runId = await c.runner.start(doc, { documentPath: join(dir, 'branching.json'), queue: redis.url });
   if (during) await during(runId);
   return c.runner.wait(runId);
 }
@@ -122,10 +122,12 @@ describe('queue runs on three workers', () => {
 
   it('cancel stops the nodes running on workers', async () => {
     const c = coordinator();
+    // A long fine-tune: on a quiet machine one epoch ends between two heartbeats, before the
+    // test could see it running; hundreds of epochs keep it on its worker until cancelled.
     const record = await queueRun(c, async (runId) => {
       await until(async () => (await listWorkers(redis.url)).some((w) => w.running.some((r) => r.runId === runId && r.nodeId === 'tune')), 300_000, 50);
       expect(c.runner.cancel(runId)).toBe(true);
-    });
+    }, branchingDocument(dir, { trainEpochs: 500 }));
     expect(record.status).toBe('cancelled');
     expect(record.nodes.tune.status).toBe('cancelled');
     // The worker stops the node (its engine is told, then killed) and takes no new attempt.

@@ -42,6 +42,7 @@ export interface QueueWorker {
 
 interface WorkerState {
   o: QueueWorkerOptions;
+  redis: Redis;
   beat: WorkerBeat;
   pool: EnginePool;
   log: (line: string) => void;
@@ -53,6 +54,8 @@ async function runJob(w: WorkerState, job: Job<QueueJobData>, signal?: AbortSign
   const { node } = job.data.job;
   const entry = { runId: job.data.job.runId, nodeId: node.id, kind: node.kind, startedAtMs: Date.now() };
   beat.running.push(entry);
+  // Beat at once when a node starts or ends: a node shorter than the beat interval still shows.
+  void sendBeat(w.redis, beat);
   log(`running ${node.id} (${node.kind}) of run ${entry.runId}, attempt ${job.attemptsMade + 1}`);
   const workDir = await mkdtemp(join(o.cacheDir, 'jobs', 'job-'));
   const stop = new AbortController();
@@ -80,6 +83,7 @@ async function runJob(w: WorkerState, job: Job<QueueJobData>, signal?: AbortSign
   } finally {
     clearTimeout(timeout);
     beat.running.splice(beat.running.indexOf(entry), 1);
+    void sendBeat(w.redis, beat);
     await rm(workDir, { recursive: true, force: true });
   }
 }
@@ -93,7 +97,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const log = o.log ?? (() => undefined);
   const pool = new EnginePool({ spawner: o.spawner ?? forkSpawner(), cores, cancelGraceMs: 500 });
   await mkdir(join(o.cacheDir, 'jobs'), { recursive: true });
-  const state: WorkerState = { o, beat, pool, log };
+  const state: WorkerState = { o, redis, beat, pool, log };
   const processor = (job: Job<QueueJobData>, _token?: string, signal?: AbortSignal) => runJob(state, job, signal);
 
   const lockDuration = o.lockDurationMs ?? (Number(process.env.WHITTLE_QUEUE_LOCK_MS) || 10_000);
