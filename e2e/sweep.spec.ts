@@ -62,11 +62,11 @@ async function sweepParam(page: Page, nodeId: string, param: string, values: str
 async function runAndWatch(page: Page, variants: number, nodeCount: number, until: (running: number, ended: number) => boolean): Promise<number> {
   await page.getByTestId('btn-run').click();
   await page.getByTestId('tab-runs').click();
-  // The newest run heads the list (an export run may have been the newest a moment ago).
-  const newest = page.locator('[data-testid^="run-item-"]').first();
+  // The sweep's run by its node count: an export run started in the same second may sort first.
+  const newest = page.locator('[data-testid^="run-item-"]').filter({ hasText: `${nodeCount} nodes` }).first();
   await expect(async () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect(newest).toContainText(`${nodeCount} nodes`, { timeout: 1000 });
+    await expect(newest).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
   await newest.click();
   const progress = page.getByTestId('sweep-progress');
