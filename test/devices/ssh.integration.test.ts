@@ -53,7 +53,7 @@ beforeAll(async () => {
   // The profile node's handler reads the registry under WHITTLE_HOME, like the engine process.
   process.env.WHITTLE_HOME = join(dir, 'home');
   registry = new DeviceRegistry(join(dir, 'home', 'devices'), createKeychainSecretStore(join(dir, 'home', 'devices', 'secrets.json'), memoryKeyCipher()));
-  service = new DeviceService({ registry, runnersDir: RUNNERS, lookup: loopback });
+  service = new DeviceService({ registry, runnersDir: RUNNERS, lookup: loopback, usbHost: '127.0.0.2' });
   int8Path = join(dir, 'lenet5-int8.onnx');
   expect(writeInt8Copy(LENET, int8Path)).toBeGreaterThan(2);
 });

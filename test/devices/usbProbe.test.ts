@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectUsbBoards, JETSON_USB_HOST } from '../../src/main/devices/usb.ts';
+import { detectUsbBoards, jetsonUsbHost } from '../../src/main/devices/usb.ts';
 import { parseL4t, parseProbe } from '../../src/main/devices/probe.ts';
 import { chooseRunner, runnerArgv } from '../../src/main/devices/runners.ts';
 
@@ -41,16 +41,16 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('USB device mode', () => {
   it('finds NVIDIA gadgets 7020/7035 and their network interface, nothing else', () => {
-    const boards = detectUsbBoards(root);
+    const boards = detectUsbBoards(root, '127.0.0.3');
     expect(boards.map((b) => [b.productId, b.netInterface ?? null])).toEqual([['7035', 'enx1a2b3c4d5e6f'], ['7020', null]]);
-    expect(boards[0]).toMatchObject({ vendorId: '0955', product: 'Linux for Tegra', serial: '1421623052123', suggestedHost: JETSON_USB_HOST });
+    expect(boards[0]).toMatchObject({ vendorId: '0955', product: 'Linux for Tegra', serial: '1421623052123', suggestedHost: '127.0.0.3' });
     expect(boards[1].product).toMatch(/Jetson/);
   });
   it('suggests an injected address instead of the L4T default', () => {
     expect(detectUsbBoards(root, '127.0.0.2').map((b) => b.suggestedHost)).toEqual(['127.0.0.2', '127.0.0.2']);
   });
   it('returns nothing when sysfs has no USB bus', () => {
-    expect(detectUsbBoards(join(root, 'nope'))).toEqual([]);
+    expect(detectUsbBoards(join(root, 'nope'), '127.0.0.2')).toEqual([]);
   });
 });
 
@@ -94,5 +94,15 @@ describe('probe parsing', () => {
   });
   it('refuses output that is not the probe', () => {
     expect(() => parseProbe('Welcome to the board!\n')).toThrow(/did not answer the probe/);
+  });
+});
+
+describe('the suggested board address', () => {
+  it('comes from the bundled resources file, not from code', () => {
+    const resources = mkdtempSync(join(tmpdir(), 'whittle-res-'));
+    mkdirSync(join(resources, 'devices'));
+    writeFileSync(join(resources, 'devices', 'jetson-usb.json'), JSON.stringify({ boardHost: '127.0.0.4' }));
+    expect(jetsonUsbHost(resources)).toBe('127.0.0.4');
+    rmSync(resources, { recursive: true, force: true });
   });
 });

@@ -17,7 +17,7 @@ export interface DeviceServiceOptions {
   runnersDir: string;
   sysfsRoot?: string;
   /** Address suggested for a Jetson found on USB (default: L4T's link address). */
-  usbHost?: string;
+  usbHost: string;
   lookup?: (host: string) => Promise<string>;
   onJobEvent?: (event: ProfileJobEvent) => void;
 }
@@ -60,7 +60,7 @@ export class DeviceService {
   }
 
   detectUsb(): UsbBoard[] {
-    return detectUsbBoards(this.opts.sysfsRoot, this.opts.usbHost);
+    return detectUsbBoards(this.opts.sysfsRoot ?? '/sys', this.opts.usbHost);
   }
 
   /** Starts a profile; events report progress; the promise settles with the stored result. */

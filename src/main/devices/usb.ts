@@ -1,14 +1,17 @@
 // Jetson boards in USB device mode: NVIDIA's gadget (vendor 0955, product 7020 or 7035)
-// under sysfs, and the network interface it brought up. The board's end of that link is
-// 192.168.55.1 by L4T's default; Whittle only suggests it, the user adds the device.
+// under sysfs, and the network interface it brought up. The board's end of that link (L4T's
+// default, read from resources/devices/jetson-usb.json) is only suggested: the user adds the device.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UsbBoard } from '../../shared/devices/schema.ts';
 
 export const NVIDIA_USB_VENDOR = '0955';
 export const JETSON_GADGET_PRODUCTS = ['7020', '7035'];
-/** L4T's l4tbr0 address: the board's side of the USB network link (a default only). */
-export const JETSON_USB_HOST = '192.168.55.1';
+
+/** L4T's l4tbr0 address of the board's side of the USB link, as the bundled resources record it. */
+export function jetsonUsbHost(resourcesDir: string): string {
+  return (JSON.parse(readFileSync(join(resourcesDir, 'devices', 'jetson-usb.json'), 'utf8')) as { boardHost: string }).boardHost;
+}
 
 function readAttr(dir: string, name: string): string | undefined {
   try { return readFileSync(join(dir, name), 'utf8').trim(); } catch { return undefined; }
@@ -29,8 +32,8 @@ function interfacesOf(sysfsRoot: string, usbDir: string): string[] {
   return out.sort();
 }
 
-/** `usbHost`: the address to suggest for the board (injected by tests, which use loopback). */
-export function detectUsbBoards(sysfsRoot = '/sys', usbHost = JETSON_USB_HOST): UsbBoard[] {
+/** `usbHost`: the address to suggest for the board (jetsonUsbHost in real use; tests inject loopback). */
+export function detectUsbBoards(sysfsRoot: string, usbHost: string): UsbBoard[] {
   const devicesDir = join(sysfsRoot, 'bus', 'usb', 'devices');
   if (!existsSync(devicesDir)) return [];
   const boards: UsbBoard[] = [];

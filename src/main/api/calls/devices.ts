@@ -2,6 +2,7 @@
 // discovery and profile jobs. One DeviceService per API instance, made on first use; the
 // desktop door hands in the OS keychain (safeStorage) with configureDeviceKeychain.
 import { join } from 'node:path';
+import { jetsonUsbHost } from '../../devices/usb.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import type { ModelValue } from '../../../shared/catalog/types.ts';
 import { DeviceRegistry } from '../../store/devices.ts';
@@ -33,7 +34,7 @@ export function deviceService(ctx: ApiContext): DeviceService {
       // Tests point this at a fake sysfs tree; real use reads /sys.
       sysfsRoot: process.env.WHITTLE_SYSFS_ROOT || '/sys',
       // Tests inject a loopback address so no test ever sees (or dials) the board's real one.
-      ...(process.env.WHITTLE_JETSON_USB_HOST ? { usbHost: process.env.WHITTLE_JETSON_USB_HOST } : {}),
+      usbHost: process.env.WHITTLE_JETSON_USB_HOST || jetsonUsbHost(ctx.resourcesDir),
       onJobEvent: (e) => ctx.emit('devices.profile', e),
     });
     services.set(ctx, service);
