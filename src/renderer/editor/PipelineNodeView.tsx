@@ -3,9 +3,9 @@
 // (queued / running with progress / cached / done / done with warnings / failed with the
 // message / skipped; dimmed when outdated),
 // with the training curve of a train/distill node growing epoch by epoch.
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type CSSProperties } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import type { PortSpec } from '../../shared/catalog/types.ts';
+import type { NodeKindSpec, PortSpec } from '../../shared/catalog/types.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { nodeOutdatedSelector, nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
 import { nodeOutcome } from '../../shared/api/run.ts';
@@ -15,27 +15,49 @@ import { NodeFaceLines } from './NodeFaceLines.tsx';
 import { TrainCurveSparkline, TRAIN_CURVE_KIND } from '../reports/train/TrainCurveSparkline.tsx';
 import { isTrainCurveData } from '../reports/train/sparkline.ts';
 
-const PORT_ROW_PX = 22;
-const PORTS_TOP_PX = 44;
-
-function PortRow({ nodeId, port, side, index }: { nodeId: string; port: PortSpec; side: 'in' | 'out'; index: number }) {
-  const top = PORTS_TOP_PX + index * PORT_ROW_PX + PORT_ROW_PX / 2;
+/**
+ * One port: its handle sits inside its label, so the handle follows the label wherever the
+ * row's layout puts it (an output that does not fit beside its row's input wraps below it,
+ * right-aligned; canvas.css). `--port-frac` places the handle on the node's edge in the
+ * compact face, where the labels are gone.
+ */
+function PortLabel({ nodeId, port, side, index, count }: { nodeId: string; port: PortSpec; side: 'in' | 'out'; index: number; count: number }) {
+  const frac = `${((index + 1) / (count + 1)) * 100}%`;
   return (
-    <>
+    <div className={`wh-port-label wh-port-label--${side}`} data-testid={`port-label-${nodeId}-${side}-${port.name}`}>
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}
         id={port.name}
-        style={{ top }}
+        style={{ '--port-frac': frac } as CSSProperties}
         className={`wh-port wh-port--${port.type}`}
         data-testid={`port-${nodeId}-${side}-${port.name}`}
         title={`${port.label} (${port.type})${port.optional ? ', optional' : ''}${port.help ? ` — ${port.help}` : ''}`}
       />
-      <div className={`wh-port-label wh-port-label--${side}`} style={{ top: top - PORT_ROW_PX / 2, height: PORT_ROW_PX }}>
+      <span className="wh-port-label__text">
         {port.label}
         <span className={`wh-port-type wh-port-type--${port.type}`}>{port.type}</span>
-      </div>
-    </>
+      </span>
+    </div>
+  );
+}
+
+/** Row i holds input i on the left and output i on the right. */
+function PortRows({ nodeId, spec }: { nodeId: string; spec: NodeKindSpec }) {
+  const rows = Math.max(spec.inputs.length, spec.outputs.length);
+  return (
+    <div className="wh-node__ports">
+      {Array.from({ length: rows }, (_, i) => {
+        const input = spec.inputs[i];
+        const output = spec.outputs[i];
+        return (
+          <div className="wh-port-row" key={i}>
+            {input && <PortLabel nodeId={nodeId} port={input} side="in" index={i} count={spec.inputs.length} />}
+            {output && <PortLabel nodeId={nodeId} port={output} side="out" index={i} count={spec.outputs.length} />}
+          </div>
+        );
+      })}
+    </div>
   );
 }
 
@@ -48,7 +70,6 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   const selectOutdated = useMemo(() => nodeOutdatedSelector(id), [id]);
   const outdated = usePipelineStore(selectOutdated) && run !== undefined;
   const spec = data.spec;
-  const rows = Math.max(spec?.inputs.length ?? 0, spec?.outputs.length ?? 0);
   const status = run?.status ?? 'idle';
   const outcome = run ? nodeOutcome(run) : 'idle';
   const curveData = run?.reports?.[TRAIN_CURVE_KIND]?.data;
@@ -66,6 +87,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
       data-outcome={outcome}
       data-outdated={outdated ? 'true' : undefined}
       data-kind={data.kind}
+      style={{ '--port-slots': Math.max(spec?.inputs.length ?? 0, spec?.outputs.length ?? 0) } as CSSProperties}
       onDoubleClick={() => {
         const current = store.getState().run;
         if (current && run) store.getState().showResults(current.runId, id);
@@ -75,10 +97,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
         <span className="wh-node__title">{data.label || spec?.title || data.kind}</span>
         <span className="wh-node__id">{id}</span>
       </div>
-      <div className="wh-node__ports" style={{ height: rows * PORT_ROW_PX + 4 }}>
-        {spec?.inputs.map((p, i) => <PortRow key={`in-${p.name}`} nodeId={id} port={p} side="in" index={i} />)}
-        {spec?.outputs.map((p, i) => <PortRow key={`out-${p.name}`} nodeId={id} port={p} side="out" index={i} />)}
-      </div>
+      {spec && <PortRows nodeId={id} spec={spec} />}
       {spec && <NodeFaceLines nodeId={id} spec={spec} params={data.params} sweeps={data.sweeps} metrics={finished ? run?.metrics : undefined} />}
       {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
