@@ -14,6 +14,7 @@ import { probeAtBatch, type ProbeResult } from './probe.ts';
 import { appendLoss, LABELS_INPUT, lossNeedsLabels, lossNeedsTeacher, TEACHER_INPUT, type FeatureTerm, type LossSpec } from './losses.ts';
 import { seededRandom } from '../data/dataset.ts';
 import { consumersThroughAliases } from './aliases.ts';
+import { nchwcBlockSize, useNchwcConvs } from './nchwc.ts';
 
 export interface TrainGraphOptions {
   batchSize: number;
@@ -33,6 +34,8 @@ export interface TrainGraphOptions {
   dataInput?: string;
   /** Further data inputs the dataset supplies by name (models with several inputs). */
   extraInputs?: ExtraInput[];
+  /** Run block-aligned Convs on ORT's NCHWc kernels (default true; false keeps plain ONNX Convs, for comparison). */
+  nchwc?: boolean;
 }
 
 /** A data input besides the main one, with its per-sample shape. */
@@ -230,6 +233,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
     ...fedByLoss.map((name) => makeValueInfo(name, 1, stage.inputDims.get(name)!)),
     ...params.map((p) => makeValueInfo(p.name, 1, p.dims)),
   ];
+  if (opts.nchwc !== false) useNchwcConvs(train, (name) => grads.shapes.get(name), await nchwcBlockSize());
   const bnOutputs = decomposed.bnStats.flatMap((s) => [s.batchMean, s.batchVar]);
   train.graph.output = [stage.loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
     .map((name) => onnx.ValueInfoProto.create({ name }));

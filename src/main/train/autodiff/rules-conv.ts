@@ -203,6 +203,8 @@ function convInputGrad(e: Emitter, dY: string, w: string, ws: number[], g: Windo
   const flipped = g.kernel.every((k) => k === 1)
     ? swapped
     : e.op1('Slice', [swapped, e.constI64(g.kernel.map((k) => k - 1)), e.constI64(g.kernel.map(() => -1e9)), e.constI64(axes), e.constI64(g.kernel.map(() => -1))]);
+  // (Recorded so the NCHWc rewrite can reorder this kernel too: see train/nchwc.ts.)
+  e.shapes.set(flipped, [group * cInG, cOutG, ...g.kernel]);
   return e.op1('Conv', [dY, flipped], { dilations: g.dilations, pads: [...padsBegin, ...padsEnd], group });
 }
 
