@@ -1,12 +1,10 @@
 // Activation statistics and the clipping range each calibration method picks from them:
 // MinMax, Percentile, Entropy (TensorRT's KL search) and MSE-optimal, all on a 2048-bin
 // histogram of |x| that grows by exact bin merging as larger values arrive.
+import { HistogramKernel, KERNEL_BINS } from './histogram-kernel.ts';
 
 export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy' | 'mse';
-export const HISTOGRAM_BINS = 2048;
-
-/** Per-call bin counts (one spare slot for the range edge); zeroed after every use. */
-const scratchCounts = new Int32Array(HISTOGRAM_BINS + 1);
+export const HISTOGRAM_BINS = KERNEL_BINS;
 
 export class TensorStats {
   min = Number.POSITIVE_INFINITY;
@@ -22,32 +20,16 @@ export class TensorStats {
   }
 
   update(values: ArrayLike<number>): void {
-    let lo = this.min;
-    let hi = this.max;
+    const data = values instanceof Float32Array ? values : Float32Array.from(values);
+    const kernel = HistogramKernel.for(data);
+    let { min: lo, max: hi } = kernel.range(data);
     let bad = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v - v !== 0) { bad++; continue; } // NaN or +-Inf
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) ({ lo, hi, bad } = finiteRange(data));
     this.nonFinite += bad;
-    this.count += values.length - bad;
-    this.min = lo;
-    this.max = hi;
-    if (this.hist) this.addToHistogram(values, Math.max(Math.abs(lo), Math.abs(hi)));
-  }
-
-  /**
-   * Fold in values whose finite min and max were reduced inside ONNX Runtime: the histogram
-   * needs only its one pass over them. Gives the same statistics as `update(values)`.
-   */
-  updateWithRange(values: ArrayLike<number>, min: number, max: number): void {
-    if (min < this.min) this.min = min;
-    if (max > this.max) this.max = max;
-    const bad = this.hist ? this.addToHistogram(values, Math.max(Math.abs(this.min), Math.abs(this.max))) : 0;
-    this.nonFinite += bad;
-    this.count += values.length - bad;
+    this.count += data.length - bad;
+    this.min = Math.min(this.min, lo);
+    this.max = Math.max(this.max, hi);
+    if (this.hist) this.addToHistogram(kernel, data, Math.max(Math.abs(this.min), Math.abs(this.max)));
   }
 
   /** Fold in a batch's min and max computed elsewhere (ReduceMin/ReduceMax inside ORT); `count` only marks finite data seen. */
@@ -57,39 +39,19 @@ export class TensorStats {
     this.count += count;
   }
 
-  /** Bin |x| of the finite values (`absMax`: the largest seen so far); returns how many were NaN/Inf. */
-  private addToHistogram(values: ArrayLike<number>, absMax: number): number {
+  /** Bin |x| of the finite values (`absMax`: the largest seen so far). */
+  private addToHistogram(kernel: HistogramKernel, values: Float32Array, absMax: number): void {
     const hist = this.hist!;
-    let bad = 0;
     if (absMax <= 0 || !Number.isFinite(absMax)) {
       // All zeros so far: they land in bin 0 whatever the final range.
       let zeros = 0;
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v === 0) zeros++;
-        else if (v - v !== 0) bad++;
-      }
+      for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
       hist[0] += zeros;
-      return bad;
+      return;
     }
     if (this.histMax === 0) this.histMax = absMax;
     else if (absMax > this.histMax) this.grow(absMax);
-    // Counts go to a 32-bit scratch first: the loop is the calibration's hot spot (every
-    // activation passes through it once), and its one branch is the rare value at the range edge.
-    const counts = scratchCounts;
-    const perBin = HISTOGRAM_BINS / this.histMax;
-    const limit = this.histMax;
-    for (let i = 0; i < values.length; i++) {
-      const a = Math.abs(values[i]);
-      if (a < limit) counts[(a * perBin) | 0]++;
-      else if (a - a === 0) counts[HISTOGRAM_BINS]++; // the range edge itself
-      else bad++; // NaN or Inf
-    }
-    // Index HISTOGRAM_BINS holds the edge and products that rounded up to it: both belong to the last bin.
-    counts[HISTOGRAM_BINS - 1] += counts[HISTOGRAM_BINS];
-    for (let j = 0; j < HISTOGRAM_BINS; j++) hist[j] += counts[j];
-    counts.fill(0);
-    return bad;
+    kernel.addAbsolute(values, this.histMax, HISTOGRAM_BINS / this.histMax, hist);
   }
 
   /** Double the range until it covers `absMax`, merging bin pairs so old counts stay exact. */
@@ -101,6 +63,20 @@ export class TensorStats {
       this.histMax *= 2;
     }
   }
+}
+
+/** min and max of the finite values, and how many were NaN/Inf (the rare batch that has some). */
+function finiteRange(values: Float32Array): { lo: number; hi: number; bad: number } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  let bad = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) { bad++; continue; }
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo, hi, bad };
 }
 
 export interface CalibrationSettings {

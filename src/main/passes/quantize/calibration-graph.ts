@@ -1,10 +1,10 @@
 // The calibration model: the float model plus, for every calibrated value, its per-sample
 // minimum and maximum reduced inside ONNX Runtime, so only [N]-sized results reach JS.
 import { makeNode, topologicalOrder } from '../../onnx/graph.ts';
-import { opsetVersion, type Model, type Node } from '../../onnx/model.ts';
+import { cloneModel, opsetVersion, type Model, type Node } from '../../onnx/model.ts';
 import { onnx } from '../../onnx/proto.ts';
 import { float32Tensor, int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
-import { withExtraOutputs, type ValueType } from './probe.ts';
+import type { ValueType } from './probe.ts';
 
 /** Where one value's per-sample range comes out of the calibration model. */
 export interface RangeOutputs {
@@ -24,8 +24,7 @@ export interface CalibrationGraph {
 }
 
 /**
- * `model` with range outputs for `names`, and the values themselves as outputs when
- * `exposeValues` (histogram methods read them). Two ONNX Runtime behaviours shape the graph:
+ * `model` with range outputs for `names` (MinMax calibration). Two ONNX Runtime behaviours shape the graph:
  * - Convolutions run in the blocked NCHWc layout. ReduceMin/ReduceMax would make ORT copy every
  *   value back to NCHW first; GlobalMaxPool runs on the blocked layout, and a depthwise 1x1 Conv
  *   with weight -1 negates there too, so the minimum is max(-x) pooled the same way.
@@ -33,8 +32,8 @@ export interface CalibrationGraph {
  *   node index first. Leaves appended latest-value-first make each reduction run right after its
  *   value; in model order (or fused away) they would all run last, keeping every value alive.
  */
-export function withRangeOutputs(model: Model, names: string[], types: Map<string, ValueType>, exposeValues: boolean): CalibrationGraph {
-  const copy = withExtraOutputs(model, exposeValues ? names : []);
+export function withRangeOutputs(model: Model, names: string[], types: Map<string, ValueType>): CalibrationGraph {
+  const copy = cloneModel(model);
   const nonNegative = nonNegativeValues(model);
   const blocked = likelyBlockedValues(model, types);
   const producers = new Map(model.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
@@ -43,11 +42,10 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   const checks = model.graph.output.filter((o) => o.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT).map((o) => g.add('ReduceSum', [o.name], { keepdims: 0 }, g.leaves[0]));
   const ranges = inModelOrder(model, names).map((name, i): RangeOutputs => {
     const leaves = (g.leaves[i + 1] = []);
-    const derived = exposeValues ? undefined : throughMonotonic(g, producers.get(name), byTensor, leaves);
+    const derived = throughMonotonic(g, producers.get(name), byTensor, leaves);
     if (derived) return remember(byTensor, derived);
     const shape = types.get(name)?.shape ?? [];
-    // Values the histogram reads are in NCHW for JS anyway: reduce that copy directly.
-    const pooled = !exposeValues && shape.length >= 3 && blocked.has(name);
+    const pooled = shape.length >= 3 && blocked.has(name);
     const max = g.perSample('ReduceMax', pooled ? g.add('GlobalMaxPool', [name]) : name, shape.length, leaves);
     if (nonNegative.has(name)) return remember(byTensor, { tensor: name, max, negated: false });
     const channels = shape[1];

@@ -7,11 +7,13 @@ import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
 import { withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
+import { HistogramKernel } from './histogram-kernel.ts';
 import type { PassContext } from './types.ts';
 
 /**
  * Activation values the histogram methods hold per batch (floats, 64 MB): ORT writes them into
- * buffers reused across batches, so calibration memory stays near the model's own inference peak.
+ * buffers in the histogram kernel's memory, reused across batches, so calibration memory stays
+ * near the model's own inference peak and the kernel reads them where they are.
  */
 const VALUE_BUDGET_FLOATS = 16 * 1024 * 1024;
 
@@ -103,10 +105,10 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
 
 /**
  * Runs the calibration model batch by batch and folds what comes out into the stats:
- * MinMax takes the per-sample ranges reduced inside ORT; histogram methods also read each value
- * (into buffers reused across batches) and bin it in one pass, sample by sample, so the
- * histogram does not depend on the batch size. A batch whose reductions or outputs show NaN/Inf
- * is redone from the values, which counts them.
+ * MinMax takes the per-sample ranges reduced inside ORT (a batch whose reductions or outputs
+ * show NaN/Inf is redone from the values, which counts them); histogram methods read each value
+ * (from buffers in the kernel's memory, reused across batches) and take its range and bins
+ * there, sample by sample, so the histogram does not depend on the batch size.
  */
 class StatsFolder {
   private valueSession: ort.InferenceSession | undefined;
@@ -122,17 +124,21 @@ class StatsFolder {
       folder.valueSession = session;
       return folder;
     }
-    const graph = withRangeOutputs(model, names, types, opts.histograms);
+    if (opts.histograms) {
+      // Ranges and bins come from the values themselves: the model with the values as outputs.
+      const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
+      const folder = new StatsFolder(model, undefined, session, stats, names, opts, ds);
+      folder.allocateValueBuffers(types, input, batchSize);
+      return folder;
+    }
+    const graph = withRangeOutputs(model, names, types);
     const session = await createSession(encodeModel(graph.model), { optimization: 'all' });
-    const folder = new StatsFolder(model, graph, session, stats, names, opts, ds);
-    if (opts.histograms) folder.allocateValueBuffers(types, input, batchSize);
-    return folder;
+    return new StatsFolder(model, graph, session, stats, names, opts, ds);
   }
 
   async fold(feeds: Record<string, ort.Tensor>, n: number, count: number): Promise<void> {
-    if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.names, this.ds), n, count);
-    const out = await runOrExplain(this.session, feeds, this.fetches(n), this.ds);
-    if (this.opts.histograms) return this.foldValues(out, n, count, this.graph.ranges);
+    if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.valueFetches(n), this.ds), n, count);
+    const out = await runOrExplain(this.session, feeds, this.rangeFetches(), this.ds);
     const batchRanges = this.graph.checks.every((c) => Number.isFinite(scalarOf(out[c]))) ? this.graph.ranges.map((r) => batchRange(out, r, n, count)) : [];
     if (batchRanges.length === this.graph.ranges.length && batchRanges.every((r) => r && Number.isFinite(r.min) && Number.isFinite(r.max))) {
       this.graph.ranges.forEach((r, i) => this.stats.get(r.tensor)!.updateRange(batchRanges[i]!.min, batchRanges[i]!.max, count));
@@ -147,46 +153,46 @@ class StatsFolder {
     if (this.valueSession !== this.session) await this.valueSession?.release();
   }
 
-  /** Values of every name in `out`, split into the samples of the batch; ranges from ORT when given. */
-  private foldValues(out: Record<string, ort.Tensor>, n: number, count: number, ranges?: RangeOutputs[]): void {
-    const byName = new Map(ranges?.map((r) => [r.tensor, r]));
+  /** Values of every name in `out`, split into the samples of the batch. */
+  private foldValues(out: Record<string, ort.Tensor>, n: number, count: number): void {
     for (const name of this.names) {
-      const values = out[name].data as Float32Array;
+      const data = out[name].data as Float32Array;
+      // ORT wrote the values into the kernel's buffer and hands back a copy: read the buffer, in place.
+      const values = this.buffers.get(name)?.data.subarray(0, data.length) ?? data;
       const rows = out[name].dims.length >= 2 ? out[name].dims[0] : 1;
-      const range = byName.get(name);
       // Rows that are samples (or a fixed share of them) fold one by one; padding rows of a fixed-batch model are left out.
       const usedRows = rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
-      if (!range) foldRows(this.stats.get(name), values, rows, usedRows, this.opts.histograms);
-      else foldRowsWithRanges(this.stats.get(name)!, values, rows, usedRows, rowRanges(out, range));
+      foldRows(this.stats.get(name), values, rows, usedRows, this.opts.histograms);
     }
   }
 
-  private fetches(n: number): Record<string, ort.Tensor | null> {
+  private rangeFetches(): string[] {
     const graph = this.graph!;
+    return [...graph.checks, ...graph.ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))];
+  }
+
+  /** The values, into the kernel's buffers where they have one (fixed shape past the batch axis). */
+  private valueFetches(n: number): Record<string, ort.Tensor | null> {
     const fetches: Record<string, ort.Tensor | null> = {};
-    for (const c of graph.checks) fetches[c] = null;
-    for (const r of graph.ranges) {
-      fetches[r.max] = null;
-      if (r.min) fetches[r.min] = null;
-    }
-    if (this.opts.histograms) {
-      for (const name of this.names) {
-        const b = this.buffers.get(name);
-        fetches[name] = b ? new ort.Tensor('float32', b.data.subarray(0, n * b.rest.reduce((x, y) => x * y, 1)), [n, ...b.rest]) : null;
-      }
+    for (const name of this.names) {
+      const b = this.buffers.get(name);
+      fetches[name] = b ? new ort.Tensor('float32', b.data.subarray(0, n * b.rest.reduce((x, y) => x * y, 1)), [n, ...b.rest]) : null;
     }
     return fetches;
   }
 
-  /** Output buffers ORT writes the values into, for values whose shape past the batch axis is fixed. */
+  /** Output buffers in the histogram kernel's memory, for values whose shape past the batch axis is fixed. */
   private allocateValueBuffers(types: Map<string, ValueType>, input: ModelInput, batchSize: number): void {
     const batchDim = types.get(input.name)?.shape[0];
+    const fixed = new Map<string, number[]>();
     for (const name of this.names) {
       const shape = types.get(name)?.shape ?? [];
       const rest = shape.slice(1);
-      if (shape.length < 2 || shape[0] !== batchDim || !rest.every((d) => typeof d === 'number' && d > 0)) continue;
-      this.buffers.set(name, { data: new Float32Array(batchSize * (rest as number[]).reduce((x, y) => x * y, 1)), rest: rest as number[] });
+      if (shape.length >= 2 && shape[0] === batchDim && rest.every((d) => typeof d === 'number' && d > 0)) fixed.set(name, rest as number[]);
     }
+    const floats = (rest: number[]): number => batchSize * rest.reduce((x, y) => x * y, 1);
+    const kernel = new HistogramKernel([...fixed.values()].reduce((acc, rest) => acc + floats(rest), 0));
+    for (const [name, rest] of fixed) this.buffers.set(name, { data: kernel.allocate(floats(rest)), rest });
   }
 }
 
@@ -196,19 +202,6 @@ function foldRows(stats: TensorStats | undefined, values: Float32Array, rows: nu
   const per = values.length / rows;
   if (!histograms) return stats.update(values.subarray(0, usedRows * per));
   for (let i = 0; i < usedRows; i++) stats.update(values.subarray(i * per, (i + 1) * per));
-}
-
-function foldRowsWithRanges(stats: TensorStats, values: Float32Array, rows: number, usedRows: number, ranges: { min: number[]; max: number[] }): void {
-  const per = values.length / rows;
-  const byRow = ranges.max.length === rows;
-  for (let i = 0; i < usedRows; i++) {
-    const row = values.subarray(i * per, (i + 1) * per);
-    const lo = byRow ? ranges.min[i] : Number.NaN;
-    const hi = byRow ? ranges.max[i] : Number.NaN;
-    // An Inf in the row (or a range not per row) leaves the range to JS, which skips non-finite values.
-    if (Number.isFinite(lo) && Number.isFinite(hi)) stats.updateWithRange(row, lo, hi);
-    else stats.update(row);
-  }
 }
 
 /** Per-row min and max of one value from the calibration model's outputs. */

@@ -1,0 +1,70 @@
+// The WebAssembly histogram kernel: its embedded bytes are its text assembled, and it counts
+// exactly what the JavaScript definition of the bins counts (f64 product, truncation, edge slot).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
+import { HistogramKernel, KERNEL_BINS, KERNEL_WASM } from '../../src/main/passes/quantize/histogram-kernel.ts';
+
+const WAT = join(import.meta.dirname, '..', '..', 'src', 'main', 'passes', 'quantize', 'histogram-kernel.wat');
+
+/** The bins by their definition: floor(|x| * perBin) below `limit`, the edge and round-ups in the last bin. */
+function referenceBins(values: Float32Array, limit: number, perBin: number): { hist: Float64Array; bad: number } {
+  const hist = new Float64Array(KERNEL_BINS);
+  let bad = 0;
+  for (const v of values) {
+    const a = Math.abs(v);
+    if (!Number.isFinite(a)) bad++;
+    else hist[a < limit ? Math.min(KERNEL_BINS - 1, Math.floor(a * perBin)) : KERNEL_BINS - 1]++;
+  }
+  return { hist, bad };
+}
+
+function randomValues(count: number, seed: number): Float32Array {
+  let s = seed;
+  const next = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return Float32Array.from({ length: count }, () => (next() < 0.4 ? 0 : (next() - 0.3) * 7));
+}
+
+describe('histogram kernel', () => {
+  it('is histogram-kernel.wat assembled', async () => {
+    const wabt = await wabtInit();
+    const module = wabt.parseWat('histogram-kernel.wat', readFileSync(WAT, 'utf8'), { simd: true });
+    expect(Buffer.from(module.toBinary({}).buffer).toString('base64')).toBe(KERNEL_WASM);
+  });
+
+  it('bins like the definition, in place and through its scratch area, with the edge, round-ups and NaN/Inf', () => {
+    const kernel = new HistogramKernel(300_001);
+    const outside = randomValues(300_001, 7); // longer than the scratch area: copied in two parts
+    const limit = 4.1;
+    outside.set([limit, -limit, Math.fround(limit), Number.NaN, Number.POSITIVE_INFINITY, -0, 1e-30, Math.fround(limit * (1 - 1e-7))], 10);
+    const inside = kernel.allocate(outside.length);
+    inside.set(outside);
+    const want = referenceBins(outside, limit, KERNEL_BINS / limit);
+    for (const values of [outside, inside]) {
+      const hist = new Float64Array(KERNEL_BINS);
+      expect(kernel.addAbsolute(values, limit, KERNEL_BINS / limit, hist)).toBe(want.bad);
+      expect(Array.from(hist)).toEqual(Array.from(want.hist));
+    }
+    expect(HistogramKernel.for(inside)).toBe(kernel);
+  });
+
+  it('finds float32 min and max over any length; NaN makes both NaN, Inf shows', () => {
+    const kernel = new HistogramKernel();
+    for (const length of [1, 3, 4, 5, 17, 262_147]) {
+      const v = randomValues(length, length);
+      v[length - 1] = -9; // in the scalar tail when length % 4 !== 0
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const x of v) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+      expect(kernel.range(v)).toEqual({ min: lo, max: hi });
+    }
+    expect(kernel.range(Float32Array.of(1, Number.NaN, 2, 3, 4))).toEqual({ min: Number.NaN, max: Number.NaN });
+    expect(kernel.range(Float32Array.of(1, 2, Number.NEGATIVE_INFINITY, 3, 4, 5))).toEqual({ min: Number.NEGATIVE_INFINITY, max: 5 });
+  });
+
+  it('refuses buffers past its memory', () => {
+    const kernel = new HistogramKernel(100);
+    expect(() => kernel.allocate(10_000_000)).toThrow(RangeError);
+  });
+});
