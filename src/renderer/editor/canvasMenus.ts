@@ -52,7 +52,10 @@ export function menuItems(target: MenuTarget, ctx: MenuContext): MenuItem[] {
     case 'node':
       return nodeItems(ctx, target.id);
     case 'decor':
-      return [{ id: 'delete', label: target.decor === 'group' ? 'Delete group (its nodes stay)' : 'Delete note', shortcut: 'Del', danger: true, run: () => deleteSelection(ctx.store) }];
+      return [
+        { id: 'duplicate', label: target.decor === 'group' ? 'Duplicate group and its contents' : 'Duplicate note', shortcut: 'Ctrl+D', run: () => duplicateSelection(ctx.store, ctx.obstacles()) },
+        { id: 'delete', label: target.decor === 'group' ? 'Delete group (its nodes stay)' : 'Delete note', shortcut: 'Del', danger: true, run: () => deleteSelection(ctx.store) },
+      ];
     case 'edge':
       return [{ id: 'delete-edge', label: 'Delete connection', shortcut: 'Del', danger: true, run: () => deleteEdge(ctx.store, target.id) }];
     case 'canvas':

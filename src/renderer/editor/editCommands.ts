@@ -1,9 +1,10 @@
 // The editing commands behind the shortcuts, the Edit buttons and the context menus:
 // delete, duplicate, copy, paste, select all, disconnect, add a node, a note or a group.
+// Copy, cut, paste and duplicate carry nodes, groups (with what lies inside them) and notes.
 // Each is one undo step. New items go to the free spot nearest where they were asked for
 // (`obstacles`: the boxes already on the canvas, canvasPlacement.ts).
 import { edgeKey, type PipelineChange } from '../../shared/editor/changes.ts';
-import { copySelection, planDuplicate, planPaste, type PastePlan, type PipelineClipboard } from '../../shared/editor/clipboard.ts';
+import { clipboardCorner, clipboardIsEmpty, copySelection, planDuplicate, planPaste, type NodeSizeOf, type PastePlan, type PipelineClipboard } from '../../shared/editor/clipboard.ts';
 import { freshNodeId } from '../../shared/editor/ids.ts';
 import { freeOffset, freePosition, type Rect } from '../../shared/editor/placement.ts';
 import type { Size, XY } from '../../shared/editor/types.ts';
@@ -29,14 +30,34 @@ function takenIds(store: PipelineStore): Set<string> {
   return new Set([...doc.nodes, ...(doc.groups ?? []), ...(doc.notes ?? [])].map((i) => i.id));
 }
 
-/** Shifts the nodes a plan adds, as one block, off the boxes already on the canvas. */
-function placePlan(store: PipelineStore, plan: PastePlan, obstacles: Rect[]): PipelineChange[] {
+/** Node boxes for group membership: estimated from the kind (the store holds no measured sizes). */
+function nodeSizeOf(store: PipelineStore): NodeSizeOf {
   const kinds = store.getState().kinds;
-  const block = plan.changes.flatMap((c) => (c.type === 'addNode' && c.node.position ? [{ ...c.node.position, ...estimatedNodeSize(kinds.get(c.node.kind)) }] : []));
-  const off = freeOffset(block, obstacles);
-  return plan.changes.map((c) => (c.type === 'addNode' && c.node.position
-    ? { ...c, node: { ...c.node, position: { x: c.node.position.x + off.x, y: c.node.position.y + off.y } } }
-    : c));
+  return (node) => estimatedNodeSize(kinds.get(node.kind));
+}
+
+/** The box of an item a plan adds (a pasted group included: it must not land over other nodes and take them in). */
+function addedBox(store: PipelineStore, c: PipelineChange): Rect | null {
+  if (c.type === 'addNode') return c.node.position ? { ...c.node.position, ...estimatedNodeSize(store.getState().kinds.get(c.node.kind)) } : null;
+  if (c.type === 'addGroup') return { ...c.group.position, ...c.group.size };
+  if (c.type === 'addNote') return { ...c.note.position, ...c.note.size };
+  return null;
+}
+
+const plus = (p: XY, off: XY): XY => ({ x: p.x + off.x, y: p.y + off.y });
+
+/** Shifts the items a plan adds, as one block, off the boxes already on the canvas. */
+function placePlan(store: PipelineStore, plan: PastePlan, obstacles: Rect[]): PipelineChange[] {
+  const block = plan.changes.flatMap((c) => addedBox(store, c) ?? []);
+  // A pasted group also keeps clear of the groups there: over one, it would take in that group's nodes when dragged.
+  const groups = plan.changes.some((c) => c.type === 'addGroup') ? (store.getState().history.present.groups ?? []).map((g) => ({ ...g.position, ...g.size })) : [];
+  const off = freeOffset(block, [...obstacles, ...groups]);
+  return plan.changes.map((c) => {
+    if (c.type === 'addNode' && c.node.position) return { ...c, node: { ...c.node, position: plus(c.node.position, off) } };
+    if (c.type === 'addGroup') return { ...c, group: { ...c.group, position: plus(c.group.position, off) } };
+    if (c.type === 'addNote') return { ...c, note: { ...c.note, position: plus(c.note.position, off) } };
+    return c;
+  });
 }
 
 export function deleteSelection(store: PipelineStore): void {
@@ -53,7 +74,7 @@ export function deleteSelection(store: PipelineStore): void {
 export function duplicateSelection(store: PipelineStore, obstacles: Rect[] = []): void {
   const s = store.getState();
   if (s.selectedNodes.length === 0) return;
-  const plan = planDuplicate(s.history.present, s.selectedNodes);
+  const plan = planDuplicate(s.history.present, s.selectedNodes, { x: 40, y: 40 }, nodeSizeOf(store));
   if (plan.newIds.length === 0) return;
   s.commit(placePlan(store, plan, obstacles), plan.newIds);
 }
@@ -61,26 +82,30 @@ export function duplicateSelection(store: PipelineStore, obstacles: Rect[] = [])
 export function copySelectionToClipboard(store: PipelineStore): boolean {
   const s = store.getState();
   if (s.selectedNodes.length === 0) return false;
-  clipboard = copySelection(s.history.present, s.selectedNodes);
+  clipboard = copySelection(s.history.present, s.selectedNodes, nodeSizeOf(store));
   pasteCount = 0;
   // The system clipboard is a convenience (pasting the JSON elsewhere); it may be refused.
   navigator.clipboard?.writeText(JSON.stringify(clipboard, null, 2)).catch(() => undefined);
   return true;
 }
 
+/** Copies, then removes what was copied (a cut group takes what lies inside it along). */
 export function cutSelection(store: PipelineStore): void {
-  if (copySelectionToClipboard(store)) deleteSelection(store);
+  if (!copySelectionToClipboard(store) || !clipboard) return;
+  const ids = [...clipboard.nodes, ...(clipboard.groups ?? []), ...(clipboard.notes ?? [])].map((i) => i.id);
+  const edges = store.getState().selectedEdges;
+  store.getState().commit([
+    ...(edges.length ? [{ type: 'removeEdges' as const, keys: edges }] : []),
+    { type: 'removeNodes', ids },
+  ], []);
 }
 
 /** Pastes the clipboard: its top-left corner at `at` when given, else cascaded from the copy. */
 export function pasteClipboard(store: PipelineStore, obstacles: Rect[] = [], at?: XY): void {
-  if (!clipboard || clipboard.nodes.length === 0) return;
+  if (!clipboard || clipboardIsEmpty(clipboard)) return;
   pasteCount++;
   const s = store.getState();
-  const corner = {
-    x: Math.min(...clipboard.nodes.map((n) => n.position?.x ?? 0)),
-    y: Math.min(...clipboard.nodes.map((n) => n.position?.y ?? 0)),
-  };
+  const corner = clipboardCorner(clipboard);
   const offset = at ? { x: Math.round(at.x - corner.x), y: Math.round(at.y - corner.y) } : { x: 40 * pasteCount, y: 40 * pasteCount };
   const plan = planPaste(s.history.present, clipboard, offset);
   s.commit(placePlan(store, plan, obstacles), plan.newIds);
@@ -88,7 +113,8 @@ export function pasteClipboard(store: PipelineStore, obstacles: Rect[] = [], at?
 
 export function selectAll(store: PipelineStore): void {
   const doc = store.getState().history.present;
-  store.getState().select(doc.nodes.map((n) => n.id), doc.edges.map(edgeKey));
+  const ids = [...doc.nodes, ...(doc.groups ?? []), ...(doc.notes ?? [])].map((i) => i.id);
+  store.getState().select(ids, doc.edges.map(edgeKey));
 }
 
 /** Adds a node of `kind` with its title bar under `at` (flow coordinates), or the nearest free spot. */

@@ -27,7 +27,7 @@ export function Inspector() {
       <aside className="wh-inspector" data-testid="inspector">
         <h2 className="wh-panel-title">Inspector</h2>
         {selected.length > 1 ? (
-          <p className="wh-muted">{selected.length} nodes selected. Ctrl+D duplicates them, Delete removes them.</p>
+          <p className="wh-muted">{selected.length} items selected. Ctrl+C copies them (a group with what is inside it), Ctrl+D duplicates them, Delete removes them.</p>
         ) : selectedEdges.length > 0 ? (
           <p className="wh-muted">{selectedEdges.length} connection{selectedEdges.length > 1 ? 's' : ''} selected. Delete removes {selectedEdges.length > 1 ? 'them' : 'it'}.</p>
         ) : (
