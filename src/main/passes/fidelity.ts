@@ -1,9 +1,10 @@
 // Fidelity of a compressing pass: its output model against its input model on the same
 // samples (output SQNR, top-1 agreement, and per-layer SQNR to find where they part). Every
 // compressing pass measures this before it reports done (DESIGN.md §9).
+import { createHash } from 'node:crypto';
 import { sampleSize, type Dataset } from '../data/dataset.ts';
 import { concreteShape, randomTensor, sessionInputs } from '../runtime/io.ts';
-import { createSession, ort } from '../runtime/session.ts';
+import { createSession, getAutoThreads, ort } from '../runtime/session.ts';
 import { decodeModel, encodeModel, type Model } from '../onnx/model.ts';
 import { sqnrDb } from './quantize/params.ts';
 import { withExtraOutputs } from './quantize/probe.ts';
@@ -91,9 +92,51 @@ export function tensorsSqnr(ref: Float32Array[], got: Float32Array[]): number {
   return sqnrDb(signal, noise);
 }
 
+/**
+ * The reference's outputs, kept per engine process: the siblings of a sweep (every share of one
+ * pruned model, every quantize mode of one shared model) check against the same input on the
+ * same feeds, and running it again gives the same values. Keyed by the bytes of both and the
+ * threads (ORT's float sums depend on them).
+ */
+const referenceOutputs = new Map<string, { values: Map<string, ort.Tensor>; bytes: number }>();
+/** What the kept outputs may hold together (a classifier's 64 x 1000 scores are 256 kB). */
+const REFERENCE_KEEP_BYTES = 64 * 1024 * 1024;
+
+function feedsKey(model: Uint8Array, feeds: Record<string, ort.Tensor>): string {
+  const h = createHash('sha256').update(`threads:${getAutoThreads()}:`).update(model);
+  for (const name of Object.keys(feeds).sort()) {
+    const t = feeds[name];
+    const data = t.data as ArrayBufferView;
+    h.update(`${name}:${t.type}:${t.dims.join(',')}:`).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return h.digest('hex');
+}
+
+async function referenceValues(reference: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Map<string, ort.Tensor>> {
+  const key = feedsKey(reference, feeds);
+  const kept = referenceOutputs.get(key);
+  if (kept) {
+    // Most recently used last: eviction takes the oldest first.
+    referenceOutputs.delete(key);
+    referenceOutputs.set(key, kept);
+    return kept.values;
+  }
+  const values = await runValues(reference, feeds);
+  const bytes = [...values.values()].reduce((a, t) => a + (t.data as ArrayBufferView).byteLength, 0);
+  if (bytes > REFERENCE_KEEP_BYTES) return values;
+  referenceOutputs.set(key, { values, bytes });
+  let total = [...referenceOutputs.values()].reduce((a, e) => a + e.bytes, 0);
+  for (const [k, e] of referenceOutputs) {
+    if (total <= REFERENCE_KEEP_BYTES) break;
+    referenceOutputs.delete(k);
+    total -= e.bytes;
+  }
+  return values;
+}
+
 /** Output SQNR and top-1 agreement of `candidate` against `reference` on the same feeds. */
 export async function measureFidelity(reference: Uint8Array, candidate: Uint8Array, f: FidelityFeeds): Promise<FidelityFigures> {
-  const ref = await runValues(reference, f.feeds);
+  const ref = await referenceValues(reference, f.feeds);
   const got = await runValues(candidate, f.feeds);
   const names = [...ref.keys()].filter((n) => got.has(n) && ref.get(n)!.type === 'float32' && sameShape(ref.get(n)!, got.get(n)!));
   const a = names.map((n) => ref.get(n)!.data as Float32Array);

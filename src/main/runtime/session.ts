@@ -18,6 +18,9 @@ let autoThreads = 0;
 export function setAutoThreads(threads: number): void {
   autoThreads = Math.max(0, Math.floor(threads));
 }
+export function getAutoThreads(): number {
+  return autoThreads;
+}
 
 export async function createSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {

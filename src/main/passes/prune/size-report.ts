@@ -1,11 +1,13 @@
 // The size report of prune/share nodes: raw and gzip file size, bits per weight, parameters,
 // non-zeros and MACs, per layer and in total — measured before and after a pass.
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Model, Tensor } from '../../onnx/model.ts';
 import { encodeModel } from '../../onnx/model.ts';
 import { attr, GraphIndex } from '../../onnx/graph.ts';
 import { onnx } from '../../onnx/proto.ts';
 import { modelStats, type LayerStats } from '../../onnx/stats.ts';
+import { byteSizeOf, elementCount } from '../../onnx/tensor.ts';
 import type { LayerSize, SizeReport } from '../../../shared/reports/prune.ts';
 
 export type { LayerSize, SizeReport };
@@ -35,6 +37,35 @@ function storedSize(index: GraphIndex, layer: LayerStats): { storedBytes: number
  * MACs that shapes cannot give statically count 0.
  */
 export async function sizeReport(model: Model, bytes: Uint8Array = encodeModel(model)): Promise<SizeReport> {
+  // A pass's "after" is the next pass's "before" (and sweep siblings share their input): the
+  // report is a function of the encoding, so it is kept per engine process by its hash; not
+  // when the bytes are a file whose weights live in external data (they do not identify them).
+  if (!holdsWeights(model, bytes)) return measure(model, bytes);
+  const key = createHash('sha256').update(bytes).digest('hex');
+  const kept = reports.get(key);
+  if (kept) return structuredClone(kept);
+  const report = measure(model, bytes);
+  reports.set(key, structuredClone(report));
+  if (reports.size > KEPT_REPORTS) reports.delete(reports.keys().next().value!);
+  return report;
+}
+
+/** True when `bytes` can hold every initializer's data (an inline encoding, not external data). */
+function holdsWeights(model: Model, bytes: Uint8Array): boolean {
+  let dataBytes = 0;
+  try {
+    for (const t of model.graph.initializer) dataBytes += byteSizeOf(t.dataType, elementCount((t.dims ?? []).map(Number), t.name));
+  } catch {
+    return false; // a type without a fixed size (strings): measure, do not keep
+  }
+  return dataBytes <= bytes.length;
+}
+
+/** Reports by sha256 of the model's bytes (a MobileNetV2 report is about 10 kB). */
+const reports = new Map<string, SizeReport>();
+const KEPT_REPORTS = 64;
+
+function measure(model: Model, bytes: Uint8Array): SizeReport {
   const stats = modelStats(model);
   const index = new GraphIndex(model.graph);
   const layers: LayerSize[] = stats.layers
