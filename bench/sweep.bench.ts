@@ -4,7 +4,7 @@
 // times, speed-ups, the scheduler's overhead per job (time a job held its process or worker
 // beyond its handler: sending, loading, caching, moving files) and the bytes moved.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EngineRunner, type StartOptions } from '../src/main/engine/runner.ts';
 import type { JobTiming } from '../src/main/engine/scheduler.ts';
@@ -15,10 +15,13 @@ import type { PipelineDocument } from '../src/shared/pipeline/document.ts';
 import { MOBILENET_FIXTURE } from '../test/fixtures-path.ts';
 import { REDIS_SERVER, RedisServer, startWorker, stopWorker } from '../test/scale/redis-harness.ts';
 
-/** WHITTLE_BENCH_SWEEP=small: one sparsity (12 variants), for a machine too busy for 48. */
-const SMALL = process.env.WHITTLE_BENCH_SWEEP === 'small';
-const SPARSITIES = SMALL ? [0.5] : [0.2, 0.4, 0.6, 0.8];
-const KS = [8, 16, 32];
+/**
+ * WHITTLE_BENCH_SWEEP=small: one sparsity (12 variants), for a machine too busy for 48;
+ * =tiny: one sparsity and one k (4 variants, one per quantize mode), to profile the jobs.
+ */
+const SIZE = process.env.WHITTLE_BENCH_SWEEP ?? 'full';
+const SPARSITIES = SIZE === 'full' ? [0.2, 0.4, 0.6, 0.8] : [0.5];
+const KS = SIZE === 'tiny' ? [16] : [8, 16, 32];
 const MODES = ['static', 'dynamic', 'fp16', 'int4'];
 const WORKERS = 3;
 
@@ -51,7 +54,35 @@ function sweepDocument(): PipelineDocument {
   } as PipelineDocument;
 }
 
-interface Outcome { label: string; wallMs: number; jobs: number; overheadMs: number; bytes: string; status: string; load: string }
+interface Outcome { label: string; wallMs: number; jobs: number; overheadMs: number; bytes: string; status: string; load: string; profile: KindProfile[] }
+
+/** Handler time per job kind (quantize per mode): where a variant's time goes. */
+interface KindProfile { kind: string; jobs: number; totalMs: number; medianMs: number; overheadMs: number }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : 0;
+}
+
+function kindProfile(timings: JobTiming[], nodes: readonly { id: string; kind: string; params?: Record<string, unknown> }[]): KindProfile[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const groups = new Map<string, JobTiming[]>();
+  for (const t of timings) {
+    const node = byId.get(t.nodeId);
+    const kind = node ? (node.kind === 'quantize' ? `quantize ${String(node.params?.mode)}` : node.kind) : t.nodeId;
+    groups.set(kind, [...(groups.get(kind) ?? []), t]);
+  }
+  return [...groups].map(([kind, ts]) => ({
+    kind, jobs: ts.length, totalMs: ts.reduce((a, t) => a + t.durationMs, 0),
+    medianMs: median(ts.map((t) => t.durationMs)), overheadMs: median(ts.map((t) => t.slotMs - t.durationMs)),
+  }));
+}
+
+/** The machine the figures come from: without it (and its load) a wall time says little. */
+function machine(): string {
+  const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  return `${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`;
+}
 
 async function runOnce(dir: string, label: string, start: StartOptions, coordinators: QueueCoordinator[] = []): Promise<Outcome> {
   const timings: JobTiming[] = [];
@@ -70,13 +101,13 @@ async function runOnce(dir: string, label: string, start: StartOptions, coordina
   const record = await runner.wait(await runner.start(sweepDocument(), { documentPath: join(dir, 'sweep.json'), ...start }));
   const wallMs = Date.now() - t0;
   runner.dispose();
-  const overheads = timings.map((t) => t.slotMs - t.durationMs).sort((a, b) => a - b);
   const moved = coordinators.reduce((sum, c) => sum + c.stats.bytesSent + c.stats.bytesReceived, 0);
   return {
     label, wallMs, jobs: timings.length, status: record.status,
     // Other work on the machine takes its share of the cores: the speed-ups mean little without it.
     load: `${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
-    overheadMs: overheads.length ? overheads[Math.floor(overheads.length / 2)] : 0,
+    overheadMs: median(timings.map((t) => t.slotMs - t.durationMs)),
+    profile: kindProfile(timings, record.document.nodes),
     bytes: coordinators.length ? `${(moved / 1e6).toFixed(1)} MB` : '0 (one disk)',
   };
 }
@@ -86,9 +117,13 @@ export default async function sweepBench(): Promise<void> {
   copyFileSync(MOBILENET_FIXTURE, join(dir, 'mobilenet.onnx'));
   const cores = availableParallelism();
   console.log(`${SPARSITIES.length * KS.length * MODES.length} variants of MobileNetV2 (prune ${SPARSITIES.length} x share ${KS.length} x quantize ${MODES.length}; evaluate on 8 samples, benchmark 5 runs) on ${cores} cores`);
+  console.log(`Machine: ${machine()}`);
   const rows: Outcome[] = [];
   // Each row as it comes: on a busy machine a whole bench takes long, and a row is a figure.
-  const print = (r: Outcome) => console.log(`${r.label}: ${(r.wallMs / 1000).toFixed(1)} s wall, ${(rows[0].wallMs / r.wallMs).toFixed(2)}x, ${r.jobs} jobs, median overhead ${r.overheadMs} ms/job, ${r.bytes} moved, ${r.status}`);
+  const print = (r: Outcome) => {
+    console.log(`${r.label}: ${(r.wallMs / 1000).toFixed(1)} s wall, ${(rows[0].wallMs / r.wallMs).toFixed(2)}x, ${r.jobs} jobs, median overhead ${r.overheadMs} ms/job, ${r.bytes} moved, ${r.status}, load ${r.load}`);
+    console.log(`  handler time per kind: ${r.profile.map((p) => `${p.kind} ${p.jobs} x ${(p.medianMs / 1000).toFixed(2)} s = ${(p.totalMs / 1000).toFixed(1)} s (+${p.overheadMs} ms)`).join('; ')}`);
+  };
   const add = (r: Outcome) => { rows.push(r); print(r); };
   try {
     add(await runOnce(dir, '1 engine process', { poolSize: 1 }));
