@@ -1,9 +1,11 @@
 // Copy, cut, paste and duplicate carry groups and notes, in Chromium at 1600x1000 against the
 // browser host: a copied group brings the nodes and note inside it, the pasted group holds the
 // pasted copies (not the originals), pasted items are selected and off the originals, and one
-// undo takes the whole paste back. Screenshot: e2e/screens/editing-paste-group.png.
+// undo takes the whole paste back. Auto-layout moves a note that sits beside a node along
+// with it and leaves a note far from everything where it is.
+// Screenshots: e2e/screens/editing-paste-group.png, editing-layout-notes.png.
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts, openEditor } from './helpers/canvas.ts';
@@ -121,4 +123,40 @@ test('copy/paste, duplicate and cut carry groups (with their contents) and notes
   await page.keyboard.press('Control+v');
   await expect(page.getByTestId('group-group-1')).toBeVisible();
   expect(counts(await exportJson(page))).toEqual({ ...before, edges: 1 });
+});
+
+/** A chain stacked top to bottom (auto-layout turns it left to right), a note beside x, one far off. */
+const COLUMN = {
+  format: 'whittle.pipeline',
+  version: 2,
+  name: 'Column',
+  nodes: [node('m', 'model.onnx', { path: 'models/lenet5.onnx' }, 100, 100), node('p', 'prune', {}, 100, 400), node('x', 'export', {}, 100, 700)],
+  edges: [edge('m', 'model', 'p', 'model'), edge('p', 'model', 'x', 'model')],
+  notes: [
+    { id: 'note-1', text: 'exports **model.onnx**', position: { x: 350, y: 700 }, size: { width: 200, height: 80 } },
+    { id: 'note-2', text: 'far away', position: { x: 1400, y: 100 }, size: { width: 200, height: 80 } },
+  ],
+};
+
+test('auto-layout moves a note beside a node with it and leaves a far note alone', async ({ page }) => {
+  await openEditor(page, host.url);
+  if (await page.getByTestId('recovery-banner').isVisible()) await page.getByTestId('recovery-discard').click();
+  const file = join(host.workspace, 'column.json');
+  writeFileSync(file, JSON.stringify(COLUMN));
+  await page.getByTestId('import-input').setInputFiles(file);
+  await expect(page.locator('.react-flow__node-pipeline')).toHaveCount(3);
+
+  await page.getByTestId('btn-auto-layout').click();
+  await expect.poll(async () => {
+    const d = await exportJson(page);
+    return d.nodes.find((n) => n.id === 'x')!.position.x - d.nodes.find((n) => n.id === 'm')!.position.x;
+  }).toBeGreaterThan(300);
+  const laid = await exportJson(page);
+  const x = laid.nodes.find((n) => n.id === 'x')!.position;
+  expect(x).not.toEqual({ x: 100, y: 700 });
+  expect(laid.notes.find((n) => n.id === 'note-1')!.position).toEqual({ x: x.x + 250, y: x.y });
+  expect(laid.notes.find((n) => n.id === 'note-2')!.position).toEqual({ x: 1400, y: 100 });
+  await page.waitForTimeout(400); // the fit-view animation
+  await dismissToasts(page);
+  await page.screenshot({ path: join(SCREENS, 'editing-layout-notes.png') });
 });

@@ -50,7 +50,7 @@ describe('layoutChanges (ELK layered)', () => {
     expect(Math.min(...laid.nodes.map((n) => n.position!.y))).toBe(100);
   });
 
-  it('keeps a group around its members and leaves a free note where it was', async () => {
+  it('keeps a group around its members and leaves a note far from everything where it was', async () => {
     const doc: EditorDocument = {
       ...chain(),
       groups: [{ id: 'group-1', title: 'Compress', position: { x: 50, y: 50 }, size: { width: 400, height: 300 } }],
@@ -63,6 +63,29 @@ describe('layoutChanges (ELK layered)', () => {
     const members = membersOf({ id: g.id, ...g.position, ...g.size }, laid.nodes.map((n) => ({ id: n.id, ...rectOf(laid, n.id) })));
     expect(members.sort()).toEqual(['prune', 'quant']);
     expect(laid.notes![0].position).toEqual({ x: 2000, y: 2000 });
+  });
+
+  it('moves a free note beside a node with that node, and one beside a group with the group', async () => {
+    const doc: EditorDocument = {
+      ...chain(),
+      groups: [{ id: 'group-1', title: 'Lone', position: { x: 3000, y: 0 }, size: { width: 300, height: 200 } }],
+      notes: [
+        // 30 px right of eval (at 700, 300 before the layout).
+        { id: 'note-1', text: 'eval on 256 images', position: { x: 950, y: 300 }, size: { width: 200, height: 100 } },
+        // 40 px under the empty group.
+        { id: 'note-2', text: 'spare', position: { x: 3000, y: 240 }, size: { width: 200, height: 100 } },
+        { id: 'note-3', text: 'far away', position: { x: 1500, y: 1500 }, size: { width: 200, height: 100 } },
+      ],
+    };
+    doc.nodes = doc.nodes.map((n, i) => ({ ...n, position: n.id === 'eval' ? { x: 700, y: 300 } : { x: 100 + 150 * i, y: 100 } }));
+    const laid = applyPipelineChanges(doc, await layoutChanges(elk, doc, geometry));
+    const evalAt = laid.nodes.find((n) => n.id === 'eval')!.position!;
+    expect(evalAt).not.toEqual({ x: 700, y: 300 });
+    const note = (id: string) => laid.notes!.find((n) => n.id === id)!.position;
+    expect(note('note-1')).toEqual({ x: evalAt.x + 250, y: evalAt.y });
+    const g = laid.groups![0].position;
+    expect(note('note-2')).toEqual({ x: g.x, y: g.y + 240 });
+    expect(note('note-3')).toEqual({ x: 1500, y: 1500 });
   });
 
   it('lays out an empty document as nothing', async () => {

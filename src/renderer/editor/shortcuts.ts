@@ -13,7 +13,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+D', action: 'Duplicate the selection' },
   { keys: 'Double-click the canvas', action: 'Search for a node to add there' },
   { keys: 'Right-click / Shift+F10', action: 'Menu of the node, connection or canvas' },
-  { keys: 'Ctrl+Shift+L', action: 'Auto-layout' },
+  { keys: 'Ctrl+Shift+L', action: 'Auto-layout (notes in a group or beside a node move with it; others stay)' },
   { keys: 'Ctrl+A', action: 'Select everything' },
   { keys: 'Delete / Backspace', action: 'Delete the selection' },
   { keys: 'Shift+click', action: 'Add a node, note or group to the selection' },

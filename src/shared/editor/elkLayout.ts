@@ -1,7 +1,9 @@
 // Auto-layout of the pipeline through ELK's layered algorithm (elkjs): layers left to
 // right, crossings minimised, edges attached at the ports they use. A group is laid out
-// as a compound node around its members, so groups stay around their nodes; free notes
-// stay where they are. No React here: the caller hands in the ELK instance (a worker in
+// as a compound node around its members, so groups stay around their nodes (notes inside
+// a group included). A note outside every group that sits beside a node or group (within
+// NOTE_ANCHOR_PX) annotates it and moves with it; notes far from everything stay where they
+// are. No React here: the caller hands in the ELK instance (a worker in
 // the app, the bundled build in tests) and the measured sizes.
 import type { ELK, ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
 import type { PipelineChange } from './changes.ts';
@@ -57,6 +59,35 @@ function groupOfEach(doc: EditorDocument, geometry: LayoutGeometry): Map<string,
     if (g) owner.set(item.id, g.id);
   }
   return owner;
+}
+
+/** Edge-to-edge distance (px) under which a free note belongs to the node or group beside it. */
+export const NOTE_ANCHOR_PX = 60;
+
+function gapPx(a: Rect, b: Rect): number {
+  const dx = Math.max(0, a.x - (b.x + b.width), b.x - (a.x + a.width));
+  const dy = Math.max(0, a.y - (b.y + b.height), b.y - (a.y + a.height));
+  return Math.hypot(dx, dy);
+}
+
+/** For each note outside every group, the nearest node or group within NOTE_ANCHOR_PX of it. */
+function noteAnchors(doc: EditorDocument, geometry: LayoutGeometry, owner: Map<string, string>): Map<string, string> {
+  const targets: (Rect & { id: string })[] = [
+    ...doc.nodes.flatMap((n) => (n.position ? [{ id: n.id, ...n.position, ...geometry.sizeOf(n.id) }] : [])),
+    ...(doc.groups ?? []).map((g) => ({ id: g.id, ...g.position, ...g.size })),
+  ];
+  const anchors = new Map<string, string>();
+  for (const note of doc.notes ?? []) {
+    if (owner.has(note.id)) continue;
+    const box = { ...note.position, ...note.size };
+    let best: { id: string; gap: number } | null = null;
+    for (const t of targets) {
+      const gap = gapPx(box, t);
+      if (gap <= NOTE_ANCHOR_PX && (!best || gap < best.gap)) best = { id: t.id, gap };
+    }
+    if (best) anchors.set(note.id, best.id);
+  }
+  return anchors;
 }
 
 export function elkGraphOf(doc: EditorDocument, geometry: LayoutGeometry): ElkNode {
@@ -120,6 +151,14 @@ export async function layoutChanges(elk: Pick<ELK, 'layout'>, doc: EditorDocumen
   const shift = { x: before.x - after.x, y: before.y - after.y };
   const moved: Record<string, XY> = {};
   for (const [id, p] of Object.entries(positions)) moved[id] = { x: Math.round(p.x + shift.x), y: Math.round(p.y + shift.y) };
+  // A note beside a node or group keeps its place relative to it.
+  const startOf = new Map<string, XY>([...doc.nodes.flatMap((n) => (n.position ? [[n.id, n.position] as const] : [])), ...(doc.groups ?? []).map((g) => [g.id, g.position] as const)]);
+  for (const [noteId, anchor] of noteAnchors(doc, geometry, groupOfEach(doc, geometry))) {
+    const note = doc.notes!.find((n) => n.id === noteId)!;
+    const from = startOf.get(anchor)!;
+    const to = moved[anchor];
+    if (to) moved[noteId] = { x: note.position.x + to.x - from.x, y: note.position.y + to.y - from.y };
+  }
   const resized: PipelineChange[] = Object.entries(sizes)
     .map(([id, size]) => ({ type: 'updateGroup' as const, id, patch: { size: { width: Math.round(size.width), height: Math.round(size.height) } } }));
   return [{ type: 'moveNodes', positions: moved }, ...resized];
