@@ -1,12 +1,11 @@
 // The window: a tab bar hosting the editor, runs & results, and devices. Tabs stay
-// mounted so switching keeps the canvas view and half-typed fields.
-import { useCallback, useState } from 'react';
+// mounted so switching keeps the canvas view and half-typed fields. The runs and devices
+// tabs (and their charts) load on first use: the editor's first paint does not wait for them.
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { DevicesPanel } from '../devices/DevicesPanel.tsx';
 import { EditorView } from '../editor/EditorView.tsx';
 import { RecoveryBanner, type AutosaveEntry } from '../editor/RecoveryBanner.tsx';
 import { useAutosave } from '../editor/useAutosave.ts';
-import { RunsView } from '../runs/RunsView.tsx';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectIsRunning, selectView } from '../store/selectors.ts';
 import type { AppView } from '../store/createPipelineStore.ts';
@@ -19,6 +18,10 @@ import { useAppInfo } from './useAppInfo.ts';
 import { useLeaveWarning } from './useLeaveWarning.ts';
 import { useRunEvents } from './useRunEvents.ts';
 import { useRestoreLastRun } from '../runs/useRestoreLastRun.ts';
+
+const RunsView = lazy(() => import('../runs/RunsView.tsx').then((m) => ({ default: m.RunsView })));
+const DevicesPanel = lazy(() => import('../devices/DevicesPanel.tsx').then((m) => ({ default: m.DevicesPanel })));
+const LOADING = <p className="wh-muted" data-testid="tab-loading">Loading…</p>;
 
 const TABS: { id: AppView; label: string }[] = [
   { id: 'editor', label: 'Editor' },
@@ -68,10 +71,10 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
           </ReactFlowProvider>
         </section>
         <section className="wh-tabpanel" hidden={tab !== 'runs'}>
-          {tab === 'runs' && <RunsView />}
+          {tab === 'runs' && <Suspense fallback={LOADING}><RunsView /></Suspense>}
         </section>
         <section className="wh-tabpanel wh-tabpanel--scroll" hidden={tab !== 'devices'}>
-          {tab === 'devices' && <DevicesPanel />}
+          {tab === 'devices' && <Suspense fallback={LOADING}><DevicesPanel /></Suspense>}
         </section>
       </main>
     </div>

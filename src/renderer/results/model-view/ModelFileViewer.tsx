@@ -1,14 +1,16 @@
 // An .onnx file opened for viewing only, without building a pipeline: over the window, from
 // the app bar's "Open model…", the desktop menu, a dropped file, or `whittle view` (the
 // page address carries #view=<path>). The file is read through models.view (the guard).
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { ModelGraph, ModelInspection } from '../../../shared/api/models.ts';
 import { formatBytes, formatCount } from '../../../shared/format.ts';
 import { useApi } from '../../api/useApi.ts';
 import { useAppInfo } from '../../app/useAppInfo.ts';
 import { FileBrowserDialog } from '../../files/FileBrowserDialog.tsx';
-import { ModelGraphView } from './ModelGraphView.tsx';
 import { modelFromAddress, onModelViewRequest } from './modelViewRequests.ts';
+
+// The graph view (and its layout code) loads when a model is first opened, not with the editor.
+const ModelGraphView = lazy(() => import('./ModelGraphView.tsx').then((m) => ({ default: m.ModelGraphView })));
 
 type Viewing =
   | { state: 'choosing' }
@@ -65,7 +67,7 @@ export function ModelFileViewer() {
       {viewing.state === 'error' && (
         <div className="wh-error" role="alert" data-testid="model-file-error"><strong>{viewing.message}</strong>{viewing.hint && <div>{viewing.hint}</div>}</div>
       )}
-      {viewing.state === 'open' && <ModelGraphView key={viewing.path} graph={viewing.graph} stats={viewing.inspection} />}
+      {viewing.state === 'open' && <Suspense fallback={<p className="wh-muted">Loading the graph view…</p>}><ModelGraphView key={viewing.path} graph={viewing.graph} stats={viewing.inspection} /></Suspense>}
     </div>
   );
 }
