@@ -49,6 +49,28 @@ describe('histogram kernel', () => {
     expect(HistogramKernel.for(inside)).toBe(kernel);
   });
 
+  it('scans a sample inside the range in one pass, and leaves one that is not to the two-pass path', () => {
+    const kernel = new HistogramKernel(300_001);
+    const values = kernel.allocate(300_001);
+    values.set(randomValues(300_001, 9));
+    const limit = 8;
+    const want = referenceBins(values, limit, KERNEL_BINS / limit);
+    const hist = new Float64Array(KERNEL_BINS);
+    expect(kernel.scanInside(values, limit, KERNEL_BINS / limit, hist)).toEqual(kernel.range(values));
+    expect(Array.from(hist)).toEqual(Array.from(want.hist));
+    for (const outside of [limit, Number.NaN, Number.NEGATIVE_INFINITY]) {
+      const copy = Float32Array.from(values);
+      copy[123_456] = outside; // past the scratch area's first part
+      const untouched = new Float64Array(KERNEL_BINS);
+      expect(kernel.scanInside(copy, limit, KERNEL_BINS / limit, untouched)).toBeUndefined();
+      expect(untouched.every((c) => c === 0)).toBe(true);
+    }
+    // Nothing of the refused scans is left in the counts.
+    const again = new Float64Array(KERNEL_BINS);
+    kernel.addAbsolute(values, limit, KERNEL_BINS / limit, again);
+    expect(Array.from(again)).toEqual(Array.from(want.hist));
+  });
+
   it('finds float32 min and max over any length; NaN makes both NaN, Inf shows', () => {
     const kernel = new HistogramKernel();
     for (const length of [1, 3, 4, 5, 17, 262_147]) {

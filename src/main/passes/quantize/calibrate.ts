@@ -22,6 +22,14 @@ export class TensorStats {
   update(values: ArrayLike<number>): void {
     const data = values instanceof Float32Array ? values : Float32Array.from(values);
     const kernel = HistogramKernel.for(data);
+    // Once the histogram has a range, most samples fit in it: bin them and take their range in one read.
+    const inside = this.hist && this.histMax > 0 ? kernel.scanInside(data, this.histMax, HISTOGRAM_BINS / this.histMax, this.hist) : undefined;
+    if (inside) {
+      this.count += data.length;
+      this.min = Math.min(this.min, inside.min);
+      this.max = Math.max(this.max, inside.max);
+      return;
+    }
     let { min: lo, max: hi } = kernel.range(data);
     let bad = 0;
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) ({ lo, hi, bad } = finiteRange(data));

@@ -5,7 +5,7 @@
 // straight into a kernel's memory, so the loops read them in place.
 
 /** histogram-kernel.wat assembled (wat2wasm with SIMD); its test re-assembles the text and compares. */
-export const KERNEL_WASM = 'AGFzbQEAAAABDgJgAn9/AGAEf398fAF/Ag8BA2VudgZtZW1vcnkCAAEDAwIAAQcPAgVyYW5nZQAAA2JpbgABCtMCAtwBAwN7AX8Dff0MAACAfwAAgH8AAIB/AACAfyEC/QwAAID/AACA/wAAgP8AAID/IQMgASABIABrQQ9xayEFAkADQCAAIAVPDQEgAP0AAgAhBCACIAT96AEhAiADIAT96QEhAyAAQRBqIQAMAAsLIAL9HwAgAv0fAZYgAv0fAiAC/R8DlpYhByAD/R8AIAP9HwGXIAP9HwIgA/0fA5eXIQgCQANAIAAgAU8NASAAKgIAIQYgByAGliEHIAggBpchCCAAQQRqIQAMAAsLQYTAACAHOAIAQYjAACAIOAIAC3MCAXwCfwJAA0AgACABTw0BIAAqAgCLuyEEIABBBGohACAEIAJjBEAgBCADoqtBAnQhBSAFIAUoAgBBAWo2AgAFIAQgBKFEAAAAAAAAAABhBEBBgMAAQYDAACgCAEEBajYCAAUgBkEBaiEGCwsMAAsLIAYL';
+export const KERNEL_WASM = 'AGFzbQEAAAABDgJgAn9/AGAEf398fAF/Ag8BA2VudgZtZW1vcnkCAAEDBAMAAQEHFgMFcmFuZ2UAAANiaW4AAQRzY2FuAAIK5AMD3AEDA3sBfwN9/QwAAIB/AACAfwAAgH8AAIB/IQL9DAAAgP8AAID/AACA/wAAgP8hAyABIAEgAGtBD3FrIQUCQANAIAAgBU8NASAA/QACACEEIAIgBP3oASECIAMgBP3pASEDIABBEGohAAwACwsgAv0fACAC/R8BliAC/R8CIAL9HwOWliEHIAP9HwAgA/0fAZcgA/0fAiAD/R8Dl5chCAJAA0AgACABTw0BIAAqAgAhBiAHIAaWIQcgCCAGlyEIIABBBGohAAwACwtBhMAAIAc4AgBBiMAAIAg4AgALcwIBfAJ/AkADQCAAIAFPDQEgACoCAIu7IQQgAEEEaiEAIAQgAmMEQCAEIAOiq0ECdCEFIAUgBSgCAEEBajYCAAUgBCAEoUQAAAAAAAAAAGEEQEGAwABBgMAAKAIAQQFqNgIABSAGQQFqIQYLCwwACwsgBguPAQQBfQF8An8CfUMAAIB/IQhDAACA/yEJAkADQCAAIAFPDQEgACoCACEEIABBBGohACAEIAggBCAIXRshCCAEIAkgBCAJXhshCSAEi7shBSAFIAJjBEAgBSADoqtBAnQhBiAGIAYoAgBBAWo2AgAFIAdBAWohBwsMAAsLQYTAACAIOAIAQYjAACAJOAIAIAcL';
 
 /** Bins of the histogram the kernel fills (calibrate.ts's HISTOGRAM_BINS). */
 export const KERNEL_BINS = 2048;
@@ -26,6 +26,7 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface KernelExports {
   range(start: number, end: number): void;
   bin(start: number, end: number, limit: number, perBin: number): number;
+  scan(start: number, end: number, limit: number, perBin: number): number;
 }
 
 let compiled: object | undefined;
@@ -79,6 +80,25 @@ export class HistogramKernel {
   }
 
   /**
+   * One pass for the usual sample: when every value is finite with |x| < limit, bins them into
+   * `hist` as addAbsolute does and returns their min and max; otherwise leaves `hist` alone and
+   * returns undefined (the caller takes the range first, grows the histogram, then bins).
+   */
+  scanInside(values: Float32Array, limit: number, perBin: number, hist: Float64Array): { min: number; max: number } | undefined {
+    let left = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    const out = new Float32Array(this.memory.buffer, RANGE_OFFSET_BYTES, 2);
+    this.each(values, (start, end) => {
+      left += this.exports.scan(start, end, limit, perBin);
+      min = Math.min(min, out[0]);
+      max = Math.max(max, out[1]);
+    });
+    const counted = this.takeCounts(left === 0 ? hist : undefined);
+    return counted ? { min, max } : undefined;
+  }
+
+  /**
    * Add |x| of `values` into `hist` (KERNEL_BINS bins over [0, limit), perBin = KERNEL_BINS / limit);
    * values at the edge, or whose product rounds up to it, go to the last bin. Returns the NaN/Inf count.
    */
@@ -87,11 +107,19 @@ export class HistogramKernel {
     this.each(values, (start, end) => {
       bad += this.exports.bin(start, end, limit, perBin);
     });
-    const counts = new Int32Array(this.memory.buffer, 0, KERNEL_BINS + 1);
-    counts[KERNEL_BINS - 1] += counts[KERNEL_BINS];
-    for (let j = 0; j < KERNEL_BINS; j++) hist[j] += counts[j];
-    counts.fill(0);
+    this.takeCounts(hist);
     return bad;
+  }
+
+  /** Move the counts into `hist` (the edge slot into the last bin), or drop them without one; clears them either way. */
+  private takeCounts(hist: Float64Array | undefined): boolean {
+    const counts = new Int32Array(this.memory.buffer, 0, KERNEL_BINS + 1);
+    if (hist) {
+      counts[KERNEL_BINS - 1] += counts[KERNEL_BINS];
+      for (let j = 0; j < KERNEL_BINS; j++) hist[j] += counts[j];
+    }
+    counts.fill(0);
+    return hist !== undefined;
   }
 
   /** Call `fn` with byte ranges of `values` in this memory: in place when they live here, else copied through the scratch area. */

@@ -57,4 +57,29 @@
               (else (local.set $bad (i32.add (local.get $bad) (i32.const 1)))))))
         (br $next)))
     (local.get $bad))
+
+  ;; bin's counting and range's min/max in one pass, for the usual sample whose values all fall
+  ;; inside the histogram's current range: bins |x| < limit, stores min and max as range does
+  ;; (over every value), returns how many were left unbinned (outside the range, NaN or Inf).
+  (func (export "scan") (param $p i32) (param $end i32) (param $limit f64) (param $perBin f64) (result i32)
+    (local $v f32) (local $a f64) (local $i i32) (local $left i32) (local $lo f32) (local $hi f32)
+    (local.set $lo (f32.const inf))
+    (local.set $hi (f32.const -inf))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (f32.load (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $lo (select (local.get $v) (local.get $lo) (f32.lt (local.get $v) (local.get $lo))))
+        (local.set $hi (select (local.get $v) (local.get $hi) (f32.gt (local.get $v) (local.get $hi))))
+        (local.set $a (f64.promote_f32 (f32.abs (local.get $v))))
+        (if (f64.lt (local.get $a) (local.get $limit))
+          (then
+            (local.set $i (i32.shl (i32.trunc_f64_u (f64.mul (local.get $a) (local.get $perBin))) (i32.const 2)))
+            (i32.store (local.get $i) (i32.add (i32.load (local.get $i)) (i32.const 1))))
+          (else (local.set $left (i32.add (local.get $left) (i32.const 1)))))
+        (br $next)))
+    (f32.store (i32.const 8196) (local.get $lo))
+    (f32.store (i32.const 8200) (local.get $hi))
+    (local.get $left))
 )
