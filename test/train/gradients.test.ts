@@ -58,6 +58,9 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv 16 channels in 2 groups, 9x9 map (dW as one GEMM)': [['Conv'], one('Conv', [2, 16, 9, 9], { group: 2, pads: [1, 1, 1, 1] }, { params: { w: [4, 8, 3, 3], b: [4] } })],
   'Conv 16 channels 3x3 (NCHWc kernels forward and for dX), bias': [['Conv'], one('Conv', [1, 16, 4, 4], { pads: [1, 1, 1, 1] }, { params: { w: [16, 16, 3, 3], b: [16] } })],
   'Conv 16 channels 3x3 stride 2, asymmetric pads (NCHWc forward)': [['Conv'], one('Conv', [1, 16, 5, 4], { strides: [2, 2], pads: [1, 0, 1, 1] }, { params: { w: [16, 16, 3, 3] } })],
+  'Conv depthwise 16 channels stride 2 (NCHWc, dY spread with zeros), bias': [['Conv'], one('Conv', [1, 16, 7, 6], { group: 16, strides: [2, 2], pads: [1, 1, 1, 1] }, { params: { w: [16, 1, 3, 3], b: [16] } })],
+  'Conv depthwise 16 channels stride 1, dilated, asymmetric pads (NCHWc)': [['Conv'], one('Conv', [2, 16, 5, 6], { group: 16, dilations: [2, 1], pads: [2, 0, 1, 1] }, { params: { w: [16, 1, 3, 3] } })],
+  'Conv depthwise 16 channels stride 2 on 2x2, pad 1 (NCHWc forward, 1x1 map)': [['Conv'], one('Conv', [2, 16, 2, 2], { group: 16, strides: [2, 2], pads: [1, 1, 1, 1] }, { params: { w: [16, 1, 3, 3] } })],
   'Conv 1x1': [['Conv'], one('Conv', [2, 4, 3, 3], {}, { params: { w: [5, 4, 1, 1] } })],
   'MaxPool overlapping 3x3 stride 2': [['MaxPool'], one('MaxPool', [2, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { xValues: 'spread' })],
   'MaxPool 2x2 stride 2 (disjoint windows, odd size)': [['MaxPool'], one('MaxPool', [2, 3, 7, 6], { kernel_shape: [2, 2], strides: [2, 2] }, { xValues: 'spread' })],
@@ -138,30 +141,44 @@ describe('gradient rules vs central finite differences', () => {
     expect(dropped).toBeLessThan(90);
   });
 
-  it('runs block-aligned 3x3 Convs (forward and dX) on ORT\'s NCHWc kernels with the plain graph\'s gradients', async () => {
-    const c: CheckCase = { x: [2, 16, 7, 6], params: { w: [32, 16, 3, 3], p: [16, 32, 1, 1], q: [16, 16, 3, 3] }, nodes: [
-      { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { pads: [1, 0, 1, 1], strides: [2, 1] } }, { op: 'Relu', inputs: ['h'], outputs: ['r'] },
-      { op: 'Conv', inputs: ['r', 'p'], outputs: ['s'] }, { op: 'Conv', inputs: ['s', 'q'], outputs: ['y'], attrs: { dilations: [2, 1], pads: [2, 1, 2, 1] } }] };
+  /** Gradients of the training graph with and without the NCHWc rewrite, and how many NCHWc Convs it has. */
+  async function withAndWithoutNchwc(c: CheckCase, outputs: number) {
     const { model, values } = caseModel(c);
-    const opts: TrainGraphOptions = { batchSize: 2, loss: { kind: 'weighted-sum', weights: Float32Array.from({ length: 2 * 16 * 4 * 5 }, (_, i) => (i % 5) - 2) }, inputGradients: ['x'] };
+    const opts: TrainGraphOptions = { batchSize: c.x[0], loss: { kind: 'weighted-sum', weights: Float32Array.from({ length: outputs }, (_, i) => (i % 5) - 2) }, inputGradients: ['x'] };
     const run = async (nchwc: boolean) => {
       const tg = await buildTrainGraph(model, { ...opts, nchwc });
       const session = await createSession(encodeModel(tg.model));
-      const feeds = Object.fromEntries(['x', 'w', 'p', 'q'].map((n) => [n, new ort.Tensor('float32', values.get(n)!, n === 'x' ? c.x : c.params![n] as number[])]));
+      const feeds = Object.fromEntries(['x', ...Object.keys(c.params!)].map((n) => [n, new ort.Tensor('float32', values.get(n)!, n === 'x' ? c.x : c.params![n] as number[])]));
       const out = await session.run(feeds);
       const grads = [tg.inputGradOutputs.get('x')!, ...tg.params.map((p) => p.gradOutput)].map((g) => out[g].data as Float32Array);
       return { grads, blocked: tg.model.graph.node.filter((n) => n.domain === NCHWC_DOMAIN && n.opType === 'Conv').length };
     };
     const [blocked, plain] = [await run(true), await run(false)];
-    const block = await nchwcBlockSize();
-    expect(block === 0 || block % 4 === 0).toBe(true);
-    // Forward and dX of both 3x3 Convs (the strided one's dX stays a ConvTranspose); never the 1x1.
-    expect(blocked.blocked).toBe(block > 0 ? 3 : 0);
     expect(plain.blocked).toBe(0);
     for (let t = 0; t < plain.grads.length; t++) {
       const scale = Math.max(...plain.grads[t].map(Math.abs));
       for (let i = 0; i < plain.grads[t].length; i++) expect(Math.abs(blocked.grads[t][i] - plain.grads[t][i])).toBeLessThan(1e-5 * scale);
     }
+    return blocked.blocked;
+  }
+
+  it('runs block-aligned 3x3 Convs (forward and dX) on ORT\'s NCHWc kernels with the plain graph\'s gradients', async () => {
+    const c: CheckCase = { x: [2, 16, 7, 6], params: { w: [32, 16, 3, 3], p: [16, 32, 1, 1], q: [16, 16, 3, 3] }, nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { pads: [1, 0, 1, 1], strides: [2, 1] } }, { op: 'Relu', inputs: ['h'], outputs: ['r'] },
+      { op: 'Conv', inputs: ['r', 'p'], outputs: ['s'] }, { op: 'Conv', inputs: ['s', 'q'], outputs: ['y'], attrs: { dilations: [2, 1], pads: [2, 1, 2, 1] } }] };
+    const block = await nchwcBlockSize();
+    expect(block === 0 || block % 4 === 0).toBe(true);
+    // Forward and dX of both 3x3 Convs (the strided one's dX stays a ConvTranspose); never the 1x1.
+    expect(await withAndWithoutNchwc(c, 2 * 16 * 4 * 5)).toBe(block > 0 ? 3 : 0);
+  });
+
+  it('runs depthwise Convs (forward, dX spread from stride 2, dW over the batch) on NCHWc kernels with the plain graph\'s gradients', async () => {
+    const c: CheckCase = { x: [2, 16, 7, 6], params: { w: [16, 1, 3, 3], q: [16, 1, 3, 3] }, nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { group: 16, pads: [1, 1, 1, 1], strides: [2, 2] } },
+      { op: 'Conv', inputs: ['h', 'q'], outputs: ['y'], attrs: { group: 16, pads: [1, 1, 1, 1] } }] };
+    const block = await nchwcBlockSize();
+    // Both forwards, both dX, both dW.
+    expect(await withAndWithoutNchwc(c, 2 * 16 * 4 * 3)).toBe(block > 0 ? 6 : 0);
   });
 
   it('MaxPool over tiling windows hands dY to the max cell, shared once among tied cells', async () => {

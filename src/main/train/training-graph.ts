@@ -184,6 +184,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const first = await probeAtBatch(model, (b) => Object.fromEntries(dataFeeds(b)), n);
   const numClasses = first.shapes.get(logits)?.[1] ?? 0;
   const fwd = new Emitter(first.shapes, first.values, 'train', opset);
+  fwd.nchwcBlock = opts.nchwc === false ? 0 : await nchwcBlockSize();
   const decomposed = decompose(topologicalOrder(graph), fwd, { batchNorm: opts.batchNorm ?? 'train', dropout: opts.dropout ?? false, sourceOpset });
   const forwardNodes = [...fwd.nodes];
   const stage = appendLossStage(fwd, opts, logits, numClasses);
@@ -208,6 +209,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
     .filter((t) => !isFrozen(t.name, frozen, prefixes) && (chosen ? chosen.has(t.name) : isTrainableCandidate(t, consumersThroughAliases(index, t.name))))
     .map((t) => t.name);
   const grads = new Emitter(second.shapes, mergeValues(first, second), 'grad', opset);
+  grads.nchwcBlock = fwd.nchwcBlock;
   const wrt = [...candidates, ...stage.projections.map((p) => p[0]), ...(opts.inputGradients ?? [])];
   const gradOf = differentiate([...forwardNodes, ...stage.nodes], stage.loss, wrt, grads, decomposed.fused);
 
@@ -233,7 +235,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
     ...fedByLoss.map((name) => makeValueInfo(name, 1, stage.inputDims.get(name)!)),
     ...params.map((p) => makeValueInfo(p.name, 1, p.dims)),
   ];
-  if (opts.nchwc !== false) useNchwcConvs(train, (name) => grads.shapes.get(name), await nchwcBlockSize());
+  useNchwcConvs(train, (name) => grads.shapes.get(name), grads.nchwcBlock);
   const bnOutputs = decomposed.bnStats.flatMap((s) => [s.batchMean, s.batchVar]);
   train.graph.output = [stage.loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
     .map((name) => onnx.ValueInfoProto.create({ name }));

@@ -30,6 +30,8 @@ export function isDepthwise(node: Node, e: Emitter): boolean {
   const ys = e.shapes.get(node.output[0]);
   if (!xs || !ws || !ys || xs.length !== 4 || ys[2] * ys[3] > MAX_OUT_PIXELS) return false;
   const group = attrInt(node, 'group', 1);
+  // Channels in whole NCHWc blocks: the Conv, its dX and its dW all run on those kernels instead.
+  if (e.nchwcBlock > 0 && group % e.nchwcBlock === 0) return false;
   return group > 1 && group === xs[1] && ws[0] === group && ws[1] === 1;
 }
 

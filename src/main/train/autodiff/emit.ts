@@ -11,6 +11,8 @@ export const TRAIN_OPSET = 17;
 export class Emitter {
   readonly nodes: Node[] = [];
   readonly initializers: Tensor[] = [];
+  /** MLAS channel block of the NCHWc rewrite that follows (train/nchwc.ts); 0 when it is off. */
+  nchwcBlock = 0;
   private counter = 0;
   private readonly constCache = new Map<string, string>();
 

@@ -172,28 +172,88 @@ function convWeightGradByConv(e: Emitter, x: string, dY: string, xs: number[], y
   return e.transpose(sliceKernel(e, corr, kernelHave, ws.slice(2), 2), [1, 0, ...rest]);
 }
 
+/**
+ * dW of a depthwise Conv as one depthwise Conv over the whole batch: X as [1, N*C, H, W] (a free
+ * reshape), dY as N*C one-channel kernels [N*C, 1, H', W'], strides and dilations swapped, then a
+ * sum over N. Only where it runs on NCHWc kernels (train/nchwc.ts): a 64x48-channel 16x16 layer
+ * took 6.5 ms there against 31 ms as a plain grouped Conv; the Slice/Mul/ReduceSum per window cell
+ * it replaces made about half of a MobileNetV2 step.
+ */
+function convWeightGradDepthwise(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry): string {
+  const [n, c] = xs;
+  const spatialX = xs.slice(2);
+  const spatialY = ys.slice(2);
+  const kernelHave = spatialX.map((s, i) => Math.floor((s + g.padsBegin[i] + g.padsEnd[i] - g.strides[i] * (spatialY[i] - 1) - 1) / g.dilations[i]) + 1);
+  const kernels = e.reshape(dY, [n * c, 1, ...spatialY]);
+  e.shapes.set(kernels, [n * c, 1, ...spatialY]);
+  const corr = e.op1('Conv', [e.reshape(x, [1, n * c, ...spatialX]), kernels], { strides: g.dilations, dilations: g.strides, pads: [...g.padsBegin, ...g.padsEnd], group: n * c });
+  const perSample = e.reshape(sliceKernel(e, corr, kernelHave, ws.slice(2), 2), [n, c, ...ws.slice(2)]);
+  return e.reshape(e.reduceSum(perSample, [0], false), ws);
+}
+
+/** Whether the depthwise dW above applies: 2-D, one channel per group, N*C in whole NCHWc blocks, a map wider than one pixel. */
+function depthwiseOnBlocks(e: Emitter, xs: number[], ys: number[], ws: number[], group: number): boolean {
+  const block = e.nchwcBlock;
+  return block > 0 && xs.length === 4 && group === xs[1] && ws[0] === group && ws[1] === 1
+    && (xs[0] * xs[1]) % block === 0 && numel(ys.slice(2)) > 1;
+}
+
 /** Below this many input channels per group a Gather row is too short for the GEMM form to pay. */
 const GEMM_MIN_CHANNELS = 8;
 
 function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
   if (xs[1] / group >= GEMM_MIN_CHANNELS) return convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
+  if (depthwiseOnBlocks(e, xs, ys, ws, group)) return convWeightGradDepthwise(e, x, dY, xs, ys, ws, g);
   return group === 1 ? convWeightGradByConv(e, x, dY, xs, ys, ws, g) : convWeightGradSlices(e, x, dY, xs, ys, ws, g, group);
 }
 
 /**
- * dX of a stride-1 Conv as a Conv of dY with W flipped and its channel roles swapped per group
- * (pads d*(k-1) - p): ONNX Runtime's ConvTranspose ran 1.2-4x slower than this Conv. Undefined
- * when the geometry needs a ConvTranspose (strides, padding wider than the window); a strided
- * Conv's dY spread with zeros (Reshape + Pad) into this Conv made a ResNet-small step 36% slower.
+ * dY with stride-1 zeros between its rows and columns ([N, C, o*s] per axis, trailing zeros
+ * included), so a strided Conv's dX becomes a stride-1 correlation: a nearest upsampling times a
+ * 0/1 grid. (A Pad of [N, C, o, 1, o, 1] copies one float at a time in ORT: 20x slower.)
  */
-function convInputGrad(e: Emitter, dY: string, w: string, ws: number[], g: WindowGeometry, inSpatial: number[], outSpatial: number[], group: number): string | undefined {
+function spreadByStrides(e: Emitter, dY: string, ys: number[], strides: number[]): string {
+  const spread = ys.slice(2).map((o, i) => o * strides[i]);
+  const up = e.op1('Resize', [dY, '', e.constF([1, 1, ...strides], [2 + strides.length])], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+  const grid = new Float32Array(numel(spread));
+  for (let flat = 0; flat < grid.length; flat++) {
+    let onGrid = true;
+    for (let i = spread.length - 1, rest = flat; i >= 0; i--) { if ((rest % spread[i]) % strides[i] !== 0) onGrid = false; rest = Math.floor(rest / spread[i]); }
+    grid[flat] = onGrid ? 1 : 0;
+  }
+  return e.op1('Mul', [up, e.constF(grid, [1, 1, ...spread])]);
+}
+
+/**
+ * Whether a strided Conv's dX should spread dY with zeros into a stride-1 Conv: only a depthwise
+ * one whose Conv then runs on NCHWc kernels. (ORT's grouped ConvTranspose loops over samples and
+ * channels; for dense convs the spread form through im2col made a ResNet-small step 36% slower.)
+ */
+function spreadPays(e: Emitter, ws: number[], group: number): boolean {
+  return e.nchwcBlock > 0 && group > 1 && ws[0] === group && ws[1] === 1 && group % e.nchwcBlock === 0 && numel(ws.slice(2)) > 1;
+}
+
+/**
+ * dX of a Conv as a stride-1 Conv of dY (spread with zeros first when strided, see spreadPays)
+ * with W flipped and its channel roles swapped per group (pads d*(k-1) - p): ONNX Runtime's
+ * ConvTranspose ran 1.2-4x slower than this Conv. Undefined when the geometry needs a
+ * ConvTranspose (padding wider than the window, strides that do not pay).
+ */
+function convInputGrad(e: Emitter, dY: string, w: string, ws: number[], g: WindowGeometry, inSpatial: number[], ys: number[], group: number): string | undefined {
   const d = inSpatial.length;
-  if (g.strides.some((s) => s !== 1)) return undefined;
+  const strided = g.strides.some((s) => s !== 1);
+  if (strided && !spreadPays(e, ws, group)) return undefined;
+  const srcSpatial = ys.slice(2).map((o, i) => o * g.strides[i]);
   const reach = g.kernel.map((k, i) => g.dilations[i] * (k - 1));
   const padsBegin = reach.map((r, i) => r - g.padsBegin[i]);
-  const padsEnd = reach.map((r, i) => r - g.padsEnd[i]);
-  if ([...padsBegin, ...padsEnd].some((p) => p < 0)) return undefined;
-  if (outSpatial.some((o, i) => o + padsBegin[i] + padsEnd[i] - reach[i] !== inSpatial[i])) return undefined;
+  // Output i reads source rows up to i - padsBegin + reach: rows past in + reach - padsBegin are never read.
+  const padsEnd = srcSpatial.map((size, i) => inSpatial[i] + reach[i] - padsBegin[i] - size);
+  if (padsBegin.some((p) => p < 0) || (!strided && padsEnd.some((p) => p < 0))) return undefined;
+  let src = strided ? spreadByStrides(e, dY, ys, g.strides) : dY;
+  if (padsEnd.some((p) => p < 0)) {
+    const axes = Array.from({ length: d }, (_, i) => i + 2);
+    src = e.op1('Slice', [src, e.constI64(axes.map(() => 0)), e.constI64(srcSpatial.map((size, i) => size + Math.min(0, padsEnd[i]))), e.constI64(axes)]);
+  }
   const [cOut, cInG] = ws;
   const cOutG = cOut / group;
   const rest = Array.from({ length: d }, (_, i) => i + 3);
@@ -205,7 +265,7 @@ function convInputGrad(e: Emitter, dY: string, w: string, ws: number[], g: Windo
     : e.op1('Slice', [swapped, e.constI64(g.kernel.map((k) => k - 1)), e.constI64(g.kernel.map(() => -1e9)), e.constI64(axes), e.constI64(g.kernel.map(() => -1))]);
   // (Recorded so the NCHWc rewrite can reorder this kernel too: see train/nchwc.ts.)
   e.shapes.set(flipped, [group * cInG, cOutG, ...g.kernel]);
-  return e.op1('Conv', [dY, flipped], { dilations: g.dilations, pads: [...padsBegin, ...padsEnd], group });
+  return e.op1('Conv', [src, flipped], { dilations: g.dilations, pads: [...padsBegin, ...padsEnd.map((p) => Math.max(0, p))], group });
 }
 
 const conv: GradientRule = ({ node, dY, needs, e }) => {
@@ -216,7 +276,7 @@ const conv: GradientRule = ({ node, dY, needs, e }) => {
   const group = attrInt(node, 'group', 1);
   const geom = windowGeometry(node, xs.slice(2), ys.slice(2), ws.slice(2));
   const dx = needs[0]
-    ? convInputGrad(e, dY[0]!, w, ws, geom, xs.slice(2), ys.slice(2), group) ?? transposedWindow(e, dY[0]!, w, geom, xs.slice(2), ys.slice(2), group)
+    ? convInputGrad(e, dY[0]!, w, ws, geom, xs.slice(2), ys, group) ?? transposedWindow(e, dY[0]!, w, geom, xs.slice(2), ys.slice(2), group)
     : null;
   const dw = needs[1] ? convWeightGrad(e, x, dY[0]!, xs, ys, ws, geom, group) : null;
   const spatialAxes = ys.slice(2).map((_, i) => i + 2);
