@@ -128,9 +128,28 @@ export function tensorToArray(t: onnx.ITensorProto): TypedArray {
 /** Float32 values of a float tensor (FLOAT, FLOAT16, DOUBLE), always a fresh copy. */
 export function tensorToFloat32(t: onnx.ITensorProto): Float32Array {
   const arr = tensorToArray(t);
-  if (t.dataType === DataType.FLOAT16) return Float32Array.from(arr as Uint16Array, halfToFloat);
-  if (arr instanceof BigInt64Array || arr instanceof BigUint64Array) return Float32Array.from(arr, (v) => Number(v));
+  if (t.dataType === DataType.FLOAT16) {
+    const table = halfTable();
+    return mapInto(new Float32Array(arr.length), arr as Uint16Array, (h) => table[h]);
+  }
+  if (arr instanceof BigInt64Array || arr instanceof BigUint64Array) return mapInto(new Float32Array(arr.length), arr as ArrayLike<bigint>, Number);
   return Float32Array.from(arr as ArrayLike<number>);
+}
+
+let halves: Float32Array | undefined;
+/** Every half's float value, by its bits (256 kB): a lookup, not exponentiation, per weight. */
+function halfTable(): Float32Array {
+  if (!halves) {
+    halves = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halves[h] = halfToFloat(h);
+  }
+  return halves;
+}
+
+/** out[i] = fn(src[i]) in a plain loop: TypedArray.from(src, fn) takes about 50x longer on millions of weights. */
+export function mapInto<S, O extends { [i: number]: number }>(out: O, src: ArrayLike<S>, fn: (value: S) => number): O {
+  for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
+  return out;
 }
 
 const TYPE_OF_ARRAY = new Map<unknown, number>([

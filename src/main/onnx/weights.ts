@@ -4,7 +4,7 @@
 import { DataType } from './proto.ts';
 import type { Node, Tensor } from './model.ts';
 import { GraphIndex, attr, attrInt, attrInts, attrString } from './graph.ts';
-import { elementCount, tensorToArray, tensorToFloat32, unpack4bit } from './tensor.ts';
+import { elementCount, mapInto, tensorToArray, tensorToFloat32, unpack4bit } from './tensor.ts';
 
 export interface ResolvedWeight {
   /** Dims of the weight as its consumer sees it. */
@@ -34,7 +34,7 @@ function asNumbers(t: Tensor): Float32Array {
     return Float32Array.from(unpack4bit(arr as Uint8Array, elementCount(t.dims.map(Number)), t.dataType === DataType.INT4));
   }
   if (t.dataType === DataType.FLOAT16 || t.dataType === DataType.FLOAT || t.dataType === DataType.DOUBLE) return tensorToFloat32(t);
-  return Float32Array.from(arr as ArrayLike<number | bigint>, (v) => Number(v));
+  return mapInto(new Float32Array(arr.length), arr as ArrayLike<number | bigint>, Number);
 }
 
 function transposeValues(values: Float32Array, dims: number[], perm: number[]): Float32Array {
@@ -121,7 +121,8 @@ export function resolveWeight(index: GraphIndex, value: string, outputDims?: (na
       encoding: 'codebook',
       values: () => {
         const book = codebook.values();
-        return Float32Array.from(indices.values(), (i) => book[i < 0 ? i + book.length : i]);
+        const at = indices.values();
+        return mapInto(new Float32Array(at.length), at, (i) => book[i < 0 ? i + book.length : i]);
       },
     };
   }

@@ -4,7 +4,7 @@
 import { DataType } from '../../onnx/proto.ts';
 import type { Model, Node } from '../../onnx/model.ts';
 import { attr, attrInt, GraphIndex, makeNode, setAttr, topologicalOrder } from '../../onnx/graph.ts';
-import { floatToHalf, makeTensor, tensorToFloat32 } from '../../onnx/tensor.ts';
+import { floatToHalf, makeTensor, mapInto, tensorToFloat32 } from '../../onnx/tensor.ts';
 import type { onnx } from '../../onnx/proto.ts';
 import { assertNotQuantized, normalizeForQuantization } from './normalize.ts';
 import { probeValueTypes } from './probe.ts';
@@ -116,7 +116,8 @@ function halfInitializers(g: Model['graph'], order: Node[], blocked: (n: Node) =
   const halfName = new Map<string, string>();
   g.initializer = g.initializer.flatMap((t) => {
     if (!needs16.has(t.name)) return [t];
-    const halves = Uint16Array.from(tensorToFloat32(t), floatToHalf);
+    const values = tensorToFloat32(t);
+    const halves = mapInto(new Uint16Array(values.length), values, floatToHalf);
     const name = needs32.has(t.name) ? `${t.name}_fp16` : t.name;
     halfName.set(t.name, name);
     const half = makeTensor(name, t.dims.map(Number), halves, DataType.FLOAT16);
