@@ -79,7 +79,12 @@ export function checkK(k: number): void {
 /** Positions of each output channel's weights (all positions when not per channel). */
 function channelPositions(l: WeightLayer, perChannel: boolean): Int32Array[] {
   const total = l.dims.reduce((a, b) => a * b, 1);
-  if (!perChannel) return [Int32Array.from({ length: total }, (_, i) => i)];
+  if (!perChannel) {
+    // A loop, not Int32Array.from({ length }, fn): that one is ~50x slower on a 1M-weight layer.
+    const all = new Int32Array(total);
+    for (let i = 0; i < total; i++) all[i] = i;
+    return [all];
+  }
   const size = l.dims[l.outAxis];
   const inner = l.dims.slice(l.outAxis + 1).reduce((a, b) => a * b, 1);
   const outer = total / (size * inner);
