@@ -50,25 +50,27 @@ export function quantizeWeight(values: Float32Array, dims: number[], axis: numbe
   const qmax = reduceRange ? 63 : 127;
   const channels = axis === undefined ? 1 : dims[axis];
   const inner = axis === undefined ? values.length : dims.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const channelOf = (i: number): number => (axis === undefined ? 0 : Math.floor(i / inner) % channels);
+  // Values in order, the channel advancing every `inner` values (no division per weight).
   const absMax = new Float64Array(channels);
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0, c = 0, left = inner; i < values.length; i++, left--) {
+    if (left === 0) { left = inner; c = c + 1 === channels ? 0 : c + 1; }
     const v = values[i];
-    const c = channelOf(i);
     const a = Math.abs(v);
     if (a > absMax[c]) absMax[c] = a;
     if (v < min) min = v;
     if (v > max) max = v;
   }
   // A floor on a scale (so an int32 bias fits, see qdq.ts) widens that channel's grid.
-  const scales = Float32Array.from(absMax, (a, c) => Math.max(a > 0 ? a / qmax : 1, minScales?.[c] ?? 0));
+  const scales = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) scales[c] = Math.max(absMax[c] > 0 ? absMax[c] / qmax : 1, minScales?.[c] ?? 0);
   const q = new Int8Array(values.length);
   let signal = 0;
   let noise = 0;
-  for (let i = 0; i < values.length; i++) {
-    const s = scales[channelOf(i)];
+  for (let i = 0, c = 0, left = inner; i < values.length; i++, left--) {
+    if (left === 0) { left = inner; c = c + 1 === channels ? 0 : c + 1; }
+    const s = scales[c];
     const v = Math.max(-qmax, Math.min(qmax, Math.round(values[i] / s)));
     q[i] = v;
     const d = values[i] - v * s;
