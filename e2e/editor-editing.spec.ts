@@ -151,12 +151,12 @@ test('context menus for a node, a connection and the canvas, by mouse and by key
   await importDocument(page, STACKED, 'menus.json');
   await autoLayout(page, 'm', 'x');
 
-  // Node menu: Duplicate, Disconnect, Help, Delete; Escape closes it.
+  // Node menu: Duplicate, Disconnect, Run to here, Help, Delete; Escape closes it.
   const q = (await page.getByTestId('node-q').boundingBox())!;
   await page.mouse.click(q.x + 60, q.y + 15, { button: 'right' });
   const menu = page.getByTestId('context-menu');
   await expect(menu).toBeVisible();
-  await expect(menu.getByRole('menuitem')).toHaveText([/Duplicate/, /Disconnect/, /Help/, /Delete/]);
+  await expect(menu.getByRole('menuitem')).toHaveText([/Duplicate/, /Disconnect/, /Run to here/, /Help/, /Delete/]);
   await expect(page.getByTestId('menu-duplicate')).toBeFocused();
   await page.screenshot({ path: join(SCREENS, 'editing-node-menu.png') });
   await page.keyboard.press('Escape');

@@ -22,14 +22,18 @@ export interface MenuContext {
   openSearch(): void;
   showHelp(kind: string): void;
   autoLayout(): void;
+  /** Runs one node and what it depends on. */
+  runTo(nodeId: string): void;
 }
 
 function nodeItems(ctx: MenuContext, id: string): MenuItem[] {
   const { store } = ctx;
   const node = store.getState().history.present.nodes.find((n) => n.id === id);
+  const busy = store.getState().run?.status === 'running' || store.getState().awaitingRun;
   return [
     { id: 'duplicate', label: 'Duplicate', shortcut: 'Ctrl+D', run: () => duplicateSelection(store, ctx.obstacles()) },
     { id: 'disconnect', label: 'Disconnect', run: () => disconnectNode(store, id) },
+    { id: 'run-to-here', label: busy ? 'Run to here (a run is going on)' : 'Run to here', disabled: busy, run: () => ctx.runTo(id) },
     { id: 'help', label: 'Help', disabled: !node || !store.getState().kinds.has(node.kind), run: () => node && ctx.showHelp(node.kind) },
     { id: 'delete', label: 'Delete', shortcut: 'Del', danger: true, run: () => deleteSelection(store) },
   ];

@@ -9,6 +9,7 @@ import { obstaclesOf } from './canvasPlacement.ts';
 import { addNodeAt } from './editCommands.ts';
 import { GROUP_NODE_TYPE, NOTE_NODE_TYPE } from './flowTypes.ts';
 import { useAutoLayout } from './useAutoLayout.ts';
+import { useRunActions } from './useRunActions.ts';
 
 export type CanvasOverlay =
   | { type: 'search'; screen: XY; at: XY }
@@ -26,6 +27,7 @@ export function useCanvasOverlays() {
   const store = usePipelineStoreApi();
   const flow = useReactFlow();
   const autoLayout = useAutoLayout();
+  const runs = useRunActions();
   const [overlay, setOverlay] = useState<CanvasOverlay>(null);
   const close = useCallback(() => setOverlay(null), []);
   const at = useCallback((screen: XY) => flow.screenToFlowPosition(screen), [flow]);
@@ -92,9 +94,10 @@ export function useCanvasOverlays() {
       openSearch: () => setOverlay({ type: 'search', screen: overlay.screen, at: overlay.at }),
       showHelp: (kind) => setOverlay({ type: 'help', kind }),
       autoLayout: () => void autoLayout(),
+      runTo: (nodeId) => void runs.runTo(nodeId),
     };
     return menuItems(overlay.target, ctx);
-  }, [overlay, store, flow, autoLayout]);
+  }, [overlay, store, flow, autoLayout, runs]);
 
   const label = overlay?.type === 'menu' ? menuLabel(overlay.target) : '';
   return { overlay, close, items, label, pickKind, onDoubleClick, onNodeContextMenu, onEdgeContextMenu, onPaneContextMenu, onKeyDown };
