@@ -1,11 +1,13 @@
 // Turns the document into React Flow nodes and edges. Objects are cached per node so an
 // unchanged node keeps its identity and React Flow skips it (this keeps a drag on a
-// 300-node graph cheap). Measured sizes live here: React Flow needs them on every node.
+// 300-node graph cheap). Measured sizes live here: React Flow needs them on every node; a
+// node never shown yet carries an estimate (nodeEstimate.ts), so only nodes in view mount.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import { edgeKey } from '../../shared/editor/changes.ts';
 import type { PipelineEdge, PipelineNode } from '../../shared/pipeline/document.ts';
 import type { PipelineFlowEdge, PipelineFlowNode } from './flowTypes.ts';
+import { nodeEstimate } from './nodeEstimate.ts';
 
 type Size = { width: number; height: number };
 
@@ -37,7 +39,7 @@ export function useFlowElements(nodes: PipelineNode[], edges: PipelineEdge[], ki
           position: n.position ?? { x: 0, y: 0 },
           data: { kind: n.kind, spec, label: n.label, params: n.params, sweeps: n.sweeps },
           selected: isSelected,
-          ...(size ? { measured: size } : {}),
+          ...(size ? { measured: size } : nodeEstimate(spec)),
         };
         entry = { src: n, spec, selected: isSelected, size, flow };
       }

@@ -12,6 +12,7 @@ import type { XY } from '../../shared/editor/types.ts';
 import { applyRunEvent, mergeRunRecordReports, type RunView } from './runView.ts';
 import { withSweepStates } from './sweepRunView.ts';
 import type { TrustRequest } from '../files/trustRequest.ts';
+import { estimatedNodeHeightPx } from '../editor/nodeEstimate.ts';
 
 export interface Toast {
   id: number;
@@ -106,12 +107,9 @@ type GetState = StoreApi<PipelineState>['getState'];
 
 let toastSeq = 0;
 
-/** Room for a node in auto-layout: title, port rows, run status, and a gap. */
+/** Room for a node in auto-layout: its estimated size and a gap. */
 function nodeHeightPx(spec: NodeKindSpec | undefined): number {
-  const rows = spec ? Math.max(spec.inputs.length, spec.outputs.length, 1) : 1;
-  // Training nodes also show their loss/accuracy curve (TrainCurveSparkline, ~70 px).
-  const curvePx = spec?.category === 'Train' ? 70 : 0;
-  return 44 + rows * 22 + 80 + curvePx + 30;
+  return estimatedNodeHeightPx(spec) + 30;
 }
 
 /** Selection without ids that no longer exist (after undo, redo, delete). */
