@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { ModelValue, NodeResult } from '../../../shared/catalog/types.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { openDataset } from '../../data/open.ts';
-import { encodeModel } from '../../onnx/model.ts';
 import { loadModelFile, saveModelFile } from '../../onnx/file.ts';
 import { quantizeAccuracyAware, type AccuracyAwareReport } from '../../passes/quantize/accuracy.ts';
 import { quantizeDynamic } from '../../passes/quantize/dynamic.ts';
@@ -84,9 +83,10 @@ export const quantize: NodeHandler = async (ctx) => {
   } else {
     throw new WhittleError('quantize.bad-mode', `Unknown quantization mode '${mode}'.`, 'Choose static, dynamic, int4 or fp16.', ctx.nodeId);
   }
-  const bytes = encodeModel(result.model);
   const path = join(ctx.workDir, 'model.onnx');
+  // Encoded once: the bytes checked and hashed below are the file's.
   saveModelFile(result.model, path);
+  const bytes = new Uint8Array(readFileSync(path));
   const suffix = mode === 'fp16' ? 'fp16' : mode === 'dynamic' ? 'int8 dynamic' : mode === 'int4' ? `int4 weights b${String(ctx.params.blockSize ?? 32)}` : `int8 ${result.report.target}`;
   const value: ModelValue = { type: 'model', path, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, label: `${input.label} · ${suffix}` };
   const report = result.report;
