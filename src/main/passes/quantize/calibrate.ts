@@ -130,47 +130,55 @@ export function percentileThreshold(hist: Float64Array, histMax: number, percent
  * TensorRT's entropy calibration: for each candidate cut i, P is the histogram up to i with
  * the clipped tail folded into its last bin, Q is the same bins merged into `levels` groups
  * and spread back over their non-empty bins; pick the cut with the least KL(P || Q).
+ * Within a group every non-empty bin of P gets the same q, so a group's share of the KL sum
+ * comes from prefix sums (count, non-empty bins, h log h): each cut costs O(levels), not O(i)
+ * (a 2048-bin histogram took 50 ms per tensor the direct way).
  */
 export function entropyThreshold(hist: Float64Array, histMax: number, levels: number): number {
   const n = hist.length;
   const width = histMax / n;
   if (n <= levels) return histMax;
-  const suffix = new Float64Array(n + 1);
-  for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + hist[i];
-  const total = suffix[0];
+  const sums = new Float64Array(n + 1);
+  const nonEmpty = new Float64Array(n + 1);
+  const hLogH = new Float64Array(n + 1);
+  for (let j = 0; j < n; j++) {
+    const h = hist[j];
+    sums[j + 1] = sums[j] + h;
+    nonEmpty[j + 1] = nonEmpty[j] + (h > 0 ? 1 : 0);
+    hLogH[j + 1] = hLogH[j] + (h > 0 ? h * Math.log(h) : 0);
+  }
+  const total = sums[n];
   if (total === 0) return histMax;
+  const logTotal = Math.log(total);
   let bestI = n;
   let bestKl = Number.POSITIVE_INFINITY;
-  const p = new Float64Array(n);
-  const q = new Float64Array(n);
   for (let i = levels; i <= n; i++) {
-    // P: bins [0, i) with the clipped tail added to the last kept bin (sums to `total`).
-    for (let j = 0; j < i; j++) p[j] = hist[j];
-    p[i - 1] += suffix[i];
-    // Q: the unclipped bins merged into `levels` groups, each group's sum spread evenly
-    // over the bins where P is non-empty.
     const merged = Math.floor(i / levels);
-    let qTotal = 0;
-    for (let g = 0; g < levels; g++) {
-      const start = g * merged;
-      const end = g === levels - 1 ? i : start + merged;
-      let sum = 0;
-      let nonEmpty = 0;
-      for (let j = start; j < end; j++) {
-        sum += hist[j];
-        if (p[j] > 0) nonEmpty++;
-      }
-      const share = nonEmpty > 0 ? sum / nonEmpty : 0;
-      for (let j = start; j < end; j++) q[j] = p[j] > 0 ? share : 0;
-      qTotal += sum;
-    }
+    const qTotal = sums[i];
+    // Bins [start, end) of the unclipped histogram, all with q = share / qTotal:
+    // sum of (h/T) log((h/T) / q) over the non-empty ones.
+    const groupKl = (start: number, end: number, share: number): number => {
+      const mass = sums[end] - sums[start];
+      if (mass === 0) return 0;
+      return (hLogH[end] - hLogH[start] - mass * (logTotal + Math.log(share / qTotal))) / total;
+    };
     let kl = 0;
-    for (let j = 0; j < i; j++) {
-      if (p[j] === 0) continue;
-      const pj = p[j] / total;
-      const qj = qTotal > 0 ? q[j] / qTotal : 0;
+    for (let g = 0; g < levels - 1; g++) {
+      const start = g * merged;
+      const end = start + merged;
+      const count = nonEmpty[end] - nonEmpty[start];
+      if (count > 0) kl += groupKl(start, end, (sums[end] - sums[start]) / count);
+    }
+    // The last group ends at the cut, whose bin also holds the clipped tail.
+    const start = (levels - 1) * merged;
+    const lastP = hist[i - 1] + (total - sums[i]);
+    const count = nonEmpty[i - 1] - nonEmpty[start] + (lastP > 0 ? 1 : 0);
+    const share = count > 0 ? (sums[i] - sums[start]) / count : 0;
+    if (share > 0) kl += groupKl(start, i - 1, share);
+    if (lastP > 0) {
+      const q = share > 0 && qTotal > 0 ? share / qTotal : 0;
       // A bin P holds and Q left empty: smooth it like ORT does rather than divide by zero.
-      kl += pj * Math.log(pj / (qj > 0 ? qj : 1e-12));
+      kl += (lastP / total) * Math.log(lastP / total / (q > 0 ? q : 1e-12));
     }
     if (kl < bestKl) {
       bestKl = kl;
