@@ -91,7 +91,10 @@ function windowIndices(inSpatial: number[], outSpatial: number[], g: WindowGeome
  * summed over N, gives dW. (The textbook form, a Conv with the whole image as its kernel, ran 3x
  * slower than the forward Conv. Per BN-CNN step, ORT 1.30, 1 thread: that Conv over batch-transposed
  * operands +20%, one GEMM of depth N*H'*W' for every size +7%, channels-last Slice per cell with
- * a Concat +15%, or with one GEMM per cell +-0%.)
+ * a Concat +15%, or with one GEMM per cell +-0%. After the NCHWc change, ResNet-small CPU per step:
+ * channels-first Slice + MatMul per cell +5%, this GEMM for the 3-channel stem +-0; the Conv over
+ * batch-transposed operands on NCHWc kernels ran 2.5x slower than this GEMM alone, its output
+ * being only kh x kw wide.)
  */
 function convWeightGradGemm(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
   const [n, cIn] = xs;
