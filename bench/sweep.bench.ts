@@ -2,7 +2,8 @@
 // quantize mode, each evaluated and benchmarked) run three ways: one engine process,
 // the local pool, and three `whittle worker`s on one redis-server (loopback). Prints wall
 // times, speed-ups, the scheduler's overhead per job (time a job held its process or worker
-// beyond its handler: sending, loading, caching, moving files) and the bytes moved.
+// beyond its handler: sending, loading, caching, moving files), the bytes moved, and the
+// handler time per job kind (where a variant's time goes), with the machine and its load.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -147,9 +148,25 @@ export default async function sweepBench(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const base = rows[0].wallMs;
+  console.log(`Machine: ${machine()}`);
   console.log('| how | wall | speed-up | jobs run | overhead per job (median) | bytes moved | status | load average (start -> end) |');
   console.log('|---|---:|---:|---:|---:|---:|---|---|');
   for (const r of rows) {
     console.log(`| ${r.label} | ${(r.wallMs / 1000).toFixed(1)} s | ${(base / r.wallMs).toFixed(2)}x | ${r.jobs} | ${r.overheadMs} ms | ${r.bytes} | ${r.status} | ${r.load} |`);
+  }
+  printProfiles(rows);
+}
+
+/** Where the time went, per job kind: median handler time and the kind's total, per configuration. */
+function printProfiles(rows: Outcome[]): void {
+  const kinds = [...new Set(rows.flatMap((r) => r.profile.map((p) => p.kind)))];
+  console.log(`| job kind | ${rows.map((r) => `${r.label}: jobs x median = total`).join(' | ')} |`);
+  console.log(`|---|${rows.map(() => '---:').join('|')}|`);
+  for (const kind of kinds) {
+    const cells = rows.map((r) => {
+      const p = r.profile.find((x) => x.kind === kind);
+      return p ? `${p.jobs} x ${(p.medianMs / 1000).toFixed(2)} s = ${(p.totalMs / 1000).toFixed(1)} s` : '-';
+    });
+    console.log(`| ${kind} | ${cells.join(' | ')} |`);
   }
 }
