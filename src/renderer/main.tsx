@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './styles/index.css';
 import type { ApiClient } from '../shared/api/client.ts';
+import type { CallResponse } from '../shared/api/contract.ts';
 import { emptyDocument } from '../shared/pipeline/document.ts';
 import { ApiContext } from './api/ApiContext.ts';
 import { connectApi } from './api/transport.ts';
@@ -15,10 +16,11 @@ import { createPipelineStore, type PipelineStore } from './store/createPipelineS
 import { PipelineStoreContext } from './store/PipelineStoreContext.ts';
 import { trustRequestFor } from './files/trustRequest.ts';
 
-async function openStartupDocument(api: ApiClient, store: PipelineStore, path: string | null) {
-  if (!path) return;
+/** Opens the start-up document; `opening` is its documents.open call, already under way. */
+async function openStartupDocument(store: PipelineStore, opening: Promise<CallResponse<'documents.open'> | null>) {
   try {
-    const res = await api.call('documents.open', { path });
+    const res = await opening;
+    if (!res) return;
     if (res.canceled || !res.document) {
       if (!res.canceled) store.getState().showDialog({ title: `Could not open ${res.path}`, message: res.problems[0]?.message ?? 'The file is not a pipeline.', problems: res.problems });
       return;
@@ -43,14 +45,19 @@ async function start() {
     return;
   }
   try {
+    // The start-up document is asked for as soon as its path is known, alongside the catalog.
+    const infoCall = api.call('app.info', {});
+    const opening = infoCall.then((i) => (i.startupDocument ? api.call('documents.open', { path: i.startupDocument }) : null));
+    // Its failure is reported by openStartupDocument, after the catalog has arrived.
+    opening.catch(() => undefined);
     const [info, catalog, autosave] = await Promise.all([
-      api.call('app.info', {}),
+      infoCall,
       api.call('catalog.list', {}),
       api.call('autosave.read', {}).catch(() => ({ entry: null })),
     ]);
     const store = createPipelineStore(emptyDocument());
     store.getState().setCatalog(catalog.kinds);
-    await openStartupDocument(api, store, info.startupDocument);
+    await openStartupDocument(store, opening);
     const recovery = autosave.entry?.dirty ? autosave.entry : null;
     root.render(
       <StrictMode>
