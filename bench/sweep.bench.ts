@@ -4,7 +4,7 @@
 // times, speed-ups, the scheduler's overhead per job (time a job held its process or worker
 // beyond its handler: sending, loading, caching, moving files), the bytes moved, and the
 // handler time per job kind (where a variant's time goes), with the machine and its load.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EngineRunner, type StartOptions } from '../src/main/engine/runner.ts';
@@ -79,10 +79,22 @@ function kindProfile(timings: JobTiming[], nodes: readonly { id: string; kind: s
   }));
 }
 
+function autogroupScheduling(): boolean {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false; // not Linux
+  }
+}
+
 /** The machine the figures come from: without it (and its load) a wall time says little. */
-function machine(): string {
+function machine(atStart: boolean): string {
   const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
-  return `${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`;
+  const line = `${cpu}, ${availableParallelism()} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`;
+  // With autogroup scheduling, a busy machine gives this bench one session's share of the CPU
+  // however many processes it runs: the pool and the workers cannot show a speed-up then.
+  // At the end the load is the bench's own.
+  return atStart && loadavg()[0] > 1 && autogroupScheduling() ? `${line}; BUSY: other sessions share the cores (autogroup scheduling), so speed-ups are not meaningful` : line;
 }
 
 async function runOnce(dir: string, label: string, start: StartOptions, coordinators: QueueCoordinator[] = []): Promise<Outcome> {
@@ -118,7 +130,7 @@ export default async function sweepBench(): Promise<void> {
   copyFileSync(MOBILENET_FIXTURE, join(dir, 'mobilenet.onnx'));
   const cores = availableParallelism();
   console.log(`${SPARSITIES.length * KS.length * MODES.length} variants of MobileNetV2 (prune ${SPARSITIES.length} x share ${KS.length} x quantize ${MODES.length}; evaluate on 8 samples, benchmark 5 runs) on ${cores} cores`);
-  console.log(`Machine: ${machine()}`);
+  console.log(`Machine: ${machine(true)}`);
   const rows: Outcome[] = [];
   // Each row as it comes: on a busy machine a whole bench takes long, and a row is a figure.
   const print = (r: Outcome) => {
@@ -148,7 +160,7 @@ export default async function sweepBench(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const base = rows[0].wallMs;
-  console.log(`Machine: ${machine()}`);
+  console.log(`Machine: ${machine(false)}`);
   console.log('| how | wall | speed-up | jobs run | overhead per job (median) | bytes moved | status | load average (start -> end) |');
   console.log('|---|---:|---:|---:|---:|---:|---|---|');
   for (const r of rows) {
