@@ -107,4 +107,9 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   );
 }
 
-export const PipelineNodeView = memo(PipelineNodeViewImpl);
+/** The face reads only these props: a drag changes the others (positionAbsoluteX/Y, dragging) on every move. */
+function sameFace(a: NodeProps<PipelineFlowNode>, b: NodeProps<PipelineFlowNode>): boolean {
+  return a.id === b.id && a.data === b.data && a.selected === b.selected;
+}
+
+export const PipelineNodeView = memo(PipelineNodeViewImpl, sameFace);

@@ -33,11 +33,15 @@ export function useFlowElements(nodes: PipelineNode[], edges: PipelineEdge[], ki
       const size = sizes[n.id];
       let entry = cache.current.get(n.id);
       if (!entry || entry.src !== n || entry.spec !== spec || entry.selected !== isSelected || entry.size !== size) {
+        // The same data object while only the position, selection or size changes: the
+        // memoised node face then skips re-rendering on every drag move and measurement.
+        const old = entry;
+        const sameContent = old !== undefined && old.spec === spec && old.src.kind === n.kind && old.src.label === n.label && old.src.params === n.params && old.src.sweeps === n.sweeps;
         const flow: PipelineFlowNode = {
           id: n.id,
           type: 'pipeline',
           position: n.position ?? { x: 0, y: 0 },
-          data: { kind: n.kind, spec, label: n.label, params: n.params, sweeps: n.sweeps },
+          data: sameContent ? old.flow.data : { kind: n.kind, spec, label: n.label, params: n.params, sweeps: n.sweeps },
           selected: isSelected,
           ...(size ? { measured: size } : nodeEstimate(spec)),
         };
