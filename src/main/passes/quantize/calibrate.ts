@@ -21,7 +21,7 @@ export class TensorStats {
 
   update(values: ArrayLike<number>): void {
     const data = values instanceof Float32Array ? values : Float32Array.from(values);
-    const kernel = HistogramKernel.for(data);
+    const kernel = HistogramKernel.shared();
     // Once the histogram has a range, most samples fit in it: bin them and take their range in one read.
     const inside = this.hist && this.histMax > 0 ? kernel.scanInside(data, this.histMax, HISTOGRAM_BINS / this.histMax, this.hist) : undefined;
     if (inside) {

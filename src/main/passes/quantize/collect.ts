@@ -7,13 +7,13 @@ import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
 import { withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
-import { HistogramKernel } from './histogram-kernel.ts';
 import type { PassContext } from './types.ts';
 
 /**
- * Activation values the histogram methods hold per batch (floats, 64 MB): ORT writes them into
- * buffers in the histogram kernel's memory, reused across batches, so calibration memory stays
- * near the model's own inference peak and the kernel reads them where they are.
+ * Activation values the histogram methods hold per batch (floats, 64 MB), so calibration memory
+ * stays near the model's own inference peak. (Buffers given to ORT for its outputs would not
+ * save a copy: onnxruntime-node returns a copy of every output anyway, and they cost their size
+ * in peak memory: EfficientNet-B0-style went from 1.8x to 2.1x the inference peak.)
  */
 const VALUE_BUDGET_FLOATS = 16 * 1024 * 1024;
 
@@ -73,7 +73,7 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
   // MinMax reads [N]-sized reductions only; histograms read the values, VALUE_BUDGET_FLOATS at a time.
   const batchSize = input.fixedBatch ?? opts.batchSize ?? (opts.histograms ? Math.max(1, Math.min(16, Math.floor(VALUE_BUDGET_FLOATS / Math.max(1, perSampleFloats)))) : 16);
   const stats = new Map<string, TensorStats>(tensors.map((t) => [t, new TensorStats(opts.histograms)]));
-  const folder = await StatsFolder.open(model, names, types, stats, input, batchSize, opts, ds);
+  const folder = await StatsFolder.open(model, names, types, stats, opts, ds);
   const per = sampleSize(ds);
   const started = performance.now();
   try {
@@ -107,29 +107,20 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
  * Runs the calibration model batch by batch and folds what comes out into the stats:
  * MinMax takes the per-sample ranges reduced inside ORT (a batch whose reductions or outputs
  * show NaN/Inf is redone from the values, which counts them); histogram methods read each value
- * (from buffers in the kernel's memory, reused across batches) and take its range and bins
- * there, sample by sample, so the histogram does not depend on the batch size.
+ * and take its range and bins in the histogram kernel, sample by sample, so the histogram does
+ * not depend on the batch size.
  */
 class StatsFolder {
   private valueSession: ort.InferenceSession | undefined;
-  private readonly buffers = new Map<string, { data: Float32Array; rest: number[] }>();
 
   private constructor(private readonly model: Model, private readonly graph: CalibrationGraph | undefined, private readonly session: ort.InferenceSession,
     private readonly stats: Map<string, TensorStats>, private readonly names: string[], private readonly opts: CollectOptions, private readonly ds: Dataset) {}
 
-  static async open(model: Model, names: string[], types: Map<string, ValueType>, stats: Map<string, TensorStats>, input: ModelInput, batchSize: number, opts: CollectOptions, ds: Dataset): Promise<StatsFolder> {
-    if (opts.reduceInJs) {
+  static async open(model: Model, names: string[], types: Map<string, ValueType>, stats: Map<string, TensorStats>, opts: CollectOptions, ds: Dataset): Promise<StatsFolder> {
+    if (opts.reduceInJs || opts.histograms) {
+      // Ranges (and bins) come from the values themselves: the model with the values as outputs.
       const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
-      const folder = new StatsFolder(model, undefined, session, stats, names, opts, ds);
-      folder.valueSession = session;
-      return folder;
-    }
-    if (opts.histograms) {
-      // Ranges and bins come from the values themselves: the model with the values as outputs.
-      const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
-      const folder = new StatsFolder(model, undefined, session, stats, names, opts, ds);
-      folder.allocateValueBuffers(types, input, batchSize);
-      return folder;
+      return new StatsFolder(model, undefined, session, stats, names, opts, ds);
     }
     const graph = withRangeOutputs(model, names, types);
     const session = await createSession(encodeModel(graph.model), { optimization: 'all' });
@@ -137,7 +128,7 @@ class StatsFolder {
   }
 
   async fold(feeds: Record<string, ort.Tensor>, n: number, count: number): Promise<void> {
-    if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.valueFetches(n), this.ds), n, count);
+    if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.names, this.ds), n, count);
     const out = await runOrExplain(this.session, feeds, this.rangeFetches(), this.ds);
     const batchRanges = this.graph.checks.every((c) => Number.isFinite(scalarOf(out[c]))) ? this.graph.ranges.map((r) => batchRange(out, r, n, count)) : [];
     if (batchRanges.length === this.graph.ranges.length && batchRanges.every((r) => r && Number.isFinite(r.min) && Number.isFinite(r.max))) {
@@ -156,9 +147,7 @@ class StatsFolder {
   /** Values of every name in `out`, split into the samples of the batch. */
   private foldValues(out: Record<string, ort.Tensor>, n: number, count: number): void {
     for (const name of this.names) {
-      const data = out[name].data as Float32Array;
-      // ORT wrote the values into the kernel's buffer and hands back a copy: read the buffer, in place.
-      const values = this.buffers.get(name)?.data.subarray(0, data.length) ?? data;
+      const values = out[name].data as Float32Array;
       const rows = out[name].dims.length >= 2 ? out[name].dims[0] : 1;
       // Rows that are samples (or a fixed share of them) fold one by one; padding rows of a fixed-batch model are left out.
       const usedRows = rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
@@ -169,30 +158,6 @@ class StatsFolder {
   private rangeFetches(): string[] {
     const graph = this.graph!;
     return [...graph.checks, ...graph.ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))];
-  }
-
-  /** The values, into the kernel's buffers where they have one (fixed shape past the batch axis). */
-  private valueFetches(n: number): Record<string, ort.Tensor | null> {
-    const fetches: Record<string, ort.Tensor | null> = {};
-    for (const name of this.names) {
-      const b = this.buffers.get(name);
-      fetches[name] = b ? new ort.Tensor('float32', b.data.subarray(0, n * b.rest.reduce((x, y) => x * y, 1)), [n, ...b.rest]) : null;
-    }
-    return fetches;
-  }
-
-  /** Output buffers in the histogram kernel's memory, for values whose shape past the batch axis is fixed. */
-  private allocateValueBuffers(types: Map<string, ValueType>, input: ModelInput, batchSize: number): void {
-    const batchDim = types.get(input.name)?.shape[0];
-    const fixed = new Map<string, number[]>();
-    for (const name of this.names) {
-      const shape = types.get(name)?.shape ?? [];
-      const rest = shape.slice(1);
-      if (shape.length >= 2 && shape[0] === batchDim && rest.every((d) => typeof d === 'number' && d > 0)) fixed.set(name, rest as number[]);
-    }
-    const floats = (rest: number[]): number => batchSize * rest.reduce((x, y) => x * y, 1);
-    const kernel = new HistogramKernel([...fixed.values()].reduce((acc, rest) => acc + floats(rest), 0));
-    for (const [name, rest] of fixed) this.buffers.set(name, { data: kernel.allocate(floats(rest)), rest });
   }
 }
 

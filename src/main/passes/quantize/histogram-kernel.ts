@@ -2,8 +2,7 @@
 // binning. They run over every activation value the histogram methods see (MobileNetV2: 7 M
 // per sample), where the same loops in JavaScript cost about as much as the forward pass
 // itself; these run about three times faster (MobileNetV2's values: 6 ns -> 2 ns each).
-// ONNX Runtime writes the calibrated values straight into a kernel's memory, so the loops read
-// them in place.
+// Values reach the kernel's memory in scratch-sized parts, which the loops then read from cache.
 
 /** histogram-kernel.wat assembled (wat2wasm with SIMD); its test re-assembles the text and compares. */
 export const KERNEL_WASM = 'AGFzbQEAAAABDgJgAn9/AGAEf398fAF/Ag8BA2VudgZtZW1vcnkCAAEDBAMAAQEHFgMFcmFuZ2UAAANiaW4AAQRzY2FuAAIK5AMD3AEDA3sBfwN9/QwAAIB/AACAfwAAgH8AAIB/IQL9DAAAgP8AAID/AACA/wAAgP8hAyABIAEgAGtBD3FrIQUCQANAIAAgBU8NASAA/QACACEEIAIgBP3oASECIAMgBP3pASEDIABBEGohAAwACwsgAv0fACAC/R8BliAC/R8CIAL9HwOWliEHIAP9HwAgA/0fAZcgA/0fAiAD/R8Dl5chCAJAA0AgACABTw0BIAAqAgAhBiAHIAaWIQcgCCAGlyEIIABBBGohAAwACwtBhMAAIAc4AgBBiMAAIAg4AgALcwIBfAJ/AkADQCAAIAFPDQEgACoCAIu7IQQgAEEEaiEAIAQgAmMEQCAEIAOiq0ECdCEFIAUgBSgCAEEBajYCAAUgBCAEoUQAAAAAAAAAAGEEQEGAwABBgMAAKAIAQQFqNgIABSAGQQFqIQYLCwwACwsgBguPAQQBfQF8An8CfUMAAIB/IQhDAACA/yEJAkADQCAAIAFPDQEgACoCACEEIABBBGohACAEIAggBCAIXRshCCAEIAkgBCAJXhshCSAEi7shBSAFIAJjBEAgBSADoqtBAnQhBiAGIAYoAgBBAWo2AgAFIAdBAWohBwsMAAsLQYTAACAIOAIAQYjAACAJOAIAIAcL';
@@ -13,7 +12,7 @@ export const KERNEL_BINS = 2048;
 const RANGE_OFFSET_BYTES = 8196;
 const VALUES_OFFSET_BYTES = 16384;
 const PAGE_BYTES = 65536;
-/** Values that are not in a kernel's memory are copied in through a scratch area of this many floats. */
+/** Values are copied in through a scratch area of this many floats (1 MB: stays in cache). */
 const SCRATCH_FLOATS = 256 * 1024;
 
 /** The part of the WebAssembly API used here (the main process's type libraries do not declare it). */
@@ -31,39 +30,21 @@ interface KernelExports {
 }
 
 let compiled: object | undefined;
-/** Kernels by the memory their buffers live in: values from one of them are read in place. */
-const owners = new WeakMap<ArrayBufferLike, HistogramKernel>();
 let shared: HistogramKernel | undefined;
 
 export class HistogramKernel {
   private readonly exports: KernelExports;
   private readonly memory: { buffer: ArrayBuffer };
-  /** Next free byte for `allocate`; the scratch area comes first. */
-  private next = VALUES_OFFSET_BYTES + SCRATCH_FLOATS * 4;
-
-  /** A kernel whose memory also holds `bufferFloats` floats for `allocate` (fixed: growing would detach the buffers). */
-  constructor(bufferFloats = 0) {
+  constructor() {
     compiled ??= new wasm.Module(Buffer.from(KERNEL_WASM, 'base64'));
-    const bytes = this.next + bufferFloats * 4 + 16 * 64;
-    this.memory = new wasm.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    this.memory = new wasm.Memory({ initial: Math.ceil((VALUES_OFFSET_BYTES + SCRATCH_FLOATS * 4) / PAGE_BYTES) });
     this.exports = new wasm.Instance(compiled, { env: { memory: this.memory } }).exports as unknown as KernelExports;
-    owners.set(this.memory.buffer, this);
   }
 
-  /** The kernel for `values`: the one whose memory holds them, else a shared one that copies them in. */
-  static for(values: Float32Array): HistogramKernel {
-    const owner = owners.get(values.buffer);
-    if (owner) return owner;
+  /** The process's kernel (calls are synchronous, so one serves every calibration). */
+  static shared(): HistogramKernel {
     shared ??= new HistogramKernel();
     return shared;
-  }
-
-  /** A buffer of `floats` in this kernel's memory (for ONNX Runtime to write values into). */
-  allocate(floats: number): Float32Array {
-    const start = this.next;
-    this.next += Math.ceil((floats * 4) / 64) * 64;
-    if (this.next > this.memory.buffer.byteLength) throw new RangeError(`histogram kernel memory is full (${floats} floats asked)`);
-    return new Float32Array(this.memory.buffer, start, floats);
   }
 
   /** Float32 min and max of `values`; both NaN when any value is NaN, infinite when one is. */
@@ -123,9 +104,8 @@ export class HistogramKernel {
     return hist !== undefined;
   }
 
-  /** Call `fn` with byte ranges of `values` in this memory: in place when they live here, else copied through the scratch area. */
+  /** Call `fn` with the byte range of each scratch-sized part of `values`, copied into this memory. */
   private each(values: Float32Array, fn: (start: number, end: number) => void): void {
-    if (values.buffer === this.memory.buffer) return fn(values.byteOffset, values.byteOffset + values.byteLength);
     const scratch = new Float32Array(this.memory.buffer, VALUES_OFFSET_BYTES, SCRATCH_FLOATS);
     for (let i = 0; i < values.length; i += SCRATCH_FLOATS) {
       const part = values.subarray(i, Math.min(values.length, i + SCRATCH_FLOATS));
