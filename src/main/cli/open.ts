@@ -3,6 +3,7 @@
 // path is allowed everywhere. Files read outside the folder are listed with the flags to add.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
 import { filesOutsideFolder } from '../../shared/pipeline/outside.ts';
 import { documentFileProblems } from '../access/document-files.ts';
@@ -40,13 +41,36 @@ export async function openForCli(file: string, allowPath: string[] = [], outDir?
   };
 }
 
+/**
+ * The document with its relative input paths made absolute: '../model.onnx' is refused by the
+ * CLI's guard just like an absolute path elsewhere, so it must be named with its flag too.
+ * (Output paths stay relative: they land under --out or whittle-out/<run>.)
+ */
+function withAbsoluteInputs(doc: PipelineDocument, catalog: readonly NodeKindSpec[], dir: string): PipelineDocument {
+  const kinds = new Map(catalog.map((k) => [k.kind, k]));
+  const nodes = doc.nodes.map((node) => {
+    const params = { ...node.params };
+    for (const [name, p] of Object.entries(kinds.get(node.kind)?.params ?? {})) {
+      const value = params[name];
+      if (p.type === 'path' && p.mode !== 'save-file' && typeof value === 'string' && value !== '') params[name] = resolve(dir, value);
+    }
+    return { ...node, params };
+  });
+  return { ...doc, nodes };
+}
+
+/** A path as a POSIX shell word the user can paste: quoted when it holds spaces, (), $, quotes... */
+function shellQuoted(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
 /** "These files are outside the pipeline's folder: ... Run again with --allow-path ...", or ''. */
 export function outsideFilesAdvice(opened: OpenedForCli): string {
   if (!opened.document) return '';
   const catalog = opened.api.ctx.catalog;
-  const outside = filesOutsideFolder(opened.document, catalog, dirname(opened.path), opened.allowedPaths);
+  const outside = filesOutsideFolder(withAbsoluteInputs(opened.document, catalog, dirname(opened.path)), catalog, dirname(opened.path), opened.allowedPaths);
   if (outside.length === 0) return '';
   const lines = outside.map((f) => `  [${f.nodeId}] ${f.path}`);
-  const flags = [...new Set(outside.map((f) => `--allow-path ${JSON.stringify(f.path).slice(1, -1).includes(' ') ? JSON.stringify(f.path) : f.path}`))].join(' ');
+  const flags = [...new Set(outside.map((f) => `--allow-path ${shellQuoted(f.path)}`))].join(' ');
   return `This pipeline reads files outside its folder:\n${lines.join('\n')}\nTo allow them, run again with: ${flags}\n`;
 }

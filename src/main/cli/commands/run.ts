@@ -3,6 +3,7 @@
 // sweep: the Pareto front; --best exports the best variant under the limits); exit 0 when
 // every node is done (with or without warnings) or cached, 1 otherwise, 130 when cancelled.
 import type { Command } from 'commander';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RunEvent, RunRecord } from '../../../shared/api/run.ts';
 import { parseConstraints, type Constraint } from '../../../shared/api/sweep-constraints.ts';
@@ -33,6 +34,17 @@ function countFlag(name: string, value: string | undefined, max: number): number
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new WhittleError('cli.bad-option', `--${name} must be a whole number from 1 to ${max}, not "${value}".`, `Leave --${name} out to use the machine's default.`);
   return n;
+}
+
+/** --out must be a folder Whittle can write: found before the run, not at its last node. */
+function checkOutDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new WhittleError('cli.out-not-writable', `--out ${dir} is not a folder Whittle can write to (${code}).`, 'Choose a writable folder for --out, or leave --out out to export to whittle-out/<run> next to the pipeline.');
+  }
 }
 
 export function registerRun(program: Command): void {
@@ -95,6 +107,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       ...(threads ? { threads } : {}),
       ...(opts.queue ? { queue: opts.queue } : {}),
     })).runId;
+    if (opts.out) checkOutDir(resolve(opts.out));
     runId = await startRun(opened.document);
     for (const e of early) if (e.runId === runId) view.onEvent(e);
     if (interrupted) api.ctx.runner.cancel(runId);

@@ -6,6 +6,16 @@ import { dirname, resolve } from 'node:path';
 import type { NodeHandler } from '../handler.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 
+/** What the errno of a failed write means to the user (mkdir of a path through a file gives EEXIST). */
+const WRITE_ERRORS: Record<string, string> = {
+  EEXIST: 'a file is in the way of its folder',
+  ENOTDIR: 'a file is in the way of its folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'the disk is full',
+};
+
 export const exportModel: NodeHandler = async (ctx) => {
   const model = ctx.inputs.model;
   if (!model || model.type !== 'model') throw new WhittleError('export.no-model', 'The Export node has no model to write.', 'Connect a model output to its "Model" input.', ctx.nodeId);
@@ -16,17 +26,19 @@ export const exportModel: NodeHandler = async (ctx) => {
     const exists = await access(target).then(() => true, () => false);
     if (exists) throw new WhittleError('export.exists', `${target} already exists.`, 'Turn on "Overwrite", or choose another output file.', ctx.nodeId);
   }
-  await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
+    await mkdir(dirname(target), { recursive: true });
     await copyFile(model.path, temp);
     ctx.signal.throwIfAborted();
     await rename(temp, target);
   } catch (err) {
-    await rm(temp, { force: true });
+    // The temp file may not exist, or its folder may be a file (ENOTDIR): the write's error is the one to report.
+    await rm(temp, { force: true }).catch(() => undefined);
     if (err instanceof WhittleError || ctx.signal.aborted) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new WhittleError('export.write-failed', `Could not write ${target} (${code ?? String(err)}).`, 'Check that the folder is writable and the disk has space.', ctx.nodeId);
+    const why = code && WRITE_ERRORS[code] ? `${WRITE_ERRORS[code]}, ${code}` : code ?? String(err);
+    throw new WhittleError('export.write-failed', `Could not write ${target} (${why}).`, 'Check that the folder is writable and the disk has space, or choose another output file (or --out folder).', ctx.nodeId);
   }
   const written = await readFile(target);
   const sha256 = createHash('sha256').update(written).digest('hex');

@@ -1,0 +1,62 @@
+// A user's first hour with the CLI, in a folder with spaces, parentheses and a non-ASCII
+// model name: the --allow-path flags `validate` suggests paste back into a shell as they are
+// (../ paths included), and an unwritable --out or export folder is a clear error, not errno.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LENET_FIXTURE } from '../fixtures-path.ts';
+import { buildCli, loadExportPipeline, ROOT, runWhittle } from './whittle-process.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'whittle-first-hour-'));
+const env = { WHITTLE_HOME: join(dir, 'home'), WHITTLE_USER_DIR: join(dir, 'user') };
+const folder = join(dir, 'user home', 'My Models (v2)');
+const sub = join(folder, 'pipelines');
+
+beforeAll(() => {
+  buildCli();
+  mkdirSync(sub, { recursive: true });
+  copyFileSync(LENET_FIXTURE, join(folder, 'modèle.onnx'));
+  writeFileSync(join(folder, 'blocker'), 'a file where a folder would go');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a ../ model path from a folder with spaces and parentheses', () => {
+  it('validate names the --allow-path flag to add, and the flag pasted into a shell makes it valid', async () => {
+    const p = join(sub, 'up.json');
+    writeFileSync(p, loadExportPipeline('../modèle.onnx'));
+    const r = await runWhittle(['validate', p], { cwd: folder, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`[load] ${join(folder, 'modèle.onnx')}`);
+    const flags = /run again with: (.*)$/m.exec(r.stdout)?.[1];
+    expect(flags, r.stdout).toContain('--allow-path');
+    const again = execFileSync('bash', ['-c', `"$0" "$1" validate "$2" ${flags}`, process.execPath, join(ROOT, 'bin/whittle.js'), p], {
+      cwd: folder, env: { ...process.env, ...env, WHITTLE_CLI: 'built', FORCE_COLOR: '0' }, encoding: 'utf8',
+    });
+    expect(again).toContain('valid (2 nodes, 1 edges)');
+  });
+});
+
+describe('outputs that cannot be written', () => {
+  it('run --out under a file fails before anything runs, naming --out', async () => {
+    const p = join(folder, 'save.json');
+    writeFileSync(p, loadExportPipeline('modèle.onnx'));
+    const r = await runWhittle(['run', p, '--out', join(folder, 'blocker', 'out')], { cwd: folder, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out .*blocker\/out is not a folder Whittle can write to \(ENOTDIR\)/);
+    expect(r.stderr).toContain('hint:');
+    expect(r.stdout).not.toContain('[load]');
+  });
+
+  it('an export whose folder cannot be made fails its node with a WhittleError, not a bare errno', async () => {
+    const p = join(folder, 'blocked.json');
+    writeFileSync(p, loadExportPipeline('modèle.onnx', 'blocker/model.onnx'));
+    const r = await runWhittle(['run', p, '--json', '--out', folder], { cwd: folder, env });
+    expect(r.code).toBe(1);
+    const record = JSON.parse(r.stdout);
+    expect(record.nodes.save.status).toBe('failed');
+    expect(record.nodes.save.error).toMatchObject({ code: 'export.write-failed' });
+    expect(record.nodes.save.error.message).toMatch(/a file is in the way of its folder, (EEXIST|ENOTDIR)/);
+  });
+});
