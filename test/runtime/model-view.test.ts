@@ -186,5 +186,6 @@ describe('viewer plumbing', () => {
   it('splits an example name into its model and steps for the gallery', () => {
     expect(exampleHeadline('MobileNetV2: train -> prune -> quantize')).toEqual({ model: 'MobileNetV2', steps: ['train', 'prune', 'quantize'] });
     expect(exampleHeadline('Just a name')).toEqual({ model: 'Just a name', steps: [] });
+    expect(exampleHeadline('LeNet-5: Deep Compression (prune -> fine-tune -> pack)')).toEqual({ model: 'LeNet-5 · Deep Compression', steps: ['prune', 'fine-tune', 'pack'] });
   });
 });

@@ -53,7 +53,7 @@ export function Toolbar({ docs, onRun, onCancel, onExamples, onHelp, browse, set
   return (
     <div className="wh-toolbar" data-testid="toolbar">
       <div className="wh-toolbar__doc">
-        <TextDraftInput value={name} onCommit={(n) => store.getState().commit([{ type: 'rename', name: n || 'Untitled pipeline' }])} testId="doc-name" />
+        <TextDraftInput value={name} onCommit={(n) => store.getState().commit([{ type: 'rename', name: n || 'Untitled pipeline' }])} testId="doc-name" inputProps={{ title: name, 'aria-label': 'Pipeline name' }} />
         <span className={`wh-dirty${dirty ? ' wh-dirty--on' : ''}`} data-testid="dirty-indicator" data-dirty={dirty} title={dirty ? 'Unsaved changes' : 'Saved'}>
           {dirty ? '● Unsaved' : 'Saved'}
         </span>

@@ -25,7 +25,8 @@ export function FileList({ entries, parent, onUp, onOpenFolder, onPickFile }: Pr
             data-testid={`file-entry-${e.name}`}
             onClick={() => (e.kind === 'dir' ? onOpenFolder(e.path) : onPickFile(e))}
           >
-            {e.kind === 'dir' ? '📁' : '📄'} {e.name}
+            {/* A CSS-drawn icon: emoji folders need a colour-emoji font many Linux desktops lack (they drew as empty boxes). */}
+            <span className={`wh-files__icon wh-files__icon--${e.kind}`} aria-hidden="true" />{e.name}
             {e.kind === 'file' && <span className="wh-muted"> {(e.sizeBytes / 1024).toFixed(1)} KB</span>}
           </button>
         </li>
