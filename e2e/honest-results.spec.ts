@@ -153,9 +153,20 @@ test('the bundled prune -> share -> quantize example: labels from what each node
   if (outcome === 'warning') await expect(page.getByTestId('node-warning-quantize')).not.toBeEmpty();
   const shareOutcome = await page.getByTestId('node-share').getAttribute('data-outcome');
   await dismissToasts(page);
+  // Nodes grow with their results; the example's layout leaves room (its calibration set once covered the model).
+  const boxes = await page.locator('.react-flow__node-pipeline').evaluateAll((els) => els.map((el) => { const r = el.getBoundingClientRect(); return { id: el.getAttribute('data-id'), x: r.x, y: r.y, w: r.width, h: r.height }; }));
+  const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.id}/${b.id}`));
+  expect(overlaps).toEqual([]);
   await page.screenshot({ path: join(SHOTS, 'example-editor.png') });
 
   await page.getByTestId('tab-runs').click();
+  // A duration stays on one line, right-aligned like the numbers it is.
+  const time = page.getByTestId('node-result-model').locator('td.wh-num');
+  expect(await time.evaluate((el) => { const r = document.createRange(); r.selectNodeContents(el); return [getComputedStyle(el).textAlign, new Set(Array.from(r.getClientRects(), (q) => Math.round(q.top))).size]; })).toEqual(['right', 1]);
+  // The metrics cell fills its row (as a flex box it stopped short, its border cutting the row).
+  const row = page.getByTestId('node-result-test');
+  const [rowBox, metricsBox] = [await row.boundingBox(), await row.locator('td.wh-metrics').boundingBox()];
+  expect(Math.abs(rowBox!.height - metricsBox!.height)).toBeLessThan(2);
   await page.getByTestId('results-tab-compare').click();
   await expect(page.getByTestId('compare-label-quantize')).toHaveText(/· (int8 \d+\/\d+ layers|fp32 \(nothing quantized\))$/);
   await expect(page.getByTestId('compare-label-quantize')).not.toContainText('x86');

@@ -38,7 +38,7 @@ export function NodeResultsTable({ run, selected, onSelect }: Props) {
                   <span className={`wh-pill wh-pill--${outcome}`}>{outcome === 'warning' ? 'done with warnings' : n.status}</span>
                   {outcome === 'warning' && n.status === 'cached' && <span className="wh-muted"> cached</span>}
                 </td>
-                <td className="wh-num">{n.durationMs !== undefined ? formatMs(n.durationMs) : ''}</td>
+                <td className="wh-num wh-node-results__time">{n.durationMs !== undefined ? formatMs(n.durationMs) : ''}</td>
                 <td className="wh-metrics">
                   {orderedMetrics(n.metrics).map(([k, v]) => <span key={k} className="wh-metric" data-metric={k}><span className="wh-node-metric__label">{metricLabel(k)}</span> {formatMetric(k, v)}</span>)}
                   {n.error && <span className="wh-error">{n.error.message}</span>}

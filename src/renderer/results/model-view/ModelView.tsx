@@ -33,7 +33,7 @@ export function ModelView({ run, nodeId }: { run: RunRecord; nodeId: string | nu
   const picker = (
     <>
       <label>Model{' '}
-        <select value={row.key} onChange={(e) => setPicked(e.target.value)} disabled={fromTab !== undefined} data-testid="model-view-picker">
+        <select className="wh-input wh-modelview__picker" value={row.key} onChange={(e) => setPicked(e.target.value)} disabled={fromTab !== undefined} data-testid="model-view-picker">
           {rows.map((r) => <option key={r.key} value={r.key}>{r.label} ({r.nodeId})</option>)}
         </select>
       </label>
