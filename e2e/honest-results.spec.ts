@@ -3,7 +3,7 @@
 // cached); an edited node's results dim as outdated; an out-of-range value stays in its
 // field, marks the node and blocks Run like any validation problem; the compare view
 // shows the amber row with its warning and labels derived from what the nodes did.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
@@ -12,6 +12,11 @@ import { dismissToasts } from './helpers/canvas.ts';
 test.use({ screenshot: 'only-on-failure' });
 
 const SHOTS = join(REPO_ROOT, 'e2e', 'screens');
+
+/** How many lines an element's text takes (a number and its unit belong on one). */
+function lineCount(el: Locator): Promise<number> {
+  return el.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return new Set(Array.from(r.getClientRects(), (q) => Math.round(q.top))).size; });
+}
 
 const PIPELINE = {
   format: 'whittle.pipeline',
@@ -157,12 +162,17 @@ test('the bundled prune -> share -> quantize example: labels from what each node
   const boxes = await page.locator('.react-flow__node-pipeline').evaluateAll((els) => els.map((el) => { const r = el.getBoundingClientRect(); return { id: el.getAttribute('data-id'), x: r.x, y: r.y, w: r.width, h: r.height }; }));
   const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.id}/${b.id}`));
   expect(overlaps).toEqual([]);
+  // A node's run time keeps its unit on its line beside the longest badge ("2.4" over "s" before).
+  for (const id of ['quantize', 'export']) {
+    expect(await lineCount(page.getByTestId(`node-status-${id}`).locator('.wh-status__time')), id).toBe(1);
+  }
   await page.screenshot({ path: join(SHOTS, 'example-editor.png') });
 
   await page.getByTestId('tab-runs').click();
   // A duration stays on one line, right-aligned like the numbers it is.
   const time = page.getByTestId('node-result-model').locator('td.wh-num');
-  expect(await time.evaluate((el) => { const r = document.createRange(); r.selectNodeContents(el); return [getComputedStyle(el).textAlign, new Set(Array.from(r.getClientRects(), (q) => Math.round(q.top))).size]; })).toEqual(['right', 1]);
+  expect(await time.evaluate((el) => getComputedStyle(el).textAlign)).toBe('right');
+  expect(await lineCount(time)).toBe(1);
   // The metrics cell fills its row (as a flex box it stopped short, its border cutting the row).
   const row = page.getByTestId('node-result-test');
   const [rowBox, metricsBox] = [await row.boundingBox(), await row.locator('td.wh-metrics').boundingBox()];
