@@ -21,11 +21,15 @@ export function SweepScatter({ variants, x, y, selected, onSelect, settingsText 
   const dots = (list: VariantOutcome[]): Dot[] => list.map((v) => ({ id: v.id, x: v.metrics[x]!, y: v.metrics[y]! }));
   const onFront = dots(measured.filter((v) => front.has(v.id))).sort((a, b) => a.x - b.x);
   const others = dots(measured.filter((v) => !front.has(v.id)));
+  const xs = measured.map((v) => v.metrics[x]!);
+  const ys = measured.map((v) => v.metrics[y]!);
   const byId = new Map(measured.map((v) => [v.id, v]));
   const fx = SWEEP_METRICS[x].format;
   const fy = SWEEP_METRICS[y].format;
   const pickDot = (item: { payload?: unknown }) => { const id = (item.payload as Dot | undefined)?.id; if (id) onSelect(id); };
-  const unit = (m: SweepMetric) => (m === 'accuracy' ? { min: 0, max: 1 } : m === 'drop' ? {} : { min: 0 });
+  // Sizes and MACs print to one decimal of a k/KB: variants a few bytes apart (int8 models of
+  // one net) would get five ticks all reading "65.9 KB", so their axis spans at least 5 %.
+  const unit = (m: SweepMetric, values: number[]) => (m === 'accuracy' ? { min: 0, max: 1 } : m === 'drop' ? {} : { min: 0, minSpan: m === 'size' || m === 'macs' ? 0.05 * Math.max(...values) : undefined });
   return (
     <figure className="wh-sweep-chart" data-testid="sweep-scatter" data-points={measured.length} data-front={onFront.map((d) => d.id).join(',')}>
       <figcaption>{SWEEP_METRICS[y].label} against {SWEEP_METRICS[x].label.toLowerCase()}: {measured.length} variant{measured.length === 1 ? '' : 's'}, {onFront.length} on the front</figcaption>
@@ -33,8 +37,8 @@ export function SweepScatter({ variants, x, y, selected, onSelect, settingsText 
         <ResponsiveContainer width="100%" height={280}>
           <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 20 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis type="number" dataKey="x" domain={fitDomain(measured.map((v) => v.metrics[x]!), unit(x))} tickFormatter={fx} label={{ value: SWEEP_METRICS[x].label, position: 'insideBottom', offset: -18 }} />
-            <YAxis type="number" dataKey="y" domain={fitDomain(measured.map((v) => v.metrics[y]!), unit(y))} tickFormatter={fy} width={80} label={{ value: SWEEP_METRICS[y].label, angle: -90, position: 'insideLeft' }} />
+            <XAxis type="number" dataKey="x" domain={fitDomain(xs, unit(x, xs))} tickFormatter={fx} label={{ value: SWEEP_METRICS[x].label, position: 'insideBottom', offset: -18 }} />
+            <YAxis type="number" dataKey="y" domain={fitDomain(ys, unit(y, ys))} tickFormatter={fy} width={80} label={{ value: SWEEP_METRICS[y].label, angle: -90, position: 'insideLeft' }} />
             <Tooltip
               cursor={{ strokeDasharray: '3 3' }}
               content={({ payload }) => {
