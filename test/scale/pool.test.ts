@@ -76,7 +76,10 @@ describe('engine pool cancellation', () => {
     expect(record.status).toBe('cancelled');
     expect(Object.values(record.nodes).map((n) => n.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     // The blocking sleeper ignored its signal: its process was killed.
-    await new Promise((r) => setTimeout(r, 200));
+    // A process takes a moment to exit after its kill, longer on a loaded machine: wait for it.
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const deadline = Date.now() + 30_000;
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   }, 180_000);
 });
