@@ -68,7 +68,7 @@ test('gallery chips hold whole steps; the picker draws icons without emoji; a lo
   await page.goto(host.url);
   await page.getByTestId('btn-examples').click();
   const gallery = page.getByTestId('examples-gallery');
-  await expect(gallery).toBeVisible();
+  await expect(gallery.getByTestId('example-lenet5-deep-compression')).toBeVisible();
   const chips = await gallery.locator('.wh-gallery__step').allTextContents();
   expect(chips.length).toBeGreaterThan(10);
   for (const chip of chips) expect(chip).not.toMatch(/[()]/);
@@ -93,4 +93,28 @@ test('gallery chips hold whole steps; the picker draws icons without emoji; a lo
   await page.getByTestId('canvas').click({ position: { x: 300, y: 300 } });
   await expect(input).toHaveAttribute('title', name);
   expect(await input.evaluate((el) => [getComputedStyle(el).textOverflow, el.scrollWidth > el.clientWidth])).toEqual(['ellipsis', true]);
+});
+
+test('the Devices tab at 1100x700: the profile form\'s selects show their whole choice and none is an empty box', async ({ page }) => {
+  await page.setViewportSize({ width: 1100, height: 700 });
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(host.url);
+  // A run to profile from (the quickest example: load and export).
+  await page.getByTestId('btn-examples').click();
+  await page.getByTestId('example-lenet5').click();
+  await page.getByTestId('btn-run').click();
+  await expect(page.getByTestId('node-export')).toHaveAttribute('data-status', /done|cached/, { timeout: 60_000 });
+  await page.getByTestId('tab-devices').click();
+  const runner = page.getByTestId('profile-runner');
+  await expect(runner).toBeVisible();
+  // The chosen option's text, measured in the select's font, plus its padding and arrow (~24 px), fits (it read "Best availab").
+  const [needPx, havePx] = await runner.evaluate((el: HTMLSelectElement) => {
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = getComputedStyle(el).font;
+    return [ctx.measureText(el.selectedOptions[0].text).width + 24, el.clientWidth];
+  });
+  expect(havePx).toBeGreaterThanOrEqual(needPx);
+  // Before a run is chosen its models' list says what it will hold.
+  await expect(page.getByTestId('profile-run')).toHaveValue('');
+  await expect(page.getByTestId('profile-run-model').locator('option').first()).toHaveText(/\S/);
 });

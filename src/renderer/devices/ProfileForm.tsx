@@ -83,6 +83,8 @@ export function ProfileForm({ devices, selectedId, onStarted }: { devices: Devic
             {runs.map((r) => <option key={r.id} value={r.id}>{r.name} · {new Date(r.startedAt).toLocaleString()}</option>)}
           </select>
           <select className="wh-input" value={modelKey} onChange={(e) => setModelKey(e.target.value)} disabled={!runModels.length} data-testid="profile-run-model">
+            {/* Never an empty box: before a run is chosen the list says what it will hold. */}
+            {runModels.length === 0 && <option value="">— its model —</option>}
             {runModels.map((m) => <option key={`${m.nodeId}|${m.port}`} value={`${m.nodeId}|${m.port}`}>{m.label}</option>)}
           </select>
         </div>
