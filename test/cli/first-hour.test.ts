@@ -60,3 +60,16 @@ describe('outputs that cannot be written', () => {
     expect(record.nodes.save.error.message).toMatch(/a file is in the way of its folder, (EEXIST|ENOTDIR)/);
   });
 });
+
+describe('typos in a hand-written pipeline', () => {
+  it('validate suggests the node kind and the param the user meant', async () => {
+    const doc = JSON.parse(loadExportPipeline('modèle.onnx'));
+    doc.nodes.push({ id: 'p', kind: 'prunne', params: {} }, { id: 'q', kind: 'prune', params: { minsize: 10 } });
+    const p = join(folder, 'typos.json');
+    writeFileSync(p, JSON.stringify(doc));
+    const r = await runWhittle(['validate', p], { cwd: folder, env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\[p\] Node "p" has the unknown kind "prunne"\.\n\s+hint: Did you mean "prune"\?/);
+    expect(r.stdout).toMatch(/\[q\] Node "q" \(Prune\) has no parameter "minsize"\.\n\s+hint: Did you mean "minSize"\?/);
+  });
+});

@@ -7,6 +7,7 @@ import { PipelineDocumentSchema, type PipelineDocument, type Problem } from './d
 import { checkParamValue, isParamVisible, paramsWithDefaults } from './params.ts';
 import { isAbsolutePath, isInside, normalizePath } from './paths.ts';
 import { schemaProblems } from './schema-problems.ts';
+import { closestName } from './suggest.ts';
 import { checkSweep, DEFAULT_SWEEP_SETTINGS, overBudget } from './sweep-spec.ts';
 import { documentSweepCounts, hasSweeps } from './sweep.ts';
 
@@ -37,7 +38,7 @@ export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKi
   }
   for (const p of decorationIdProblems(doc)) problems.push(p);
   // Appends one by one: `push(...list)` overflows the stack on very large documents.
-  for (const node of doc.nodes) for (const p of nodeProblems(node, kinds.get(node.kind), options)) problems.push(p);
+  for (const node of doc.nodes) for (const p of nodeProblems(node, kinds.get(node.kind), options, kinds.keys())) problems.push(p);
   for (const p of edgeProblems(doc, byId, kinds)) problems.push(p);
   const sweeps = hasSweeps(doc) ? documentSweepCounts(doc, kinds) : null;
   if (sweeps && sweeps.variants === null) problems.push({ code: 'pipeline.sweep-too-many', ...overBudget(sweeps.combinations, (doc.sweep ?? DEFAULT_SWEEP_SETTINGS).maxVariants) });
@@ -50,6 +51,12 @@ export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKi
   return problems;
 }
 
+/** "Did you mean "minSize"? Known parameters: ...". */
+function unknownParamHint(name: string, spec: NodeKindSpec): string {
+  const near = closestName(name, Object.keys(spec.params));
+  return `${near ? `Did you mean "${near}"? ` : ''}Known parameters: ${Object.keys(spec.params).join(', ') || 'none'}.`;
+}
+
 /** "a -> b -> a"; a long cycle names its first nodes and its length, so messages stay short. */
 function cycleLabel(cycle: readonly string[]): string {
   const SHOWN = 6;
@@ -57,10 +64,12 @@ function cycleLabel(cycle: readonly string[]): string {
   return `${cycle.slice(0, SHOWN).join(' -> ')} -> … (${cycle.length} nodes in all)`;
 }
 
-function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpec | undefined, options: ValidateOptions): Problem[] {
+function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpec | undefined, options: ValidateOptions, knownKinds: Iterable<string>): Problem[] {
   const nodeId = node.id;
   if (!spec) {
-    return [{ code: 'pipeline.unknown-kind', message: `Node "${nodeId}" has the unknown kind "${node.kind}".`, hint: 'It may come from a newer Whittle: update Whittle, or replace the node with one from the palette.', nodeId }];
+    const near = closestName(node.kind, knownKinds);
+    const hint = near ? `Did you mean "${near}"? (\`whittle nodes\` lists every kind.)` : 'It may come from a newer Whittle: update Whittle, or replace the node with one from the palette.';
+    return [{ code: 'pipeline.unknown-kind', message: `Node "${nodeId}" has the unknown kind "${node.kind}".`, hint, nodeId }];
   }
   if (node.kindVersion !== undefined && node.kindVersion > spec.version) {
     return [{
@@ -73,7 +82,7 @@ function nodeProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSpe
   const effective = paramsWithDefaults(spec, node.params);
   for (const name of Object.keys(node.params)) {
     if (!spec.params[name]) {
-      problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) has no parameter "${name}".`, hint: `Known parameters: ${Object.keys(spec.params).join(', ') || 'none'}.`, nodeId, param: name });
+      problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) has no parameter "${name}".`, hint: unknownParamHint(name, spec), nodeId, param: name });
     }
   }
   for (const p of sweepProblems(node, spec)) problems.push(p);
@@ -104,7 +113,7 @@ function sweepProblems(node: PipelineDocument['nodes'][number], spec: NodeKindSp
   for (const [name, sweep] of Object.entries(node.sweeps ?? {})) {
     const p = spec.params[name];
     if (!p) {
-      problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) sweeps "${name}", which is not one of its parameters.`, hint: `Known parameters: ${Object.keys(spec.params).join(', ') || 'none'}.`, nodeId, param: name });
+      problems.push({ code: 'pipeline.unknown-param', message: `Node "${nodeId}" (${spec.title}) sweeps "${name}", which is not one of its parameters.`, hint: unknownParamHint(name, spec), nodeId, param: name });
       continue;
     }
     const why = checkSweep(p, sweep);
