@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LENET_FIXTURE } from '../fixtures-path.ts';
+import { fixtureModel, LENET_FIXTURE } from '../fixtures-path.ts';
 import { buildCli, loadExportPipeline, ROOT, runWhittle } from './whittle-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'whittle-first-hour-'));
@@ -72,4 +72,27 @@ describe('typos in a hand-written pipeline', () => {
     expect(r.stdout).toMatch(/\[p\] Node "p" has the unknown kind "prunne"\.\n\s+hint: Did you mean "prune"\?/);
     expect(r.stdout).toMatch(/\[q\] Node "q" \(Prune\) has no parameter "minsize"\.\n\s+hint: Did you mean "minSize"\?/);
   });
+});
+
+describe('a ViT quantized dynamically', () => {
+  it('keeps its MAC count: the MatMulIntegers after DynamicQuantizeLinear have shapes (it read 50 k, "48x fewer MACs")', async () => {
+    copyFileSync(fixtureModel('vit-tiny-mnist-trained.onnx'), join(folder, 'vit.onnx'));
+    const p = join(folder, 'vit-int8.json');
+    writeFileSync(p, JSON.stringify({
+      format: 'whittle.pipeline', version: 2, name: 'vit int8',
+      nodes: [
+        { id: 'load', kind: 'model.onnx', params: { path: 'vit.onnx' } },
+        { id: 'q', kind: 'quantize', params: { mode: 'dynamic', perChannel: true } },
+        { id: 'save', kind: 'export', params: { path: 'vit-int8.onnx' } },
+      ],
+      edges: [{ from: ['load', 'model'], to: ['q', 'model'] }, { from: ['q', 'model'], to: ['save', 'model'] }],
+    }));
+    const run = await runWhittle(['run', p, '--out', folder], { cwd: folder, env });
+    expect(run.code, run.stderr).toBe(0);
+    const stats = async (file: string) => JSON.parse((await runWhittle(['inspect', file, '--json'], { cwd: folder, env })).stdout);
+    const [fp32, int8] = [await stats('vit.onnx'), await stats('vit-int8.onnx')];
+    expect(int8.opsHistogram.MatMulInteger).toBeGreaterThan(0);
+    expect(int8.macsUnknownLayers).toBe(0);
+    expect(int8.macs).toBe(fp32.macs);
+  }, 120_000);
 });

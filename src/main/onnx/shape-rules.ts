@@ -366,6 +366,8 @@ export const SHAPE_RULES: Record<string, ShapeRule> = {
   MaxPool: pool, AveragePool: pool, LpPool: pool,
   GlobalAveragePool: globalPool, GlobalMaxPool: globalPool, GlobalLpPool: globalPool,
   Gemm: gemm, MatMul: matMul, MatMulInteger: matMul, QLinearMatMul: qlinearMatMul,
+  // Dynamic int8 (what `quantize` mode dynamic inserts before each MatMulInteger): y like x, scalar scale and zero point.
+  DynamicQuantizeLinear: (c) => [c.shape(0), [], []],
   BatchNormalization: batchNorm,
   Reshape: reshape, Flatten: flatten, Transpose: transpose, Concat: concat, Split: split,
   Squeeze: squeeze, Unsqueeze: unsqueeze, Slice: slice, Pad: pad, Resize: resize, Upsample: resize,
