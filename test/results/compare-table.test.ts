@@ -73,6 +73,16 @@ describe('deltas against the baseline', () => {
     expect(summaryDelta(q, base, (r) => stats.get(r.nodeId))).toBe('3.7× smaller, −0.2 pt');
     expect(summaryDelta(base, base, () => undefined)).toBe('baseline');
   });
+
+  it('makes no MACs claim when a count misses layers of unknown size', () => {
+    const base = row('m', { sizeBytes: 248_391, isSource: true, compressed: false });
+    const q = row('q', { sizeBytes: 67_500 });
+    const file = (macs: number, macsUnknownLayers: number): ModelFileStats => ({ gzipSizeBytes: 1, parameters: 10, nonZeroParameters: 10, sparsity: 0, macs, macsUnknownLayers });
+    const exact = new Map([['m', file(2_430_000, 0)], ['q', file(50_200, 0)]]);
+    expect(summaryDelta(q, base, (r) => exact.get(r.nodeId))).toBe('3.7× smaller, 48× fewer MACs');
+    const partial = new Map([['m', file(2_430_000, 0)], ['q', file(50_200, 25)]]);
+    expect(summaryDelta(q, base, (r) => partial.get(r.nodeId))).toBe('3.7× smaller');
+  });
 });
 
 describe('charts', () => {

@@ -27,6 +27,8 @@ export interface CompareColumn {
   withAccuracy?: boolean;
   /** Why a cell is empty: what would measure it. */
   missing?: string;
+  /** False when the file's figure is only a lower bound (MACs with layers of unknown size): no delta then. */
+  exact?(stats: ModelFileStats | undefined): boolean;
 }
 
 const col = (c: CompareColumn) => c;
@@ -37,7 +39,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   col({ id: 'params', label: 'Parameters', unit: 'count', value: (_r, s) => s?.parameters, fromFile: true }),
   col({ id: 'nonzeros', label: 'Non-zeros', unit: 'count', value: (_r, s) => s?.nonZeroParameters, delta: (v, b) => costDelta(v, b, ['fewer', 'more', 'same count']), fromFile: true }),
   col({ id: 'sparsity', label: 'Sparsity', unit: 'fraction', value: (_r, s) => s?.sparsity, fromFile: true }),
-  col({ id: 'macs', label: 'MACs', unit: 'count', value: (_r, s) => s?.macs, delta: macsDelta, fromFile: true }),
+  col({ id: 'macs', label: 'MACs', unit: 'count', value: (_r, s) => s?.macs, delta: macsDelta, fromFile: true, exact: (s) => !s || s.macsUnknownLayers === 0 }),
   col({ id: 'top1', label: 'Top-1', unit: 'fraction', value: (r) => r.accuracy, delta: pointsDelta, missing: 'No Evaluate node with a labelled dataset measured this model.' }),
   col({ id: 'top5', label: 'Top-5', unit: 'fraction', value: (r) => r.top5, delta: pointsDelta, missing: 'No Evaluate node with a labelled dataset measured this model.' }),
   col({ id: 'map', label: 'mAP 50–95', unit: 'fraction', value: (r) => r.mapValue, delta: pointsDelta, missing: 'No Evaluate node with the Detection (YOLO) task measured this model.' }),
@@ -70,6 +72,8 @@ export function cellText(c: CompareColumn, v: number | string | undefined): stri
 /** The row's value against the baseline's, when both are numbers and the column compares. */
 export function cellDelta(c: CompareColumn, row: ModelRow, baseline: ModelRow | undefined, statsOf: StatsOf): Delta | undefined {
   if (!c.delta || !baseline || baseline.uid === row.uid) return undefined;
+  // "48× fewer MACs" from a count that misses layers would be a false claim.
+  if (c.exact && (!c.exact(statsOf(row)) || !c.exact(statsOf(baseline)))) return undefined;
   const v = c.value(row, statsOf(row));
   const b = c.value(baseline, statsOf(baseline));
   return typeof v === 'number' && typeof b === 'number' ? c.delta(v, b) : undefined;
