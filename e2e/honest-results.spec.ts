@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts } from './helpers/canvas.ts';
+import type { DomEl, DomWindow } from './helpers/dom.ts';
 
 test.use({ screenshot: 'only-on-failure' });
 
@@ -15,7 +16,7 @@ const SHOTS = join(REPO_ROOT, 'e2e', 'screens');
 
 /** How many lines an element's text takes (a number and its unit belong on one). */
 function lineCount(el: Locator): Promise<number> {
-  return el.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return new Set(Array.from(r.getClientRects(), (q) => Math.round(q.top))).size; });
+  return el.evaluate((e) => { const r = (globalThis as unknown as DomWindow).document.createRange(); r.selectNodeContents(e as unknown as DomEl); return new Set(Array.from(r.getClientRects(), (q) => Math.round(q.top))).size; });
 }
 
 const PIPELINE = {
@@ -159,7 +160,7 @@ test('the bundled prune -> share -> quantize example: labels from what each node
   const shareOutcome = await page.getByTestId('node-share').getAttribute('data-outcome');
   await dismissToasts(page);
   // Nodes grow with their results; the example's layout leaves room (its calibration set once covered the model).
-  const boxes = await page.locator('.react-flow__node-pipeline').evaluateAll((els) => els.map((el) => { const r = el.getBoundingClientRect(); return { id: el.getAttribute('data-id'), x: r.x, y: r.y, w: r.width, h: r.height }; }));
+  const boxes = await page.locator('.react-flow__node-pipeline').evaluateAll((els) => els.map((e) => { const el = e as unknown as DomEl; const r = el.getBoundingClientRect(); return { id: el.getAttribute('data-id'), x: r.x, y: r.y, w: r.width, h: r.height }; }));
   const overlaps = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.id}/${b.id}`));
   expect(overlaps).toEqual([]);
   // A node's run time keeps its unit on its line beside the longest badge ("2.4" over "s" before).
@@ -171,7 +172,7 @@ test('the bundled prune -> share -> quantize example: labels from what each node
   await page.getByTestId('tab-runs').click();
   // A duration stays on one line, right-aligned like the numbers it is.
   const time = page.getByTestId('node-result-model').locator('td.wh-num');
-  expect(await time.evaluate((el) => getComputedStyle(el).textAlign)).toBe('right');
+  expect(await time.evaluate((el) => (globalThis as unknown as DomWindow).getComputedStyle(el as unknown as DomEl).textAlign)).toBe('right');
   expect(await lineCount(time)).toBe(1);
   // The metrics cell fills its row (as a flex box it stopped short, its border cutting the row).
   const row = page.getByTestId('node-result-test');

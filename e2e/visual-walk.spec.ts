@@ -4,6 +4,7 @@
 // file picker draws its icons without an emoji font; a long pipeline name ends in an ellipsis.
 import { test, expect, type Page } from '@playwright/test';
 import { startHost, type RunningHost } from './helpers/host.ts';
+import type { DomEl, DomWindow } from './helpers/dom.ts';
 
 let host: RunningHost;
 test.beforeAll(async () => { host = await startHost({ withModel: true }); });
@@ -12,12 +13,13 @@ test.afterAll(async () => { await host?.stop(); });
 /** Visible, enabled buttons whose text is unreadable on their background or overflows their box. */
 function badButtons(page: Page): Promise<{ checked: number; bad: string[] }> {
   return page.evaluate(() => {
+    const { document, getComputedStyle } = globalThis as unknown as DomWindow;
     const rgba = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
     const lum = ([r, g, b]: number[]) => {
       const ch = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
       return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
     };
-    const background = (el: Element | null): number[] => {
+    const background = (el: DomEl | null): number[] => {
       for (let e = el; e; e = e.parentElement) {
         const c = rgba(getComputedStyle(e).backgroundColor);
         if (c.length >= 3 && (c.length === 3 || c[3] > 0.5)) return c;
@@ -49,7 +51,7 @@ for (const [width, height] of [[1600, 1000], [1100, 700]]) {
     await expect(page.getByTestId('palette-item-model.onnx')).toBeVisible();
     // The app bar's Open model button (once white text on a white button).
     const open = page.getByTestId('open-model');
-    const [fg, bg] = await open.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+    const [fg, bg] = await open.evaluate((el) => { const style = (globalThis as unknown as DomWindow).getComputedStyle(el as unknown as DomEl); return [style.color, style.backgroundColor]; });
     expect(fg).not.toBe(bg);
     const first = await badButtons(page);
     expect(first.checked).toBeGreaterThan(10);
@@ -92,7 +94,7 @@ test('gallery chips hold whole steps; the picker draws icons without emoji; a lo
   await input.press('Enter');
   await page.getByTestId('canvas').click({ position: { x: 300, y: 300 } });
   await expect(input).toHaveAttribute('title', name);
-  expect(await input.evaluate((el) => [getComputedStyle(el).textOverflow, el.scrollWidth > el.clientWidth])).toEqual(['ellipsis', true]);
+  expect(await input.evaluate((e) => { const el = e as unknown as DomEl; return [(globalThis as unknown as DomWindow).getComputedStyle(el).textOverflow, el.scrollWidth > el.clientWidth]; })).toEqual(['ellipsis', true]);
 });
 
 test('the Devices tab at 1100x700: the profile form\'s selects show their whole choice and none is an empty box', async ({ page }) => {
@@ -108,10 +110,12 @@ test('the Devices tab at 1100x700: the profile form\'s selects show their whole 
   const runner = page.getByTestId('profile-runner');
   await expect(runner).toBeVisible();
   // The chosen option's text, measured in the select's font, plus its padding and arrow (~24 px), fits (it read "Best availab").
-  const [needPx, havePx] = await runner.evaluate((el: HTMLSelectElement) => {
+  const [needPx, havePx] = await runner.evaluate((e) => {
+    const el = e as unknown as DomEl;
+    const { document, getComputedStyle } = globalThis as unknown as DomWindow;
     const ctx = document.createElement('canvas').getContext('2d')!;
     ctx.font = getComputedStyle(el).font;
-    return [ctx.measureText(el.selectedOptions[0].text).width + 24, el.clientWidth];
+    return [ctx.measureText(el.selectedOptions![0].text).width + 24, el.clientWidth];
   });
   expect(havePx).toBeGreaterThanOrEqual(needPx);
   // Before a run is chosen its models' list says what it will hold.
