@@ -46,6 +46,12 @@ test('the queue setting sends a run to the worker the Workers panel lists', asyn
   await page.goto(host.url);
   await page.getByTestId('tab-devices').click();
   const panel = page.getByTestId('workers-panel');
+  // A typo is named before anything is saved, and Save stays off.
+  await panel.getByTestId('queue-url').fill('http://127.0.0.1:6379');
+  await expect(panel.getByTestId('queue-url-problem')).toContainText('is not a redis:// URL');
+  await expect(panel.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(panel).not.toContainText('whittle worker --queue http://127.0.0.1:6379');
+
   const closed = `redis://127.0.0.1:${redis.port + 1}`;
   await panel.getByTestId('queue-url').fill(closed);
   await panel.getByRole('button', { name: 'Save' }).click();

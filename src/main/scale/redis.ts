@@ -2,6 +2,7 @@
 // first contact with a short deadline so a missing or unreachable Redis is a clear error
 // naming the URL, and after that ioredis's own reconnection.
 import { Redis } from 'ioredis';
+import { queueUrlProblem } from '../../shared/api/workers.ts';
 import { WhittleError } from '../../shared/errors.ts';
 
 export const QUEUE_NAME = 'whittle-nodes';
@@ -14,16 +15,9 @@ const RECONNECT_MAX_MS = 1000;
 
 /** A redis:// URL, checked: anything else is the user's typo, said so before any connection. */
 export function parseQueueUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new WhittleError('queue.bad-url', `"${url}" is not a queue URL.`, 'Give the Redis of the queue as redis://HOST:PORT, e.g. redis://127.0.0.1:6379.');
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new WhittleError('queue.bad-url', `The queue URL ${url} is not a redis:// URL.`, 'Give the Redis of the queue as redis://HOST:PORT, e.g. redis://127.0.0.1:6379.');
-  }
-  return parsed;
+  const problem = queueUrlProblem(url);
+  if (problem) throw new WhittleError('queue.bad-url', problem, 'Give the Redis of the queue as redis://HOST:PORT, e.g. redis://127.0.0.1:6379.');
+  return new URL(url);
 }
 
 export function unreachable(url: string, reason: string): WhittleError {

@@ -2,7 +2,7 @@
 // `whittle worker`s on it, from their heartbeats: host, cores, the nodes they run, jobs done
 // and failed attempts.
 import { useState } from 'react';
-import type { WorkerBeat } from '../../shared/api/workers.ts';
+import { queueUrlProblem, type WorkerBeat } from '../../shared/api/workers.ts';
 import { setQueueSetting, useQueueSetting } from './queueSetting.ts';
 import { useWorkers } from './useWorkers.ts';
 import './workers.css';
@@ -29,14 +29,17 @@ export function WorkersPanel() {
   const queue = useQueueSetting();
   const [draft, setDraft] = useState(queue);
   const list = useWorkers(queue);
+  // Checked before it is saved: a saved typo would be offered back in the command below.
+  const problem = draft.trim() ? queueUrlProblem(draft.trim()) : undefined;
   return (
     <section className="wh-workers" data-testid="workers-panel" aria-label="Workers">
       <h2>Workers</h2>
-      <form className="wh-workers__queue" onSubmit={(e) => { e.preventDefault(); setQueueSetting(draft); }}>
+      <form className="wh-workers__queue" onSubmit={(e) => { e.preventDefault(); if (!problem) setQueueSetting(draft.trim()); }}>
         <label htmlFor="wh-queue-url">Run nodes on the queue</label>
         <input id="wh-queue-url" className="wh-input" placeholder="redis://HOST:PORT (empty: this machine only)" value={draft} onChange={(e) => setDraft(e.target.value)} data-testid="queue-url" />
-        <button type="submit" className="wh-btn wh-btn--small" disabled={draft.trim() === queue}>Save</button>
+        <button type="submit" className="wh-btn wh-btn--small" disabled={draft.trim() === queue || problem !== undefined}>Save</button>
       </form>
+      {problem && <p className="wh-workers__bad" role="alert" data-testid="queue-url-problem">{problem} Give the Redis of the queue as redis://HOST:PORT, e.g. redis://127.0.0.1:6379.</p>}
       <p className="wh-muted">
         {queue
           ? <>Runs send nodes that need nothing of this machine to <code>whittle worker --queue {queue}</code> processes; exports and board profiles stay here.</>

@@ -26,3 +26,16 @@ export const WorkersListSchema = z.object({
   error: z.string().optional(),
 });
 export type WorkersList = z.output<typeof WorkersListSchema>;
+
+/** What is wrong with a queue URL, in a sentence, or undefined for a redis:// or rediss:// URL. */
+export function queueUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a queue URL.`;
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return `The queue URL ${url} is not a redis:// URL.`;
+  if (!parsed.hostname) return `The queue URL ${url} names no host.`;
+  return undefined;
+}
