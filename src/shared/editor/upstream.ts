@@ -2,6 +2,7 @@
 // of it, as a document of its own. Runs take a whole document, so running this one runs
 // the subgraph; the cache serves the upstream nodes that already ran.
 import { WhittleError } from '../errors.ts';
+import { downstreamOf } from '../graph/order.ts';
 import type { EditorDocument } from './types.ts';
 
 /** The ids of `nodeId` and of every node it depends on, through any chain of edges. */
@@ -9,19 +10,9 @@ export function upstreamIds(doc: EditorDocument, nodeId: string): Set<string> {
   if (!doc.nodes.some((n) => n.id === nodeId)) {
     throw new WhittleError('editor.unknown-node', `The pipeline has no node "${nodeId}".`, 'The node may have been deleted; pick one on the canvas.', nodeId);
   }
-  const into = new Map<string, string[]>();
-  for (const e of doc.edges) into.set(e.to[0], [...(into.get(e.to[0]) ?? []), e.from[0]]);
-  const keep = new Set([nodeId]);
-  const pending = [nodeId];
-  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
-    for (const from of into.get(id) ?? []) {
-      if (!keep.has(from)) {
-        keep.add(from);
-        pending.push(from);
-      }
-    }
-  }
-  return keep;
+  // Upstream is downstream along the reversed edges.
+  const reversed = doc.edges.map((e) => ({ from: e.to[0], to: e.from[0] }));
+  return new Set([nodeId, ...downstreamOf([nodeId], reversed)]);
 }
 
 /** `doc` cut down to `nodeId` and its upstream: the nodes and the edges among them (groups and notes kept; runs ignore them). */
