@@ -9,6 +9,9 @@ import { setInitializer } from '../../src/main/onnx/graph.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
 import { float32Tensor, tensorToFloat32 } from '../../src/main/onnx/tensor.ts';
 import { packModel, tensorRtUnsupported } from '../../src/main/passes/pack/pack.ts';
+import { packVerified } from '../../src/main/passes/pack/pack-verified.ts';
+import { packWarnings } from '../../src/main/engine/handlers/pack.ts';
+import { gzipSync } from 'node:zlib';
 import { compareOutputs } from '../../src/main/passes/pack/verify.ts';
 import { runLengthEntries } from '../../src/main/passes/pack/runlength.ts';
 import { codebookOf } from '../../src/main/passes/pack/forms.ts';
@@ -109,6 +112,21 @@ describe('TensorRT target', () => {
     expect(r.tensors.every((t) => t.form === 'dense' || t.form === 'unchanged')).toBe(true);
     const cmp = await compareOutputs(encodeModel(shared), encodeModel(r.model));
     expect(cmp.identical).toBe(true);
+  });
+});
+
+describe('pack warnings', () => {
+  it('say TensorRT got dense storage and why its file grew, naming the first tensors only', async () => {
+    const shared = clusterWeights(pruneMagnitude(buildLeNet5({ seed: 3 }), { sparsity: 0.9 }).model, { k: 16, storage: 'codebook', biases: true }).model;
+    const r = await packVerified(shared, { target: 'tensorrt', objective: 'gzip' });
+    const sizes = (b: Uint8Array) => ({ fileBytes: b.length, gzipBytes: gzipSync(b).length });
+    const w = packWarnings(r, sizes(r.bytes), sizes(encodeModel(shared)));
+    expect(r.densified.length).toBeGreaterThan(6);
+    const dense = w.find((m) => m.startsWith('TensorRT cannot parse'))!;
+    expect(dense).toContain(`${r.densified.slice(0, 5).join(', ')} and ${r.densified.length - 5} more tensors were stored dense`);
+    expect(dense).not.toContain(r.densified[5]);
+    expect(w.some((m) => /^The packed file is \d+\.\d× the size of its input: storage TensorRT cannot parse was expanded/.test(m))).toBe(true);
+    expect(w.some((m) => m.includes('already in its smallest form'))).toBe(false);
   });
 });
 

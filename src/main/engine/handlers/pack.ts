@@ -50,11 +50,7 @@ export const pack: NodeHandler = async (ctx) => {
   // The recipe's headline: how many times the packed file, gzipped, is smaller than the fp32 file.
   if (original) metrics.fp32OverPackedGzip = waterfall.stages[0].fileBytes / packed.gzipBytes;
   if (packed.top1 !== undefined) metrics.top1 = packed.top1;
-  const warnings = [...r.warnings];
-  if (r.fourBitRefused && r.tensors.some((t) => t.candidates.some((c) => c.rejected === r.fourBitRefused))) warnings.push(`No 4-bit forms: ${r.fourBitRefused}.`);
-  if (r.densified.length > 0) warnings.push(`TensorRT cannot parse codebook, 4-bit or sparse storage: ${r.densified.join(', ')} ${r.densified.length === 1 ? 'was' : 'were'} stored dense for it.`);
-  if (!r.comparison.identical) warnings.push(`INT4 weights run through ONNX Runtime's 4-bit kernels: outputs differ from the unpacked model's by up to ${r.comparison.maxAbsDiff.toPrecision(3)}.`);
-  if (packed.fileBytes >= input.fileBytes && packed.gzipBytes >= input.gzipBytes) warnings.push('No storage form made the file smaller: the model was already in its smallest form.');
+  const warnings = packWarnings(r, packed, input);
   return {
     outputs: { model: outValue },
     metrics,
@@ -65,3 +61,23 @@ export const pack: NodeHandler = async (ctx) => {
     warnings,
   };
 };
+
+type PackOutcome = Pick<Awaited<ReturnType<typeof packVerified>>, 'warnings' | 'fourBitRefused' | 'tensors' | 'densified' | 'comparison'>;
+type Sizes = { fileBytes: number; gzipBytes: number };
+
+/** The pack node's warnings (amber): forms refused, storage expanded for TensorRT, outputs that differ, no gain. */
+export function packWarnings(r: PackOutcome, packed: Sizes, input: Sizes): string[] {
+  const warnings = [...r.warnings];
+  if (r.fourBitRefused && r.tensors.some((t) => t.candidates.some((c) => c.rejected === r.fourBitRefused))) warnings.push(`No 4-bit forms: ${r.fourBitRefused}.`);
+  if (r.densified.length > 0) {
+    const named = r.densified.length > 6 ? `${r.densified.slice(0, 5).join(', ')} and ${r.densified.length - 5} more tensors` : r.densified.join(', ');
+    warnings.push(`TensorRT cannot parse codebook, 4-bit or sparse storage: ${named} ${r.densified.length === 1 ? 'was' : 'were'} stored dense for it (the storage form per tensor report lists them all).`);
+  }
+  if (!r.comparison.identical) warnings.push(`INT4 weights run through ONNX Runtime's 4-bit kernels: outputs differ from the unpacked model's by up to ${r.comparison.maxAbsDiff.toPrecision(3)}.`);
+  if (packed.fileBytes >= input.fileBytes && packed.gzipBytes >= input.gzipBytes) {
+    warnings.push(r.densified.length > 0
+      ? `The packed file is ${(packed.fileBytes / input.fileBytes).toFixed(1)}× the size of its input: storage TensorRT cannot parse was expanded to dense weights.`
+      : 'No storage form made the file smaller: the model was already in its smallest form.');
+  }
+  return warnings;
+}
