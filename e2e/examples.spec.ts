@@ -54,3 +54,35 @@ test('the gallery offers MobileNetV2, distillation, YOLO and ViT pipelines, and 
     if (id === 'yolo-prune-quantize') await page.getByTestId('canvas').screenshot({ path: join(SCREENS, 'examples-yolo.png') });
   }
 });
+
+/** Titles cut short (an ellipsis, or a third line clamped away) in the canvas as it stands. */
+async function cutTitles(page: Page): Promise<string[]> {
+  type TitleEl = { textContent: string | null; scrollWidth: number; clientWidth: number; scrollHeight: number; clientHeight: number };
+  return page.locator('.wh-node__title').evaluateAll((els) => (els as unknown as TitleEl[])
+    .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+    .map((el) => el.textContent ?? ''));
+}
+
+async function canvasZoom(page: Page): Promise<number> {
+  const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+  return Number(/scale\(([0-9.]+)\)/.exec(transform)?.[1] ?? 'NaN');
+}
+
+// The README's editor shot (scripts/readme-screenshots.ts, 1600 x 950) fits the start-up
+// example into the compact face; its titles read "Host la…" when the title had one line.
+test('at fit zoom every bundled example shows whole node titles (the compact face wraps them)', async ({ page }) => {
+  test.setTimeout(120_000);
+  page.on('dialog', (d) => void d.accept());
+  for (const viewport of [{ width: 1600, height: 950 }, { width: 1100, height: 800 }]) {
+    await page.setViewportSize(viewport);
+    await page.goto(host.url);
+    await expect(page.getByTestId('btn-examples')).toBeVisible();
+    for (const id of ['lenet5', 'lenet5-compress', 'lenet5-deep-compression', 'lenet5-distill-mlp', 'lenet5-sweep', 'mobilenetv2-end-to-end', 'yolo-prune-quantize', 'vit-prune-quantize']) {
+      await openExample(page, id);
+      await page.locator('.react-flow__controls-fitview').click();
+      await page.waitForTimeout(400); // the fit animation
+      if ((await canvasZoom(page)) < 0.8) await expect(page.getByTestId('canvas')).toHaveClass(/wh-canvas--compact/);
+      expect(await cutTitles(page), `cut titles in ${id} at ${viewport.width} px`).toEqual([]);
+    }
+  }
+});

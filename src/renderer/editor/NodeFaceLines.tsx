@@ -1,5 +1,6 @@
 // The readable middle of a node: its key params (before and after a run) and the headline
-// figures of its last run, as the kind's catalog `face` declares them.
+// figures of its last run, as the kind's catalog `face` declares them. A face with nothing
+// to say names the node's ports instead, for the compact face that drops the port labels.
 import { memo, useMemo } from 'react';
 import type { NodeKindSpec, Params } from '../../shared/catalog/types.ts';
 import { faceMetricLines, faceParamLines, type FaceLine } from '../../shared/editor/nodeFace.ts';
@@ -26,10 +27,22 @@ function Lines({ lines, kind, nodeId }: { lines: FaceLine[]; kind: 'param' | 'me
   );
 }
 
+/** "Model, Dataset, Reference → Metrics": what the node takes and gives, by port label. */
+function portsText(spec: NodeKindSpec): string {
+  const names = (ports: NodeKindSpec['inputs']) => ports.map((p) => p.label).join(', ');
+  return `${names(spec.inputs)} → ${names(spec.outputs)}`;
+}
+
 function NodeFaceLinesImpl({ nodeId, spec, params, sweeps, metrics }: Props) {
   const paramLines = useMemo(() => faceParamLines(spec, params, sweeps), [spec, params, sweeps]);
   const metricLines = useMemo(() => (metrics ? faceMetricLines(spec, params, metrics) : []), [spec, params, metrics]);
-  if (paramLines.length === 0 && metricLines.length === 0) return null;
+  if (paramLines.length === 0 && metricLines.length === 0) {
+    // The compact face spreads the input handles along the node's edge: without a line here an
+    // Evaluate (three inputs) would be a title over an empty band. The full face hides it
+    // (its port rows say the same; canvas.css).
+    if (spec.inputs.length === 0) return null;
+    return <div className="wh-face wh-face--ports" data-testid={`node-ports-summary-${nodeId}`}>{portsText(spec)}</div>;
+  }
   return (
     <div className="wh-face">
       {paramLines.length > 0 && <Lines lines={paramLines} kind="param" nodeId={nodeId} />}
