@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApiService } from '../../src/main/api/service.ts';
-import { modelTable, runSummary } from '../../src/main/cli/summary.ts';
+import { modelTable, runSummary, shortVariant } from '../../src/main/cli/summary.ts';
 import type { RunRecord } from '../../src/shared/api/run.ts';
 import { modelRows } from '../../src/shared/results/rows.ts';
 import { visibleColumns } from '../../src/shared/results/table.ts';
@@ -40,7 +40,7 @@ describe('whittle run summary', () => {
     expect(head).toBeGreaterThan(0);
     expect(lines[head + 1]).toMatch(/Variant\s+Top-1\s+Size\s+MACs\s+Latency p50 \(host\)\s+vs baseline/);
     expect(lines[head + 2]).toMatch(/^ {2}lenet5[\w-]*\s+\d{2}\.\d{2} %\s+242\.6 KB\s+416\.5 k\s+\d+\.\d+ ms\s+baseline$/);
-    const q = lines.find((l) => l.includes('· 50% sparse · int8'))!;
+    const q = lines.find((l) => /· (50% sparse|…) · int8/.test(l))!;
     expect(q).toMatch(/\d{2,3}\.\d{2} %\s+\d+\.\d KB\s+\d+\.\d k\s+\d+\.\d+ ms\s+\d+(\.\d+)?× smaller, ([+−]\d\.\d|±0\.0) pt, (same MACs|\d+(\.\d+)?× fewer MACs), (\d+(\.\d+)?× (faster|slower)|same speed)/);
     // The pruned model has no evaluation: its cells say so rather than 0.
     expect(lines.find((l) => /· 50% sparse\s/.test(l))).toMatch(/—/);
@@ -85,5 +85,23 @@ describe('board and detection columns', () => {
     expect(lines[1]).toMatch(/Variant\s+mAP 50–95\s+Size\s+MACs\s+Latency p50 \(board\)\s+vs baseline/);
     expect(lines[2]).toMatch(/yolo\s+37\.20 %\s+11\.4 MB\s+—\s+12\.4 ms\s+baseline/);
     expect(lines[3]).toMatch(/36\.10 %\s+3\.1 MB\s+—\s+5\.90 ms\s+3\.6× smaller, −1\.1 pt, 2\.1× faster/);
+  });
+
+  it('drops whole middle steps from long variant names, so sibling rows keep the last step that tells them apart', () => {
+    const long = 'mobilenet_v3_small-random · 70% sparse · k=16 on 54 layers';
+    const siblings: RunRecord = {
+      ...record, order: ['m', 'a', 'b'],
+      document: { ...record.document, edges: [edge('m', 'model', 'a', 'model'), edge('m', 'model', 'b', 'model')] } as RunRecord['document'],
+      nodes: {
+        m: rec('m', 'model.onnx', { model: model(long, 10_000_000) }),
+        a: rec('a', 'pack', { model: model(`${long} · packed`, 600_000) }),
+        b: rec('b', 'pack', { model: model(`${long} · packed for TensorRT`, 10_000_000) }),
+      },
+    };
+    const variants = modelTable(siblings, () => undefined).slice(2).map((l) => l.trim().split(/\s{2,}/)[0]);
+    expect(variants).toEqual(['mobilenet_v3_small-random · … · k=16 on 54 layers', 'mobilenet_v3_small-random · … · packed', 'mobilenet_v3_small-random · … · packed for TensorRT']);
+    for (const v of variants) expect(v.length).toBeLessThanOrEqual(56);
+    // A label with one endless step is cut in its characters' middle.
+    expect(shortVariant('x'.repeat(40) + 'y'.repeat(40), 21)).toBe('xxxxxxxxxx…yyyyyyyyyy');
   });
 });

@@ -42,6 +42,25 @@ export function modelFileStats(record: RunRecord): StatsOf {
 
 const VARIANT_MAX_CHARS = 56;
 
+/**
+ * A variant's label is its model, then its steps (" · "-separated); the last steps are what tell
+ * sibling rows apart. A long one keeps the model and as many last steps as fit, dropping whole
+ * steps in between ("model · … · int8"), and cuts characters only when even that is too long.
+ */
+export function shortVariant(label: string, maxChars = VARIANT_MAX_CHARS): string {
+  if (label.length <= maxChars) return label;
+  const [head, ...steps] = label.split(' · ');
+  const tail: string[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    if ([head, '…', steps[i], ...tail].join(' · ').length > maxChars) break;
+    tail.unshift(steps[i]);
+  }
+  const joined = [head, '…', ...tail].join(' · ');
+  if (tail.length > 0 && joined.length <= maxChars) return joined;
+  const keep = maxChars - 1;
+  return `${label.slice(0, Math.ceil(keep / 2))}…${label.slice(label.length - Math.floor(keep / 2))}`;
+}
+
 /** One line per model: variant, accuracy (or mAP), size, MACs, latency, and the difference from the baseline. */
 export function modelTable(record: RunRecord, statsOf: StatsOf): string[] {
   const rows = modelRows(record);
@@ -49,7 +68,7 @@ export function modelTable(record: RunRecord, statsOf: StatsOf): string[] {
   const baseline = defaultBaseline(rows);
   const useMap = !rows.some((r) => r.accuracy !== undefined) && rows.some((r) => r.mapValue !== undefined);
   const onBoard = rows.some((r) => r.boardLatencyMs !== undefined);
-  const cut = (s: string) => (s.length > VARIANT_MAX_CHARS ? `${s.slice(0, VARIANT_MAX_CHARS - 1)}…` : s);
+  const cut = shortVariant;
   const quality = (r: ModelRow) => (useMap ? r.mapValue : r.accuracy);
   const latency = (r: ModelRow) => (onBoard ? r.boardLatencyMs : r.latencyMs);
   const header = ['Variant', useMap ? 'mAP 50–95' : 'Top-1', 'Size', 'MACs', onBoard ? 'Latency p50 (board)' : 'Latency p50 (host)', 'vs baseline'];

@@ -19,7 +19,7 @@ export const pack: NodeHandler = async (ctx) => {
   const ds = ctx.inputs.dataset ? await openDataset(datasetInput(ctx, 'dataset'), ctx.documentDir, { signal: ctx.signal }) : undefined;
   ctx.progress(0, 3, 'Choosing a storage form per tensor');
   const r = await packVerified(model, { target, objective, minElements: param(ctx, 'minElements', 16) }, ds, ctx.signal, param(ctx, 'compareSamples', 256));
-  const { value: outValue } = outputModel(ctx, r.model, `${value.label} · packed`);
+  const { value: outValue } = outputModel(ctx, r.model, `${value.label} · packed${target === 'tensorrt' ? ' for TensorRT' : ''}`);
   ctx.progress(1, 3, 'Measuring the waterfall');
   const original = modelInput(ctx, 'original', true);
   const pruned = modelInput(ctx, 'pruned', true);
