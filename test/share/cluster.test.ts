@@ -17,7 +17,7 @@ import { kmeans1d } from '../../src/main/passes/share/kmeans.ts';
 import { dedupeInitializers } from '../../src/main/passes/share/dedupe.ts';
 import { pruneMagnitude } from '../../src/main/passes/prune/magnitude.ts';
 import { scoreModel } from '../../src/main/passes/prune/score.ts';
-import { LENET_FIXTURE, MOBILENET_FIXTURE } from '../fixtures-path.ts';
+import { fixtureModel, LENET_FIXTURE, MOBILENET_FIXTURE } from '../fixtures-path.ts';
 
 const LENET = LENET_FIXTURE;
 let lenet: Model;
@@ -122,5 +122,22 @@ describe('cross-layer sharing', () => {
     expect(d.merged.map((x) => [x.removed, x.keptAs])).toEqual([['f3.bias.copy', 'f3.bias']]);
     expect(Array.from(await logits(d.model, test, 16))).toEqual(Array.from(await logits(lenet, test, 16)));
     expect(Array.from(tensorToArray(new GraphIndex(d.model.graph).initializers.get('f3.bias')!) as Float32Array)).toHaveLength(10);
+  });
+});
+
+describe('transformers', () => {
+  it("clusters a ViT's projections and skips attention's activation products without a warning, but still names a computed weight", () => {
+    const vit = decodeModel(readFileSync(fixtureModel('vit-tiny-mnist-trained.onnx')));
+    const r = clusterWeights(vit, { k: 16, storage: 'codebook' });
+    expect(r.layers.length).toBeGreaterThan(10);
+    // Q·Kᵀ and softmax·V multiply two activations: not layers, so not "left intact".
+    expect(r.skipped.filter((s) => s.layer.includes('self_attn/MatMul_'))).toEqual([]);
+    // A weight computed from stored tensors alone (a Transpose of an initializer) is a layer the pass cannot change: named.
+    const lenet = decodeModel(readFileSync(LENET));
+    const gemm = lenet.graph.node.find((n) => n.name === '/f3/Gemm')!;
+    lenet.graph.node.splice(lenet.graph.node.indexOf(gemm), 0, { opType: 'Transpose', input: [gemm.input[1]], output: ['f3.weight.t'], name: 'wt', attribute: [] } as unknown as typeof gemm);
+    gemm.input[1] = 'f3.weight.t';
+    const s = clusterWeights(lenet, { k: 16, storage: 'codebook' });
+    expect(s.skipped).toContainEqual({ layer: '/f3/Gemm', reason: "its weight 'f3.weight.t' is computed in the graph, not stored" });
   });
 });

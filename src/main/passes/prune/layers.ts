@@ -47,6 +47,21 @@ export function resolveInitializer(index: GraphIndex, value: string): Tensor | u
   return undefined;
 }
 
+/** Whether a value is computed from a graph input (an activation), not from stored tensors alone. */
+function readsGraphInput(index: GraphIndex, value: string): boolean {
+  const seen = new Set<string>();
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (!v || seen.has(v) || index.initializers.has(v)) continue;
+    seen.add(v);
+    if (index.inputs.has(v)) return true;
+    const p = index.producer.get(v);
+    if (p) stack.push(...p.input);
+  }
+  return false;
+}
+
 export function layerName(node: Node): string {
   return node.name || node.output[0];
 }
@@ -83,6 +98,8 @@ export function findWeightLayers(model: Model, filter: LayerFilter = {}): { laye
       continue;
     }
     const weight = resolveInitializer(index, weightValue);
+    // Attention's Q·Kᵀ and weights·V multiply two activations: not a layer with a weight at all.
+    if (!weight && !index.inputs.has(weightValue) && readsGraphInput(index, weightValue)) continue;
     if (!weight) {
       const isInput = graph.input.some((v) => v.name === weightValue);
       skipped.push({ layer: name, reason: isInput ? `its weight '${weightValue}' is a graph input, not an initializer` : `its weight '${weightValue}' is computed in the graph, not stored` });
