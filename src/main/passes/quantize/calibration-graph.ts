@@ -1,7 +1,7 @@
 // The calibration model: the float model plus, for every calibrated value, its per-sample
 // minimum and maximum reduced inside ONNX Runtime, so only [N]-sized results reach JS.
 import { makeNode, topologicalOrder } from '../../onnx/graph.ts';
-import { cloneModel, opsetVersion, type Model, type Node } from '../../onnx/model.ts';
+import { copySharingTensors, opsetVersion, type Model, type Node } from '../../onnx/model.ts';
 import { onnx } from '../../onnx/proto.ts';
 import { float32Tensor, int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import type { ValueType } from './probe.ts';
@@ -33,7 +33,7 @@ export interface CalibrationGraph {
  *   value; in model order (or fused away) they would all run last, keeping every value alive.
  */
 export function withRangeOutputs(model: Model, names: string[], types: Map<string, ValueType>): CalibrationGraph {
-  const copy = cloneModel(model);
+  const copy = copySharingTensors(model);
   const nonNegative = nonNegativeValues(model);
   const blocked = likelyBlockedValues(model, types);
   const producers = new Map(model.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));

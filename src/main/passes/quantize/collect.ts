@@ -30,6 +30,8 @@ export interface CollectResult {
   samples: number;
   batchSize: number;
   durationMs: number;
+  /** Batches whose ranges came from the values because a reduction or an output held NaN/Inf (MinMax). */
+  valueBatches: number;
   warnings: string[];
 }
 
@@ -100,7 +102,7 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
       warnings.push(`'${name}': ${s.nonFinite} NaN/Inf values in calibration were ignored; the range uses the finite values only. Check the data and the ops that produce this value.`);
     }
   }
-  return { stats, samples: total, batchSize, durationMs: performance.now() - started, warnings };
+  return { stats, samples: total, batchSize, durationMs: performance.now() - started, valueBatches: folder.valueBatches, warnings };
 }
 
 /**
@@ -112,6 +114,7 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
  */
 class StatsFolder {
   private valueSession: ort.InferenceSession | undefined;
+  valueBatches = 0;
 
   private constructor(private readonly model: Model, private readonly graph: CalibrationGraph | undefined, private readonly session: ort.InferenceSession,
     private readonly stats: Map<string, TensorStats>, private readonly names: string[], private readonly opts: CollectOptions, private readonly ds: Dataset) {}
@@ -136,6 +139,7 @@ class StatsFolder {
       return;
     }
     this.valueSession ??= await createSession(encodeModel(withExtraOutputs(this.model, this.names)), { optimization: 'all' });
+    this.valueBatches++;
     this.foldValues(await runOrExplain(this.valueSession, feeds, this.names, this.ds), n, count);
   }
 

@@ -4,7 +4,7 @@
 // refused (quantizing twice gives a silently wrong model).
 import { WhittleError } from '../../../shared/errors.ts';
 import { DataType } from '../../onnx/proto.ts';
-import { cloneModel, type Model, type Node } from '../../onnx/model.ts';
+import { copySharingTensors, type Model, type Node } from '../../onnx/model.ts';
 import { attr, attrFloat, attrInt, GraphIndex, renameUses, setInitializer } from '../../onnx/graph.ts';
 import { resolveWeight } from '../../onnx/weights.ts';
 import { float32Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
@@ -28,9 +28,12 @@ export function assertNotQuantized(model: Model): void {
   }
 }
 
-/** A copy with constants as initializers and BatchNormalization folded into Conv where possible. */
+/**
+ * A copy with constants as initializers and BatchNormalization folded into Conv where possible.
+ * Unchanged weights are the source's tensor objects (copySharingTensors): replace, never edit them.
+ */
 export function normalizeForQuantization(model: Model): Model {
-  const m = cloneModel(model);
+  const m = copySharingTensors(model);
   const g = m.graph;
   const outputs = new Set(g.output.map((o) => o.name));
   const keep: Node[] = [];

@@ -1,7 +1,7 @@
 // Types and shapes of every value in a model, read from ONNX Runtime by exposing each
 // node output as a graph output (how calibration and the plan know what is float).
 import { onnx } from '../../onnx/proto.ts';
-import { cloneModel, encodeModel, type Model } from '../../onnx/model.ts';
+import { copySharingTensors, encodeModel, type Model } from '../../onnx/model.ts';
 import { createSession } from '../../runtime/session.ts';
 
 export interface ValueType {
@@ -11,7 +11,7 @@ export interface ValueType {
 
 /** A copy of `model` whose graph outputs also include `names` (in that order, after the originals). */
 export function withExtraOutputs(model: Model, names: string[]): Model {
-  const copy = cloneModel(model);
+  const copy = copySharingTensors(model);
   const present = new Set(copy.graph.output.map((o) => o.name));
   for (const name of names) {
     if (present.has(name)) continue;
