@@ -378,3 +378,50 @@ test('wiring into a connected input replaces it explicitly, says what it replace
   await expect(page.locator('.react-flow__edge[data-id="b.model->x.model"]')).toHaveCount(1);
   await expect.poll(() => edgeCount(page)).toBe(1);
 });
+
+test('a drag moves the node on screen and reaches the document when it ends: one undo step, a selection moves together', async ({ page }) => {
+  await openEditor(page);
+  await importDocument(page, {
+    ...STACKED,
+    nodes: [
+      { id: 'm', kind: 'model.onnx', params: { path: 'models/lenet5.onnx' }, position: { x: 0, y: 0 } },
+      { id: 'x', kind: 'export', params: {}, position: { x: 420, y: 0 } },
+    ],
+    edges: [{ from: ['m', 'model'], to: ['x', 'model'] }],
+  }, 'drag.json');
+  const before = await positions(page);
+  const edgePath = () => page.locator('.react-flow__edge[data-id="m.model->x.model"] path').first().getAttribute('d');
+  const pathBefore = await edgePath();
+
+  // One node, many small steps: it follows the pointer (with its edge) before the drop.
+  const header = (await page.getByTestId('node-m').locator('.wh-node__header').boundingBox())!;
+  const from = { x: header.x + 30, y: header.y + header.height / 2 };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 60, from.y + 150, { steps: 12 });
+  await expect.poll(async () => Math.round((await page.getByTestId('node-m').boundingBox())!.y - header.y)).toBeGreaterThan(100);
+  expect(await edgePath()).not.toBe(pathBefore);
+  await page.mouse.up();
+  const dropped = await positions(page);
+  expect(dropped.m.y - before.m.y).toBeGreaterThan(100);
+  expect(dropped.x).toEqual(before.x);
+  await page.keyboard.press('Control+z');
+  expect(await positions(page)).toEqual(before);
+  await page.keyboard.press('Control+Shift+z');
+  expect(await positions(page)).toEqual(dropped);
+
+  // Two selected nodes dragged by one: both move by the same amount, one undo puts both back.
+  await page.getByTestId('node-x').locator('.wh-node__header').click({ modifiers: ['Shift'] });
+  await expect(page.locator('.react-flow__node.selected')).toHaveCount(2);
+  const xHeader = (await page.getByTestId('node-x').locator('.wh-node__header').boundingBox())!;
+  await page.mouse.move(xHeader.x + 30, xHeader.y + xHeader.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(xHeader.x + 30, xHeader.y + xHeader.height / 2 + 120, { steps: 10 });
+  await page.mouse.up();
+  const moved = await positions(page);
+  expect(moved.m.y - dropped.m.y).toBeGreaterThan(60);
+  expect(moved.x.y - dropped.x.y).toBeCloseTo(moved.m.y - dropped.m.y, 5);
+  expect(moved.x.x).toBeCloseTo(dropped.x.x, 5);
+  await page.keyboard.press('Control+z');
+  expect(await positions(page)).toEqual(dropped);
+});

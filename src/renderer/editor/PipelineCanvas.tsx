@@ -2,7 +2,7 @@
 // nodes) and sticky notes. Drags are transient until they end (one undo step); connections
 // are checked and a refusal says why; double-click searches for a node to add; right-click
 // (or Shift+F10) opens the menu of what is under the pointer.
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { Background, BackgroundVariant, Controls, ReactFlow } from '@xyflow/react';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { selectEdges, selectKinds, selectLoadCount, selectNodes, selectSelectedEdges, selectSelectedNodes } from '../store/selectors.ts';
@@ -15,7 +15,8 @@ import { ContextMenu } from './ContextMenu.tsx';
 import { KindHelpDialog } from './KindHelpDialog.tsx';
 import { selectGroups, selectNotes, useDecorElements } from './useDecorElements.ts';
 import { useCanvasOverlays } from './useCanvasOverlays.ts';
-import { useCanvasHandlers } from './useCanvasHandlers.ts';
+import { useCanvasHandlers, type LivePositions } from './useCanvasHandlers.ts';
+import type { XY } from '../../shared/editor/types.ts';
 import { useFlowElements } from './useFlowElements.ts';
 import { CanvasMinimap } from './CanvasMinimap.tsx';
 import { FIT_MIN_ZOOM, useCompactZoom } from './useCompactZoom.ts';
@@ -36,15 +37,21 @@ export function PipelineCanvas() {
   const groups = usePipelineStore(selectGroups);
   const notes = usePipelineStore(selectNotes);
   const { groupNodes, noteNodes } = useDecorElements(groups, notes, selectedNodes);
-  // Groups first: they are drawn under the nodes and edges they hold.
-  const canvasNodes = useMemo<CanvasFlowNode[]>(() => (groupNodes.length || noteNodes.length ? [...groupNodes, ...flowNodes, ...noteNodes] : flowNodes), [groupNodes, flowNodes, noteNodes]);
+  const live: LivePositions = useRef<Record<string, XY> | null>(null);
+  // Groups first: they are drawn under the nodes and edges they hold. A drag under way keeps
+  // the places it shows when something else (a node measured) renders the canvas meanwhile.
+  const canvasNodes = useMemo<CanvasFlowNode[]>(() => {
+    const all = groupNodes.length || noteNodes.length ? [...groupNodes, ...flowNodes, ...noteNodes] : flowNodes;
+    const shown = live.current;
+    return shown ? all.map((n) => (shown[n.id] ? { ...n, position: shown[n.id] } : n)) : all;
+  }, [groupNodes, flowNodes, noteNodes]);
   const overlays = useCanvasOverlays();
   // Fit the view to a freshly loaded document; an empty one keeps the default view so
   // the first dropped node lands where it was dropped.
   const fitOnLoad = useMemo(() => nodes.length > 0, [loadCount]);
   const compact = useCompactZoom();
 
-  const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured);
+  const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured, live);
 
   return (
     <div className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>

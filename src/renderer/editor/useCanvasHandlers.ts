@@ -1,9 +1,11 @@
-// The canvas' event handlers: React Flow changes into store actions (transient drag
-// moves that carry a group's nodes along, group and note resizes, selection, measured
-// sizes), checked connections (replacing a connected input says so and offers Undo), and
-// drops from the palette.
-import { useCallback, useRef, type DragEvent } from 'react';
-import { useReactFlow, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
+// The canvas' event handlers: React Flow changes into store actions (drags that carry a
+// group's nodes along, group and note resizes, selection, measured sizes), checked
+// connections (replacing a connected input says so and offers Undo), and drops from the
+// palette. While a node is dragged only React Flow moves it: the document gets the
+// positions once, when the drag ends (one undo step), so a move re-renders the dragged
+// node and its edges, not the editor (bench/editor.bench.ts).
+import { useCallback, useRef, type DragEvent, type RefObject } from 'react';
+import { useReactFlow, useStoreApi, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
 import { checkConnection, type KindLookup } from '../../shared/editor/connection.ts';
 import { edgeKey, type PipelineChange } from '../../shared/editor/changes.ts';
 import type { EditorDocument, EditorEdge, Size, XY } from '../../shared/editor/types.ts';
@@ -58,27 +60,65 @@ function isDecor(doc: EditorDocument, id: string): boolean {
   return (doc.groups ?? []).some((g) => g.id === id) || (doc.notes ?? []).some((n) => n.id === id);
 }
 
-export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => void) {
+/** Positions on the canvas during a drag, before the document has them. */
+export type LivePositions = RefObject<Record<string, XY> | null>;
+
+/** Shows the positions in React Flow's own store (what an uncontrolled flow does on a drag move). */
+function showPositions(flowStore: ReturnType<typeof useStoreApi<CanvasFlowNode>>, positions: Record<string, XY>): void {
+  const { nodes, setNodes } = flowStore.getState();
+  setNodes(nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id], dragging: true } : n)));
+}
+
+export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => void, live: LivePositions) {
   const store = usePipelineStoreApi();
   const flow = useReactFlow();
+  const flowStore = useStoreApi<CanvasFlowNode>();
 
   const groupDrags = useRef<Map<string, GroupDrag>>(new Map());
+
+  /** A drag step: React Flow shows it; the document is left as it was until the drag ends. */
+  const dragStep = useCallback((moving: Record<string, XY>, draggedGroups: string[]) => {
+    if (!live.current) {
+      live.current = {};
+      groupDrags.current = startGroupDrags(draggedGroups, flow.getNodes());
+    }
+    const moved = { ...moving, ...memberPositions(groupDrags.current, moving) };
+    Object.assign(live.current, moved);
+    showPositions(flowStore, moved);
+  }, [flow, flowStore, live]);
+
+  /** Ends a drag or resize as one undo step; positions shown but never committed are committed now. */
+  const endGesture = useCallback(() => {
+    const shown = live.current;
+    live.current = null;
+    if (shown && Object.keys(shown).length) {
+      const s = store.getState();
+      if (!s.dragStart) s.beginDrag();
+      s.gestureTo([{ type: 'moveNodes', positions: shown }]);
+    }
+    store.getState().endDrag();
+    groupDrags.current = new Map();
+  }, [store, live]);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasFlowNode>[]) => {
     const s = store.getState();
     const doc = s.history.present;
     const positions: Record<string, XY> = {};
+    const moving: Record<string, XY> = {};
     const draggedGroups: string[] = [];
     const resized: Record<string, Size> = {};
     let gestureEnded = false;
     let selection: Set<string> | null = null;
     const sizes: Record<string, Size> = {};
     for (const c of changes) {
-      if (c.type === 'position' && c.position) {
+      if (c.type === 'position' && c.position && c.dragging === true) {
+        moving[c.id] = c.position;
+        if ((doc.groups ?? []).some((g) => g.id === c.id)) draggedGroups.push(c.id);
+      } else if (c.type === 'position' && c.position) {
+        // The end of a drag (or an arrow-key move); a resize from the top or left moves the
+        // box too, without `dragging`: members stay.
         positions[c.id] = c.position;
         if (c.dragging === false) gestureEnded = true;
-        // A resize from the top or left moves the box too, without `dragging`: members stay.
-        if (c.dragging && (doc.groups ?? []).some((g) => g.id === c.id)) draggedGroups.push(c.id);
       } else if (c.type === 'select') {
         selection ??= new Set(s.selectedNodes);
         if (c.selected) selection.add(c.id);
@@ -93,20 +133,17 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
       }
     }
     if (Object.keys(sizes).length) setMeasured(sizes);
+    if (Object.keys(moving).length) dragStep(moving, draggedGroups);
     if (Object.keys(positions).length || Object.keys(resized).length) {
-      if (!s.dragStart) {
-        s.beginDrag();
-        groupDrags.current = startGroupDrags(draggedGroups, flow.getNodes());
-      }
-      const moved = { ...positions, ...memberPositions(groupDrags.current, positions) };
+      if (!s.dragStart) s.beginDrag();
+      // A drag's last step: every position it showed, with the members of dragged groups.
+      const moved = { ...live.current, ...positions, ...memberPositions(groupDrags.current, positions) };
+      live.current = null;
       store.getState().gestureTo(decorChanges(doc, moved, resized));
     }
-    if (gestureEnded) {
-      store.getState().endDrag();
-      groupDrags.current = new Map();
-    }
+    if (gestureEnded) endGesture();
     if (selection) store.getState().select([...selection], store.getState().selectedEdges);
-  }, [store, flow, setMeasured]);
+  }, [store, setMeasured, dragStep, live, endGesture]);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const s = store.getState();
@@ -156,10 +193,7 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     else s.commit([{ type: 'addEdge', edge: verdict.edge }]);
   }, [store, verdictFor]);
 
-  const onNodeDragStop = useCallback(() => {
-    store.getState().endDrag();
-    groupDrags.current = new Map();
-  }, [store]);
+  const onNodeDragStop = endGesture;
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) {
