@@ -93,6 +93,24 @@ describe('engine', () => {
     expect([third.nodes.a.status, third.nodes.b.status]).toEqual(['cached', 'done']);
   });
 
+  it('does not reuse results another Whittle version computed: an upgrade runs the nodes again', async () => {
+    const log = join(dir, 'upgrade.log');
+    const d = doc([{ id: 'a', kind: 'test.count', params: { log, tag: 'u' } }]);
+    expect((await runner.wait(await runner.start(d))).nodes.a.status).toBe('done');
+    expect((await runner.wait(await runner.start(d))).nodes.a.status).toBe('cached');
+    const upgraded = new EngineRunner({
+      catalog: [...CATALOG, ...kinds], history: new RunHistory(join(dir, 'runs')), cacheDir: join(dir, 'cache'),
+      whittleVersion: 'test-next', handlerModules: [FIXTURE_MODULE], defaultDir: dir,
+    });
+    try {
+      const again = await upgraded.wait(await upgraded.start(d));
+      expect(again.nodes.a.status).toBe('done');
+      expect(readFileSync(log, 'utf8')).toBe('a\na\n');
+    } finally {
+      upgraded.dispose();
+    }
+  });
+
   it('a cancelled run stops within 1 s when the handler honours its signal', async () => {
     const runId = await runner.start(doc([{ id: 's', kind: 'test.sleep', params: { ms: 20_000 } }, { id: 'after', kind: 'test.sleep', params: { ms: 1 } }], [['s', 'after']]));
     await until(() => typesOf(runId, 's').includes('started'));

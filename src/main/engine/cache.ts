@@ -1,7 +1,7 @@
 // The content-addressed node cache: key = sha256(kind, kind version, params, input keys,
-// contents of files the node reads). An entry is a folder <cache>/<k0k1>/<key>/ holding
-// the node's artifacts and result.json; it appears by one atomic rename, so a crash never
-// leaves half an entry.
+// contents of files the node reads, the Whittle and ONNX Runtime versions). An entry is a
+// folder <cache>/<k0k1>/<key>/ holding the node's artifacts and result.json; it appears by
+// one atomic rename, so a crash never leaves half an entry.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -31,6 +31,8 @@ export interface CacheKeyParts {
   inputKeys: Record<string, string>;
   /** Param name -> sha256 of the file it points to (or 'missing'). */
   fileHashes: Record<string, string>;
+  /** Whittle's and ONNX Runtime's versions: a result an older release computed is not reused after an upgrade. */
+  producer?: string;
 }
 
 export function cacheKey(parts: CacheKeyParts): string {

@@ -23,6 +23,7 @@ import { forkSpawner } from './spawn.ts';
 import type { EngineSpawner } from './spawn.ts';
 import type { NodeOutcome, PlannedNode, RunPlan } from './protocol.ts';
 import { NodeCache } from './cache.ts';
+import { onnxruntimeVersion } from '../api/version.ts';
 import { EnginePool } from './pool.ts';
 import { schedulePlan, type JobTarget, type JobTiming, type ScheduleResult } from './scheduler.ts';
 
@@ -102,10 +103,13 @@ export class EngineRunner {
   private readonly pool: EnginePool;
   private readonly cores: number;
   private onnxruntimeVersion = 'unknown';
+  /** Part of every cache key: results of another Whittle or ONNX Runtime are computed again. */
+  private readonly producer: string;
   private disposed = false;
 
   constructor(private readonly options: RunnerOptions) {
     this.cores = options.cores ?? availableParallelism();
+    this.producer = `whittle ${options.whittleVersion}; onnxruntime-node ${onnxruntimeVersion()}`;
     this.pool = new EnginePool({
       spawner: options.spawner ?? forkSpawner(),
       cores: this.cores,
@@ -214,6 +218,7 @@ export class EngineRunner {
       result = await schedulePlan({
         plan, catalog: new Map(this.options.catalog.map((k) => [k.kind, k])),
         local: this.pool, ...(remote ? { remote } : {}), ...this.sizing(opts),
+        producer: this.producer,
         emit: (event) => this.publish(run, event),
         outcome: (outcome) => this.onOutcome(run, outcome),
         ...(this.options.jobTiming ? { jobTiming: this.options.jobTiming } : {}),

@@ -25,6 +25,8 @@ export interface ScheduleOptions {
   /** Remote workers (a BullMQ queue): nodes that need nothing of this machine go there. */
   remote?: JobTarget;
   poolSize: number;
+  /** The software that computes results (Whittle's and ONNX Runtime's versions), part of every cache key: another version computes again. */
+  producer?: string;
   /** ORT threads per job unless the node sets its own `threads` param. */
   threads: number;
   emit(event: RunEvent): void;
@@ -176,7 +178,7 @@ class PlanState {
       if (typeof value !== 'string' || value === '') continue;
       fileHashes[name] = await sha256File(resolve(this.o.plan.documentDir, value)).catch(() => 'missing');
     }
-    return cacheKey({ kind: node.kind, version: node.version, params: node.params, inputKeys, fileHashes });
+    return cacheKey({ kind: node.kind, version: node.version, params: node.params, inputKeys, fileHashes, ...(this.o.producer ? { producer: this.o.producer } : {}) });
   }
 }
 
