@@ -11,6 +11,18 @@ import { probeValueTypes, withExtraOutputs } from '../../src/main/passes/quantiz
 import { withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
 import { calibrateModel } from '../../src/main/passes/quantize/static.ts';
 import { synthetic } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { decodeModel } from '../../src/main/onnx/model.ts';
+import { createSession } from '../../src/main/runtime/session.ts';
+import { fixtureModel, type FixtureName } from '../fixtures-path.ts';
+
+/** Types as the probe read them before it left the weights out: every value a graph output of the whole model. */
+async function typesWithWeights(model: Model): Promise<Map<string, { type: string; shape: (number | string)[] }>> {
+  const session = await createSession(encodeModel(withExtraOutputs(model, model.graph.node.flatMap((n) => n.output.filter((o) => o)))), { optimization: 'disabled', threads: 1 });
+  const types = new Map([...session.inputMetadata, ...session.outputMetadata].map((m) => [m.name, m.isTensor ? { type: m.type, shape: [...m.shape] } : { type: 'non-tensor', shape: [] }]));
+  await session.release();
+  return types;
+}
 
 /** Conv + BatchNormalization (folded by normalize), a Constant and an Identity of a weight (inlined). */
 function bnNet(): Model {
@@ -58,4 +70,15 @@ describe('calibration setup copies', () => {
     // And the normalized model is what a deep copy normalized gives.
     expect(encodeModel(normalized)).toEqual(encodeModel(normalizeForQuantization(cloneModel(source))));
   });
+
+  const fixtures: FixtureName[] = ['mobilenet_v2-random.onnx', 'mobilenet_v3_small-random.onnx', 'shufflenet_v2_x1_0-random.onnx', 'yolo-tiny-random.onnx', 'vit-tiny-mnist-trained.onnx'];
+  for (const name of fixtures) {
+    it(`the type probe without the weights' data reads the same types and shapes: ${name}`, async () => {
+      const model = normalizeForQuantization(decodeModel(readFileSync(fixtureModel(name))));
+      const got = await probeValueTypes(model);
+      const want = await typesWithWeights(model);
+      expect(got.size).toBeGreaterThan(20);
+      expect([...got]).toEqual([...want]);
+    });
+  }
 });

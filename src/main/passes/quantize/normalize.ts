@@ -3,12 +3,11 @@
 // BatchNormalization folds into the Conv before it, and a model that is already quantized is
 // refused (quantizing twice gives a silently wrong model).
 import { WhittleError } from '../../../shared/errors.ts';
-import { DataType } from '../../onnx/proto.ts';
+import { DataType, onnx } from '../../onnx/proto.ts';
 import { copySharingTensors, type Model, type Node } from '../../onnx/model.ts';
 import { attr, attrFloat, attrInt, GraphIndex, renameUses, setInitializer } from '../../onnx/graph.ts';
 import { resolveWeight } from '../../onnx/weights.ts';
 import { float32Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
-import type { onnx } from '../../onnx/proto.ts';
 
 const QUANTIZED_OPS = new Set([
   'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QGemm',
@@ -144,10 +143,11 @@ function foldBatchNorms(m: Model): void {
     const newBias = new Float32Array(outC);
     for (let c = 0; c < outC; c++) {
       const k = scale[c] / Math.sqrt(variance[c] + eps);
-      for (let j = 0; j < per; j++) weights[c * per + j] *= k;
+      scaleInPlace(weights.subarray(c * per, (c + 1) * per), k);
       newBias[c] = (b0[c] - mean[c]) * k + bias[c];
     }
-    setInitializer(g, float32Tensor(w.name, w.dims.map(Number), weights));
+    // The folded copy becomes the tensor's data as it is: another copy of every weight costs ~40 ms per 21 MB here.
+    setInitializer(g, onnx.TensorProto.create({ name: w.name, dims: w.dims.map(Number), dataType: DataType.FLOAT, rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) }));
     const biasName = `${conv.name || conv.output[0]}_folded_bias`;
     setInitializer(g, float32Tensor(biasName, [outC], newBias));
     conv.input = [conv.input[0], conv.input[1], biasName];
@@ -159,4 +159,12 @@ function foldBatchNorms(m: Model): void {
     index = new GraphIndex(g);
     g.initializer = g.initializer.filter((t) => index.consumersOf(t.name).length > 0 || index.outputs.has(t.name));
   }
+}
+
+/**
+ * values *= k, in a function of its own: V8 optimizes a small hot function at once, while the
+ * same loop inline in foldBatchNorms ran interpreted (EfficientNet-B0-style's 5.3 M weights: ~650 ms).
+ */
+function scaleInPlace(values: Float32Array, k: number): void {
+  for (let i = 0; i < values.length; i++) values[i] *= k;
 }
