@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const host = spawn('npx', ['tsx', 'src/main/host/index.ts', '--port', '0'], {
+// Node itself (not npx) runs the host, so that kill() below stops the host and not only a wrapper.
+const host = spawn(process.execPath, ['--import', 'tsx', 'src/main/host/index.ts', '--port', '0'], {
   cwd: root, env: { ...process.env, WHITTLE_HOME: mkdtempSync(join(tmpdir(), 'whittle-shots-')) },
 });
 const url = await new Promise<string>((res, rej) => {
@@ -40,9 +41,10 @@ try {
   const unfinished = await page.locator('[data-testid^="node-"][data-status]:not([data-status="done"]):not([data-status="warning"]):not([data-status="cached"])').count();
   if (unfinished > 0) throw new Error(`${unfinished} node(s) did not finish`);
   await page.screenshot({ path: join(root, 'docs/editor.png') });
-  await page.getByText('Runs & results').click();
-  await page.getByText('Compare models').click();
-  await page.getByText('Top-1 against file size').waitFor();
+  // The runs view loads on first use (React.lazy): generous waits on a busy machine.
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('results-tab-compare').click({ timeout: 60_000 });
+  await page.getByText('Top-1 against file size').waitFor({ timeout: 60_000 });
   await page.screenshot({ path: join(root, 'docs/results.png') });
 } finally {
   await browser.close();
