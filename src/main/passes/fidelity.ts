@@ -2,6 +2,7 @@
 // samples (output SQNR, top-1 agreement, and per-layer SQNR to find where they part). Every
 // compressing pass measures this before it reports done (DESIGN.md §9).
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { sampleSize, type Dataset } from '../data/dataset.ts';
 import { concreteShape, randomTensor, sessionInputs } from '../runtime/io.ts';
 import { createSession, getAutoThreads, ort } from '../runtime/session.ts';
@@ -92,15 +93,18 @@ export function tensorsSqnr(ref: Float32Array[], got: Float32Array[]): number {
   return sqnrDb(signal, noise);
 }
 
+/** What the kept outputs may hold together (a classifier's 64 x 1000 scores are 256 kB); a larger set is not kept. */
+const REFERENCE_KEEP_BYTES = 64 * 1024 * 1024;
 /**
  * The reference's outputs, kept per engine process: the siblings of a sweep (every share of one
  * pruned model, every quantize mode of one shared model) check against the same input on the
  * same feeds, and running it again gives the same values. Keyed by the bytes of both and the
  * threads (ORT's float sums depend on them).
  */
-const referenceOutputs = new Map<string, { values: Map<string, ort.Tensor>; bytes: number }>();
-/** What the kept outputs may hold together (a classifier's 64 x 1000 scores are 256 kB). */
-const REFERENCE_KEEP_BYTES = 64 * 1024 * 1024;
+const referenceOutputs = new LRUCache<string, Map<string, ort.Tensor>>({
+  maxSize: REFERENCE_KEEP_BYTES,
+  sizeCalculation: (values) => Math.max(1, [...values.values()].reduce((a, t) => a + (t.data as ArrayBufferView).byteLength, 0)),
+});
 
 function feedsKey(model: Uint8Array, feeds: Record<string, ort.Tensor>): string {
   const h = createHash('sha256').update(`threads:${getAutoThreads()}:`).update(model);
@@ -115,22 +119,9 @@ function feedsKey(model: Uint8Array, feeds: Record<string, ort.Tensor>): string 
 async function referenceValues(reference: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Map<string, ort.Tensor>> {
   const key = feedsKey(reference, feeds);
   const kept = referenceOutputs.get(key);
-  if (kept) {
-    // Most recently used last: eviction takes the oldest first.
-    referenceOutputs.delete(key);
-    referenceOutputs.set(key, kept);
-    return kept.values;
-  }
+  if (kept) return kept;
   const values = await runValues(reference, feeds);
-  const bytes = [...values.values()].reduce((a, t) => a + (t.data as ArrayBufferView).byteLength, 0);
-  if (bytes > REFERENCE_KEEP_BYTES) return values;
-  referenceOutputs.set(key, { values, bytes });
-  let total = [...referenceOutputs.values()].reduce((a, e) => a + e.bytes, 0);
-  for (const [k, e] of referenceOutputs) {
-    if (total <= REFERENCE_KEEP_BYTES) break;
-    referenceOutputs.delete(k);
-    total -= e.bytes;
-  }
+  referenceOutputs.set(key, values);
   return values;
 }
 

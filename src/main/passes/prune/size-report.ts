@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, gzipSync } from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 import type { Model, Tensor } from '../../onnx/model.ts';
 import { encodeModel } from '../../onnx/model.ts';
 import { attr, GraphIndex } from '../../onnx/graph.ts';
@@ -47,7 +48,6 @@ export async function sizeReport(model: Model, bytes: Uint8Array = encodeModel(m
   if (kept) return structuredClone(kept);
   const report = await measure(model, bytes);
   reports.set(key, structuredClone(report));
-  if (reports.size > KEPT_REPORTS) reports.delete(reports.keys().next().value!);
   return report;
 }
 
@@ -63,8 +63,7 @@ function holdsWeights(model: Model, bytes: Uint8Array): boolean {
 }
 
 /** Reports by sha256 of the model's bytes (a MobileNetV2 report is about 10 kB). */
-const reports = new Map<string, SizeReport>();
-const KEPT_REPORTS = 64;
+const reports = new LRUCache<string, SizeReport>({ max: 64 });
 
 const gzipAsync = promisify(gzip);
 
