@@ -2,11 +2,11 @@
 // repository and outside the start folder, drop another model file onto the window, run,
 // find the exports in whittle-out/<run>/ next to the document, and open a document that
 // reads a file outside its folder: one prompt, asked once.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LENET_FIXTURE, REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { dismissToasts } from './helpers/canvas.ts';
+import { dismissToasts, dropFileOnCanvas } from './helpers/canvas.ts';
 
 let host: RunningHost;
 const START = {
@@ -27,19 +27,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop();
 });
-
-/** Drop a file from this machine onto the window, as a user drags one from their file manager. */
-async function dropFile(page: Page, path: string, name: string) {
-  // Page code as text: the test's own type-check has no DOM types.
-  const bytes = JSON.stringify([...readFileSync(path)]);
-  const transfer = await page.evaluateHandle(`(() => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([new Uint8Array(${bytes})], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
-    return dt;
-  })()`);
-  await page.getByTestId('canvas').dispatchEvent('dragover', { dataTransfer: transfer });
-  await page.getByTestId('canvas').dispatchEvent('drop', { dataTransfer: transfer });
-}
 
 test('open a model outside the start folder by walking up, drop another, run, find the exports, and trust an outside file once', async ({ page }) => {
   const ws = host.workspace;
@@ -62,7 +49,7 @@ test('open a model outside the start folder by walking up, drop another, run, fi
 
   // A model dropped onto the window is copied into Whittle/models and added as a node.
   await page.getByTestId('canvas').click({ position: { x: 600, y: 400 } });
-  await dropFile(page, LENET_FIXTURE, 'dropped.onnx');
+  await dropFileOnCanvas(page, LENET_FIXTURE, 'dropped.onnx');
   const dropped = join(ws, 'Whittle', 'models', 'dropped.onnx');
   await expect(page.getByTestId('node-onnx-1')).toBeVisible({ timeout: 20_000 });
   await page.getByTestId('node-onnx-1').click();

@@ -1,4 +1,5 @@
-// Canvas gestures for the editor e2e tests: drop a palette kind, connect two ports.
+// Canvas gestures for the editor e2e tests: drop a palette kind or a file, connect two ports.
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 
 /** Opens the editor at the host's URL (confirm dialogs accepted) and waits for the palette. */
@@ -37,4 +38,23 @@ export function edgeCount(page: Page): Promise<number> {
 export async function dismissToasts(page: Page): Promise<void> {
   const close = page.locator('.wh-toast button[aria-label="Dismiss"]');
   while ((await close.count()) > 0) await close.first().click();
+}
+
+/**
+ * Drops a file from this machine onto the canvas, as a user drags one from their file manager;
+ * `at` is the drop point relative to the canvas' corner (none: the event carries no point).
+ */
+export async function dropFileOnCanvas(page: Page, path: string, name: string, at?: { x: number; y: number }): Promise<void> {
+  // Page code as text: the test's own type-check has no DOM types.
+  const bytes = JSON.stringify([...readFileSync(path)]);
+  const transfer = await page.evaluateHandle(`(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(${bytes})], ${JSON.stringify(name)}, { type: 'application/octet-stream' }));
+    return dt;
+  })()`);
+  const canvas = page.getByTestId('canvas');
+  const box = at ? (await canvas.boundingBox())! : null;
+  const point = box && at ? { clientX: box.x + at.x, clientY: box.y + at.y } : {};
+  await canvas.dispatchEvent('dragover', { dataTransfer: transfer, ...point });
+  await canvas.dispatchEvent('drop', { dataTransfer: transfer, ...point });
 }

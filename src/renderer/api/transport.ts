@@ -2,9 +2,12 @@
 // browser page the host's WebSocket is reached with the token from the page URL.
 import { createApiClient, createSocketTransport, socketUrlFor, type ApiClient, type ApiTransport } from '../../shared/api/client.ts';
 
+/** What the desktop preload exposes: the transport, and the path of a File dropped on the window. */
+export type DesktopBridge = ApiTransport & { pathForFile?(file: File): string };
+
 declare global {
   interface Window {
-    whittle?: ApiTransport;
+    whittle?: DesktopBridge;
   }
 }
 

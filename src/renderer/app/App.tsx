@@ -11,7 +11,7 @@ import { selectIsRunning, selectView } from '../store/selectors.ts';
 import type { AppView } from '../store/createPipelineStore.ts';
 import { ConnectionLostBanner } from './ConnectionLostBanner.tsx';
 import { OutsideFilesPrompt } from '../files/OutsideFilesPrompt.tsx';
-import { WindowDropUpload } from '../files/WindowDropUpload.tsx';
+import { WindowFileDrop } from '../files/WindowFileDrop.tsx';
 import { ModelFileViewer } from '../results/model-view/ModelFileViewer.tsx';
 import { requestModelView } from '../results/model-view/modelViewRequests.ts';
 import { useAppInfo } from './useAppInfo.ts';
@@ -61,7 +61,7 @@ export function App({ recovery }: { recovery: AutosaveEntry | null }) {
       </header>
       <ConnectionLostBanner />
       <OutsideFilesPrompt />
-      {info.door === 'browser' && <WindowDropUpload />}
+      <WindowFileDrop />
       <ModelFileViewer />
       {pendingRecovery && <RecoveryBanner entry={pendingRecovery} onDone={() => setPendingRecovery(null)} />}
       <main className="wh-main">

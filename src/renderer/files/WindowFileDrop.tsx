@@ -1,19 +1,24 @@
-// Browser host: a file dropped anywhere on the window is uploaded into Whittle/models in the
-// workspace and put where it belongs (placeUploadedFile); an .onnx dropped outside the editor
-// opens in the model viewer. A dialog's own drop zone comes first.
+// A file dropped anywhere on the window: on the desktop Whittle uses it where it is (its path
+// from the preload), in the browser host it is uploaded into Whittle/models in the workspace;
+// then it goes where it belongs (placeDroppedFile: a model dropped on the canvas becomes a
+// model node there). An .onnx dropped outside the editor opens in the model viewer. A
+// dialog's own drop zone comes first.
 import { useEffect, useState } from 'react';
+import { WhittleError } from '../../shared/errors.ts';
 import { useApi } from '../api/useApi.ts';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { requestModelView } from '../results/model-view/modelViewRequests.ts';
-import { placeUploadedFile } from './placeUploadedFile.ts';
-import { uploadFile } from './uploadFile.ts';
+import { canvasDropPoint } from './canvasDropPoint.ts';
+import { desktopPathForFile, droppedFilePath } from './droppedFilePath.ts';
+import { placeDroppedFile } from './placeDroppedFile.ts';
 
-export function WindowDropUpload() {
+export function WindowFileDrop() {
   const api = useApi();
   const store = usePipelineStoreApi();
   const [uploading, setUploading] = useState<string | null>(null);
 
   useEffect(() => {
+    const pathForFile = desktopPathForFile();
     const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
     const onDragOver = (e: DragEvent) => {
       if (!hasFiles(e)) return;
@@ -24,16 +29,17 @@ export function WindowDropUpload() {
       const files = e.dataTransfer?.files;
       if (!files || files.length === 0) return;
       e.preventDefault();
+      const at = canvasDropPoint(e.clientX, e.clientY);
       void (async () => {
         for (const file of Array.from(files)) {
-          setUploading(file.name);
           try {
-            const path = await uploadFile(api, file);
+            const path = await droppedFilePath(api, file, pathForFile, () => setUploading(file.name));
             // Outside the editor a model is dropped to be looked at, not wired into the pipeline.
             if (/\.onnx$/i.test(path) && store.getState().view !== 'editor') requestModelView(path);
-            else store.getState().toast('success', placeUploadedFile(store, path));
+            // Several models dropped at once: the first at the drop point, the others at the nearest free spots.
+            else store.getState().toast('success', placeDroppedFile(store, path, at));
           } catch (err) {
-            store.getState().toast('error', `Could not upload ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+            store.getState().toast('error', `Could not add ${file.name}: ${err instanceof Error ? err.message : String(err)}`, err instanceof WhittleError ? err.hint : undefined);
           } finally {
             setUploading(null);
           }
