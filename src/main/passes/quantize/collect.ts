@@ -177,7 +177,7 @@ function foldRows(stats: TensorStats | undefined, values: Float32Array, rows: nu
 function rowRanges(out: Record<string, ort.Tensor>, r: RangeOutputs): { min: number[]; max: number[] } {
   const max = Array.from(out[r.max].data as Float32Array);
   if (!r.min) return { min: max.map(() => 0), max };
-  const min = Array.from(out[r.min].data as Float32Array, (v) => (r.negated ? -v : v));
+  const min = Array.from(out[r.min].data as Float32Array);
   return { min, max };
 }
 
