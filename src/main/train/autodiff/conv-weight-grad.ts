@@ -40,10 +40,10 @@ function windowIndices(inSpatial: number[], outSpatial: number[], g: WindowGeome
  * dW^T. The unfolded operand comes first, so MLAS streams it and packs only dY. ResNet-small's
  * 16-channel 32x32 conv, batch 64, 1 thread: 11.6 ms against 17.5 for the channels-last form
  * below (its GEMM, M = C_out = 16, spent half its time packing the 9x larger cols), and 7.7 vs
- * 10.7 ms, 5.7 vs 6.6 ms at 32 channels 16x16 and 64 channels 8x8. (The textbook form, a Conv
- * with the whole image as its kernel, ran 3x slower than the forward Conv; so did it over
- * batch-transposed operands, on NCHWc kernels 2.5x slower than the channels-last GEMM, its output
- * being only kh x kw wide. Channels-first Slices per window cell with a Concat, kw shifts on X and
+ * 10.7 ms, 5.7 vs 6.6 ms at 32 channels 16x16 and 64 channels 8x8; a BN-CNN step 156 vs 181 ms
+ * CPU. (The textbook form, a Conv with the whole image as its kernel, ran 3x slower than the
+ * forward Conv; so did it over batch-transposed operands, on NCHWc kernels 2.5x slower than the
+ * channels-last GEMM, its output being only kh x kw wide. Channels-first Slices per window cell with a Concat, kw shifts on X and
  * kh shifts on dY with one GEMM per sample: both spent on the copies what the GEMM saved.)
  */
 function convWeightGradBatchInner(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
@@ -59,7 +59,7 @@ function convWeightGradBatchInner(e: Emitter, x: string, dY: string, xs: number[
   const indices = e.constI64(cellMajor(windowIndices(xs.slice(2), ys.slice(2), g), cells), [cells, outPixels]);
   const cols = e.reshape(e.op1('Gather', [padded, indices], { axis: 1 }), [group, cInG * cells, outPixels * n]);
   const dYT = e.reshape(e.transpose(e.reshape(dY, [n, cOut, outPixels]), [1, 2, 0]), [group, cOutG, outPixels * n]);
-  // (ORT fuses this Transpose into the MatMul: MLAS packs dY straight from [C_out/G, H'*W'*N].)
+  // (ORT fuses this Transpose into the MatMul: MLAS packs straight from [C_out/G, H'*W'*N].)
   const product = e.op1('MatMul', [cols, e.transpose(dYT, [0, 2, 1])]);
   // [G, C_in/G, cells, C_out/G] -> [G, C_out/G, C_in/G, cells]
   return e.reshape(e.transpose(e.reshape(product, [group, cInG, cells, cOutG]), [0, 3, 1, 2]), ws);
@@ -80,7 +80,16 @@ function cellMajor(map: Int32Array, cells: number): Int32Array {
 const BATCH_INNER_MIN_BATCH = 8;
 
 /**
- * dW as one channels-last im2col and batched SGEMMs, for small batches: X goes to [N, G, H*W (+1
+ * Whether dW takes the batch-innermost form: batches of 8 and more, windows wider than 1x1. (On
+ * MobileNetV2's 1x1 convs, 8-160 channels on 16x16 to 1x1 maps, it ran 0.1-0.3 ms slower per conv
+ * than the channels-last form, which packs the smaller operand there.)
+ */
+function batchInnerPays(xs: number[], g: WindowGeometry): boolean {
+  return xs[0] >= BATCH_INNER_MIN_BATCH && numel(g.kernel) > 1;
+}
+
+/**
+ * dW as one channels-last im2col and batched SGEMMs, for small batches and 1x1 windows: X goes to [N, G, H*W (+1
  * zero row), C_in/G] (a single-axis transpose), a Gather with a static window map unfolds it to
  * [N, G, H'*W', cells*C_in/G] moving whole channel rows, and dY [N, G, C_out/G, H'*W'] times it,
  * summed over N, gives dW. (Per BN-CNN step, ORT 1.30, 1 thread: the Conv over batch-transposed
@@ -216,7 +225,7 @@ const GEMM_MIN_CHANNELS = 8;
 
 export function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
   if (xs[1] / group >= GEMM_MIN_CHANNELS) {
-    return xs[0] >= BATCH_INNER_MIN_BATCH ? convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group) : convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
+    return batchInnerPays(xs, g) ? convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group) : convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
   }
   if (depthwiseOnBlocks(e, xs, ys, ws, group)) return convWeightGradDepthwise(e, x, dY, xs, ys, ws, g);
   if (group === 1) return convWeightGradUnfolded(e, x, dY, xs, ys, ws, g);
