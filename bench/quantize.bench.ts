@@ -18,6 +18,7 @@ import { quantizeStatic } from '../src/main/passes/quantize/static.ts';
 import { convertFp16 } from '../src/main/passes/quantize/fp16.ts';
 import { detectHostCpu } from '../src/main/passes/quantize/presets.ts';
 import type { ChildResult, ChildTask } from './quantize-calibration-child.ts';
+import { histogramInOrtRows } from './histogram-in-ort.ts';
 
 const FIXTURES = FIXTURES_DIR;
 
@@ -109,6 +110,7 @@ export default async function run(): Promise<void> {
   await latencyRow('ResNet-18 (builder)', buildResNet({ depth: 18 }), [3, 224, 224]);
 
   await calibrationCost();
+  await histogramInOrtRows();
 
   const lenetPath = `${FIXTURES}/lenet5-mnist-trained.onnx`;
   const lenet = decodeModel(readFileSync(lenetPath));
