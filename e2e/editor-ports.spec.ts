@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOG } from '../src/shared/catalog/index.ts';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
-import { connectPorts, edgeCount, openEditor } from './helpers/canvas.ts';
+import { canvasZoom as zoom, connectPorts, edgeCount, openEditor } from './helpers/canvas.ts';
 
 test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1000 } });
 
@@ -109,11 +109,6 @@ async function checkCompactFace(page: Page, id: string): Promise<void> {
     for (const b of boxes) expect(b.y >= nodeBox.y && b.y + b.height <= nodeBox.y + nodeBox.height, `a ${side} handle of ${id} is off the node`).toBe(true);
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(intersects(boxes[i], boxes[j]), `${side} handles of ${id} overlap`).toBe(false);
   }
-}
-
-async function zoom(page: Page): Promise<number> {
-  const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
-  return Number(/scale\(([0-9.]+)\)/.exec(transform)?.[1] ?? 'NaN');
 }
 
 test('port labels of every node kind neither overlap nor clip, on the full and the compact face', async ({ page }) => {

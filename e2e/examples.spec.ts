@@ -6,6 +6,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
+import { canvasZoom } from './helpers/canvas.ts';
 
 const SCREENS = join(REPO_ROOT, 'e2e', 'screens');
 let host: RunningHost;
@@ -61,11 +62,6 @@ async function cutTitles(page: Page): Promise<string[]> {
   return page.locator('.wh-node__title').evaluateAll((els) => (els as unknown as TitleEl[])
     .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
     .map((el) => el.textContent ?? ''));
-}
-
-async function canvasZoom(page: Page): Promise<number> {
-  const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
-  return Number(/scale\(([0-9.]+)\)/.exec(transform)?.[1] ?? 'NaN');
 }
 
 // The README's editor shot (scripts/readme-screenshots.ts, 1600 x 950) fits the start-up

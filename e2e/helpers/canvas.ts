@@ -58,3 +58,9 @@ export async function dropFileOnCanvas(page: Page, path: string, name: string, a
   await canvas.dispatchEvent('dragover', { dataTransfer: transfer, ...point });
   await canvas.dispatchEvent('drop', { dataTransfer: transfer, ...point });
 }
+
+/** The canvas zoom (React Flow's viewport scale). */
+export async function canvasZoom(page: Page): Promise<number> {
+  const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+  return Number(/scale\(([0-9.]+)\)/.exec(transform)?.[1] ?? 'NaN');
+}
