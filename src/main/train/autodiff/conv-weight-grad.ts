@@ -33,6 +33,16 @@ function windowIndices(inSpatial: number[], outSpatial: number[], g: WindowGeome
   return out;
 }
 
+/** The sizes the unfolding (im2col + GEMM) forms of dW work with. */
+function unfoldDims(xs: number[], ys: number[], g: WindowGeometry, group: number) {
+  const [n, cIn] = xs;
+  const cOut = ys[1];
+  return {
+    n, cIn, cOut, inPixels: numel(xs.slice(2)), outPixels: numel(ys.slice(2)), cells: numel(g.kernel),
+    cInG: cIn / group, cOutG: cOut / group,
+  };
+}
+
 /**
  * dW as one batch-innermost im2col and one GEMM per group: X goes to [C_in, H*W (+1 zero row), N]
  * (batch moved inwards), a Gather with a static window map unfolds it to [C_in, cells, H'*W', N]
@@ -43,17 +53,12 @@ function windowIndices(inSpatial: number[], outSpatial: number[], g: WindowGeome
  * 10.7 ms, 5.7 vs 6.6 ms at 32 channels 16x16 and 64 channels 8x8; a BN-CNN step 156 vs 181 ms
  * CPU. (The textbook form, a Conv with the whole image as its kernel, ran 3x slower than the
  * forward Conv; so did it over batch-transposed operands, on NCHWc kernels 2.5x slower than the
- * channels-last GEMM, its output being only kh x kw wide. Channels-first Slices per window cell with a Concat, kw shifts on X and
- * kh shifts on dY with one GEMM per sample: both spent on the copies what the GEMM saved.)
+ * channels-last GEMM, its output being only kh x kw wide. Channels-first Slices per window cell
+ * with a Concat, kw shifts on X and kh shifts on dY with one GEMM per sample: both spent on the
+ * copies what the GEMM saved.)
  */
 function convWeightGradBatchInner(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
-  const [n, cIn] = xs;
-  const cOut = ys[1];
-  const inPixels = numel(xs.slice(2));
-  const outPixels = numel(ys.slice(2));
-  const cells = numel(g.kernel);
-  const cInG = cIn / group;
-  const cOutG = cOut / group;
+  const { n, cIn, cOut, inPixels, outPixels, cells, cInG, cOutG } = unfoldDims(xs, ys, g, group);
   const batchInner = e.transpose(e.reshape(x, [n, cIn, inPixels]), [1, 2, 0]);
   const padded = e.op1('Pad', [batchInner, e.constI64([0, 0, 0, 0, 1, 0])]);
   const indices = e.constI64(cellMajor(windowIndices(xs.slice(2), ys.slice(2), g), cells), [cells, outPixels]);
@@ -98,12 +103,7 @@ function batchInnerPays(xs: number[], g: WindowGeometry): boolean {
  * step: channels-first Slice + MatMul per cell +5%, this GEMM for the 3-channel stem +-0.)
  */
 function convWeightGradGemm(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
-  const [n, cIn] = xs;
-  const cOut = ys[1];
-  const inPixels = numel(xs.slice(2));
-  const outPixels = numel(ys.slice(2));
-  const cells = numel(g.kernel);
-  const cInG = cIn / group;
+  const { n, cOut, inPixels, outPixels, cells, cInG } = unfoldDims(xs, ys, g, group);
   const channelsLast = e.transpose(e.reshape(x, [n, group, cInG, inPixels]), [0, 1, 3, 2]);
   const padded = e.op1('Pad', [channelsLast, e.constI64([0, 0, 0, 0, 0, 0, 1, 0])]);
   const indices = e.constI64(windowIndices(xs.slice(2), ys.slice(2), g), [outPixels, cells]);
