@@ -20,6 +20,7 @@ import type { XY } from '../../shared/editor/types.ts';
 import { useFlowElements } from './useFlowElements.ts';
 import { CanvasMinimap } from './CanvasMinimap.tsx';
 import { FIT_MIN_ZOOM, useCompactZoom } from './useCompactZoom.ts';
+import { useInitialViewport } from './useInitialViewport.ts';
 
 const NODE_TYPES = { pipeline: PipelineNodeView, whGroup: GroupNode, whNote: NoteNode };
 const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
@@ -49,13 +50,15 @@ export function PipelineCanvas() {
   // Fit the view to a freshly loaded document; an empty one keeps the default view so
   // the first dropped node lands where it was dropped.
   const fitOnLoad = useMemo(() => nodes.length > 0, [loadCount]);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const initial = useInitialViewport(canvasRef, canvasNodes, loadCount, FIT_VIEW_OPTIONS);
   const compact = useCompactZoom();
 
   const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured, live);
 
   return (
-    <div className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
-      <ReactFlow<CanvasFlowNode>
+    <div ref={canvasRef} className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
+      {initial.state === 'ready' && <ReactFlow<CanvasFlowNode>
         key={loadCount}
         nodes={canvasNodes}
         edges={flowEdges}
@@ -77,7 +80,9 @@ export function PipelineCanvas() {
         deleteKeyCode={null}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
-        fitView={fitOnLoad}
+        // Opened fitted (useInitialViewport); React Flow fits only what that could not measure.
+        defaultViewport={initial.viewport ?? undefined}
+        fitView={fitOnLoad && initial.viewport === null}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.2}
         // Only nodes and edges in view are in the DOM: a drag on a 300-node graph then
@@ -88,7 +93,7 @@ export function PipelineCanvas() {
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
         <CanvasMinimap />
         <Controls data-testid="canvas-controls" fitViewOptions={FIT_VIEW_OPTIONS} />
-      </ReactFlow>
+      </ReactFlow>}
       {overlays.overlay?.type === 'search' && <NodeSearch screen={overlays.overlay.screen} onPick={overlays.pickKind} onClose={overlays.close} />}
       {overlays.overlay?.type === 'menu' && <ContextMenu screen={overlays.overlay.screen} label={overlays.label} items={overlays.items} onClose={overlays.close} />}
       {overlays.overlay?.type === 'help' && kinds.get(overlays.overlay.kind) && <KindHelpDialog spec={kinds.get(overlays.overlay.kind)!} onClose={overlays.close} />}
