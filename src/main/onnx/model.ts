@@ -72,11 +72,14 @@ export function copySharingTensors(model: Model): Model {
     input: g.input.map(shallowCopy),
     output: g.output.map(shallowCopy),
     valueInfo: g.valueInfo.map(shallowCopy),
+    sparseInitializer: [...(g.sparseInitializer ?? [])],
+    quantizationAnnotation: [...(g.quantizationAnnotation ?? [])],
   });
   return Object.assign(shallowCopy(model), {
     graph,
     opsetImport: (model.opsetImport ?? []).map(shallowCopy),
     metadataProps: (model.metadataProps ?? []).map(shallowCopy),
+    functions: [...(model.functions ?? [])],
   });
 }
 
