@@ -42,6 +42,8 @@ export interface ApiServiceOptions {
   cancelGraceMs?: number;
   /** Keep an engine process started ahead (long-lived doors: app, browser host). */
   warmSpare?: boolean;
+  /** Start it this long after the service (see RunnerOptions.warmSpareAfterMs). */
+  warmSpareAfterMs?: number;
 }
 
 export interface ApiService {
@@ -70,6 +72,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     defaultDir: options.workspace ?? process.cwd(),
     ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
     warmSpare: options.warmSpare ?? false,
+    ...(options.warmSpareAfterMs !== undefined ? { warmSpareAfterMs: options.warmSpareAfterMs } : {}),
     // BullMQ loads only for runs that ask for a queue.
     remote: async (url, plan) => (await import('../scale/queue-coordinator.ts')).connectQueue(url, plan),
   });

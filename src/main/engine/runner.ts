@@ -51,6 +51,8 @@ export interface RunnerOptions {
    * call dispose() when done.
    */
   warmSpare?: boolean;
+  /** Start that spare this long after the runner (not at once), so it does not share the CPU with the door's own start-up. */
+  warmSpareAfterMs?: number;
   /** Engine processes running nodes at once (default: the cores, at most 4). */
   poolSize?: number;
   /** ORT intra-op threads per node (default: the cores shared by the pool). */
@@ -117,7 +119,8 @@ export class EngineRunner {
       onHello: (version) => this.onHello(version),
     });
     void new NodeCache(options.cacheDir).sweepTemp().catch(() => 0);
-    this.refillSpare();
+    if (options.warmSpareAfterMs) setTimeout(() => this.refillSpare(), options.warmSpareAfterMs).unref();
+    else this.refillSpare();
   }
 
   private onHello(version: string): void {

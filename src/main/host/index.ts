@@ -11,6 +11,8 @@ import { STARTUP_EXAMPLE, defaultResourcesDir, findUp } from '../api/version.ts'
 import { createDocumentOffload } from './document-offload.ts';
 import { keepServingOnFaults, startHost, type HostOptions } from './server.ts';
 
+const SPARE_AFTER_START_MS = 3000;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -42,7 +44,9 @@ async function main(): Promise<void> {
   // A document given with --open is the user's own choice: its folder joins the roots.
   const fileScope = values.open ? [workspace, resolve(startupDocument, '..')] : [workspace];
   const widenHint = 'Start the browser host with --workspace <folder> (npm run web -- --workspace <folder>) to open files elsewhere.';
-  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope, widenHint, startupDocument, warmSpare: true });
+  // The spare engine (module loading takes about a second of CPU from source) starts once the
+  // page the user opens with the printed URL has loaded, not alongside it (bench:editor).
+  const api = createApiService({ door: 'browser', resourcesDir, workspace, fileScope, widenHint, startupDocument, warmSpare: true, warmSpareAfterMs: SPARE_AFTER_START_MS });
   const staticDir = join(repoRoot, 'out', 'renderer');
   const hostOptions: HostOptions = { api, staticDir, port, offload: createDocumentOffload({ workspace }) };
   if (values.dev) {
