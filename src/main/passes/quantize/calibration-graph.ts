@@ -46,7 +46,7 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   const checks = model.graph.output.filter((o) => o.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT).map((o) => g.add('ReduceSum', [o.name], { keepdims: 0 }, g.leaves[0]));
   const ranges = inModelOrder(model, names).map((name, i): RangeOutputs => {
     const leaves = (g.leaves[i + 1] = []);
-    const derived = throughMonotonic(g, producers.get(name), byTensor, leaves);
+    const derived = throughMonotonic(g, producers.get(name), byTensor, leaves, nonNegative);
     if (derived) return remember(byTensor, derived);
     const shape = types.get(name)?.shape ?? [];
     // A value that needs its minimum is read in NCHW anyway (ReduceMin), so its maximum is reduced there too.
@@ -70,10 +70,13 @@ function remember(byTensor: Map<string, RangeOutputs>, r: RangeOutputs): RangeOu
  * calibrated too: y's per-sample range is f of x's, computed by the same operator on the [N]
  * reductions, so y is never read again (and ORT can still fuse x * sigmoid(x)).
  */
-function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Map<string, RangeOutputs>, leaves: Node[]): RangeOutputs | undefined {
+function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Map<string, RangeOutputs>, leaves: Node[], nonNegative: Set<string>): RangeOutputs | undefined {
   const x = node && isIncreasing(node) ? byTensor.get(node.input[0]) : undefined;
   if (!node || !x?.min) return undefined;
-  return { tensor: node.output[0], max: g.addLike(node, x.max, leaves), min: g.addLike(node, x.min, leaves) };
+  const max = g.addLike(node, x.max, leaves);
+  // A Sigmoid's or Relu's minimum is not needed, as for any value >= 0 (its range starts at 0 either way).
+  if (nonNegative.has(node.output[0])) return { tensor: node.output[0], max };
+  return { tensor: node.output[0], max, min: g.addLike(node, x.min, leaves) };
 }
 
 function isIncreasing(node: Node): boolean {
