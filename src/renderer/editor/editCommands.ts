@@ -10,6 +10,7 @@ import { freeOffset, freePosition, type Rect } from '../../shared/editor/placeme
 import type { Size, XY } from '../../shared/editor/types.ts';
 import type { PipelineStore } from '../store/createPipelineStore.ts';
 import { estimatedNodeSize } from './canvasPlacement.ts';
+import { addNode, spotUnder, takenIds } from './addNode.ts';
 
 /** The last copied selection; pasting repeatedly cascades it down and to the right. */
 let clipboard: PipelineClipboard | null = null;
@@ -22,12 +23,6 @@ const GROUP_MARGIN = { side: 24, top: 48 };
 
 export function hasClipboard(): boolean {
   return clipboard !== null;
-}
-
-/** Every id on the canvas: nodes, groups and notes share one namespace. */
-function takenIds(store: PipelineStore): Set<string> {
-  const doc = store.getState().history.present;
-  return new Set([...doc.nodes, ...(doc.groups ?? []), ...(doc.notes ?? [])].map((i) => i.id));
 }
 
 /** Node boxes for group membership: estimated from the kind (the store holds no measured sizes). */
@@ -119,13 +114,7 @@ export function selectAll(store: PipelineStore): void {
 
 /** Adds a node of `kind` with its title bar under `at` (flow coordinates), or the nearest free spot. */
 export function addNodeAt(store: PipelineStore, kind: string, at: XY, obstacles: Rect[]): string {
-  const s = store.getState();
-  const size = estimatedNodeSize(s.kinds.get(kind));
-  // Held as a dragged palette entry is: by the middle of its title bar.
-  const position = freePosition({ x: Math.round(at.x - size.width / 2), y: Math.round(at.y - 19) }, size, obstacles);
-  const id = freshNodeId(kind, takenIds(store));
-  s.commit([{ type: 'addNode', node: { id, kind, params: {}, position } }], [id]);
-  return id;
+  return addNode(store, kind, spotUnder(store, kind, at, obstacles));
 }
 
 /** Removes every edge into and out of a node. */

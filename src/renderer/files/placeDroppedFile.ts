@@ -3,11 +3,11 @@
 // takes it, else a new "ONNX model" node for a model, at the drop point when the drop was on
 // the canvas; the path is allowed for this session either way.
 import type { PathParam } from '../../shared/catalog/types.ts';
-import { freshNodeId } from '../../shared/editor/ids.ts';
-import { freePosition } from '../../shared/editor/placement.ts';
+import type { Rect } from '../../shared/editor/placement.ts';
 import type { XY } from '../../shared/editor/types.ts';
 import type { PipelineStore } from '../store/createPipelineStore.ts';
 import { estimatedNodeSize } from '../editor/canvasPlacement.ts';
+import { addNode, spotUnder } from '../editor/addNode.ts';
 
 const MODEL_KIND = 'model.onnx';
 
@@ -16,14 +16,10 @@ function extensionOf(path: string): string {
   return m ? m[1].toLowerCase() : '';
 }
 
-/** A free spot for a new model node: held at `at` by its title bar as a palette drop is, else under the lowest node. */
-function modelNodePosition(store: PipelineStore, at: XY | null): XY {
-  const s = store.getState();
-  const nodes = s.history.present.nodes;
-  if (!at) return { x: 40, y: Math.round(nodes.reduce((y, n) => Math.max(y, n.position?.y ?? 0), 0) + 160) };
-  const size = estimatedNodeSize(s.kinds.get(MODEL_KIND));
-  const obstacles = nodes.map((n) => ({ ...(n.position ?? { x: 0, y: 0 }), ...estimatedNodeSize(s.kinds.get(n.kind)) }));
-  return freePosition({ x: Math.round(at.x - size.width / 2), y: Math.round(at.y - 19) }, size, obstacles);
+/** The boxes of the document's nodes at their estimated sizes (the window's drop handler sees no measured ones). */
+function estimatedObstacles(store: PipelineStore): Rect[] {
+  const { history, kinds } = store.getState();
+  return history.present.nodes.map((n) => ({ ...(n.position ?? { x: 0, y: 0 }), ...estimatedNodeSize(kinds.get(n.kind)) }));
 }
 
 /** Returns what happened, for the toast. `at`: the canvas point of the drop, if it was on the canvas. */
@@ -41,7 +37,8 @@ export function placeDroppedFile(store: PipelineStore, path: string, at: XY | nu
     return `${path} is now the ${field[1].label.toLowerCase()} of ${selected.id}.`;
   }
   if (ext !== 'onnx') return `${path} is ready; choose it in a node's file field.`;
-  const id = freshNodeId(MODEL_KIND, new Set(doc.nodes.map((n) => n.id)));
-  s.commit([{ type: 'addNode', node: { id, kind: MODEL_KIND, params: { path }, position: modelNodePosition(store, at) } }], [id]);
+  // On the canvas: held by its title bar at the drop point, as a palette drop is; else under the lowest node.
+  const position = at ? spotUnder(store, MODEL_KIND, at, estimatedObstacles(store)) : { x: 40, y: Math.round(doc.nodes.reduce((y, n) => Math.max(y, n.position?.y ?? 0), 0) + 160) };
+  const id = addNode(store, MODEL_KIND, position, { path });
   return `Added ${id} with ${path}.`;
 }
