@@ -3,9 +3,9 @@
 // path is allowed everywhere. Files read outside the folder are listed with the flags to add.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
 import { filesOutsideFolder } from '../../shared/pipeline/outside.ts';
+import { portableDocument } from '../../shared/pipeline/transform.ts';
 import { documentFileProblems } from '../access/document-files.ts';
 import type { ApiService } from '../api/service.ts';
 import { cliApi } from './api.ts';
@@ -41,24 +41,6 @@ export async function openForCli(file: string, allowPath: string[] = [], outDir?
   };
 }
 
-/**
- * The document with its relative input paths made absolute: '../model.onnx' is refused by the
- * CLI's guard just like an absolute path elsewhere, so it must be named with its flag too.
- * (Output paths stay relative: they land under --out or whittle-out/<run>.)
- */
-function withAbsoluteInputs(doc: PipelineDocument, catalog: readonly NodeKindSpec[], dir: string): PipelineDocument {
-  const kinds = new Map(catalog.map((k) => [k.kind, k]));
-  const nodes = doc.nodes.map((node) => {
-    const params = { ...node.params };
-    for (const [name, p] of Object.entries(kinds.get(node.kind)?.params ?? {})) {
-      const value = params[name];
-      if (p.type === 'path' && p.mode !== 'save-file' && typeof value === 'string' && value !== '') params[name] = resolve(dir, value);
-    }
-    return { ...node, params };
-  });
-  return { ...doc, nodes };
-}
-
 /** A path as a POSIX shell word the user can paste: quoted when it holds spaces, (), $, quotes... */
 function shellQuoted(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
@@ -68,7 +50,10 @@ function shellQuoted(path: string): string {
 export function outsideFilesAdvice(opened: OpenedForCli): string {
   if (!opened.document) return '';
   const catalog = opened.api.ctx.catalog;
-  const outside = filesOutsideFolder(withAbsoluteInputs(opened.document, catalog, dirname(opened.path)), catalog, dirname(opened.path), opened.allowedPaths);
+  const dir = dirname(opened.path);
+  // Input paths made absolute (outputs stay relative: they land under --out): '../model.onnx' is
+  // refused by the CLI's guard like an absolute path elsewhere, so it is named with its flag too.
+  const outside = filesOutsideFolder(portableDocument(opened.document, catalog, dir, null), catalog, dir, opened.allowedPaths);
   if (outside.length === 0) return '';
   const lines = outside.map((f) => `  [${f.nodeId}] ${f.path}`);
   const flags = [...new Set(outside.map((f) => `--allow-path ${shellQuoted(f.path)}`))].join(' ');
