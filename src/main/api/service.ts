@@ -16,7 +16,7 @@ import { FileAccess, type AccessRoot } from '../access/guard.ts';
 import { unsavedExportsDir } from '../access/outputs.ts';
 import type { ApiContext, Dialogs } from './context.ts';
 import { IMPLEMENTATIONS } from './handlers.ts';
-import { STARTUP_EXAMPLE, defaultResourcesDir, whittleVersion } from './version.ts';
+import { STARTUP_EXAMPLE, defaultResourcesDir, onnxruntimeVersion, whittleVersion } from './version.ts';
 
 export interface ApiServiceOptions {
   door: ApiContext['door'];
@@ -66,7 +66,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
   const history = new RunHistory(paths.runs);
   const version = whittleVersion();
   const runner = new EngineRunner({
-    catalog, history, cacheDir: paths.cache, whittleVersion: version,
+    catalog, history, cacheDir: paths.cache, whittleVersion: version, onnxruntimeVersion: onnxruntimeVersion(),
     ...(options.spawner ? { spawner: options.spawner } : {}),
     handlerModules: options.handlerModules ?? [],
     defaultDir: options.workspace ?? process.cwd(),

@@ -23,7 +23,6 @@ import { forkSpawner } from './spawn.ts';
 import type { EngineSpawner } from './spawn.ts';
 import type { NodeOutcome, PlannedNode, RunPlan } from './protocol.ts';
 import { NodeCache } from './cache.ts';
-import { onnxruntimeVersion } from '../api/version.ts';
 import { EnginePool } from './pool.ts';
 import { schedulePlan, type JobTarget, type JobTiming, type ScheduleResult } from './scheduler.ts';
 
@@ -51,6 +50,8 @@ export interface RunnerOptions {
    * call dispose() when done.
    */
   warmSpare?: boolean;
+  /** The installed onnxruntime-node's version (the door reads it): with whittleVersion, part of every cache key. */
+  onnxruntimeVersion?: string;
   /** Start that spare this long after the runner (not at once), so it does not share the CPU with the door's own start-up. */
   warmSpareAfterMs?: number;
   /** Engine processes running nodes at once (default: the cores, at most 4). */
@@ -111,7 +112,7 @@ export class EngineRunner {
 
   constructor(private readonly options: RunnerOptions) {
     this.cores = options.cores ?? availableParallelism();
-    this.producer = `whittle ${options.whittleVersion}; onnxruntime-node ${onnxruntimeVersion()}`;
+    this.producer = `whittle ${options.whittleVersion}; onnxruntime-node ${options.onnxruntimeVersion ?? 'unknown'}`;
     this.pool = new EnginePool({
       spawner: options.spawner ?? forkSpawner(),
       cores: this.cores,

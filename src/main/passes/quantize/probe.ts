@@ -32,9 +32,10 @@ export async function probeValueTypes(model: Model): Promise<Map<string, ValueTy
   const names = model.graph.node.flatMap((n) => n.output.filter((o) => o !== ''));
   const probe = withExtraOutputs(model, names);
   const weights = new Set<string>();
+  const inputs = new Set(probe.graph.input.map((v) => v.name));
   probe.graph.initializer = probe.graph.initializer.filter((t) => {
     const count = (t.dims ?? []).reduce((a, d) => a * Number(d), 1);
-    if (!FLOAT_TYPES.has(t.dataType ?? 0) || count <= WEIGHT_MIN_ELEMENTS || probe.graph.input.some((v) => v.name === t.name)) return true;
+    if (!FLOAT_TYPES.has(t.dataType ?? 0) || count <= WEIGHT_MIN_ELEMENTS || inputs.has(t.name)) return true;
     probe.graph.input.push(makeValueInfo(t.name, t.dataType!, t.dims.map(Number)));
     weights.add(t.name);
     return false;
