@@ -120,6 +120,9 @@ test('amber outcome, outdated results, an invalid value blocking Run, and the co
   await expect(evaluate).toHaveAttribute('data-outcome', 'warning');
   await expect(page.getByTestId('node-status-e')).toContainText('Cached · warnings');
   await expect(page.getByTestId('node-warning-e')).toContainText('"t" trained on');
+  // The quantize node ran again; it is amber too when its int8 model timed slower on this host,
+  // which depends on the machine's load at that moment, so the runs list is checked against it.
+  const quantizeAmber = (await page.getByTestId('node-q').getAttribute('data-outcome')) === 'warning';
   await dismissToasts(page);
   await page.screenshot({ path: join(SHOTS, 'cached-amber.png') });
 
@@ -136,7 +139,7 @@ test('amber outcome, outdated results, an invalid value blocking Run, and the co
   await page.screenshot({ path: join(SHOTS, 'compare-amber.png') });
 
   // The runs list counts the amber node of each run; the nodes table names its outcome and warning.
-  await expect(page.locator('[data-testid^="run-warnings-"]').first()).toContainText('1 with warnings: e');
+  await expect(page.locator('[data-testid^="run-warnings-"]').first()).toContainText(quantizeAmber ? '2 with warnings: e, q' : '1 with warnings: e');
   await page.getByTestId('results-tab-nodes').click();
   await expect(page.getByTestId('node-result-e')).toHaveAttribute('data-outcome', 'warning');
   await expect(page.getByTestId('node-result-e')).toContainText('done with warnings');
