@@ -2,6 +2,12 @@
 // a builder ResNet; calibration cost (time and peak RSS, each in its own process) against fp32
 // inference on the same samples for MobileNetV2 and an EfficientNet-B0-style network;
 // LeNet-5 accuracy and file size for fp32 / int8 / fp16; the CPU and whether it has VNNI.
+// Filters (environment), so one section runs alone in a few minutes:
+//   BENCH_QUANTIZE_ONLY=latency,calibration,histogram-in-ort,lenet   sections to run (default: all)
+//   BENCH_QUANTIZE_MODEL=mobilenetv2|efficientnet                      calibration rows of one model
+//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy                    calibration rows of one method
+//   BENCH_QUANTIZE_ROUNDS=N                                            calibration rounds (default 2)
+// e.g. BENCH_QUANTIZE_ONLY=calibration BENCH_QUANTIZE_MODEL=efficientnet npm run bench quantize
 import { readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -78,14 +84,14 @@ function inChild(task: ChildTask): ChildResult {
  * (session + forward passes) over the same samples at the batch size calibration used, in
  * alternating child processes; times are the best of the rounds, peaks the largest.
  */
-async function calibrationCost(rounds = 2): Promise<void> {
+async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS ?? 2)): Promise<void> {
   const [load1] = loadavg();
   console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const models: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
-  for (const [model, label, samples] of models) {
-    for (const method of ['minmax', 'percentile', 'entropy'] as const) {
+  for (const [model, label, samples] of models.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
+    for (const method of (['minmax', 'percentile', 'entropy'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       const cal: ChildResult[] = [];
       const fwd: ChildResult[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -100,18 +106,30 @@ async function calibrationCost(rounds = 2): Promise<void> {
   }
 }
 
+/** Whether `value` passes the comma-separated filter in environment variable `name` (unset: everything). */
+function wanted(name: string, value: string): boolean {
+  const list = process.env[name];
+  return !list || list.split(',').map((s) => s.trim()).includes(value);
+}
+
 export default async function run(): Promise<void> {
   const cpu = detectHostCpu();
   console.log(`CPU: ${cpu.model} (${cpu.arch}); VNNI: ${cpu.vnni ? 'yes' : 'no'}; AVX2: ${cpu.avx2 ? 'yes' : 'no'}; preset used: ${cpu.target}`);
+  if (wanted('BENCH_QUANTIZE_ONLY', 'latency')) await latencyRows();
+  if (wanted('BENCH_QUANTIZE_ONLY', 'calibration')) await calibrationCost();
+  if (wanted('BENCH_QUANTIZE_ONLY', 'histogram-in-ort')) await histogramInOrtRows();
+  if (wanted('BENCH_QUANTIZE_ONLY', 'lenet')) await lenetRows();
+}
+
+async function latencyRows(): Promise<void> {
   console.log('\nint8 (static QDQ, host preset, MinMax) vs fp32, batch 1, 2 threads, best p50 of 3 alternating rounds; calibration on 256 samples vs 256 fp32 forward passes (batch 1, 2 threads, best of before/after)');
   console.log('| model | fp32 p50 ms | int8 p50 ms | speed-up | fused groups | calibration ms | 256 forward passes ms |');
   console.log('|---|---|---|---|---|---|---|');
   await latencyRow('MobileNetV2 (fixture)', decodeModel(readFileSync(`${FIXTURES}/mobilenet_v2-random.onnx`)), [3, 224, 224]);
   await latencyRow('ResNet-18 (builder)', buildResNet({ depth: 18 }), [3, 224, 224]);
+}
 
-  await calibrationCost();
-  await histogramInOrtRows();
-
+async function lenetRows(): Promise<void> {
   const lenetPath = `${FIXTURES}/lenet5-mnist-trained.onnx`;
   const lenet = decodeModel(readFileSync(lenetPath));
   const train = loadMnist('train');
