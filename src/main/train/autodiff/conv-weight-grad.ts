@@ -238,6 +238,7 @@ function convWeightGradDepthwise(e: Emitter, x: string, dY: string, xs: number[]
   const kernelHave = spatialX.map((s, i) => Math.floor((s + g.padsBegin[i] + g.padsEnd[i] - g.strides[i] * (spatialY[i] - 1) - 1) / g.dilations[i]) + 1);
   const kernels = e.reshape(dY, [n * c, 1, ...spatialY]);
   e.shapes.set(kernels, [n * c, 1, ...spatialY]);
+  if (c % e.nchwcBlock === 0) e.blockedKernelSources.set(kernels, dY);
   const corr = e.op1('Conv', [e.reshape(x, [1, n * c, ...spatialX]), kernels], { strides: g.dilations, dilations: g.strides, pads: [...g.padsBegin, ...g.padsEnd], group: n * c });
   const perSample = e.reshape(sliceKernel(e, corr, kernelHave, ws.slice(2), 2), [n, c, ...ws.slice(2)]);
   return e.reshape(e.reduceSum(perSample, [0], false), ws);
@@ -253,7 +254,37 @@ function depthwiseOnBlocks(e: Emitter, xs: number[], ys: number[], ws: number[],
 /** Below this many input channels per group a Gather row is too short for the GEMM form to pay. */
 const GEMM_MIN_CHANNELS = 8;
 
+/** A 1x1 window without padding: every output pixel reads one input pixel, so X needs no unfolding. */
+function isPointwise(g: WindowGeometry): boolean {
+  return g.kernel.every((k) => k === 1) && g.padsBegin.every((p) => p === 0) && g.padsEnd.every((p) => p === 0);
+}
+
+/**
+ * dW of a 1x1 Conv without padding: X itself (every stride-th pixel, one strided Slice) is the
+ * unfolded input, so no Transpose, Pad or Gather. dW = sum over samples of dY_n X_n^T: one batched
+ * MatMul (ORT folds the transpose into it) and a sum over N; on a 1x1 map, one GEMM dY^T X (the
+ * per-sample products would be outer products as large as the weight, 64 times). (ResNet-small's
+ * 1x1 stride-2 shortcut: the channels-last unfold this replaces spent 2.7 ms per step on its
+ * Transpose and Pad at 2 threads; moving small maps batch-inwards for one GEMM cost more in
+ * ORT's Transposes than the sum over N: 0.5 ms for a [64, 80, 1] one.)
+ */
+function convWeightGradPointwise(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
+  const { n, outPixels, cInG, cOutG } = unfoldDims(xs, ys, g, group);
+  const outSpatial = ys.slice(2);
+  const axes = outSpatial.map((_, i) => i + 2);
+  const sampled = g.strides.every((s) => s === 1)
+    ? x
+    : e.op1('Slice', [x, e.constI64(axes.map(() => 0)), e.constI64(outSpatial.map((o, i) => (o - 1) * g.strides[i] + 1)), e.constI64(axes), e.constI64(g.strides)]);
+  const xG = e.reshape(sampled, [n, group, cInG, outPixels]);
+  const dYG = e.reshape(dY, [n, group, cOutG, outPixels]);
+  if (outPixels === 1 && group === 1) {
+    return e.reshape(e.op1('MatMul', [e.transpose(e.reshape(dY, [n, cOutG]), [1, 0]), e.reshape(sampled, [n, cInG])]), ws);
+  }
+  return e.reshape(e.reduceSum(e.op1('MatMul', [dYG, e.transpose(xG, [0, 1, 3, 2])]), [0], false), ws);
+}
+
 export function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
+  if (isPointwise(g)) return convWeightGradPointwise(e, x, dY, xs, ys, ws, g, group);
   if (xs[1] / group >= GEMM_MIN_CHANNELS) {
     return batchInnerPays(xs, g) ? convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group) : convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
   }

@@ -42,19 +42,22 @@ const div: GradientRule = (a) => {
   ];
 };
 
-const relu: GradientRule = (a) => [gate(a, a.e.op1('Greater', [a.node.output[0], a.e.scalar(0)]))];
+const rankOf = (a: RuleArgs, name: string) => a.e.shape(name).length;
+
+const relu: GradientRule = (a) => [gate(a, a.e.op1('Greater', [a.node.output[0], a.e.scalarOfRank(0, rankOf(a, a.node.output[0]))]))];
 
 const leakyRelu: GradientRule = (a) => {
   const alpha = attrFloat(a.node, 'alpha', 0.01);
-  const cond = a.e.op1('Greater', [a.node.input[0], a.e.scalar(0)]);
+  const cond = a.e.op1('Greater', [a.node.input[0], a.e.scalarOfRank(0, rankOf(a, a.node.input[0]))]);
   return [a.e.op1('Where', [cond, a.dY[0]!, a.e.op1('Mul', [a.dY[0]!, a.e.scalar(alpha)])])];
 };
 
 const clip: GradientRule = (a) => {
   const [x, lo, hi] = a.node.input;
   const conds: string[] = [];
-  if (lo) conds.push(a.e.op1('Greater', [x, lo]));
-  if (hi) conds.push(a.e.op1('Less', [x, hi]));
+  const rank = rankOf(a, x);
+  if (lo) conds.push(a.e.op1('Greater', [x, a.e.scalarValueOfRank(lo, rank)]));
+  if (hi) conds.push(a.e.op1('Less', [x, a.e.scalarValueOfRank(hi, rank)]));
   if (conds.length === 0) return [a.dY[0]];
   const cond = conds.length === 2 ? a.e.op1('And', conds) : conds[0];
   return [gate(a, cond), null, null];
@@ -62,7 +65,7 @@ const clip: GradientRule = (a) => {
 
 const sigmoid: GradientRule = (a) => {
   const y = a.node.output[0];
-  const oneMinus = a.e.op1('Sub', [a.e.scalar(1), y]);
+  const oneMinus = a.e.op1('Sub', [a.e.scalarOfRank(1, rankOf(a, y)), y]);
   return [a.e.op1('Mul', [a.dY[0]!, a.e.op1('Mul', [y, oneMinus])])];
 };
 
@@ -75,9 +78,10 @@ const tanh: GradientRule = (a) => {
 const hardSigmoid: GradientRule = (a) => {
   const alpha = attrFloat(a.node, 'alpha', 0.2);
   const beta = attrFloat(a.node, 'beta', 0.5);
-  const lin = a.e.op1('Add', [a.e.op1('Mul', [a.node.input[0], a.e.scalar(alpha)]), a.e.scalar(beta)]);
-  const inside = a.e.op1('And', [a.e.op1('Greater', [lin, a.e.scalar(0)]), a.e.op1('Less', [lin, a.e.scalar(1)])]);
-  return [a.e.op1('Mul', [gate(a, inside), a.e.scalar(alpha)])];
+  const c = (v: number) => a.e.scalarOfRank(v, rankOf(a, a.node.input[0]));
+  const lin = a.e.op1('Add', [a.e.op1('Mul', [a.node.input[0], c(alpha)]), c(beta)]);
+  const inside = a.e.op1('And', [a.e.op1('Greater', [lin, c(0)]), a.e.op1('Less', [lin, c(1)])]);
+  return [a.e.op1('Mul', [gate(a, inside), c(alpha)])];
 };
 
 function softmaxAxis(a: RuleArgs): number {
