@@ -6,6 +6,8 @@
 // "painted" means every node in the fitted view is painted; the bench checks the view did not
 // change after the moment it timed (the same nodes in the canvas' box: a node mounted on its
 // estimated size just outside it may be dropped once measured, which changes nothing seen).
+// BENCH_EDITOR_PROFILE=<prefix> writes a CPU profile of the drags (<prefix>-drag.cpuprofile),
+// BENCH_EDITOR_TRACE=<prefix> a Chromium trace of them (<prefix>-drag.json, for chrome://tracing).
 import { chromium, type Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -203,7 +205,12 @@ export default async function benchEditor(): Promise<void> {
     await checkSettled(page, 'Import');
     const importMs = paintedMs - ((await page.evaluate('window.__importStartMs')) as number);
 
+    const profile = process.env.BENCH_EDITOR_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (profile) await profile.send('Profiler.enable').then(() => profile.send('Profiler.setSamplingInterval', { interval: 100 })).then(() => profile.send('Profiler.start'));
+    if (process.env.BENCH_EDITOR_TRACE) await browser.startTracing(page, { path: `${process.env.BENCH_EDITOR_TRACE}-drag.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz'] });
     const latencies = await measureDrags(page);
+    if (process.env.BENCH_EDITOR_TRACE) await browser.stopTracing();
+    if (profile) writeFileSync(`${process.env.BENCH_EDITOR_PROFILE}-drag.cpuprofile`, JSON.stringify((await profile.send('Profiler.stop')).profile));
     const domNodes = await page.locator('.react-flow__node').count();
     console.log(`Editor with a generated pipeline: ${doc.nodes.length} nodes, ${doc.edges.length} edges (headless Chromium, 1440x900, browser host)`);
     console.log('| measure | value |');

@@ -54,10 +54,10 @@ export function PipelineCanvas() {
   const initial = useInitialViewport(canvasRef, canvasNodes, loadCount, FIT_VIEW_OPTIONS);
   const compact = useCompactZoom();
 
-  const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop } = useCanvasHandlers(setMeasured, live);
+  const { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onPointerDownCapture, onDragOver, onDrop } = useCanvasHandlers(setMeasured, live);
 
   return (
-    <div ref={canvasRef} className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
+    <div ref={canvasRef} className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onPointerDownCapture={onPointerDownCapture} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
       {initial.state === 'ready' && <ReactFlow<CanvasFlowNode>
         key={loadCount}
         nodes={canvasNodes}

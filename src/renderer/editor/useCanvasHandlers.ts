@@ -1,10 +1,10 @@
 // The canvas' event handlers: React Flow changes into store actions (drags that carry a
 // group's nodes along, group and note resizes, selection, measured sizes), checked
 // connections (replacing a connected input says so and offers Undo), and drops from the
-// palette. While a node is dragged only React Flow moves it: the document gets the
-// positions once, when the drag ends (one undo step), so a move re-renders the dragged
-// node and its edges, not the editor (bench/editor.bench.ts).
-import { useCallback, useRef, type DragEvent, type RefObject } from 'react';
+// palette. While a node is dragged, the drag preview moves it and its edges in the DOM
+// (dragPreview.ts); React Flow's store and the document get the positions once, when the
+// drag ends (one undo step), so a move re-renders nothing (bench/editor.bench.ts).
+import { useCallback, useRef, type DragEvent, type PointerEvent, type RefObject } from 'react';
 import { useReactFlow, useStoreApi, type Connection, type EdgeChange, type FinalConnectionState, type NodeChange } from '@xyflow/react';
 import { checkConnection, type KindLookup } from '../../shared/editor/connection.ts';
 import { edgeKey, type PipelineChange } from '../../shared/editor/changes.ts';
@@ -15,6 +15,7 @@ import { obstaclesOf } from './canvasPlacement.ts';
 import { addNodeAt } from './editCommands.ts';
 import type { CanvasFlowNode } from './flowTypes.ts';
 import { memberPositions, startGroupDrags, type GroupDrag } from './groupDrag.ts';
+import { startDragPreview, type DragPreview } from './dragPreview.ts';
 
 export const PALETTE_DRAG_TYPE = 'application/x-whittle-kind';
 
@@ -75,8 +76,10 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
   const flowStore = useStoreApi<CanvasFlowNode>();
 
   const groupDrags = useRef<Map<string, GroupDrag>>(new Map());
+  const preview = useRef<DragPreview | null>(null);
+  const pointer = useRef<number | null>(null);
 
-  /** A drag step: React Flow shows it; the document is left as it was until the drag ends. */
+  /** A drag step: the preview shows it; the document is left as it was until the drag ends. */
   const dragStep = useCallback((moving: Record<string, XY>, draggedGroups: string[]) => {
     if (!live.current) {
       live.current = {};
@@ -84,11 +87,24 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     }
     const moved = { ...moving, ...memberPositions(groupDrags.current, moving) };
     Object.assign(live.current, moved);
-    showPositions(flowStore, moved);
+    const shown = (preview.current ??= startDragPreview(flowStore.getState, pointer.current));
+    shown.show(moved);
+    // Once the view pans under the drag (auto-pan at the canvas' edge), React Flow must know
+    // where the nodes are, or it would cull a dragged node whose old place left the view.
+    if (shown.viewMoved()) {
+      showPositions(flowStore, live.current);
+      shown.storeSynced();
+    }
   }, [flow, flowStore, live]);
+
+  const endPreview = useCallback(() => {
+    preview.current?.end();
+    preview.current = null;
+  }, []);
 
   /** Ends a drag or resize as one undo step; positions shown but never committed are committed now. */
   const endGesture = useCallback(() => {
+    endPreview();
     const shown = live.current;
     live.current = null;
     if (shown && Object.keys(shown).length) {
@@ -98,7 +114,7 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     }
     store.getState().endDrag();
     groupDrags.current = new Map();
-  }, [store, live]);
+  }, [store, live, endPreview]);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasFlowNode>[]) => {
     const s = store.getState();
@@ -139,11 +155,12 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
       // A drag's last step: every position it showed, with the members of dragged groups.
       const moved = { ...live.current, ...positions, ...memberPositions(groupDrags.current, positions) };
       live.current = null;
+      endPreview();
       store.getState().gestureTo(decorChanges(doc, moved, resized));
     }
     if (gestureEnded) endGesture();
     if (selection) store.getState().select([...selection], store.getState().selectedEdges);
-  }, [store, setMeasured, dragStep, live, endGesture]);
+  }, [store, setMeasured, dragStep, live, endGesture, endPreview]);
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const s = store.getState();
@@ -195,6 +212,11 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
 
   const onNodeDragStop = endGesture;
 
+  /** The pointer pressed last: a node drag it starts captures it (dragPreview.ts). */
+  const onPointerDownCapture = useCallback((e: PointerEvent) => {
+    pointer.current = e.pointerId;
+  }, []);
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) {
       e.preventDefault();
@@ -210,5 +232,5 @@ export function useCanvasHandlers(setMeasured: (sizes: Record<string, Size>) => 
     addNodeAt(store, kind, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), obstaclesOf(flow.getNodes()));
   }, [store, flow]);
 
-  return { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onDragOver, onDrop };
+  return { onNodesChange, onEdgesChange, onConnect, onConnectEnd, isValidConnection, onNodeDragStop, onPointerDownCapture, onDragOver, onDrop };
 }
