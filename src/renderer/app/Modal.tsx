@@ -1,5 +1,6 @@
 // A plain modal dialog: a backdrop, a titled box, Escape closes.
 import { useEffect, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 
 export function Modal({ title, onClose, children, testId, wide }: { title: string; onClose(): void; children: ReactNode; testId?: string; wide?: boolean }) {
   useEffect(() => {
@@ -7,7 +8,8 @@ export function Modal({ title, onClose, children, testId, wide }: { title: strin
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-  return (
+  // On the page's body, above every stacking context (the editor's canvas and side panels are ones).
+  return createPortal(
     <div className="wh-modal__backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
       <div className={`wh-modal${wide ? ' wh-modal--wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
         <div className="wh-modal__header">
@@ -16,6 +18,7 @@ export function Modal({ title, onClose, children, testId, wide }: { title: strin
         </div>
         <div className="wh-modal__body">{children}</div>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -1,6 +1,7 @@
 // A context menu (WAI-ARIA menu): focus moves to the first item, arrows / Home / End move
 // between items, Enter or Space picks one, Escape or a click outside closes it.
 import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
 import { useDismiss } from './useDismiss.ts';
 
 export interface MenuItem {
@@ -46,7 +47,8 @@ export function ContextMenu({ screen, label, items, onClose }: Props) {
 
   const left = Math.min(screen.x, window.innerWidth - 240);
   const top = Math.min(screen.y, window.innerHeight - items.length * ITEM_PX - 16);
-  return (
+  // On the page's body: the canvas is a stacking context under the side panels (shell.css).
+  return createPortal(
     <div ref={menu} className="wh-context-menu" style={{ left, top }} role="menu" aria-label={label} onKeyDown={onKeyDown} data-testid="context-menu" onContextMenu={(e) => e.preventDefault()}>
       {items.map((item) => (
         <button
@@ -62,6 +64,7 @@ export function ContextMenu({ screen, label, items, onClose }: Props) {
           {item.shortcut && <span className="wh-context-menu__key">{item.shortcut}</span>}
         </button>
       ))}
-    </div>
+    </div>,
+    document.body,
   );
 }

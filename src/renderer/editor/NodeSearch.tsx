@@ -2,6 +2,7 @@
 // title first; arrows pick, Enter adds the node where the canvas was double-clicked,
 // Escape or a click outside closes it.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { rankKinds } from '../../shared/editor/paletteSearch.ts';
 import { usePipelineStore } from '../store/usePipelineStore.ts';
 import { selectCatalog } from '../store/selectors.ts';
@@ -37,7 +38,8 @@ export function NodeSearch({ screen, onPick, onClose }: Props) {
 
   const left = Math.min(screen.x, window.innerWidth - 340);
   const top = Math.min(screen.y, window.innerHeight - 380);
-  return (
+  // On the page's body: the canvas is a stacking context under the side panels (shell.css).
+  return createPortal(
     <div ref={box} className="wh-node-search" style={{ left, top }} data-testid="node-search" role="dialog" aria-label="Add a node">
       <input
         className="wh-input"
@@ -71,6 +73,7 @@ export function NodeSearch({ screen, onPick, onClose }: Props) {
         ))}
         {results.length === 0 && <li className="wh-muted wh-node-search__none">No node matches “{query}”.</li>}
       </ul>
-    </div>
+    </div>,
+    document.body,
   );
 }
