@@ -1,6 +1,7 @@
 // One measured task in its own process, so its peak RSS is its own: plain fp32 inference over
 // the calibration samples, or static-int8 calibration of the same model on the same samples.
-// Run by bench/quantize.bench.ts; prints one JSON line.
+// Run by bench/quantize.bench.ts; prints one JSON line. For an A/B by hand, e.g.:
+//   npx tsx bench/quantize-calibration-child.ts '{"model":"efficientnet","samples":64,"task":"calibrate","method":"entropy"}'
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { MOBILENET_FIXTURE } from '../test/fixtures-path.ts';
@@ -16,7 +17,7 @@ export interface ChildTask {
   samples: number;
   task: 'forward' | 'calibrate';
   method?: CalibrationMethod;
-  /** Forward: samples per run. */
+  /** Samples per run: forward's, or calibration's in place of its own choice. */
   batchSize?: number;
 }
 
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     result = await forward(model, ds, task.batchSize ?? 1);
   } else {
     const started = performance.now();
-    const cal = await calibrateModel(model, ds, { method: task.method, calibrationSamples: task.samples }, {}, {});
+    const cal = await calibrateModel(model, ds, { method: task.method, calibrationSamples: task.samples, batchSize: task.batchSize }, {}, {});
     result = { totalMs: performance.now() - started, loopMs: cal.collect.durationMs, batchSize: cal.collect.batchSize };
   }
   const used = process.cpuUsage(cpu);
