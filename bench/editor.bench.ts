@@ -7,7 +7,8 @@
 // change after the moment it timed (the same nodes in the canvas' box: a node mounted on its
 // estimated size just outside it may be dropped once measured, which changes nothing seen).
 // BENCH_EDITOR_PROFILE=<prefix> writes a CPU profile of the drags (<prefix>-drag.cpuprofile),
-// BENCH_EDITOR_TRACE=<prefix> a Chromium trace of them (<prefix>-drag.json, for chrome://tracing).
+// BENCH_EDITOR_TRACE=<prefix> Chromium traces of the page load and the drags (<prefix>-load.json,
+// <prefix>-drag.json, for chrome://tracing or DevTools' Performance panel).
 import { chromium, type Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -187,8 +188,11 @@ export default async function benchEditor(): Promise<void> {
     page.on('dialog', (d) => void d.accept());
     await page.addInitScript(TALLY_NODES_SCRIPT);
     // Cold: navigation start (performance.now() origin) -> 300 nodes painted.
+    const trace = process.env.BENCH_EDITOR_TRACE;
+    if (trace) await browser.startTracing(page, { path: `${trace}-load.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'loading', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'] });
     await page.goto(host.url);
     const loadMs = await waitForNodesPainted(page);
+    if (trace) await browser.stopTracing();
     await checkSettled(page, 'Page load');
     const mountedOnLoad = (await page.evaluate('window.__maxNodes')) as number;
 
@@ -207,9 +211,9 @@ export default async function benchEditor(): Promise<void> {
 
     const profile = process.env.BENCH_EDITOR_PROFILE ? await page.context().newCDPSession(page) : null;
     if (profile) await profile.send('Profiler.enable').then(() => profile.send('Profiler.setSamplingInterval', { interval: 100 })).then(() => profile.send('Profiler.start'));
-    if (process.env.BENCH_EDITOR_TRACE) await browser.startTracing(page, { path: `${process.env.BENCH_EDITOR_TRACE}-drag.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz'] });
+    if (trace) await browser.startTracing(page, { path: `${trace}-drag.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz'] });
     const latencies = await measureDrags(page);
-    if (process.env.BENCH_EDITOR_TRACE) await browser.stopTracing();
+    if (trace) await browser.stopTracing();
     if (profile) writeFileSync(`${process.env.BENCH_EDITOR_PROFILE}-drag.cpuprofile`, JSON.stringify((await profile.send('Profiler.stop')).profile));
     const domNodes = await page.locator('.react-flow__node').count();
     console.log(`Editor with a generated pipeline: ${doc.nodes.length} nodes, ${doc.edges.length} edges (headless Chromium, 1440x900, browser host)`);

@@ -429,4 +429,22 @@ test('a drag moves the node on screen and reaches the document when it ends: one
   expect(moved.x.x).toBeCloseTo(dropped.x.x, 5);
   await page.keyboard.press('Control+z');
   expect(await positions(page)).toEqual(dropped);
+
+  // Held at the canvas' edge, the view pans under the drag (React Flow's auto-pan): the node
+  // stays on screen near the pointer and lands where it was let go, further than the pointer went.
+  await page.getByTestId('canvas').click({ position: { x: 5, y: 5 } });
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  const mHeader = (await page.getByTestId('node-m').locator('.wh-node__header').boundingBox())!;
+  await page.mouse.move(mHeader.x + 30, mHeader.y + mHeader.height / 2);
+  await page.mouse.down();
+  const edge = { x: canvas.x + canvas.width - 10, y: mHeader.y + mHeader.height / 2 };
+  await page.mouse.move(edge.x, edge.y, { steps: 10 });
+  for (let i = 0; i < 15; i++) await page.mouse.move(edge.x + (i % 2), edge.y);
+  const held = (await page.getByTestId('node-m').locator('.wh-node__header').boundingBox())!;
+  expect(held.x - mHeader.x).toBeGreaterThan((edge.x - mHeader.x) / 2);
+  await expect(page.getByTestId('node-m')).toBeInViewport();
+  await page.mouse.up();
+  const panned = await positions(page);
+  expect(panned.m.x - dropped.m.x).toBeGreaterThan(canvas.width - (mHeader.x - canvas.x));
+  await expect(page.getByTestId('node-m')).toBeInViewport();
 });
