@@ -1,21 +1,17 @@
 // A sticky note: markdown (headings, lists, emphasis, code; raw HTML, links and images are
-// shown as text) rendered by markdown-it. Double-click edits the text; Ctrl+Enter or a click
-// outside keeps it (one undo step), Escape drops the edit.
-import { memo, useMemo, useState } from 'react';
-import MarkdownIt from 'markdown-it';
+// shown as text) rendered by markdown-it (useNoteMarkdown.ts). Double-click edits the text;
+// Ctrl+Enter or a click outside keeps it (one undo step), Escape drops the edit.
+import { memo, useState } from 'react';
 import { NodeResizer, type NodeProps } from '@xyflow/react';
 import { usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import type { NoteFlowNode } from './flowTypes.ts';
 import { inlineEditProps } from './inlineEditProps.ts';
-
-// html: false escapes any HTML in the text. No links or images: a note must neither load a
-// remote picture nor navigate the window away from the editor.
-const markdown = new MarkdownIt({ html: false, linkify: false, breaks: true }).disable(['link', 'image', 'autolink']);
+import { useNoteMarkdown } from './useNoteMarkdown.ts';
 
 function NoteNodeImpl({ id, data, selected }: NodeProps<NoteFlowNode>) {
   const store = usePipelineStoreApi();
   const [editing, setEditing] = useState(false);
-  const html = useMemo(() => markdown.render(data.text), [data.text]);
+  const html = useNoteMarkdown(data.text);
   const save = (text: string) => {
     setEditing(false);
     if (text !== data.text) store.getState().commit([{ type: 'updateNote', id, patch: { text } }]);
@@ -33,6 +29,8 @@ function NoteNodeImpl({ id, data, selected }: NodeProps<NoteFlowNode>) {
           />
         ) : data.text.trim() === '' ? (
           <p className="wh-note__empty">Double-click to write a note (markdown).</p>
+        ) : html === null ? (
+          <div className="wh-note__text wh-note__text--plain nowheel">{data.text}</div>
         ) : (
           // markdown-it output with HTML disabled: only the markup it generates itself.
           <div className="wh-note__text nowheel" dangerouslySetInnerHTML={{ __html: html }} />
