@@ -255,7 +255,7 @@ function depthwiseOnBlocks(e: Emitter, xs: number[], ys: number[], ws: number[],
 const GEMM_MIN_CHANNELS = 8;
 
 /** A 1x1 window without padding: every output pixel reads one input pixel, so X needs no unfolding. */
-function isPointwise(g: WindowGeometry): boolean {
+export function isPointwise(g: WindowGeometry): boolean {
   return g.kernel.every((k) => k === 1) && g.padsBegin.every((p) => p === 0) && g.padsEnd.every((p) => p === 0);
 }
 

@@ -6,7 +6,7 @@ import type { Node } from '../../onnx/model.ts';
 import { normAxis, type Emitter } from './emit.ts';
 import type { FusedGradient } from './rule.ts';
 import { depthwiseConv, isDepthwise } from './depthwise.ts';
-import { tilingPoolKernel } from './rules-conv.ts';
+import { stridedPointwiseConv, tilingPoolKernel } from './rules-conv.ts';
 
 export interface DecomposeOptions {
   /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
@@ -186,8 +186,9 @@ function attrsToInputs(node: Node, e: Emitter, opts: DecomposeOptions): boolean 
 }
 
 function conv(node: Node, e: Emitter, _opts: DecomposeOptions, out: Decomposed): boolean {
-  if (!isDepthwise(node, e)) return false;
-  out.fused.set(node.output[0], depthwiseConv(node, e));
+  const fused = isDepthwise(node, e) ? depthwiseConv(node, e) : stridedPointwiseConv(node, e);
+  if (!fused) return false;
+  out.fused.set(node.output[0], fused);
   return true;
 }
 
