@@ -6,6 +6,7 @@
 // "painted" means every node in the fitted view is painted; the bench checks the view did not
 // change after the moment it timed (the same nodes in the canvas' box: a node mounted on its
 // estimated size just outside it may be dropped once measured, which changes nothing seen).
+// BENCH_EDITOR_ONLY=load times the page load alone.
 // BENCH_EDITOR_PROFILE=<prefix> writes a CPU profile of the drags (<prefix>-drag.cpuprofile),
 // BENCH_EDITOR_TRACE=<prefix> Chromium traces of the page load and the drags (<prefix>-load.json,
 // <prefix>-drag.json, for chrome://tracing or DevTools' Performance panel).
@@ -195,6 +196,10 @@ export default async function benchEditor(): Promise<void> {
     if (trace) await browser.stopTracing();
     await checkSettled(page, 'Page load');
     const mountedOnLoad = (await page.evaluate('window.__maxNodes')) as number;
+    if (process.env.BENCH_EDITOR_ONLY === 'load') {
+      console.log(`| first render on page load (navigation -> all nodes painted) | ${loadMs.toFixed(0)} ms |`);
+      return;
+    }
 
     // Warm: importing the same file into the running editor.
     const file = join(host.workspace, 'bench-300.json');
