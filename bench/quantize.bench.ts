@@ -3,9 +3,9 @@
 // inference on the same samples for MobileNetV2 and an EfficientNet-B0-style network;
 // LeNet-5 accuracy and file size for fp32 / int8 / fp16; the CPU and whether it has VNNI.
 // Filters (environment), so one section runs alone in a few minutes:
-//   BENCH_QUANTIZE_ONLY=latency,calibration,histogram-in-ort,lenet   sections to run (default: all)
-//   BENCH_QUANTIZE_MODEL=mobilenetv2|efficientnet                      calibration rows of one model
-//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy                    calibration rows of one method
+//   BENCH_QUANTIZE_ONLY=latency,calibration,split,histogram-in-ort,lenet   sections to run (default: all)
+//   BENCH_QUANTIZE_MODEL=mobilenetv2|efficientnet   calibration (and split) rows of one model
+//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy calibration rows of one method
 //   BENCH_QUANTIZE_ROUNDS=N                                            calibration rounds (default 2)
 // e.g. BENCH_QUANTIZE_ONLY=calibration BENCH_QUANTIZE_MODEL=efficientnet npm run bench quantize
 import { readFileSync, statSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { convertFp16 } from '../src/main/passes/quantize/fp16.ts';
 import { detectHostCpu } from '../src/main/passes/quantize/presets.ts';
 import type { ChildResult, ChildTask } from './quantize-calibration-child.ts';
 import { histogramInOrtRows } from './histogram-in-ort.ts';
+import { calibrationSplitRows } from './quantize-calibration-split.ts';
 
 const FIXTURES = FIXTURES_DIR;
 
@@ -79,6 +80,8 @@ function inChild(task: ChildTask): ChildResult {
   return JSON.parse(line) as ChildResult;
 }
 
+const CALIBRATION_MODELS: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
+
 /**
  * Calibration (calibrateModel: normalize, plan, calibrate, ranges) against plain fp32 inference
  * (session + forward passes) over the same samples at the batch size calibration used, in
@@ -89,8 +92,7 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  const models: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
-  for (const [model, label, samples] of models.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
+  for (const [model, label, samples] of CALIBRATION_MODELS.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
     for (const method of (['minmax', 'percentile', 'entropy'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       const cal: ChildResult[] = [];
       const fwd: ChildResult[] = [];
@@ -117,6 +119,7 @@ export default async function run(): Promise<void> {
   console.log(`CPU: ${cpu.model} (${cpu.arch}); VNNI: ${cpu.vnni ? 'yes' : 'no'}; AVX2: ${cpu.avx2 ? 'yes' : 'no'}; preset used: ${cpu.target}`);
   if (wanted('BENCH_QUANTIZE_ONLY', 'latency')) await latencyRows();
   if (wanted('BENCH_QUANTIZE_ONLY', 'calibration')) await calibrationCost();
+  if (wanted('BENCH_QUANTIZE_ONLY', 'split')) await calibrationSplitRows(CALIBRATION_MODELS.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m)));
   if (wanted('BENCH_QUANTIZE_ONLY', 'histogram-in-ort')) await histogramInOrtRows();
   if (wanted('BENCH_QUANTIZE_ONLY', 'lenet')) await lenetRows();
 }
