@@ -70,6 +70,12 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv 1x1 on a 1x1 map, batch 8 (dW as one GEMM)': [['Conv'], one('Conv', [8, 12, 1, 1], {}, { params: { w: [7, 12, 1, 1] } })],
   'Conv 1x1 in 2 groups, stride 2 on an odd map (dW per sample, strided Slice)': [['Conv'], one('Conv', [2, 8, 5, 3], { group: 2, strides: [2, 2] }, { params: { w: [6, 4, 1, 1] } })],
   'Conv 1x1 padded (dW through the window unfold)': [['Conv'], one('Conv', [2, 8, 3, 3], { pads: [1, 0, 0, 1] }, { params: { w: [3, 8, 1, 1] } })],
+  'Conv 3x3 stride 2 and its 1x1 stride-2 shortcut on one input (two ConvTransposes summed)': [['Conv', 'Concat'], { x: [2, 3, 7, 6], params: { w: [4, 3, 3, 3], p: [5, 3, 1, 1] }, nodes: [
+    { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } }, { op: 'Conv', inputs: ['x', 'p'], outputs: ['k'], attrs: { strides: [2, 2] } },
+    { op: 'Concat', inputs: ['h', 'k'], outputs: ['y'], attrs: { axis: 1 } }] }],
+  'Two Convs 3x3 stride 2 with other pads on one input': [['Conv', 'Add'], { x: [2, 3, 7, 6], params: { w: [4, 3, 3, 3], p: [4, 3, 3, 3] }, nodes: [
+    { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } }, { op: 'Conv', inputs: ['x', 'p'], outputs: ['k'], attrs: { strides: [2, 2], pads: [0, 0, 2, 2] } },
+    { op: 'Add', inputs: ['h', 'k'], outputs: ['y'] }] }],
   'Relu and Clip on [N, C, 1, 1] (rank-matched bounds)': [['Relu', 'Clip'], { x: [3, 5, 1, 1], xValues: 'spread', consts: [scalar('lo', -0.2), scalar('hi', 0.3)], nodes: [
     { op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['c'] }, { op: 'Relu', inputs: ['c'], outputs: ['y'] }] }],
   'MaxPool overlapping 3x3 stride 2': [['MaxPool'], one('MaxPool', [2, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { xValues: 'spread' })],
