@@ -259,6 +259,13 @@ export function isPointwise(g: WindowGeometry): boolean {
   return g.kernel.every((k) => k === 1) && g.padsBegin.every((p) => p === 0) && g.padsEnd.every((p) => p === 0);
 }
 
+/** Every stride-th pixel of X [N, C, ...] from the first, `outSpatial` of them per axis (one strided Slice; X itself at stride 1). */
+export function subsample(e: Emitter, x: string, outSpatial: number[], strides: number[]): string {
+  if (strides.every((s) => s === 1)) return x;
+  const axes = outSpatial.map((_, i) => i + 2);
+  return e.op1('Slice', [x, e.constI64(axes.map(() => 0)), e.constI64(outSpatial.map((o, i) => (o - 1) * strides[i] + 1)), e.constI64(axes), e.constI64(strides)]);
+}
+
 /**
  * dW of a 1x1 Conv without padding: X itself (every stride-th pixel, one strided Slice) is the
  * unfolded input, so no Transpose, Pad or Gather. dW = sum over samples of dY_n X_n^T: one batched
@@ -270,11 +277,7 @@ export function isPointwise(g: WindowGeometry): boolean {
  */
 function convWeightGradPointwise(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
   const { n, outPixels, cInG, cOutG } = unfoldDims(xs, ys, g, group);
-  const outSpatial = ys.slice(2);
-  const axes = outSpatial.map((_, i) => i + 2);
-  const sampled = g.strides.every((s) => s === 1)
-    ? x
-    : e.op1('Slice', [x, e.constI64(axes.map(() => 0)), e.constI64(outSpatial.map((o, i) => (o - 1) * g.strides[i] + 1)), e.constI64(axes), e.constI64(g.strides)]);
+  const sampled = subsample(e, x, ys.slice(2), g.strides);
   const xG = e.reshape(sampled, [n, group, cInG, outPixels]);
   const dYG = e.reshape(dY, [n, group, cOutG, outPixels]);
   if (outPixels === 1 && group === 1) {

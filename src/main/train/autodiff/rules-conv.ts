@@ -8,7 +8,7 @@ import { makeTensor } from '../../onnx/tensor.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import type { FusedGradient, GradientRule } from './rule.ts';
 import { numel, type Emitter } from './emit.ts';
-import { convWeightGrad, isPointwise } from './conv-weight-grad.ts';
+import { convWeightGrad, isPointwise, subsample } from './conv-weight-grad.ts';
 
 export interface WindowGeometry {
   kernel: number[];
@@ -148,7 +148,7 @@ export function stridedPointwiseConv(node: Node, e: Emitter): FusedGradient | un
   if (!isPointwise(geom) || geom.strides.every((s) => s === 1)) return undefined;
   const group = attrInt(node, 'group', 1);
   const axes = outSpatial.map((_, i) => i + 2);
-  const sampled = e.op1('Slice', [x, e.constI64(axes.map(() => 0)), e.constI64(outSpatial.map((o, i) => (o - 1) * geom.strides[i] + 1)), e.constI64(axes), e.constI64(geom.strides)]);
+  const sampled = subsample(e, x, outSpatial, geom.strides);
   const sampledShape = [xs[0], xs[1], ...outSpatial];
   e.shapes.set(sampled, sampledShape);
   e.opInto('Conv', [sampled, ...node.input.slice(1)], [node.output[0]], { group, kernel_shape: ws.slice(2) });
