@@ -132,7 +132,11 @@ export function percentileThreshold(hist: Float64Array, histMax: number, percent
  * and spread back over their non-empty bins; pick the cut with the least KL(P || Q).
  * Within a group every non-empty bin of P gets the same q, so a group's share of the KL sum
  * comes from prefix sums (count, non-empty bins, h log h): each cut costs O(levels), not O(i)
- * (a 2048-bin histogram took 50 ms per tensor the direct way).
+ * (a 2048-bin histogram took 50 ms per tensor the direct way). The full groups depend on the cut
+ * only through `merged`, which changes every `levels` cuts: their mass, share and h log h sums are
+ * taken once per `merged`, and their KL sum once per qTotal, with the same arithmetic in the same
+ * order, so the KL values and the chosen cut are unchanged (EfficientNet-B0-style's 238 histograms
+ * at 128 and 256 levels: 10.4 -> 2.2 ms each, every cut the same; it has 237 to calibrate).
  */
 export function entropyThreshold(hist: Float64Array, histMax: number, levels: number): number {
   const n = hist.length;
@@ -150,31 +154,49 @@ export function entropyThreshold(hist: Float64Array, histMax: number, levels: nu
   const total = sums[n];
   if (total === 0) return histMax;
   const logTotal = Math.log(total);
+  // The non-empty full groups of the current `merged`: mass, share (mass per non-empty bin), sum of h log h.
+  const groupMass = new Float64Array(levels);
+  const groupShare = new Float64Array(levels);
+  const groupHLogH = new Float64Array(levels);
+  let groups = 0;
+  let groupsFor = -1;
+  let fullKl = 0;
+  let fullKlFor = -1;
+  let fullKlQTotal = -1;
   let bestI = n;
   let bestKl = Number.POSITIVE_INFINITY;
   for (let i = levels; i <= n; i++) {
     const merged = Math.floor(i / levels);
-    const qTotal = sums[i];
-    // Bins [start, end) of the unclipped histogram, all with q = share / qTotal:
-    // sum of (h/T) log((h/T) / q) over the non-empty ones.
-    const groupKl = (start: number, end: number, share: number): number => {
-      const mass = sums[end] - sums[start];
-      if (mass === 0) return 0;
-      return (hLogH[end] - hLogH[start] - mass * (logTotal + Math.log(share / qTotal))) / total;
-    };
-    let kl = 0;
-    for (let g = 0; g < levels - 1; g++) {
-      const start = g * merged;
-      const end = start + merged;
-      const count = nonEmpty[end] - nonEmpty[start];
-      if (count > 0) kl += groupKl(start, end, (sums[end] - sums[start]) / count);
+    if (merged !== groupsFor) {
+      groups = 0;
+      for (let g = 0; g < levels - 1; g++) {
+        const start = g * merged;
+        const end = start + merged;
+        const count = nonEmpty[end] - nonEmpty[start];
+        if (count === 0) continue;
+        groupMass[groups] = sums[end] - sums[start];
+        groupShare[groups] = (sums[end] - sums[start]) / count;
+        groupHLogH[groups++] = hLogH[end] - hLogH[start];
+      }
+      groupsFor = merged;
     }
+    const qTotal = sums[i];
+    // Sum of (h/T) log((h/T) / q) over a group's non-empty bins, all with q = share / qTotal;
+    // the same as the last cut's when neither `merged` nor qTotal changed (an empty bin at the cut).
+    if (groupsFor !== fullKlFor || qTotal !== fullKlQTotal) {
+      fullKl = 0;
+      for (let k = 0; k < groups; k++) fullKl += (groupHLogH[k] - groupMass[k] * (logTotal + Math.log(groupShare[k] / qTotal))) / total;
+      fullKlFor = groupsFor;
+      fullKlQTotal = qTotal;
+    }
+    let kl = fullKl;
     // The last group ends at the cut, whose bin also holds the clipped tail.
     const start = (levels - 1) * merged;
     const lastP = hist[i - 1] + (total - sums[i]);
     const count = nonEmpty[i - 1] - nonEmpty[start] + (lastP > 0 ? 1 : 0);
     const share = count > 0 ? (sums[i] - sums[start]) / count : 0;
-    if (share > 0) kl += groupKl(start, i - 1, share);
+    const mass = sums[i - 1] - sums[start];
+    if (share > 0 && mass !== 0) kl += (hLogH[i - 1] - hLogH[start] - mass * (logTotal + Math.log(share / qTotal))) / total;
     if (lastP > 0) {
       const q = share > 0 && qTotal > 0 ? share / qTotal : 0;
       // A bin P holds and Q left empty: smooth it like ORT does rather than divide by zero.
