@@ -286,8 +286,21 @@ function convWeightGradPointwise(e: Emitter, x: string, dY: string, xs: number[]
   return e.reshape(e.reduceSum(e.op1('MatMul', [dYG, e.transpose(xG, [0, 1, 3, 2])]), [0], false), ws);
 }
 
+/**
+ * Output maps from this size on give the per-sample products of the pointwise dW deep enough
+ * GEMMs. (MobileNetV2 x0.5's 1x1 convs on 2x2 maps, batch 64, 1 thread: per-sample [48, 4] x [4, 288]
+ * products took 0.4-1.0 ms each plus the sum over N, where the channels-last one-GEMM form took
+ * 4 ms for every 1x1 conv together; ResNet-small's shortcuts on 16x16 and 8x8 maps: 0.36 and 0.30 ms.)
+ */
+const POINTWISE_PER_SAMPLE_MIN_PIXELS = 64;
+
+/** Whether dW takes the pointwise form: a 1x1 window without padding, on a map deep enough or a single pixel. */
+function pointwisePays(g: WindowGeometry, outPixels: number, group: number): boolean {
+  return isPointwise(g) && (outPixels >= POINTWISE_PER_SAMPLE_MIN_PIXELS || (outPixels === 1 && group === 1));
+}
+
 export function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
-  if (isPointwise(g)) return convWeightGradPointwise(e, x, dY, xs, ys, ws, g, group);
+  if (pointwisePays(g, numel(ys.slice(2)), group)) return convWeightGradPointwise(e, x, dY, xs, ys, ws, g, group);
   if (xs[1] / group >= GEMM_MIN_CHANNELS) {
     return batchInnerPays(xs, g) ? convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group) : convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
   }
