@@ -6,7 +6,8 @@
 // "painted" means every node in the fitted view is painted; the bench checks the view did not
 // change after the moment it timed (the same nodes in the canvas' box: a node mounted on its
 // estimated size just outside it may be dropped once measured, which changes nothing seen).
-// BENCH_EDITOR_ONLY=load times the page load alone.
+// BENCH_EDITOR_ONLY=load times the page load alone; both print its phases (HTML in, entry script in,
+// modules evaluated, start-up calls answered, first nodes and first edges committed, painted).
 // BENCH_EDITOR_PROFILE=<prefix> writes a CPU profile of the drags (<prefix>-drag.cpuprofile),
 // BENCH_EDITOR_TRACE=<prefix> Chromium traces of the page load and the drags (<prefix>-load.json,
 // <prefix>-drag.json, for chrome://tracing or DevTools' Performance panel).
@@ -63,8 +64,31 @@ export function generatePipeline(): EditorDocument {
  */
 const TALLY_NODES_SCRIPT = `window.__maxNodes = 0;
 new MutationObserver(() => {
-  window.__maxNodes = Math.max(window.__maxNodes, document.querySelectorAll('.react-flow__node').length);
+  const nodes = document.querySelectorAll('.react-flow__node').length;
+  window.__maxNodes = Math.max(window.__maxNodes, nodes);
+  if (nodes && window.__firstNodeMs === undefined) window.__firstNodeMs = performance.now();
+  if (window.__firstEdgeMs === undefined && document.querySelector('.react-flow__edge')) window.__firstEdgeMs = performance.now();
 }).observe(document, { childList: true, subtree: true });`;
+
+/**
+ * In-page expression: the page load's phases, ms since navigation: HTML in, the entry script
+ * in, modules evaluated (DOMContentLoaded), the start-up calls answered (main.tsx's mark),
+ * the first nodes committed, the first edges committed (React Flow draws an edge once both
+ * ends are measured: a second render).
+ */
+const LOAD_PHASES = `(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const script = performance.getEntriesByType('resource').find((e) => e.initiatorType === 'script');
+  const data = performance.getEntriesByName('whittle:startup-data')[0];
+  return { html: nav.responseEnd, script: script ? script.responseEnd : NaN, modules: nav.domContentLoadedEventEnd,
+    data: data ? data.startTime : NaN, nodes: window.__firstNodeMs, edges: window.__firstEdgeMs };
+})()`;
+
+/** "html 69 / script 140 / ...": each phase's end, ms since navigation. */
+async function loadPhases(page: Page, paintedMs: number): Promise<string> {
+  const phases = { ...((await page.evaluate(LOAD_PHASES)) as Record<string, number>), painted: paintedMs };
+  return Object.entries(phases).map(([name, ms]) => `${name} ${Number.isFinite(ms) ? ms.toFixed(0) : '-'}`).join(' / ');
+}
 
 /** In-page expression: the ids of the nodes whose box meets the canvas' box, sorted and joined. */
 const NODES_IN_VIEW = `(() => {
@@ -196,8 +220,10 @@ export default async function benchEditor(): Promise<void> {
     if (trace) await browser.stopTracing();
     await checkSettled(page, 'Page load');
     const mountedOnLoad = (await page.evaluate('window.__maxNodes')) as number;
+    const phases = await loadPhases(page, loadMs);
     if (process.env.BENCH_EDITOR_ONLY === 'load') {
       console.log(`| first render on page load (navigation -> all nodes painted) | ${loadMs.toFixed(0)} ms |`);
+      console.log(`| page load phases, ms since navigation | ${phases} |`);
       return;
     }
 
@@ -225,6 +251,7 @@ export default async function benchEditor(): Promise<void> {
     console.log('| measure | value |');
     console.log('|---|---|');
     console.log(`| first render on page load (navigation -> all nodes painted) | ${loadMs.toFixed(0)} ms |`);
+    console.log(`| page load phases, ms since navigation | ${phases} |`);
     console.log(`| first render after import (file chosen -> all nodes painted) | ${importMs.toFixed(0)} ms |`);
     console.log(`| node drag -> on screen, median | ${median(latencies).toFixed(1)} ms |`);
     console.log(`| node drag -> on screen, p90 | ${percentile(latencies, 90).toFixed(1)} ms |`);
