@@ -37,7 +37,10 @@ export function edgeCount(page: Page): Promise<number> {
 /** Closes every toast (so screenshots show the canvas). */
 export async function dismissToasts(page: Page): Promise<void> {
   const close = page.locator('.wh-toast button[aria-label="Dismiss"]');
-  while ((await close.count()) > 0) await close.first().click();
+  // A toast also closes on its own timer: one counted here may be gone before the click, and a
+  // plain click would then wait for the next toast until the test times out. Click briefly, look again.
+  for (let tries = 0; tries < 20 && (await close.count()) > 0; tries++) await close.first().click({ timeout: 2_000 }).catch(() => undefined);
+  await expect(close).toHaveCount(0, { timeout: 15_000 });
 }
 
 /**
