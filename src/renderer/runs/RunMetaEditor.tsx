@@ -19,7 +19,11 @@ export function RunMetaEditor({ run, onChanged, onDeleted }: Props) {
   const [tagDraft, setTagDraft] = useState('');
   const [note, setNote] = useState(run.note ?? '');
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => { setName(run.name); setTags(run.tags ?? []); setNote(run.note ?? ''); setError(null); }, [run.id, run.name, run.tags, run.note]);
+  // Each field follows its own saved value: a saved tag must not reset a note being typed.
+  useEffect(() => setName(run.name), [run.id, run.name]);
+  useEffect(() => setTags(run.tags ?? []), [run.id, run.tags]);
+  useEffect(() => setNote(run.note ?? ''), [run.id, run.note]);
+  useEffect(() => setError(null), [run.id]);
 
   const save = async (edit: { name?: string; tags?: string[]; note?: string }) => {
     try {
