@@ -1,5 +1,6 @@
-// Renderer entry: connect to the API (Electron preload or the browser host's socket),
-// fetch what the app needs to start, open the start-up document, then render.
+// Renderer entry: connect to the API (Electron preload or the browser host's socket), take
+// what the app needs to start from the page (browser host) or the API, open the start-up
+// document, then render.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
@@ -15,6 +16,8 @@ import { StartupError } from './app/StartupError.tsx';
 import { createPipelineStore, type PipelineStore } from './store/createPipelineStore.ts';
 import { PipelineStoreContext } from './store/PipelineStoreContext.ts';
 import { trustRequestFor } from './files/trustRequest.ts';
+import { parseStartupData, STARTUP_DATA_ELEMENT_ID } from '../shared/api/startup.ts';
+import { gatherStartup } from './app/startupData.ts';
 
 /** Opens the start-up document; `opening` is its documents.open call, already under way. */
 async function openStartupDocument(store: PipelineStore, opening: Promise<CallResponse<'documents.open'> | null>) {
@@ -37,24 +40,16 @@ async function openStartupDocument(store: PipelineStore, opening: Promise<CallRe
 
 async function start() {
   const root = createRoot(document.getElementById('root')!);
+  const injected = parseStartupData(document.getElementById(STARTUP_DATA_ELEMENT_ID)?.textContent);
   let api: ApiClient;
   try {
-    api = await connectApi();
+    api = await connectApi({ waitForSocket: injected === null });
   } catch (err) {
     root.render(<StartupError error={err} />);
     return;
   }
   try {
-    // The start-up document is asked for as soon as its path is known, alongside the catalog.
-    const infoCall = api.call('app.info', {});
-    const opening = infoCall.then((i) => (i.startupDocument ? api.call('documents.open', { path: i.startupDocument }) : null));
-    // Its failure is reported by openStartupDocument, after the catalog has arrived.
-    opening.catch(() => undefined);
-    const [info, catalog, autosave] = await Promise.all([
-      infoCall,
-      api.call('catalog.list', {}),
-      api.call('autosave.read', {}).catch(() => ({ entry: null })),
-    ]);
+    const { info, catalog, autosave, opening } = await gatherStartup(api, injected);
     const store = createPipelineStore(emptyDocument());
     store.getState().setCatalog(catalog.kinds);
     await openStartupDocument(store, opening);

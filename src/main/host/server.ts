@@ -15,6 +15,7 @@ import { EVENT_NAMES } from '../../shared/api/contract.ts';
 import type { ApiService } from '../api/service.ts';
 import { contentSecurityPolicy, parseRequestTarget, presentedToken, tokenCookie, tokenMatches, tokenPage, type RequestTarget } from './requests.ts';
 import { handleSocketFrame, type MessageOffload } from './socket-messages.ts';
+import { startupDataElementFor } from './startup-data.ts';
 
 export const HOST_ADDRESS = '127.0.0.1';
 /** Big enough for a pipeline.parse of an oversized file to come back as a clear error. */
@@ -94,7 +95,26 @@ export async function startHost(options: HostOptions): Promise<HostServer> {
       'Cache-Control': isHtml ? 'no-store' : 'no-cache',
     };
     if (isHtml) headers['Content-Security-Policy'] = contentSecurityPolicy(HOST_ADDRESS, port);
-    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+    const bodyEnd = rel === '/index.html' && req.method === 'GET' ? body.lastIndexOf('</body>') : -1;
+    if (bodyEnd < 0) {
+      res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    await sendWithStartupData(res, headers, body, bodyEnd);
+  }
+
+  /**
+   * The app's page with its start-up data before `</body>` (only a request with the token gets
+   * here). The head goes out first, so the browser fetches the scripts while the data is gathered.
+   */
+  async function sendWithStartupData(res: ServerResponse, headers: Record<string, string>, body: Buffer, bodyEnd: number): Promise<void> {
+    const element = startupDataElementFor(options.api).catch((err: unknown) => {
+      fault('start-up data', err);
+      return '';
+    });
+    res.writeHead(200, headers);
+    res.write(body.subarray(0, bodyEnd));
+    res.end(Buffer.concat([Buffer.from(await element, 'utf8'), body.subarray(bodyEnd)]));
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

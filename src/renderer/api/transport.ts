@@ -19,11 +19,16 @@ export function onConnectionLost(listener: () => void): () => void {
   return () => lostListeners.delete(listener);
 }
 
-export async function connectApi(): Promise<ApiClient> {
+/**
+ * The client for this page's door. `waitForSocket` false: the page already has what it needs to
+ * render (the host's start-up data), so it renders while the socket opens; calls wait for it,
+ * and a socket that never opens shows as a lost connection instead of the start-up error.
+ */
+export async function connectApi({ waitForSocket = true }: { waitForSocket?: boolean } = {}): Promise<ApiClient> {
   if (window.whittle) return createApiClient(window.whittle);
   const socket = new WebSocket(socketUrlFor(window.location.href));
   socket.addEventListener('close', () => { for (const listener of lostListeners) listener(); });
   const transport = createSocketTransport(socket);
-  await transport.ready;
+  if (waitForSocket) await transport.ready;
   return createApiClient(transport);
 }
