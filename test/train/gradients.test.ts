@@ -69,7 +69,7 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv 1x1 stride 2 onto a 1x1 map (dW as one GEMM dY^T X), bias': [['Conv'], one('Conv', [3, 6, 2, 2], { strides: [2, 2] }, { params: { w: [5, 6, 1, 1], b: [5] } })],
   'Conv 1x1 on a 1x1 map, batch 8 (dW as one GEMM)': [['Conv'], one('Conv', [8, 12, 1, 1], {}, { params: { w: [7, 12, 1, 1] } })],
   'Conv 1x1 in 2 groups, stride 2 on an odd map (dW one GEMM on the small map)': [['Conv'], one('Conv', [2, 8, 5, 3], { group: 2, strides: [2, 2] }, { params: { w: [6, 4, 1, 1] } })],
-  'Conv 1x1 in 2 groups, stride 2 onto an 8x8 map (dW per sample from the forward\'s strided Slice)': [['Conv'], one('Conv', [2, 8, 16, 15], { group: 2, strides: [2, 2] }, { params: { w: [6, 4, 1, 1], b: [6] } })],
+  'Conv 1x1 in 2 groups, stride 2 onto an 8x8 map (dW per sample from the forward\'s subsample)': [['Conv'], one('Conv', [2, 8, 16, 15], { group: 2, strides: [2, 2] }, { params: { w: [6, 4, 1, 1], b: [6] } })],
   'Conv 1x1 on an 8x8 map (dW per sample)': [['Conv'], one('Conv', [2, 4, 8, 8], {}, { params: { w: [3, 4, 1, 1] } })],
   'Conv 1x1 padded (dW through the window unfold)': [['Conv'], one('Conv', [2, 8, 3, 3], { pads: [1, 0, 0, 1] }, { params: { w: [3, 8, 1, 1] } })],
   'Conv 3x3 stride 2 and its 1x1 stride-2 shortcut on one input (two ConvTransposes summed)': [['Conv', 'Concat'], { x: [2, 3, 7, 6], params: { w: [4, 3, 3, 3], p: [5, 3, 1, 1] }, nodes: [

@@ -133,10 +133,11 @@ const conv: GradientRule = ({ node, dY, needs, e }) => {
 };
 
 /**
- * A strided 1x1 Conv without padding (a ResNet shortcut) rewritten as a strided Slice and a
- * stride-1 1x1 Conv (a plain GEMM in ORT), with one fused gradient: dW reads the sampled input the
- * forward made, where it sampled X again (ORT's Conv samples inside its im2col; the Slice for dW
- * took 1.1 ms on ResNet-small's 16-channel 32x32 shortcut at 2 threads); dX stays a ConvTranspose.
+ * A strided 1x1 Conv without padding (a ResNet shortcut) rewritten as a subsample of X (see
+ * conv-weight-grad.ts) and a stride-1 1x1 Conv (a plain GEMM in ORT), with one fused gradient: dW
+ * reads the sampled input the forward made, where it sampled X again (ORT's Conv samples inside its
+ * im2col; a strided Slice for dW took 1.1 ms on ResNet-small's 16-channel 32x32 shortcut at 2
+ * threads); dX stays a ConvTranspose.
  * Undefined (no rewrite) for any other Conv.
  */
 export function stridedPointwiseConv(node: Node, e: Emitter): FusedGradient | undefined {
