@@ -7,7 +7,7 @@ import '@xyflow/react/dist/style.css';
 import './styles/index.css';
 import type { ApiClient } from '../shared/api/client.ts';
 import type { CallResponse } from '../shared/api/contract.ts';
-import { emptyDocument } from '../shared/pipeline/document.ts';
+import { emptyDocument } from '../shared/pipeline/document-format.ts';
 import { ApiContext } from './api/ApiContext.ts';
 import { connectApi } from './api/transport.ts';
 import { App } from './app/App.tsx';

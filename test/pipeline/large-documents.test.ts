@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/shared/catalog/index.ts';
 import { parsePipelineText } from '../../src/shared/pipeline/parse.ts';
-import { validateDocument, validateUnknown } from '../../src/shared/pipeline/validate.ts';
+import { validateDocument } from '../../src/shared/pipeline/validate.ts';
+import { validateUnknown } from '../../src/shared/pipeline/validate-unknown.ts';
 import { chainDocument } from '../../bench/documents.bench.ts';
 
 describe('large documents', () => {

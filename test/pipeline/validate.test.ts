@@ -1,7 +1,8 @@
 // Validation reports every problem at once, each with its node id: one test per kind of
 // problem, then a document with many problems reported together.
 import { describe, expect, it } from 'vitest';
-import { validateDocument, validateUnknown } from '../../src/shared/pipeline/validate.ts';
+import { validateDocument } from '../../src/shared/pipeline/validate.ts';
+import { validateUnknown } from '../../src/shared/pipeline/validate-unknown.ts';
 import type { PipelineDocument } from '../../src/shared/pipeline/document.ts';
 import { TEST_CATALOG } from './catalog-fixture.ts';
 

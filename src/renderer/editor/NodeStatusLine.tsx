@@ -3,7 +3,7 @@
 // from before an edit of the node's params or inputs are dimmed and marked outdated. The
 // headline figures are on the node's face (NodeFaceLines), not here.
 import { formatMs } from '../app/format.ts';
-import { nodeOutcome } from '../../shared/api/run.ts';
+import { nodeOutcome } from '../../shared/api/node-outcome.ts';
 import type { NodeRunView } from '../store/runView.ts';
 
 const LABELS: Record<string, string> = {

@@ -8,7 +8,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { NodeKindSpec, PortSpec } from '../../shared/catalog/types.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { nodeOutdatedSelector, nodeProblemsSelector, nodeRunSelector } from '../store/selectors.ts';
-import { nodeOutcome } from '../../shared/api/run.ts';
+import { nodeOutcome } from '../../shared/api/node-outcome.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
 import { NodeFaceLines } from './NodeFaceLines.tsx';

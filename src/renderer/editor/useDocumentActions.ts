@@ -3,7 +3,8 @@
 import { useMemo } from 'react';
 import type { ApiClient } from '../../shared/api/client.ts';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
-import { emptyDocument, MAX_PIPELINE_BYTES, type PipelineDocument, type Problem } from '../../shared/pipeline/document.ts';
+import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
+import { emptyDocument, MAX_PIPELINE_BYTES } from '../../shared/pipeline/document-format.ts';
 import { useApi } from '../api/useApi.ts';
 import { useAppInfo } from '../app/useAppInfo.ts';
 import type { PipelineStore } from '../store/createPipelineStore.ts';

@@ -2,7 +2,7 @@
 // warning, every metric, and the full error with its hint when it failed. Results from
 // before an edit of the node's params or inputs are dimmed and marked outdated.
 import { useMemo } from 'react';
-import { nodeOutcome } from '../../shared/api/run.ts';
+import { nodeOutcome } from '../../shared/api/node-outcome.ts';
 import { formatMetric, metricLabel, orderedMetrics } from '../../shared/results/metrics.ts';
 import { formatMs } from '../app/format.ts';
 import { usePipelineStore } from '../store/usePipelineStore.ts';

@@ -2,7 +2,8 @@
 // linear/log range, the values it stands for, any value outside the param's range, and the
 // document's variant count and sampling (SweepSettingsFields).
 import type { ParamSpec } from '../../shared/catalog/types.ts';
-import { checkSweep, sweepValues, type SweepSpec } from '../../shared/pipeline/sweep-spec.ts';
+import type { SweepSpec } from '../../shared/pipeline/sweep-spec.ts';
+import { checkSweep, sweepValues } from '../../shared/pipeline/sweep-values.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectNodes } from '../store/selectors.ts';
 import { TextDraftInput } from './TextDraftInput.tsx';

@@ -1,8 +1,9 @@
 // The document's sweep settings, under any sweep editor: how many variants the sweeps make
 // (the product of their value counts), and how a run picks them (all, random, Latin hypercube).
 import { useMemo } from 'react';
-import { documentSweepCounts } from '../../shared/pipeline/sweep.ts';
-import { DEFAULT_SWEEP_SETTINGS, MAX_SWEEP_VARIANTS, type SweepSettings } from '../../shared/pipeline/sweep-spec.ts';
+import { documentSweepCounts } from '../../shared/pipeline/sweep-counts.ts';
+import type { SweepSettings } from '../../shared/pipeline/sweep-spec.ts';
+import { DEFAULT_SWEEP_SETTINGS, MAX_SWEEP_VARIANTS } from '../../shared/pipeline/sweep-values.ts';
 import type { PipelineState } from '../store/createPipelineStore.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
 import { selectKinds, selectNodes } from '../store/selectors.ts';

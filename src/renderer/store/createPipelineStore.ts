@@ -4,7 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { NodeKindSpec } from '../../shared/catalog/types.ts';
 import type { RunEvent, RunRecord } from '../../shared/api/run.ts';
 import type { PipelineDocument, Problem } from '../../shared/pipeline/document.ts';
-import { emptyDocument } from '../../shared/pipeline/document.ts';
+import { emptyDocument } from '../../shared/pipeline/document-format.ts';
 import type { PipelineChange } from '../../shared/editor/changes.ts';
 import { applyTransient, checkpoint, commit, createHistory, redo, undo, type History } from '../../shared/editor/history.ts';
 import { autoLayout } from '../../shared/editor/layout.ts';

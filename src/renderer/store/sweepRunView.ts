@@ -1,7 +1,7 @@
 // A swept node on the canvas stands for its variants' clones (`prune@v1`, `prune@v2`, ...):
 // its state in the run view is theirs folded together — running while any runs (progress
 // counts variants ended), failed when one failed, done (or amber) when all succeeded.
-import { nodeOutcome, nodeSucceeded } from '../../shared/api/run.ts';
+import { nodeOutcome, nodeSucceeded } from '../../shared/api/node-outcome.ts';
 import type { NodeRunView, RunView } from './runView.ts';
 
 const CLONE_ID = /^(.+)@v\d+$/;

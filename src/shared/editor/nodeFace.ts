@@ -4,7 +4,8 @@
 import type { FaceFormat, FaceMetric, FaceParam, NodeKindSpec, ParamSpec, ParamValue, Params } from '../catalog/types.ts';
 import { formatBytes, formatCount, formatPercent } from '../format.ts';
 import { isParamVisible, paramsWithDefaults } from '../pipeline/params.ts';
-import { sweepValues, type SweepSpec } from '../pipeline/sweep-spec.ts';
+import type { SweepSpec } from '../pipeline/sweep-spec.ts';
+import { sweepValues } from '../pipeline/sweep-values.ts';
 
 export interface FaceLine {
   /** The param or metric it shows, for tests and tooltips. */

@@ -2,12 +2,9 @@
 // rejected), the types derived from it, and the format constants.
 import { z } from 'zod';
 import { SweepSettingsSchema, SweepSpecSchema } from './sweep-spec.ts';
+import { PIPELINE_FORMAT, PIPELINE_VERSION } from './document-format.ts';
 
-export const PIPELINE_FORMAT = 'whittle.pipeline';
-/** The version this Whittle writes; older documents migrate forward (migrate.ts). */
-export const PIPELINE_VERSION = 2;
-/** Pipeline files larger than this are refused before parsing. */
-export const MAX_PIPELINE_BYTES = 10 * 1024 * 1024;
+export { PIPELINE_FORMAT, PIPELINE_VERSION, MAX_PIPELINE_BYTES, emptyDocument } from './document-format.ts';
 
 export const ParamValueSchema = z.union([
   z.number(),
@@ -101,7 +98,3 @@ export const ProblemSchema = z.object({
   path: z.string().optional(),
 });
 export type Problem = z.output<typeof ProblemSchema>;
-
-export function emptyDocument(name = 'Untitled pipeline'): PipelineDocument {
-  return { format: PIPELINE_FORMAT, version: PIPELINE_VERSION, name, nodes: [], edges: [] };
-}

@@ -2,7 +2,8 @@
 // a seeded Latin hypercube. A combination is one value index per swept param.
 import { WhittleError } from '../errors.ts';
 import { seededRandom } from '../random.ts';
-import { overBudget, type SweepSettings } from './sweep-spec.ts';
+import type { SweepSettings } from './sweep-spec.ts';
+import { overBudget } from './sweep-values.ts';
 
 export type Combination = number[];
 

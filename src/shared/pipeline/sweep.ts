@@ -9,10 +9,12 @@ import type { NodeKindSpec } from '../catalog/types.ts';
 import { WhittleError } from '../errors.ts';
 import { topologicalOrder } from '../graph/order.ts';
 import type { PipelineDocument, PipelineEdge, PipelineNode } from './document.ts';
-import type { Params } from '../catalog/types.ts';
 import { sampleCombinations, productSize, type Combination } from './sweep-sample.ts';
-import { DEFAULT_SWEEP_SETTINGS, SweepSettingsSchema, sweepCounts, sweepValues, type SweepCounts, type SweepSettings, type SweepSpec, type SweepValue } from './sweep-spec.ts';
+import { DEFAULT_SWEEP_SETTINGS, SweepSettingsSchema, type SweepValue } from './sweep-spec.ts';
 import { dimensionCombination, sweepUnits, type SweepUnit } from './sweep-units.ts';
+import { dimensionsOf, hasSweeps } from './sweep-counts.ts';
+
+export { documentSweepCounts, hasSweeps } from './sweep-counts.ts';
 
 const SweepValueSchema = z.union([z.number(), z.string()]);
 
@@ -56,39 +58,11 @@ export function settingKey(nodeId: string, param: string): string {
   return `${nodeId}.${param}`;
 }
 
-/** True when some node of the document holds a sweep. */
-export function hasSweeps(doc: PipelineDocument): boolean {
-  return doc.nodes.some((n) => n.sweeps !== undefined && Object.keys(n.sweeps).length > 0);
-}
 
 /** "0.5" for a variant's value of a dimension; "n/a" where that param does not apply to it. */
 export function variantSettingText(variant: Pick<SweepVariant, 'settings'>, dim: Pick<SweepDimension, 'nodeId' | 'param'>): string {
   const value = variant.settings[settingKey(dim.nodeId, dim.param)];
   return value === undefined ? 'n/a' : String(value);
-}
-
-type SweptNode = { id: string; kind: string; params: Params; label?: string; sweeps?: Record<string, SweepSpec> };
-
-/**
- * The variants a document's sweeps make under its settings: what the inspector and `validate`
- * say, and what a run makes (distinct effective settings; see sweep-units.ts).
- */
-export function documentSweepCounts(doc: { nodes: readonly SweptNode[]; sweep?: SweepSettings }, kinds: ReadonlyMap<string, NodeKindSpec>): SweepCounts {
-  const units = sweepUnits(doc.nodes, dimensionsOf(doc.nodes, kinds), kinds);
-  return sweepCounts(units.map((u) => u.size), doc.sweep ?? DEFAULT_SWEEP_SETTINGS);
-}
-
-function dimensionsOf(nodes: readonly SweptNode[], kinds: ReadonlyMap<string, NodeKindSpec>): SweepDimension[] {
-  const dims: SweepDimension[] = [];
-  for (const node of nodes) {
-    const spec = kinds.get(node.kind);
-    for (const param of Object.keys(node.sweeps ?? {}).sort()) {
-      const paramSpec = spec?.params[param];
-      const title = node.label ?? spec?.title ?? node.kind;
-      dims.push({ nodeId: node.id, param, label: `${title} · ${paramSpec?.label ?? param}`, values: sweepValues(node.sweeps![param], paramSpec) });
-    }
-  }
-  return dims;
 }
 
 /** For each node, the dimensions (indices) on it or upstream of it, from the topological order. */

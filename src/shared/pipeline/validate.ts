@@ -1,28 +1,21 @@
 // Validation of a pipeline document against the catalog: every problem at once, each
 // with its node id (unknown or newer kind, bad param, path outside the document folder,
 // duplicate id, edge to an unknown node or port, port type mismatch, missing input, cycle).
+// Raw data is checked against the schema first by validateUnknown (validate-unknown.ts).
 import type { NodeKindSpec } from '../catalog/types.ts';
 import { findCycles } from '../graph/order.ts';
-import { PipelineDocumentSchema, type PipelineDocument, type Problem } from './document.ts';
+import type { PipelineDocument, Problem } from './document.ts';
 import { checkParamValue, isParamVisible, paramsWithDefaults } from './params.ts';
 import { isAbsolutePath, isInside, normalizePath } from './paths.ts';
-import { schemaProblems } from './schema-problems.ts';
 import { closestName } from './suggest.ts';
-import { checkSweep, DEFAULT_SWEEP_SETTINGS, overBudget } from './sweep-spec.ts';
-import { documentSweepCounts, hasSweeps } from './sweep.ts';
+import { checkSweep, DEFAULT_SWEEP_SETTINGS, overBudget } from './sweep-values.ts';
+import { documentSweepCounts, hasSweeps } from './sweep-counts.ts';
 
 export interface ValidateOptions {
   /** Absolute folder of the document; null/undefined for a document never saved. */
   documentDir?: string | null;
   /** Absolute files or folders the user chose explicitly in this session (allowed outside the folder). */
   allowedPaths?: readonly string[];
-}
-
-/** Validate raw JSON-like data: schema problems first; graph checks when the shape is right. */
-export function validateUnknown(raw: unknown, catalog: readonly NodeKindSpec[], options: ValidateOptions = {}): Problem[] {
-  const parsed = PipelineDocumentSchema.safeParse(raw);
-  if (!parsed.success) return schemaProblems(parsed.error.issues, raw);
-  return validateDocument(parsed.data, catalog, options);
 }
 
 export function validateDocument(doc: PipelineDocument, catalog: readonly NodeKindSpec[], options: ValidateOptions = {}): Problem[] {

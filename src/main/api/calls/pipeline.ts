@@ -4,7 +4,8 @@
 import { dirname, resolve } from 'node:path';
 import { parsePipelineText } from '../../../shared/pipeline/parse.ts';
 import { serializeDocument } from '../../../shared/pipeline/serialize.ts';
-import { validateDocument, validateUnknown } from '../../../shared/pipeline/validate.ts';
+import { validateDocument } from '../../../shared/pipeline/validate.ts';
+import { validateUnknown } from '../../../shared/pipeline/validate-unknown.ts';
 import { portableDocument } from '../../../shared/pipeline/transform.ts';
 import type { CallImpl } from '../types.ts';
 import type { ApiContext } from '../context.ts';
