@@ -13,6 +13,7 @@ import { TensorStats } from '../../src/main/passes/quantize/calibrate.ts';
 import { normalizeForQuantization } from '../../src/main/passes/quantize/normalize.ts';
 import { probeValueTypes, withExtraOutputs } from '../../src/main/passes/quantize/probe.ts';
 import { calibrateModel } from '../../src/main/passes/quantize/static.ts';
+import { withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
 import { activationParams } from '../../src/main/passes/quantize/params.ts';
 import { synthetic } from './helpers.ts';
 
@@ -29,6 +30,28 @@ function convNet(): Model {
   x = b.op('Mul', [pre, b.op('Sigmoid', [pre], ['silu.sig'])], ['silu.out']);
   b.gemm(b.flatten(b.globalAveragePool(x)), 32, 10, 'fc');
   return b.finish([3, 12, 12], 10, 'calibration test net', 'test');
+}
+
+/**
+ * Squeeze-excite gates (a * sigmoid(conv(GAP(a))), one gate per channel) on 12, 24 and 16
+ * channels (blocked layout: multiples of 8 and 16, of 8 only, of neither), over a SiLU output
+ * (both signs), a ReLU output (>= 0) and a negated ReLU (<= 0).
+ */
+function seNet(): Model {
+  const b = new GraphBuilder(5);
+  const excite = (a: string, channels: number, tag: string): string => {
+    const [squeezed] = b.conv(b.globalAveragePool(a), [channels, 1, 1], { outChannels: 4, kernel: 1 });
+    const [expanded] = b.conv(b.relu(squeezed), [4, 1, 1], { outChannels: channels, kernel: 1 });
+    return b.op('Mul', [a, b.op('Sigmoid', [expanded], [`${tag}.gate`])], [`${tag}.scaled`]);
+  };
+  let [x, shape] = b.conv('input', [3, 10, 10], { outChannels: 12, kernel: 3, pad: 1 });
+  x = excite(b.op('Mul', [x, b.op('Sigmoid', [x], ['silu12.sig'])], ['silu12.out']), 12, 'mixed12');
+  [x, shape] = b.conv(x, shape, { outChannels: 24, kernel: 3, stride: 2, pad: 1 });
+  x = excite(b.relu(x), 24, 'positive24');
+  [x, shape] = b.conv(x, shape, { outChannels: 16, kernel: 1 });
+  x = excite(b.op('Neg', [b.relu(x)], ['negated16']), 16, 'negative16');
+  b.gemm(b.flatten(b.globalAveragePool(x)), 16, 10, 'fc');
+  return b.finish([3, 10, 10], 10, 'squeeze-excite calibration test net', 'test');
 }
 
 /** input [N, 8] -> Gemm -> Gemm: values of rank 2, reduced per row. */
@@ -66,7 +89,7 @@ function extremes(chunks: Float32Array[]): { min: number; max: number } {
 }
 
 describe('calibration reductions inside ONNX Runtime', () => {
-  for (const [label, build, shape] of [['conv net', convNet, [3, 12, 12]], ['Gemm net', mlp, [8]]] as const) {
+  for (const [label, build, shape] of [['conv net', convNet, [3, 12, 12]], ['squeeze-excite net', seNet, [3, 10, 10]], ['Gemm net', mlp, [8]]] as const) {
     it(`${label}: MinMax ranges equal the min and max over every value`, async () => {
       const { normalized, names, types } = await calibrationTensors(build());
       const ds = synthetic(20, [...shape], 5);
@@ -139,6 +162,36 @@ describe('calibration reductions inside ONNX Runtime', () => {
         expect(range, `${method} ${name}`).toEqual(reference.ranges.get(name));
         if (method === 'minmax' && direct.has(name)) expect(range.max).toBe(extremes(direct.get(name)!).max);
       }
+    }
+  });
+
+  it('a squeeze-excite product is not read again: its range is the gate times its input\'s per-channel extremes', async () => {
+    const { normalized, names, types } = await calibrationTensors(seNet());
+    const graph = withRangeOutputs(normalized, names, types);
+    const added = graph.model.graph.node.slice(normalized.graph.node.length);
+    for (const [tag, signed] of [['mixed12', true], ['positive24', false], ['negative16', true]] as const) {
+      expect(added.filter((n) => n.input.includes(`${tag}.scaled`)), tag).toEqual([]);
+      expect(added.filter((n) => n.opType === 'Mul' && n.input.includes(`${tag}.gate`)).length, tag).toBe(signed ? 2 : 1);
+      expect(graph.ranges.find((r) => r.tensor === `${tag}.scaled`)!.min === undefined, tag).toBe(!signed);
+    }
+  });
+
+  it('NaN in a squeeze-excite product\'s input: the batch is redone from the values and the NaN counted in both', async () => {
+    const b = new GraphBuilder(7);
+    const [c] = b.conv('input', [3, 8, 8], { outChannels: 16, kernel: 3, pad: 1 });
+    const logged = b.op('Log', [c], ['logged']); // NaN where c < 0
+    const [squeezed] = b.conv(b.globalAveragePool(b.relu(c)), [16, 1, 1], { outChannels: 4, kernel: 1 });
+    const [expanded] = b.conv(squeezed, [4, 1, 1], { outChannels: 16, kernel: 1 });
+    b.op('Mul', [logged, b.op('Sigmoid', [expanded], ['gate'])], ['scaled']); // finish() names it 'logits'
+    const model = b.finish([3, 8, 8], 4, 'nan gate', 'test');
+    model.graph.output[0] = makeValueInfo('logits', DataType.FLOAT, ['N', 16, 8, 8]);
+    const { normalized, names, types } = await calibrationTensors(model);
+    const { stats, valueBatches, warnings } = await collectStats(normalized, ['input', ...names], types, synthetic(6, [3, 8, 8]), { samples: 6, batchSize: 3, histograms: false }, {});
+    expect(valueBatches).toBe(2);
+    for (const name of ['logged', 'logits']) {
+      expect(stats.get(name)!.nonFinite, name).toBeGreaterThan(0);
+      expect(Number.isFinite(stats.get(name)!.min) && Number.isFinite(stats.get(name)!.max), name).toBe(true);
+      expect(warnings.some((w) => w.includes(`'${name}'`)), name).toBe(true);
     }
   });
 

@@ -42,11 +42,16 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   const blocked = likelyBlockedValues(model, types);
   const producers = new Map(model.graph.node.flatMap((n) => n.output.map((o) => [o, n] as const)));
   const byTensor = new Map<string, RangeOutputs>();
+  const gated = gatedProducts(model, names, types, nonNegative);
+  const gatedInputs = new Set([...gated.values()].map((p) => p.input));
+  const perChannel = new Map<string, PerChannel>();
   const g = new GraphAppender(copy);
   const checks = model.graph.output.filter((o) => o.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT).map((o) => g.add('ReduceSum', [o.name], { keepdims: 0 }, g.leaves[0]));
   const ranges = inModelOrder(model, names).map((name, i): RangeOutputs => {
     const leaves = (g.leaves[i + 1] = []);
-    const derived = throughMonotonic(g, producers.get(name), byTensor, leaves, nonNegative);
+    // A gate's input is reduced per channel even where its range could be derived: that saves reading the product.
+    if (gatedInputs.has(name)) return remember(byTensor, perChannelRange(g, name, nonNegative.has(name), perChannel, leaves));
+    const derived = throughMonotonic(g, producers.get(name), byTensor, leaves, nonNegative) ?? throughGate(g, name, gated.get(name), perChannel, leaves);
     if (derived) return remember(byTensor, derived);
     const shape = types.get(name)?.shape ?? [];
     // A value that needs its minimum is read in NCHW anyway (ReduceMin), so its maximum is reduced there too.
@@ -77,6 +82,60 @@ function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Ma
   // A Sigmoid's or Relu's minimum is not needed, as for any value >= 0 (its range starts at 0 either way).
   if (nonNegative.has(node.output[0])) return { tensor: node.output[0], max };
   return { tensor: node.output[0], max, min: g.addLike(node, x.min, leaves) };
+}
+
+/** y = a * g with g >= 0 by construction and one value per channel ([N, C, 1, 1], a squeeze-excite gate), a and y both calibrated. */
+interface GatedProduct {
+  input: string;
+  gate: string;
+}
+
+/** A value's [N, C, 1, 1] extremes; no minimum for a value >= 0 by construction. */
+interface PerChannel {
+  max: string;
+  min?: string;
+}
+
+/** Gated products by output name. */
+function gatedProducts(model: Model, names: string[], types: Map<string, ValueType>, nonNegative: Set<string>): Map<string, GatedProduct> {
+  const wanted = new Set(names);
+  const out = new Map<string, GatedProduct>();
+  for (const n of model.graph.node) {
+    if (n.opType !== 'Mul' || n.input.length !== 2 || !wanted.has(n.output[0])) continue;
+    const [a, gate] = nonNegative.has(n.input[1]) ? [n.input[0], n.input[1]] : [n.input[1], n.input[0]];
+    const as = types.get(a)?.shape ?? [];
+    const gs = types.get(gate)?.shape ?? [];
+    const perChannelGate = as.length === 4 && gs.length === 4 && gs[2] === 1 && gs[3] === 1 && typeof as[1] === 'number' && gs[1] === as[1];
+    if (!wanted.has(a) || !nonNegative.has(gate) || !perChannelGate || !(typeof as[2] === 'number' && as[2] * Number(as[3]) > 1)) continue;
+    out.set(n.output[0], { input: a, gate });
+  }
+  return out;
+}
+
+/**
+ * A value some gated product reads: its maximum (and minimum) per channel, [N, C, 1, 1], and
+ * the per-sample range from those. ORT reads `a` in NCHW anyway (a broadcasting Mul is not
+ * blocked), so this costs what the per-sample reductions cost.
+ */
+function perChannelRange(g: GraphAppender, name: string, nonNegative: boolean, perChannel: Map<string, PerChannel>, leaves: Node[]): RangeOutputs {
+  const max = g.reduce('ReduceMax', name, [2, 3], 1);
+  const min = nonNegative ? undefined : g.reduce('ReduceMin', name, [2, 3], 1);
+  perChannel.set(name, { max, min });
+  return { tensor: name, max: g.perSample('ReduceMax', max, 4, leaves), min: min ? g.perSample('ReduceMin', min, 4, leaves) : undefined };
+}
+
+/**
+ * y = a * g, g >= 0 per channel: rounding a product by a fixed g >= 0 keeps the order of the
+ * a's, so y's per-channel extremes are g times a's, bit for bit, and y is never read again
+ * (EfficientNet-B0-style: 16 squeeze-excite outputs, 2.3 M floats per sample, two passes each).
+ */
+function throughGate(g: GraphAppender, name: string, gated: GatedProduct | undefined, perChannel: Map<string, PerChannel>, leaves: Node[]): RangeOutputs | undefined {
+  const a = gated && perChannel.get(gated.input);
+  if (!gated || !a) return undefined;
+  const max = g.perSample('ReduceMax', g.add('Mul', [a.max, gated.gate]), 4, leaves);
+  // a >= 0 makes y >= 0: only its maximum, as for any such value.
+  if (!a.min) return { tensor: name, max };
+  return { tensor: name, max, min: g.perSample('ReduceMin', g.add('Mul', [a.min, gated.gate]), 4, leaves) };
 }
 
 function isIncreasing(node: Node): boolean {
@@ -160,11 +219,15 @@ class GraphAppender {
   /** Reduce over every axis but the first ([N] out); over all axes for rank 0 or 1. */
   perSample(op: 'ReduceMax' | 'ReduceMin', input: string, rank: number, leaves: Node[]): string {
     if (rank < 2) return this.add(op, [input], { keepdims: 0 }, leaves);
-    const axes = Array.from({ length: rank - 1 }, (_, i) => i + 1);
-    if (this.opset < 18) return this.add(op, [input], { axes, keepdims: 0 }, leaves);
+    return this.reduce(op, input, Array.from({ length: rank - 1 }, (_, i) => i + 1), 0, leaves);
+  }
+
+  /** `op` over `axes` (an attribute before opset 18, an input from 18 on). */
+  reduce(op: 'ReduceMax' | 'ReduceMin', input: string, axes: number[], keepdims: 0 | 1, leaves?: Node[]): string {
+    if (this.opset < 18) return this.add(op, [input], { axes, keepdims }, leaves);
     const axesName = this.fresh(`${input}__axes`);
     this.model.graph.initializer.push(int64Tensor(axesName, [axes.length], axes));
-    return this.add(op, [input, axesName], { keepdims: 0 }, leaves);
+    return this.add(op, [input, axesName], { keepdims }, leaves);
   }
 
   finish(leaves: Node[]): void {
