@@ -13,7 +13,11 @@ interface Props {
   sweeps: Record<string, SweepSpec> | undefined;
   /** The last run's metrics when it finished (done, cached or with warnings). */
   metrics: Record<string, number | string | boolean> | undefined;
+  /** The compact face: two lines of each list (canvas.css hid the rest; CompactFaceContext.ts). */
+  compact?: boolean;
 }
+
+const COMPACT_LINES = 2;
 
 function Lines({ lines, kind, nodeId }: { lines: FaceLine[]; kind: 'param' | 'metric'; nodeId: string }) {
   return (
@@ -33,9 +37,11 @@ function portsText(spec: NodeKindSpec): string {
   return `${names(spec.inputs)} → ${names(spec.outputs)}`;
 }
 
-function NodeFaceLinesImpl({ nodeId, spec, params, sweeps, metrics }: Props) {
-  const paramLines = useMemo(() => faceParamLines(spec, params, sweeps), [spec, params, sweeps]);
-  const metricLines = useMemo(() => (metrics ? faceMetricLines(spec, params, metrics) : []), [spec, params, metrics]);
+function NodeFaceLinesImpl({ nodeId, spec, params, sweeps, metrics, compact = false }: Props) {
+  const allParamLines = useMemo(() => faceParamLines(spec, params, sweeps), [spec, params, sweeps]);
+  const allMetricLines = useMemo(() => (metrics ? faceMetricLines(spec, params, metrics) : []), [spec, params, metrics]);
+  const paramLines = compact ? allParamLines.slice(0, COMPACT_LINES) : allParamLines;
+  const metricLines = compact ? allMetricLines.slice(0, COMPACT_LINES) : allMetricLines;
   if (paramLines.length === 0 && metricLines.length === 0) {
     // The compact face spreads the input handles along the node's edge: without a line here an
     // Evaluate (three inputs) would be a title over an empty band. The full face hides it

@@ -21,6 +21,7 @@ import { useFlowElements } from './useFlowElements.ts';
 import { CanvasMinimap } from './CanvasMinimap.tsx';
 import { FIT_MIN_ZOOM, useCompactZoom } from './useCompactZoom.ts';
 import { useInitialViewport } from './useInitialViewport.ts';
+import { CompactFaceContext } from './CompactFaceContext.ts';
 
 const NODE_TYPES = { pipeline: PipelineNodeView, whGroup: GroupNode, whNote: NoteNode };
 const MULTI_SELECT_KEYS = ['Shift', 'Control', 'Meta'];
@@ -58,42 +59,44 @@ export function PipelineCanvas() {
 
   return (
     <div ref={canvasRef} className={`wh-canvas${compact ? ' wh-canvas--compact' : ''}`} data-testid="canvas" onPointerDownCapture={onPointerDownCapture} onDragOver={onDragOver} onDrop={onDrop} onKeyDown={overlays.onKeyDown}>
-      {initial.state === 'ready' && <ReactFlow<CanvasFlowNode>
-        key={loadCount}
-        nodes={canvasNodes}
-        edges={flowEdges}
-        nodeTypes={NODE_TYPES}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        onNodeDragStop={onNodeDragStop}
-        onSelectionDragStop={onNodeDragStop}
-        onDoubleClick={overlays.onDoubleClick}
-        zoomOnDoubleClick={false}
-        onNodeContextMenu={overlays.onNodeContextMenu}
-        onEdgeContextMenu={overlays.onEdgeContextMenu}
-        onPaneContextMenu={overlays.onPaneContextMenu}
-        // A selected group must not rise above the nodes inside it.
-        elevateNodesOnSelect={false}
-        deleteKeyCode={null}
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        selectionKeyCode="Shift"
-        // Opened fitted (useInitialViewport); React Flow fits only what that could not measure.
-        defaultViewport={initial.viewport ?? undefined}
-        fitView={fitOnLoad && initial.viewport === null}
-        fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.2}
-        // Only nodes and edges in view are in the DOM: a drag on a 300-node graph then
-        // paints and layerizes tens of nodes, not all of them (bench/editor.bench.ts).
-        onlyRenderVisibleElements
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <CanvasMinimap />
-        <Controls data-testid="canvas-controls" fitViewOptions={FIT_VIEW_OPTIONS} />
-      </ReactFlow>}
+      <CompactFaceContext.Provider value={compact}>
+        {initial.state === 'ready' && <ReactFlow<CanvasFlowNode>
+          key={loadCount}
+          nodes={canvasNodes}
+          edges={flowEdges}
+          nodeTypes={NODE_TYPES}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          onNodeDragStop={onNodeDragStop}
+          onSelectionDragStop={onNodeDragStop}
+          onDoubleClick={overlays.onDoubleClick}
+          zoomOnDoubleClick={false}
+          onNodeContextMenu={overlays.onNodeContextMenu}
+          onEdgeContextMenu={overlays.onEdgeContextMenu}
+          onPaneContextMenu={overlays.onPaneContextMenu}
+          // A selected group must not rise above the nodes inside it.
+          elevateNodesOnSelect={false}
+          deleteKeyCode={null}
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          selectionKeyCode="Shift"
+          // Opened fitted (useInitialViewport); React Flow fits only what that could not measure.
+          defaultViewport={initial.viewport ?? undefined}
+          fitView={fitOnLoad && initial.viewport === null}
+          fitViewOptions={FIT_VIEW_OPTIONS}
+          minZoom={0.2}
+          // Only nodes and edges in view are in the DOM: a drag on a 300-node graph then
+          // paints and layerizes tens of nodes, not all of them (bench/editor.bench.ts).
+          onlyRenderVisibleElements
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+          <CanvasMinimap />
+          <Controls data-testid="canvas-controls" fitViewOptions={FIT_VIEW_OPTIONS} />
+        </ReactFlow>}
+      </CompactFaceContext.Provider>
       {overlays.overlay?.type === 'search' && <NodeSearch screen={overlays.overlay.screen} onPick={overlays.pickKind} onClose={overlays.close} />}
       {overlays.overlay?.type === 'menu' && <ContextMenu screen={overlays.overlay.screen} label={overlays.label} items={overlays.items} onClose={overlays.close} />}
       {overlays.overlay?.type === 'help' && kinds.get(overlays.overlay.kind) && <KindHelpDialog spec={kinds.get(overlays.overlay.kind)!} onClose={overlays.close} />}

@@ -3,7 +3,7 @@
 // (queued / running with progress / cached / done / done with warnings / failed with the
 // message / skipped; dimmed when outdated),
 // with the training curve of a train/distill node growing epoch by epoch.
-import { memo, useMemo, type CSSProperties } from 'react';
+import { memo, useContext, useMemo, type CSSProperties } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { NodeKindSpec, PortSpec } from '../../shared/catalog/types.ts';
 import { usePipelineStore, usePipelineStoreApi } from '../store/usePipelineStore.ts';
@@ -12,6 +12,7 @@ import { nodeOutcome } from '../../shared/api/node-outcome.ts';
 import type { PipelineFlowNode } from './flowTypes.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
 import { NodeFaceLines } from './NodeFaceLines.tsx';
+import { CompactFaceContext } from './CompactFaceContext.ts';
 import { TrainCurveSparkline, TRAIN_CURVE_KIND } from '../reports/train/TrainCurveSparkline.tsx';
 import { isTrainCurveData } from '../reports/train/sparkline.ts';
 
@@ -19,9 +20,9 @@ import { isTrainCurveData } from '../reports/train/sparkline.ts';
  * One port: its handle sits inside its label, so the handle follows the label wherever the
  * row's layout puts it (an output that does not fit beside its row's input wraps below it,
  * right-aligned; canvas.css). `--port-frac` places the handle on the node's edge in the
- * compact face, where the labels are gone.
+ * compact face, where the labels are gone (not rendered at all: CompactFaceContext.ts).
  */
-function PortLabel({ nodeId, port, side, index, count }: { nodeId: string; port: PortSpec; side: 'in' | 'out'; index: number; count: number }) {
+function PortLabel({ nodeId, port, side, index, count, compact }: { nodeId: string; port: PortSpec; side: 'in' | 'out'; index: number; count: number; compact: boolean }) {
   const frac = `${((index + 1) / (count + 1)) * 100}%`;
   return (
     <div className={`wh-port-label wh-port-label--${side}`} data-testid={`port-label-${nodeId}-${side}-${port.name}`}>
@@ -34,16 +35,18 @@ function PortLabel({ nodeId, port, side, index, count }: { nodeId: string; port:
         data-testid={`port-${nodeId}-${side}-${port.name}`}
         title={`${port.label} (${port.type})${port.optional ? ', optional' : ''}${port.help ? ` — ${port.help}` : ''}`}
       />
-      <span className="wh-port-label__text">
-        {port.label}
-        <span className={`wh-port-type wh-port-type--${port.type}`}>{port.type}</span>
-      </span>
+      {!compact && (
+        <span className="wh-port-label__text">
+          {port.label}
+          <span className={`wh-port-type wh-port-type--${port.type}`}>{port.type}</span>
+        </span>
+      )}
     </div>
   );
 }
 
 /** Row i holds input i on the left and output i on the right. */
-function PortRows({ nodeId, spec }: { nodeId: string; spec: NodeKindSpec }) {
+function PortRows({ nodeId, spec, compact }: { nodeId: string; spec: NodeKindSpec; compact: boolean }) {
   const rows = Math.max(spec.inputs.length, spec.outputs.length);
   return (
     <div className="wh-node__ports">
@@ -52,8 +55,8 @@ function PortRows({ nodeId, spec }: { nodeId: string; spec: NodeKindSpec }) {
         const output = spec.outputs[i];
         return (
           <div className="wh-port-row" key={i}>
-            {input && <PortLabel nodeId={nodeId} port={input} side="in" index={i} count={spec.inputs.length} />}
-            {output && <PortLabel nodeId={nodeId} port={output} side="out" index={i} count={spec.outputs.length} />}
+            {input && <PortLabel nodeId={nodeId} port={input} side="in" index={i} count={spec.inputs.length} compact={compact} />}
+            {output && <PortLabel nodeId={nodeId} port={output} side="out" index={i} count={spec.outputs.length} compact={compact} />}
           </div>
         );
       })}
@@ -69,6 +72,7 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
   const problems = usePipelineStore(selectProblems);
   const selectOutdated = useMemo(() => nodeOutdatedSelector(id), [id]);
   const outdated = usePipelineStore(selectOutdated) && run !== undefined;
+  const compact = useContext(CompactFaceContext);
   const spec = data.spec;
   const status = run?.status ?? 'idle';
   const outcome = run ? nodeOutcome(run) : 'idle';
@@ -95,10 +99,10 @@ function PipelineNodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode
     >
       <div className={`wh-node__header wh-cat--${spec?.category ?? 'unknown'}`}>
         <span className="wh-node__title">{data.label || spec?.title || data.kind}</span>
-        <span className="wh-node__id">{id}</span>
+        {!compact && <span className="wh-node__id">{id}</span>}
       </div>
-      {spec && <PortRows nodeId={id} spec={spec} />}
-      {spec && <NodeFaceLines nodeId={id} spec={spec} params={data.params} sweeps={data.sweeps} metrics={finished ? run?.metrics : undefined} />}
+      {spec && <PortRows nodeId={id} spec={spec} compact={compact} />}
+      {spec && <NodeFaceLines nodeId={id} spec={spec} params={data.params} sweeps={data.sweeps} metrics={finished ? run?.metrics : undefined} compact={compact} />}
       {problems && <div className="wh-node__error" data-testid={`node-problems-${id}`}>{problems}</div>}
       {!spec && <div className="wh-node__error">Unknown node kind “{data.kind}”: this Whittle does not have it.</div>}
       {showCurve && <TrainCurveSparkline nodeId={id} data={curve} />}
