@@ -15,8 +15,11 @@ const BATCH = 64;
 const WARMUP_STEPS = 3;
 const PAIRS = 3;
 
-/** Timed steps per measurement: a few seconds each on a quiet 2-core machine. */
-const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn: 12, mobilenetv2: 10, resnet: 10 };
+/**
+ * Timed steps per measurement: a few seconds each on a quiet 2-core machine. The convolutional
+ * nets had 10-12 steps (about a second), and a ResNet-small pair then swung ±15% from run to run.
+ */
+const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn: 30, mobilenetv2: 30, resnet: 30 };
 
 /** The PyTorch side: torch_ref.py --serve, imported once, one JSON request and answer per line. */
 class TorchRef {
