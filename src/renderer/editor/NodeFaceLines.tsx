@@ -13,7 +13,7 @@ interface Props {
   sweeps: Record<string, SweepSpec> | undefined;
   /** The last run's metrics when it finished (done, cached or with warnings). */
   metrics: Record<string, number | string | boolean> | undefined;
-  /** The compact face: two lines of each list (canvas.css hid the rest; CompactFaceContext.ts). */
+  /** The compact face: only the first two lines of each list are rendered (CompactFaceContext.ts). */
   compact?: boolean;
 }
 
