@@ -227,8 +227,8 @@ async function coldLoad(browser: Browser, url: string, trace?: string): Promise<
 
 /**
  * BENCH_EDITOR_LOADS (default 5) cold loads, one after another: a single load on this shared
- * machine ranged 650-1,080 ms within an hour. Returns them sorted by time; the last context
- * is kept open for the import and drags, the others are closed.
+ * machine ranged 650-1,080 ms within an hour. The last load's context stays open for the import
+ * and drags; the others are closed.
  */
 async function coldLoads(browser: Browser, url: string): Promise<PageLoad[]> {
   const count = Math.max(1, Number(process.env.BENCH_EDITOR_LOADS ?? 5));
@@ -237,13 +237,14 @@ async function coldLoads(browser: Browser, url: string): Promise<PageLoad[]> {
     if (i > 0) await loads[i - 1].context.close();
     loads.push(await coldLoad(browser, url, i === 0 ? process.env.BENCH_EDITOR_TRACE : undefined));
   }
-  return [...loads].sort((a, b) => a.loadMs - b.loadMs);
+  return loads;
 }
 
 /** The page-load rows: the median load, the range, and the median load's phases. */
 function loadRows(loads: PageLoad[]): string[] {
-  const mid = loads[Math.floor((loads.length - 1) / 2)];
-  const all = loads.map((l) => l.loadMs.toFixed(0)).join(', ');
+  const sorted = [...loads].sort((a, b) => a.loadMs - b.loadMs);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  const all = sorted.map((l) => l.loadMs.toFixed(0)).join(', ');
   return [
     `| first render on page load (navigation -> all nodes painted), median of ${loads.length} cold loads | ${median(loads.map((l) => l.loadMs)).toFixed(0)} ms (${all}) |`,
     `| page load phases of the load at the median, ms since navigation | ${mid.phases} |`,
@@ -257,7 +258,7 @@ export default async function benchEditor(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.WHITTLE_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
     const loads = await coldLoads(browser, host.url);
-    const { page } = loads.find((l) => !l.page.isClosed())!;
+    const { page } = loads[loads.length - 1];
     if (process.env.BENCH_EDITOR_ONLY === 'load') {
       for (const row of loadRows(loads)) console.log(row);
       return;
