@@ -3,7 +3,12 @@
 // over every value, read from a plain ORT session, on small conv and Gemm models.
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/main/onnx/builder/index.ts';
-import { encodeModel, type Model } from '../../src/main/onnx/model.ts';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeModel, encodeModel, type Model } from '../../src/main/onnx/model.ts';
+import { nchwcBlockSize } from '../../src/main/runtime/nchwc.ts';
+import { calibrationSession, readBlockedValues } from '../../src/main/passes/quantize/blocked-reductions.ts';
 import { makeValueInfo } from '../../src/main/onnx/graph.ts';
 import { DataType } from '../../src/main/onnx/proto.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
@@ -81,6 +86,16 @@ async function calibrationTensors(model: Model): Promise<{ normalized: Model; na
   return { normalized, names, types };
 }
 
+/**
+ * A SiLU output whose input's range spans SiLU's own minimum (-0.2785 at -1.278) reads that
+ * minimum: a bound below every value, within 1e-6 of the lowest.
+ */
+function expectSiluMinimum(got: number, want: number): void {
+  expect(want).toBeLessThan(-0.278);
+  expect(got).toBeLessThanOrEqual(want);
+  expect(want - got).toBeLessThan(1e-6);
+}
+
 function extremes(chunks: Float32Array[]): { min: number; max: number } {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -103,6 +118,7 @@ describe('calibration reductions inside ONNX Runtime', () => {
         expect(got.max, name).toBe(want.max);
         // ReLU/Clip outputs are >= 0 by construction and only their max is reduced: min reads 0.
         if (want.min >= 0 && got.min === 0) expect(activationParams(got.min, got.max, 'uint8', false)).toEqual(activationParams(want.min, want.max, 'uint8', false));
+        else if (name === 'silu.out') expectSiluMinimum(got.min, want.min);
         else expect(got.min, name).toBe(want.min);
       }
     });
@@ -162,6 +178,95 @@ describe('calibration reductions inside ONNX Runtime', () => {
         expect(range, `${method} ${name}`).toEqual(reference.ranges.get(name));
         if (method === 'minmax' && direct.has(name)) expect(range.max).toBe(extremes(direct.get(name)!).max);
       }
+    }
+  });
+
+  it('a SiLU output is not read again: its range is SiLU at the ends of its input\'s range, exact where that range stays on one side of the minimum', async () => {
+    // SiLU over conv + 3 (all values right of the minimum), conv - 9 (all left of it) and the conv itself (both sides).
+    const b = new GraphBuilder(12);
+    const [c] = b.conv('input', [3, 8, 8], { outChannels: 16, kernel: 3, pad: 1 });
+    const shifted = (by: number, tag: string): string => b.op('Add', [c, b.addInitializer(`${tag}.by`, [], [by])], [`${tag}.x`]);
+    const silu = (x: string, tag: string): string => b.op('Mul', [x, b.op('Sigmoid', [x], [`${tag}.sig`])], [`${tag}.out`]);
+    const sum = b.add(b.add(silu(shifted(3, 'right'), 'right'), silu(shifted(-9, 'left'), 'left')), silu(c, 'both'));
+    b.gemm(b.flatten(b.globalAveragePool(sum)), 16, 4, 'fc');
+    const { normalized, names, types } = await calibrationTensors(b.finish([3, 8, 8], 4, 'silu net', 'test'));
+    const graph = withRangeOutputs(normalized, names, types);
+    const added = graph.model.graph.node.slice(normalized.graph.node.length);
+    const ds = synthetic(10, [3, 8, 8], 3);
+    const direct = await directValues(normalized, names, ds);
+    const { stats } = await collectStats(normalized, names, types, ds, { samples: 10, batchSize: 4, histograms: false }, {});
+    for (const tag of ['right', 'left', 'both']) {
+      expect(added.filter((n) => n.input.includes(`${tag}.out`)), tag).toEqual([]);
+      const want = extremes(direct.get(`${tag}.out`)!);
+      const got = stats.get(`${tag}.out`)!;
+      expect(got.max, tag).toBe(want.max);
+      if (tag === 'both') expectSiluMinimum(got.min, want.min);
+      else expect(got.min, tag).toBe(want.min);
+    }
+    expect(extremes(direct.get('right.x')!).min).toBeGreaterThan(-1.278);
+    expect(extremes(direct.get('left.x')!).max).toBeLessThan(-1.278);
+  });
+
+  it('reductions read values in ORT\'s blocked layout: its copies back to NCHW are dropped where whole channel blocks allow', async () => {
+    const block = await nchwcBlockSize();
+    expect(block).toBeGreaterThanOrEqual(8);
+    const { normalized, names, types } = await calibrationTensors(convNet());
+    const graph = withRangeOutputs(normalized, names, types);
+    const dir = mkdtempSync(join(tmpdir(), 'whittle-test-'));
+    try {
+      const path = join(dir, 'optimized.onnx');
+      await (await createSession(encodeModel(graph.model), { optimization: 'all', optimizedModelPath: path })).release();
+      const runs = decodeModel(readFileSync(path));
+      const copies = (m: Model) => m.graph.node.filter((n) => n.opType === 'ReorderOutput').length;
+      const before = copies(runs);
+      const dropped = readBlockedValues(runs, graph.perSample, block);
+      // The 16- and 32-channel conv outputs fill whole blocks on AVX2 (8) and AVX-512 (16) alike.
+      expect(dropped).toBeGreaterThanOrEqual(2);
+      expect(copies(runs)).toBe(before - dropped);
+      // What the rewired reductions read is the blocked value, and they give the ranges of the values (first test).
+      const session = await createSession(encodeModel(runs), { optimization: 'basic' });
+      const ds = synthetic(3, [3, 12, 12], 1);
+      const out = await session.run({ input: new ort.Tensor('float32', ds.inputs, [3, 3, 12, 12]) });
+      await session.release();
+      const direct = await directValues(normalized, names, ds);
+      let checked = 0;
+      for (const r of graph.ranges) {
+        for (const [output, end] of [[r.max, 'max'], [r.min, 'min']] as const) {
+          if (!output || !graph.perSample.has(output)) continue;
+          expect(Array.from(out[output].data as Float32Array), `${r.tensor} ${end}`).toEqual(direct.get(r.tensor)!.map((v) => extremes([v])[end]));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(dropped);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the calibration session leaves no files behind, and falls back to the plain graph where no temporary folder can be made', async () => {
+    const { normalized, names, types } = await calibrationTensors(convNet());
+    const graph = withRangeOutputs(normalized, names, types);
+    const ds = synthetic(2, [3, 12, 12], 9);
+    const feeds = { input: new ort.Tensor('float32', ds.inputs, [2, 3, 12, 12]) };
+    const plain = await createSession(encodeModel(graph.model), { optimization: 'all' });
+    const want = await plain.run(feeds);
+    await plain.release();
+    const saved = process.env.TMPDIR;
+    const tmp = mkdtempSync(join(tmpdir(), 'whittle-test-'));
+    try {
+      for (const [where, folders] of [[tmp, 1], [join(tmp, 'missing'), 0]] as const) {
+        process.env.TMPDIR = where;
+        const { session, release } = await calibrationSession(graph);
+        expect(readdirSync(tmp).filter((f) => f.startsWith('whittle-calibration-')).length, where).toBe(folders);
+        const got = await session.run(feeds);
+        for (const r of graph.ranges) for (const out of [r.max, r.min]) if (out) expect(Array.from(got[out].data as Float32Array), `${where} ${out}`).toEqual(Array.from(want[out].data as Float32Array));
+        await release();
+        expect(readdirSync(tmp).filter((f) => f.startsWith('whittle-calibration-')), where).toEqual([]);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 

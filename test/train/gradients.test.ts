@@ -6,7 +6,7 @@ import { encodeModel } from '../../src/main/onnx/model.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
 import { GRADIENT_RULES } from '../../src/main/train/autodiff/differentiate.ts';
 import { buildTrainGraph, type TrainGraphOptions } from '../../src/main/train/training-graph.ts';
-import { NCHWC_DOMAIN, nchwcBlockSize } from '../../src/main/train/nchwc.ts';
+import { NCHWC_DOMAIN, nchwcBlockSize } from '../../src/main/runtime/nchwc.ts';
 import { caseModel, gradCheck, type CheckCase } from './gradcheck.ts';
 import { TRANSFORMER_CASES } from './gradient-cases-transformer.ts';
 

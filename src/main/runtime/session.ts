@@ -9,8 +9,10 @@ export interface SessionOptions {
   /** Intra-op threads; 0 lets ONNX Runtime decide. */
   threads?: number;
   optimization?: OptimizationLevel;
-  /** Write the graph ONNX Runtime actually runs to this path (inspection only: do not ship it). */
+  /** Write the graph ONNX Runtime actually runs to this path. Layout passes tie it to this CPU: run it here, never ship it. */
   optimizedModelPath?: string;
+  /** ORT session config entries, `session.` keys without the prefix (onnxruntime_session_options_config_keys.h). */
+  sessionConfig?: Record<string, string>;
 }
 
 /** Threads for sessions left on auto (0): the engine sets its share of the cores per job (DESIGN.md §10). */
@@ -32,6 +34,7 @@ export async function createSession(model: Uint8Array | string, opts: SessionOpt
     logSeverityLevel: 3,
   };
   if (opts.optimizedModelPath) options.optimizedModelFilePath = opts.optimizedModelPath;
+  if (opts.sessionConfig) options.extra = { session: opts.sessionConfig };
   try {
     return typeof model === 'string'
       ? await ort.InferenceSession.create(model, options)

@@ -14,7 +14,8 @@ import { probeAtBatch, type ProbeResult } from './probe.ts';
 import { appendLoss, LABELS_INPUT, lossNeedsLabels, lossNeedsTeacher, TEACHER_INPUT, type FeatureTerm, type LossSpec } from './losses.ts';
 import { seededRandom } from '../data/dataset.ts';
 import { consumersThroughAliases } from './aliases.ts';
-import { nchwcBlockSize, useNchwcConvs } from './nchwc.ts';
+import { useNchwcConvs } from './nchwc.ts';
+import { nchwcBlockSize } from '../runtime/nchwc.ts';
 
 export interface TrainGraphOptions {
   batchSize: number;

@@ -3,7 +3,7 @@
 import { makeNode, topologicalOrder } from '../../onnx/graph.ts';
 import { copySharingTensors, opsetVersion, type Model, type Node } from '../../onnx/model.ts';
 import { onnx } from '../../onnx/proto.ts';
-import { int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
+import { float32Tensor, int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import type { ValueType } from './probe.ts';
 
 /** Where one value's per-sample range comes out of the calibration model. */
@@ -18,6 +18,11 @@ export interface RangeOutputs {
 export interface CalibrationGraph {
   model: Model;
   ranges: RangeOutputs[];
+  /**
+   * Outputs of reductions over every axis but the first of a value of rank >= 2: they read each
+   * sample whole, so they give the same result over any layout of its channels (see blocked-reductions.ts).
+   */
+  perSample: Set<string>;
   /** Sums of the model's float outputs: a NaN or Inf that reached an output makes them non-finite. */
   checks: string[];
 }
@@ -53,7 +58,8 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
     const leaves = (g.leaves[i + 1] = []);
     // A gate's input is reduced per channel even where its range could be derived: that saves reading the product.
     if (gatedInputs.has(name)) return remember(byTensor, perChannelRange(g, name, nonNegative.has(name), perChannel, leaves));
-    const derived = throughMonotonic(g, producers.get(name), byTensor, leaves, nonNegative) ?? throughGate(g, name, gated.get(name), perChannel, leaves);
+    const producer = producers.get(name);
+    const derived = throughMonotonic(g, producer, byTensor, leaves, nonNegative) ?? throughSwish(g, producer, producers, byTensor, leaves) ?? throughGate(g, name, gated.get(name), perChannel, leaves);
     if (derived) return remember(byTensor, derived);
     const shape = types.get(name)?.shape ?? [];
     // A value that needs its minimum is read in NCHW anyway (ReduceMin), so its maximum is reduced there too.
@@ -64,7 +70,7 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   // Checks first (lowest index, walked last), then the latest value's reductions (walked first).
   g.finish([g.leaves[0], ...g.leaves.slice(1).reverse()].flat());
   for (const out of [...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))]) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
-  return { model: copy, ranges, checks };
+  return { model: copy, ranges, checks, perSample: g.perSampleReductions };
 }
 
 function remember(byTensor: Map<string, RangeOutputs>, r: RangeOutputs): RangeOutputs {
@@ -84,6 +90,32 @@ function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Ma
   // A Sigmoid's or Relu's minimum is not needed, as for any value >= 0 (its range starts at 0 either way).
   if (nonNegative.has(node.output[0])) return { tensor: node.output[0], max };
   return { tensor: node.output[0], max, min: g.addLike(node, x.min, leaves) };
+}
+
+/** Where SiLU, x * sigmoid(x), takes its minimum: the root of 1 + x + e^-x = 0 (to float precision). */
+const SILU_ARGMIN = -1.2784645;
+
+/**
+ * y = x * sigmoid(x) (SiLU, as PyTorch exports it) whose input x is calibrated: y is never read
+ * again. SiLU falls until x* = -1.278 and rises after, so over values in [lo, hi] its maximum is
+ * at an end: max(silu(lo), silu(hi)), both values of x, so it is the maximum of y itself. Its
+ * minimum is silu(lo) when lo >= x*, silu(hi) when hi <= x*, and otherwise silu(x*) = -0.2785,
+ * SiLU's own minimum: a bound the values come within 1e-6 of once any lies within 0.002 of x*
+ * (SiLU is flat there). EfficientNet-B0-style: 33 SiLU outputs, each two passes over the value.
+ */
+function throughSwish(g: GraphAppender, node: Node | undefined, producers: Map<string, Node>, byTensor: Map<string, RangeOutputs>, leaves: Node[]): RangeOutputs | undefined {
+  if (node?.opType !== 'Mul' || node.input.length !== 2) return undefined;
+  const [a, b] = node.input;
+  const x = [[a, b], [b, a]].find(([v, s]) => { const p = producers.get(s); return p?.opType === 'Sigmoid' && p.input[0] === v; })?.[0];
+  const range = x === undefined ? undefined : byTensor.get(x);
+  if (!range?.min) return undefined;
+  const silu = (v: string): string => g.add('Mul', [v, g.add('Sigmoid', [v])]);
+  const max = g.add('Max', [silu(range.max), silu(range.min)]);
+  const nearest = g.add('Min', [g.add('Max', [range.min, g.scalar('silu_argmin', SILU_ARGMIN)]), range.max]);
+  // silu(nearest) <= max, so the Min returns it unchanged. It is there to be the leaf: ORT fuses
+  // v * sigmoid(v) into a QuickGelu node added at the end of its graph, and a leaf there would be
+  // walked first, running the whole model before any reduction (EfficientNet-B0-style: 1.9 GB).
+  return { tensor: node.output[0], max, min: g.add('Min', [silu(nearest), max], undefined, leaves) };
 }
 
 /** y = a * g with g >= 0 by construction and one value per channel ([N, C, 1, 1], a squeeze-excite gate), a and y both calibrated. */
@@ -193,6 +225,7 @@ function inModelOrder(model: Model, names: string[]): string[] {
 class GraphAppender {
   /** Leaf nodes by group; group 0 is the output checks. */
   readonly leaves: Node[][] = [[]];
+  readonly perSampleReductions = new Set<string>();
   private readonly helpers: Node[] = [];
   private readonly opset: number;
   private readonly used: Set<string>;
@@ -221,7 +254,16 @@ class GraphAppender {
   /** Reduce over every axis but the first ([N] out); over all axes for rank 0 or 1. */
   perSample(op: 'ReduceMax' | 'ReduceMin', input: string, rank: number, leaves: Node[]): string {
     if (rank < 2) return this.add(op, [input], { keepdims: 0 }, leaves);
-    return this.reduce(op, input, Array.from({ length: rank - 1 }, (_, i) => i + 1), 0, leaves);
+    const out = this.reduce(op, input, Array.from({ length: rank - 1 }, (_, i) => i + 1), 0, leaves);
+    this.perSampleReductions.add(out);
+    return out;
+  }
+
+  /** A float scalar initializer. */
+  scalar(base: string, value: number): string {
+    const name = this.fresh(base);
+    this.model.graph.initializer.push(float32Tensor(name, [], [value]));
+    return name;
   }
 
   /** `op` over `axes` (an attribute before opset 18, an input from 18 on). */

@@ -7,6 +7,7 @@ import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
 import { withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
+import { calibrationSession } from './blocked-reductions.ts';
 import type { PassContext } from './types.ts';
 
 /**
@@ -122,17 +123,17 @@ class StatsFolder {
   valueBatches = 0;
 
   private constructor(private readonly model: Model, private readonly graph: CalibrationGraph | undefined, private readonly session: ort.InferenceSession,
-    private readonly stats: Map<string, TensorStats>, private readonly names: string[], private readonly opts: CollectOptions, private readonly ds: Dataset) {}
+    private readonly releaseSession: () => Promise<void>, private readonly stats: Map<string, TensorStats>, private readonly names: string[], private readonly opts: CollectOptions, private readonly ds: Dataset) {}
 
   static async open(model: Model, names: string[], types: Map<string, ValueType>, stats: Map<string, TensorStats>, opts: CollectOptions, ds: Dataset): Promise<StatsFolder> {
     if (opts.reduceInJs || opts.histograms) {
       // Ranges (and bins) come from the values themselves: the model with the values as outputs.
       const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
-      return new StatsFolder(model, undefined, session, stats, names, opts, ds);
+      return new StatsFolder(model, undefined, session, () => session.release(), stats, names, opts, ds);
     }
     const graph = withRangeOutputs(model, names, types);
-    const session = await createSession(encodeModel(graph.model), { optimization: 'all' });
-    return new StatsFolder(model, graph, session, stats, names, opts, ds);
+    const { session, release } = await calibrationSession(graph);
+    return new StatsFolder(model, graph, session, release, stats, names, opts, ds);
   }
 
   async fold(feeds: Record<string, ort.Tensor>, n: number, count: number): Promise<void> {
@@ -149,7 +150,7 @@ class StatsFolder {
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    await this.releaseSession();
     if (this.valueSession !== this.session) await this.valueSession?.release();
   }
 
