@@ -81,6 +81,11 @@ function inChild(task: ChildTask): ChildResult {
 }
 
 const CALIBRATION_MODELS: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
+/**
+ * MinMax rows at the calibration node's default sample count (256) as well: calibration's fixed
+ * cost (probing the model, building and loading the calibration graph) is a larger share at 64.
+ */
+const DEFAULT_SAMPLE_ROWS: [ChildTask['model'], string, number][] = [['efficientnet', 'EfficientNet-B0-style (builder)', 256]];
 
 /**
  * Calibration (calibrateModel: normalize, plan, calibrate, ranges) against plain fp32 inference
@@ -92,8 +97,9 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const [model, label, samples] of CALIBRATION_MODELS.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
-    for (const method of (['minmax', 'percentile', 'entropy'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
+  const rows = [...CALIBRATION_MODELS.map((r) => [...r, ['minmax', 'percentile', 'entropy']] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax']] as const)];
+  for (const [model, label, samples, methods] of rows.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
+    for (const method of methods.filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       const cal: ChildResult[] = [];
       const fwd: ChildResult[] = [];
       for (let r = 0; r < rounds; r++) {
