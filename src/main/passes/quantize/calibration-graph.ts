@@ -94,14 +94,20 @@ function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Ma
 
 /** Where SiLU, x * sigmoid(x), takes its minimum: the root of 1 + x + e^-x = 0 (to float precision). */
 const SILU_ARGMIN = -1.2784645;
+/**
+ * Taken off SiLU's minimum where it stands for the values' lowest: ORT's SiLU of a float next to
+ * x* came out 1 ulp (3e-8) below its SiLU of x* itself (MLAS's logistic is an approximation).
+ */
+const SILU_MIN_MARGIN = 1e-6;
 
 /**
  * y = x * sigmoid(x) (SiLU, as PyTorch exports it) whose input x is calibrated: y is never read
  * again. SiLU falls until x* = -1.278 and rises after, so over values in [lo, hi] its maximum is
  * at an end: max(silu(lo), silu(hi)), both values of x, so it is the maximum of y itself. Its
- * minimum is silu(lo) when lo >= x*, silu(hi) when hi <= x*, and otherwise silu(x*) = -0.2785,
- * SiLU's own minimum: a bound the values come within 1e-6 of once any lies within 0.002 of x*
- * (SiLU is flat there). EfficientNet-B0-style: 33 SiLU outputs, each two passes over the value.
+ * minimum is silu(lo) when lo >= x*, silu(hi) when hi <= x*, and otherwise SiLU's own minimum,
+ * -0.2785 less 1e-6: a bound below every value, within 2e-6 of the lowest once any x lies within
+ * 0.002 of x* (SiLU is flat there; a feature map of BatchNorm outputs has many that do).
+ * EfficientNet-B0-style: 33 SiLU outputs, each two passes over the value.
  */
 function throughSwish(g: GraphAppender, node: Node | undefined, producers: Map<string, Node>, byTensor: Map<string, RangeOutputs>, leaves: Node[]): RangeOutputs | undefined {
   if (node?.opType !== 'Mul' || node.input.length !== 2) return undefined;
@@ -109,13 +115,18 @@ function throughSwish(g: GraphAppender, node: Node | undefined, producers: Map<s
   const x = [[a, b], [b, a]].find(([v, s]) => { const p = producers.get(s); return p?.opType === 'Sigmoid' && p.input[0] === v; })?.[0];
   const range = x === undefined ? undefined : byTensor.get(x);
   if (!range?.min) return undefined;
+  const [lo, hi] = [range.min, range.max];
   const silu = (v: string): string => g.add('Mul', [v, g.add('Sigmoid', [v])]);
-  const max = g.add('Max', [silu(range.max), silu(range.min)]);
-  const nearest = g.add('Min', [g.add('Max', [range.min, g.scalar('silu_argmin', SILU_ARGMIN)]), range.max]);
-  // silu(nearest) <= max, so the Min returns it unchanged. It is there to be the leaf: ORT fuses
-  // v * sigmoid(v) into a QuickGelu node added at the end of its graph, and a leaf there would be
-  // walked first, running the whole model before any reduction (EfficientNet-B0-style: 1.9 GB).
-  return { tensor: node.output[0], max, min: g.add('Min', [silu(nearest), max], undefined, leaves) };
+  const max = g.add('Max', [silu(hi), silu(lo)], undefined, leaves);
+  const argmin = g.scalar('silu_argmin', SILU_ARGMIN);
+  const nearest = g.add('Min', [g.add('Max', [lo, argmin]), hi]);
+  // The margin only where lo < x* < hi (nearest is x*): elsewhere silu(nearest) is a value of y.
+  const spans = g.add('And', [g.add('Less', [lo, argmin]), g.add('Greater', [hi, argmin])]);
+  const margin = g.add('Mul', [g.add('Cast', [spans], { to: onnx.TensorProto.DataType.FLOAT }), g.scalar('silu_min_margin', SILU_MIN_MARGIN)]);
+  // The Sub is the leaf, not the SiLU: ORT fuses v * sigmoid(v) into a QuickGelu node added at the
+  // end of its graph, and a leaf there would be walked first, running the whole model before any
+  // reduction (EfficientNet-B0-style: 1.9 GB).
+  return { tensor: node.output[0], max, min: g.add('Sub', [silu(nearest), margin], undefined, leaves) };
 }
 
 /** y = a * g with g >= 0 by construction and one value per channel ([N, C, 1, 1], a squeeze-excite gate), a and y both calibrated. */
@@ -227,6 +238,7 @@ class GraphAppender {
   readonly leaves: Node[][] = [[]];
   readonly perSampleReductions = new Set<string>();
   private readonly helpers: Node[] = [];
+  private readonly scalars = new Map<string, string>();
   private readonly opset: number;
   private readonly used: Set<string>;
 
@@ -259,10 +271,15 @@ class GraphAppender {
     return out;
   }
 
-  /** A float scalar initializer. */
+  /** A float scalar initializer, one per name and value. */
   scalar(base: string, value: number): string {
-    const name = this.fresh(base);
-    this.model.graph.initializer.push(float32Tensor(name, [], [value]));
+    const key = `${base}=${value}`;
+    let name = this.scalars.get(key);
+    if (!name) {
+      name = this.fresh(base);
+      this.model.graph.initializer.push(float32Tensor(name, [], [value]));
+      this.scalars.set(key, name);
+    }
     return name;
   }
 
