@@ -268,10 +268,13 @@ describe('calibration reductions inside ONNX Runtime', () => {
     const saved = process.env.TMPDIR;
     const tmp = mkdtempSync(join(tmpdir(), 'whittle-test-'));
     try {
-      for (const [where, folders] of [[tmp, 1], [join(tmp, 'missing'), 0]] as const) {
+      for (const where of [tmp, join(tmp, 'missing')]) {
         process.env.TMPDIR = where;
-        const { session, release } = await calibrationSession(graph);
-        expect(readdirSync(tmp).filter((f) => f.startsWith('whittle-calibration-')).length, where).toBe(folders);
+        const before = readdirSync(tmp).length;
+        const { session, release, copiesDropped } = await calibrationSession(graph);
+        expect(copiesDropped > 0, where).toBe(where === tmp);
+        // The folder ORT wrote to is gone once the session holds the weights (on POSIX; Windows at release).
+        if (process.platform !== 'win32') expect(readdirSync(tmp).length, where).toBe(before);
         const got = await session.run(feeds);
         for (const r of graph.ranges) for (const out of [r.max, r.min]) if (out) expect(Array.from(got[out].data as Float32Array), `${where} ${out}`).toEqual(Array.from(want[out].data as Float32Array));
         await release();

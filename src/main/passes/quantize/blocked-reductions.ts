@@ -20,8 +20,10 @@ import type { CalibrationGraph } from './calibration-graph.ts';
 
 export interface CalibrationSession {
   session: ort.InferenceSession;
-  /** Releases the session, then deletes the folder holding the graph it was made from. */
+  /** Releases the session (and deletes the folder holding the graph it was made from, where that had to wait). */
   release(): Promise<void>;
+  /** ORT's copies back to NCHW the session skips: 0 where it runs the calibration graph as it is. */
+  copiesDropped: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function calibrationSession(graph: CalibrationGraph): Promise<Calib
   const bytes = encodeModel(graph.model);
   const plain = async (): Promise<CalibrationSession> => {
     const session = await createSession(bytes, { optimization: 'all' });
-    return { session, release: () => session.release() };
+    return { session, release: () => session.release(), copiesDropped: 0 };
   };
   const block = await nchwcBlockSize();
   if (block === 0 || !graph.model.graph.node.some((n) => n.opType === 'Conv')) return plain();
@@ -45,7 +47,6 @@ export async function calibrationSession(graph: CalibrationGraph): Promise<Calib
   } catch {
     return plain();
   }
-  const remove = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     const written = join(dir, 'ort.onnx');
     const first = await createSession(bytes, {
@@ -55,19 +56,29 @@ export async function calibrationSession(graph: CalibrationGraph): Promise<Calib
     });
     await first.release();
     const runs = decodeModel(readFileSync(written));
-    if (readBlockedValues(runs, graph.perSample, block) === 0) {
-      remove();
-      return plain();
-    }
+    const copiesDropped = readBlockedValues(runs, graph.perSample, block);
     const rewired = join(dir, 'calibration.onnx');
-    writeFileSync(rewired, encodeModel(runs));
+    if (copiesDropped > 0) writeFileSync(rewired, encodeModel(runs));
     // Level 'basic': ORT's layout pass already ran, and would only find the rewired reductions again.
-    const session = await createSession(rewired, { optimization: 'basic' });
-    return { session, release: async () => { await session.release(); remove(); } };
+    const session = await createSession(copiesDropped > 0 ? rewired : written, { optimization: 'basic' });
+    // The session holds the weights now (read, or mapped: a mapped file stays readable once
+    // unlinked), so the folder goes at once: a calibration killed from here on leaves nothing
+    // behind. Windows refuses to delete a mapped file: there it goes when the session is released.
+    const gone = tryRemove(dir);
+    return { session, release: async () => { await session.release(); if (!gone) tryRemove(dir); }, copiesDropped };
   } catch {
     // ORT could not write its graph (a full or read-only temporary folder), or read it back: calibrate on the plain session.
-    remove();
+    tryRemove(dir);
     return plain();
+  }
+}
+
+function tryRemove(dir: string): boolean {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    return true;
+  } catch {
+    return false;
   }
 }
 
