@@ -21,6 +21,7 @@ import { calibrateModel } from '../../src/main/passes/quantize/static.ts';
 import { withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
 import { activationParams } from '../../src/main/passes/quantize/params.ts';
 import { synthetic } from './helpers.ts';
+import { fixtureModel } from '../fixtures-path.ts';
 
 /** Conv blocks with 16/32 channels (ORT runs them in its blocked layout), ReLU, ReLU6, a linear conv, a residual Add, SiLU. */
 function convNet(): Model {
@@ -286,6 +287,28 @@ describe('calibration reductions inside ONNX Runtime', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  // Models the rewrite was not built around: HardSwish and squeeze-excite (MobileNetV3), channel
+  // shuffle (ShuffleNetV2), SiLU and Split/Concat blocks with several heads (YOLO).
+  for (const [name, shape] of [['mobilenet_v3_small-random.onnx', [3, 224, 224]], ['shufflenet_v2_x1_0-random.onnx', [3, 224, 224]], ['yolo-tiny-random.onnx', [3, 320, 320]]] as const) {
+    it(`${name}: the calibration graph gives the same ranges rewired onto the blocked layout as ORT runs it plainly`, async () => {
+      const { normalized, names, types } = await calibrationTensors(decodeModel(readFileSync(fixtureModel(name))));
+      const graph = withRangeOutputs(normalized, names, types);
+      const ds = synthetic(2, [...shape], 4);
+      const feeds = { [normalized.graph.input[0].name]: new ort.Tensor('float32', ds.inputs, [2, ...shape]) };
+      const plain = await createSession(encodeModel(graph.model), { optimization: 'all' });
+      const want = await plain.run(feeds);
+      await plain.release();
+      const { session, release, copiesDropped } = await calibrationSession(graph);
+      try {
+        expect(copiesDropped).toBeGreaterThan(0);
+        const got = await session.run(feeds);
+        for (const r of graph.ranges) for (const out of [r.max, r.min]) if (out) expect(Array.from(got[out].data as Float32Array), out).toEqual(Array.from(want[out].data as Float32Array));
+      } finally {
+        await release();
+      }
+    });
+  }
 
   it('a squeeze-excite product is not read again: its range is the gate times its input\'s per-channel extremes', async () => {
     const { normalized, names, types } = await calibrationTensors(seNet());
