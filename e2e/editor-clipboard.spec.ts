@@ -147,10 +147,11 @@ test('auto-layout moves a note beside a node with it and leaves a far note alone
   await expect(page.locator('.react-flow__node-pipeline')).toHaveCount(3);
 
   await page.getByTestId('btn-auto-layout').click();
+  // The first layout of a page starts the 1.6 MB elkjs worker: seconds on a loaded 2-core machine.
   await expect.poll(async () => {
     const d = await exportJson(page);
     return d.nodes.find((n) => n.id === 'x')!.position.x - d.nodes.find((n) => n.id === 'm')!.position.x;
-  }).toBeGreaterThan(300);
+  }, { timeout: 20_000 }).toBeGreaterThan(300);
   const laid = await exportJson(page);
   const x = laid.nodes.find((n) => n.id === 'x')!.position;
   expect(x).not.toEqual({ x: 100, y: 700 });

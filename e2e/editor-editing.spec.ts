@@ -93,10 +93,11 @@ async function positions(page: Page): Promise<Record<string, { x: number; y: num
 /** Auto-layout from the toolbar; waits until `last` sits right of `first` and the view has settled. */
 async function autoLayout(page: Page, first: string, last: string) {
   await page.getByTestId('btn-auto-layout').click();
+  // The first layout of a page starts the 1.6 MB elkjs worker: seconds on a loaded 2-core machine.
   await expect.poll(async () => {
     const p = await positions(page);
     return p[last].x - p[first].x;
-  }).toBeGreaterThan(200);
+  }, { timeout: 20_000 }).toBeGreaterThan(200);
   await page.waitForTimeout(500); // the fit-view animation
 }
 
