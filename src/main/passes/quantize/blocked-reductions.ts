@@ -12,7 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attrInt } from '../../onnx/graph.ts';
+import { attrInt, GraphIndex } from '../../onnx/graph.ts';
 import { decodeModel, encodeModel, type Model, type Node } from '../../onnx/model.ts';
 import { NCHWC_DOMAIN, nchwcBlockSize } from '../../runtime/nchwc.ts';
 import { createSession, type ort } from '../../runtime/session.ts';
@@ -58,10 +58,10 @@ export async function calibrationSession(graph: CalibrationGraph): Promise<Calib
     await first.release();
     const runs = decodeModel(readFileSync(written));
     const copiesDropped = readBlockedValues(runs, graph.perSample, block);
-    const rewired = join(dir, 'calibration.onnx');
-    if (copiesDropped > 0) writeFileSync(rewired, encodeModel(runs));
+    const rewired = copiesDropped > 0 ? join(dir, 'calibration.onnx') : written;
+    if (rewired !== written) writeFileSync(rewired, encodeModel(runs));
     // Level 'basic': ORT's layout pass already ran, and would only find the rewired reductions again.
-    const session = await createSession(copiesDropped > 0 ? rewired : written, { optimization: 'basic' });
+    const session = await createSession(rewired, { optimization: 'basic' });
     // The session holds the weights now (read, or mapped: a mapped file stays readable once
     // unlinked), so the folder goes at once: a calibration killed from here on leaves nothing
     // behind. Windows refuses to delete a mapped file: there it goes when the session is released.
@@ -92,14 +92,12 @@ function tryRemove(dir: string): boolean {
  */
 export function readBlockedValues(model: Model, perSample: ReadonlySet<string>, block: number): number {
   const nodes = model.graph.node;
-  const readers = new Map<string, Node[]>();
-  for (const n of nodes) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
-  const outputs = new Set(model.graph.output.map((o) => o.name));
+  const index = new GraphIndex(model.graph);
   const dropped = new Set<Node>();
   for (const n of nodes) {
-    if (n.opType !== 'ReorderOutput' || n.domain !== NCHWC_DOMAIN || outputs.has(n.output[0])) continue;
+    if (n.opType !== 'ReorderOutput' || n.domain !== NCHWC_DOMAIN || index.outputs.has(n.output[0])) continue;
     const channels = attrInt(n, 'channels', 0);
-    const reads = readers.get(n.output[0]) ?? [];
+    const reads = index.consumersOf(n.output[0]);
     if (channels <= 0 || channels % block !== 0 || reads.length === 0 || !reads.every((r) => perSample.has(r.output[0]))) continue;
     for (const r of reads) r.input[0] = n.input[0];
     dropped.add(n);
