@@ -19,6 +19,8 @@ export interface ChildTask {
   method?: CalibrationMethod;
   /** Samples per run: forward's, or calibration's in place of its own choice. */
   batchSize?: number;
+  /** Histogram methods: bin every value (default) or a sample of each activation. */
+  histogramValues?: 'all' | 'sampled';
 }
 
 export interface ChildResult {
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     result = await forward(model, ds, task.batchSize ?? 1);
   } else {
     const started = performance.now();
-    const cal = await calibrateModel(model, ds, { method: task.method, calibrationSamples: task.samples, batchSize: task.batchSize }, {}, {});
+    const cal = await calibrateModel(model, ds, { method: task.method, calibrationSamples: task.samples, batchSize: task.batchSize, histogramValues: task.histogramValues }, {}, {});
     result = { totalMs: performance.now() - started, loopMs: cal.collect.durationMs, batchSize: cal.collect.batchSize };
   }
   const used = process.cpuUsage(cpu);

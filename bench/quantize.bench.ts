@@ -3,9 +3,9 @@
 // inference on the same samples for MobileNetV2 and an EfficientNet-B0-style network;
 // LeNet-5 accuracy and file size for fp32 / int8 / fp16; the CPU and whether it has VNNI.
 // Filters (environment), so one section runs alone in a few minutes:
-//   BENCH_QUANTIZE_ONLY=latency,calibration,split,histogram-in-ort,lenet   sections to run (default: all)
+//   BENCH_QUANTIZE_ONLY=latency,calibration,sampling,split,histogram-in-ort,lenet   sections to run (default: all)
 //   BENCH_QUANTIZE_MODEL=mobilenetv2|efficientnet   calibration (and split) rows of one model
-//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy calibration rows of one method
+//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy|percentile-sampled|entropy-sampled   calibration rows of one method
 //   BENCH_QUANTIZE_ROUNDS=N                                            calibration rounds (default 2)
 // e.g. BENCH_QUANTIZE_ONLY=calibration BENCH_QUANTIZE_MODEL=efficientnet npm run bench quantize
 import { readFileSync, statSync } from 'node:fs';
@@ -23,7 +23,9 @@ import { measureLatency } from '../src/main/runtime/latency.ts';
 import { quantizeStatic } from '../src/main/passes/quantize/static.ts';
 import { convertFp16 } from '../src/main/passes/quantize/fp16.ts';
 import { detectHostCpu } from '../src/main/passes/quantize/presets.ts';
-import type { ChildResult, ChildTask } from './quantize-calibration-child.ts';
+import { benchModel, benchSamples, type ChildResult, type ChildTask } from './quantize-calibration-child.ts';
+import { checkOutputs } from '../src/main/passes/quantize/sqnr.ts';
+import type { CalibrationMethod } from '../src/main/passes/quantize/calibrate.ts';
 import { histogramInOrtRows } from './histogram-in-ort.ts';
 import { calibrationSplitRows } from './quantize-calibration-split.ts';
 
@@ -97,19 +99,48 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  const rows = [...CALIBRATION_MODELS.map((r) => [...r, ['minmax', 'percentile', 'entropy']] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax']] as const)];
+  const histogramRows = ['minmax', 'percentile', 'entropy', 'percentile-sampled', 'entropy-sampled'] as const;
+  const rows = [...CALIBRATION_MODELS.map((r) => [...r, histogramRows] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax']] as const)];
   for (const [model, label, samples, methods] of rows.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
-    for (const method of methods.filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
+    for (const row of methods.filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
+      // "<method>-sampled": histogramValues 'sampled' (about 8,192 values of each activation per sample).
+      const [method, sampled] = row.split('-') as [CalibrationMethod, string | undefined];
       const cal: ChildResult[] = [];
       const fwd: ChildResult[] = [];
       for (let r = 0; r < rounds; r++) {
-        cal.push(inChild({ model, samples, task: 'calibrate', method }));
+        cal.push(inChild({ model, samples, task: 'calibrate', method, histogramValues: sampled ? 'sampled' : 'all' }));
         fwd.push(inChild({ model, samples, task: 'forward', batchSize: cal[0].batchSize }));
       }
       const best = (list: ChildResult[], key: 'totalMs' | 'loopMs' | 'cpuMs'): number => Math.min(...list.map((x) => x[key]));
       const peak = (list: ChildResult[]): number => Math.max(...list.map((x) => x.maxRssMb));
       const ratio = (key: 'totalMs' | 'loopMs' | 'cpuMs'): string => `${(best(cal, key) / best(fwd, key)).toFixed(2)}x`;
-      console.log(`| ${label} | ${method} | ${samples} | ${cal[0].batchSize} | ${best(cal, 'totalMs').toFixed(0)} | ${best(fwd, 'totalMs').toFixed(0)} | ${ratio('totalMs')} | ${ratio('loopMs')} | ${ratio('cpuMs')} | ${peak(cal).toFixed(0)} | ${peak(fwd).toFixed(0)} | ${(peak(cal) / peak(fwd)).toFixed(2)}x |`);
+      console.log(`| ${label} | ${method}${sampled ? ' (sampled)' : ''} | ${samples} | ${cal[0].batchSize} | ${best(cal, 'totalMs').toFixed(0)} | ${best(fwd, 'totalMs').toFixed(0)} | ${ratio('totalMs')} | ${ratio('loopMs')} | ${ratio('cpuMs')} | ${peak(cal).toFixed(0)} | ${peak(fwd).toFixed(0)} | ${(peak(cal) / peak(fwd)).toFixed(2)}x |`);
+    }
+  }
+}
+
+/**
+ * What sampled histograms cost in fidelity: int8 output SQNR against fp32 on 32 held-out samples,
+ * calibrated on 64 samples with every value binned and with a sample of each activation, and
+ * with every value on 64 other samples: how much the thresholds move with the data alone.
+ */
+async function samplingFidelityRows(): Promise<void> {
+  console.log('\nSampled histograms (histogramValues \'sampled\') vs every value: int8 output SQNR vs fp32 on 32 held-out samples (uniform [-1, 1) images), 64 calibration samples');
+  console.log('| model | method | every value, dB | sampled, dB | sampled - every value | every value on 64 other samples, dB | calibration ms every value / sampled |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [model, label] of CALIBRATION_MODELS.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
+    const fp32 = benchModel(model);
+    const all = benchSamples(2 * 64 + 32);
+    const [a, b, held] = [0, 64, 128].map((from, i) => subset(all, Array.from({ length: i === 2 ? 32 : 64 }, (_, k) => from + k)));
+    for (const method of (['percentile', 'entropy', 'mse'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
+      const sqnr = async (ds: Dataset, histogramValues: 'all' | 'sampled'): Promise<[number, number]> => {
+        const { model: q, report } = await quantizeStatic(fp32, ds, { method, calibrationSamples: 64, histogramValues, verify: false, sqnrSamples: 0 });
+        return [(await checkOutputs(fp32, q, fp32.graph.input[0].name, held, 32)).int8VsFloatDb, report.calibration!.durationMs];
+      };
+      const [every, everyMs] = await sqnr(a, 'all');
+      const [sampled, sampledMs] = await sqnr(a, 'sampled');
+      const [other] = await sqnr(b, 'all');
+      console.log(`| ${label} | ${method} | ${every.toFixed(2)} | ${sampled.toFixed(2)} | ${(sampled - every).toFixed(2)} | ${other.toFixed(2)} | ${everyMs.toFixed(0)} / ${sampledMs.toFixed(0)} |`);
     }
   }
 }
@@ -125,6 +156,7 @@ export default async function run(): Promise<void> {
   console.log(`CPU: ${cpu.model} (${cpu.arch}); VNNI: ${cpu.vnni ? 'yes' : 'no'}; AVX2: ${cpu.avx2 ? 'yes' : 'no'}; preset used: ${cpu.target}`);
   if (wanted('BENCH_QUANTIZE_ONLY', 'latency')) await latencyRows();
   if (wanted('BENCH_QUANTIZE_ONLY', 'calibration')) await calibrationCost();
+  if (wanted('BENCH_QUANTIZE_ONLY', 'sampling')) await samplingFidelityRows();
   if (wanted('BENCH_QUANTIZE_ONLY', 'split')) await calibrationSplitRows(CALIBRATION_MODELS.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m)));
   if (wanted('BENCH_QUANTIZE_ONLY', 'histogram-in-ort')) await histogramInOrtRows();
   if (wanted('BENCH_QUANTIZE_ONLY', 'lenet')) await lenetRows();

@@ -15,28 +15,12 @@ import { createSession, ort } from '../../src/main/runtime/session.ts';
 import type { Dataset } from '../../src/main/data/dataset.ts';
 import { collectStats } from '../../src/main/passes/quantize/collect.ts';
 import { TensorStats } from '../../src/main/passes/quantize/calibrate.ts';
-import { normalizeForQuantization } from '../../src/main/passes/quantize/normalize.ts';
-import { probeValueTypes, withExtraOutputs } from '../../src/main/passes/quantize/probe.ts';
+import { withExtraOutputs } from '../../src/main/passes/quantize/probe.ts';
 import { calibrateModel } from '../../src/main/passes/quantize/static.ts';
 import { withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
 import { activationParams } from '../../src/main/passes/quantize/params.ts';
-import { synthetic } from './helpers.ts';
+import { calibrationTensors, convCalibrationNet as convNet, synthetic } from './helpers.ts';
 import { fixtureModel } from '../fixtures-path.ts';
-
-/** Conv blocks with 16/32 channels (ORT runs them in its blocked layout), ReLU, ReLU6, a linear conv, a residual Add, SiLU. */
-function convNet(): Model {
-  const b = new GraphBuilder(9);
-  let [x, shape] = b.conv('input', [3, 12, 12], { outChannels: 16, kernel: 3, pad: 1 });
-  x = b.relu(x);
-  const [lin] = b.conv(x, shape, { outChannels: 16, kernel: 1 });
-  x = b.add(x, lin);
-  [x, shape] = b.conv(x, shape, { outChannels: 32, kernel: 3, stride: 2, pad: 1 });
-  x = b.relu6(x);
-  const [pre] = b.conv(x, shape, { outChannels: 32, kernel: 1 });
-  x = b.op('Mul', [pre, b.op('Sigmoid', [pre], ['silu.sig'])], ['silu.out']);
-  b.gemm(b.flatten(b.globalAveragePool(x)), 32, 10, 'fc');
-  return b.finish([3, 12, 12], 10, 'calibration test net', 'test');
-}
 
 /**
  * Squeeze-excite gates (a * sigmoid(conv(GAP(a))), one gate per channel) on 12, 24 and 16
@@ -80,12 +64,6 @@ async function directValues(model: Model, names: string[], ds: Dataset): Promise
   return values;
 }
 
-async function calibrationTensors(model: Model): Promise<{ normalized: Model; names: string[]; types: Awaited<ReturnType<typeof probeValueTypes>> }> {
-  const normalized = normalizeForQuantization(model);
-  const types = await probeValueTypes(normalized);
-  const names = normalized.graph.node.flatMap((n) => n.output).filter((o) => types.get(o)?.type === 'float32');
-  return { normalized, names, types };
-}
 
 /**
  * A SiLU output's minimum is exact, or, where its input's range spans SiLU's own minimum (-0.2785

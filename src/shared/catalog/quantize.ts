@@ -97,6 +97,15 @@ export const QUANTIZE: NodeKindSpec = {
       options: [{ value: 'preset', label: 'From target' }, { value: 'on', label: 'On' }, { value: 'off', label: 'Off' }],
     },
     calibrationSamples: { type: 'number', label: 'Calibration samples', default: 256, min: 1, max: 100000, integer: true, visibleWhen: STATIC, help: 'Samples of the calibration data used.' },
+    histogramValues: {
+      type: 'enum', label: 'Histogram values', default: 'all', advanced: true,
+      help: 'What the histogram is built from. Sampled is about 2x the plain forward passes instead of 5-9x; the thresholds rest on fewer values.',
+      options: [
+        { value: 'all', label: 'Every value', help: 'Exact: every activation value is binned.' },
+        { value: 'sampled', label: 'Sampled (faster)', help: 'About 8,192 values per sample of each activation, from every channel, with its exact range. Measured 0.1-1 dB lower int8 SQNR on an EfficientNet-style network.' },
+      ],
+      visibleWhen: { param: 'method', equals: ['percentile', 'entropy', 'mse'] },
+    },
     excludeNodes: { type: 'string-list', label: 'Keep in float (nodes)', default: [], placeholder: '/c1/Conv', help: 'Node names left in float (fp16 mode: kept in fp32).' },
     excludeOpTypes: { type: 'string-list', label: 'Keep in float (op types)', default: [], placeholder: 'Gemm', help: 'Operator types left in float (fp16 mode: kept in fp32).' },
     excludeFirst: { type: 'boolean', label: 'Keep first layer in float', default: false, help: 'The first Conv/Gemm/MatMul is often the most sensitive.', visibleWhen: { param: 'mode', equals: ['static', 'dynamic', 'int4'] } },

@@ -2,6 +2,7 @@
 // MinMax, Percentile, Entropy (TensorRT's KL search) and MSE-optimal, all on a 2048-bin
 // histogram of |x| that grows by exact bin merging as larger values arrive.
 import { HistogramKernel, KERNEL_BINS } from './histogram-kernel.ts';
+import { sampleRow, type SampledValue } from './histogram-sample.ts';
 
 export type CalibrationMethod = 'minmax' | 'percentile' | 'entropy' | 'mse';
 export const HISTOGRAM_BINS = KERNEL_BINS;
@@ -40,6 +41,48 @@ export class TensorStats {
     if (this.hist) this.addToHistogram(kernel, data, Math.max(Math.abs(this.min), Math.abs(this.max)));
   }
 
+  /**
+   * Fold in rows of a value through a sample of each (`sample`: the rows' samples, one after
+   * another, all the same length), with each row's exact range reduced elsewhere
+   * (ReduceMin/ReduceMax inside ORT), `perRow` values a row. The histogram's shape is the sample's.
+   */
+  updateSampled(sample: Float32Array, min: ArrayLike<number>, max: ArrayLike<number>, perRow: number): void {
+    const per = sample.length / min.length;
+    const kernel = HistogramKernel.shared();
+    // Rows are binned as one from the last that grew the histogram on: the same bins as row by
+    // row (a value at the edge of a range lands in the last bin; binned after the range doubled it would land in the middle).
+    let from = 0;
+    for (let r = 0; r < min.length; r++) {
+      if (min[r] < this.min) this.min = min[r];
+      if (max[r] > this.max) this.max = max[r];
+      const absMax = Math.max(Math.abs(this.min), Math.abs(this.max));
+      if (!this.hist) continue;
+      if (r > from && absMax > this.histMax) {
+        this.addToHistogram(kernel, sample.subarray(from * per, r * per), this.histMax);
+        from = r;
+      }
+      if (r === from) this.growTo(absMax);
+    }
+    this.count += perRow * min.length;
+    if (this.hist) this.addToHistogram(kernel, sample.subarray(from * per), this.histMax);
+  }
+
+  /**
+   * Fold in one row read whole where the other rows were sampled (a batch redone from the values
+   * for its NaN/Inf): its range and NaN/Inf count from every value, the histogram from a sample taken
+   * as the others' were.
+   */
+  updateStrided(row: Float32Array, plan: Pick<SampledValue, 'chunk' | 'start' | 'step'>): void {
+    const { lo, hi, bad } = finiteRange(row);
+    this.nonFinite += bad;
+    this.count += row.length - bad;
+    this.min = Math.min(this.min, lo);
+    this.max = Math.max(this.max, hi);
+    if (!this.hist) return;
+    // NaN/Inf in the sample are left out of the bins by the kernel.
+    this.addToHistogram(HistogramKernel.shared(), sampleRow(row, plan), Math.max(Math.abs(this.min), Math.abs(this.max)));
+  }
+
   /** Fold in a batch's min and max computed elsewhere (ReduceMin/ReduceMax inside ORT); `count` only marks finite data seen. */
   updateRange(min: number, max: number, count: number): void {
     if (min < this.min) this.min = min;
@@ -57,9 +100,14 @@ export class TensorStats {
       hist[0] += zeros;
       return;
     }
+    this.growTo(absMax);
+    kernel.addAbsolute(values, this.histMax, HISTOGRAM_BINS / this.histMax, hist);
+  }
+
+  /** A first range of `absMax`, or the range doubled until it covers `absMax`. */
+  private growTo(absMax: number): void {
     if (this.histMax === 0) this.histMax = absMax;
     else if (absMax > this.histMax) this.grow(absMax);
-    kernel.addAbsolute(values, this.histMax, HISTOGRAM_BINS / this.histMax, hist);
   }
 
   /** Double the range until it covers `absMax`, merging bin pairs so old counts stay exact. */

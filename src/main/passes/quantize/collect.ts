@@ -23,10 +23,21 @@ import type { PassContext } from './types.ts';
  */
 const VALUE_BUDGET_FLOATS = 16 * 1024 * 1024;
 
+/**
+ * Values per calibration sample the histogram methods bin of each activation when they sample
+ * (histogramValues 'sampled'; see histogram-sample.ts): 2.1 M values per activation at 256 samples.
+ */
+export const HISTOGRAM_SAMPLE_VALUES = 8192;
+
 export interface CollectOptions {
   samples: number;
   batchSize?: number;
   histograms: boolean;
+  /**
+   * Histogram methods: values per sample binned of each activation; one that holds more is
+   * sampled (a strided sample taken inside ORT, its exact range reduced there). Undefined: every value.
+   */
+  histogramSample?: number;
   /** Copy every value into JS and reduce it there: the reference the ORT-side reductions are checked against. */
   reduceInJs?: boolean;
 }
@@ -78,8 +89,9 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
   const ds = spreadSamples(all, total);
   const names = tensors.filter((t) => t !== input.name);
   const perSampleFloats = names.reduce((acc, t) => acc + elementsPerSample(types.get(t)), 0);
-  // MinMax reads [N]-sized reductions only; histograms read the values, VALUE_BUDGET_FLOATS at a time.
-  const batchSize = input.fixedBatch ?? opts.batchSize ?? (opts.histograms ? Math.max(1, Math.min(16, Math.floor(VALUE_BUDGET_FLOATS / Math.max(1, perSampleFloats)))) : 16);
+  // MinMax reads [N]-sized reductions only; histograms read the values (or their samples), VALUE_BUDGET_FLOATS at a time.
+  const readFloats = opts.histogramSample === undefined ? perSampleFloats : names.reduce((acc, t) => acc + Math.min(opts.histogramSample!, elementsPerSample(types.get(t))), 0);
+  const batchSize = input.fixedBatch ?? opts.batchSize ?? (opts.histograms ? Math.max(1, Math.min(16, Math.floor(VALUE_BUDGET_FLOATS / Math.max(1, readFloats)))) : 16);
   const stats = new Map<string, TensorStats>(tensors.map((t) => [t, new TensorStats(opts.histograms)]));
   const folder = await StatsFolder.open(model, names, types, stats, opts, ds);
   const per = sampleSize(ds);
@@ -114,9 +126,10 @@ export async function collectStats(model: Model, tensors: string[], types: Map<s
 /**
  * Runs the calibration model batch by batch and folds what comes out into the stats:
  * MinMax takes the per-sample ranges reduced inside ORT (a batch whose reductions or outputs
- * show NaN/Inf is redone from the values, which counts them); histogram methods read each value
- * and take its range and bins in the histogram kernel, sample by sample, so the histogram does
- * not depend on the batch size.
+ * show NaN/Inf is redone from the values, which counts them). Histogram methods take the same
+ * exact ranges and bin a strided sample of each large value taken inside ORT (with
+ * `histogramSample`), or read every value and take its range and bins in the histogram kernel;
+ * either way sample by sample, so the histogram does not depend on the batch size.
  */
 class StatsFolder {
   private valueSession: ort.InferenceSession | undefined;
@@ -126,27 +139,56 @@ class StatsFolder {
     private readonly releaseSession: () => Promise<void>, private readonly stats: Map<string, TensorStats>, private readonly names: string[], private readonly opts: CollectOptions, private readonly ds: Dataset) {}
 
   static async open(model: Model, names: string[], types: Map<string, ValueType>, stats: Map<string, TensorStats>, opts: CollectOptions, ds: Dataset): Promise<StatsFolder> {
-    if (opts.reduceInJs || opts.histograms) {
+    if (opts.reduceInJs || (opts.histograms && opts.histogramSample === undefined)) {
       // Ranges (and bins) come from the values themselves: the model with the values as outputs.
       const session = await createSession(encodeModel(withExtraOutputs(model, names)), { optimization: 'all' });
       return new StatsFolder(model, undefined, session, () => session.release(), stats, names, opts, ds);
     }
-    const graph = withRangeOutputs(model, names, types);
+    const graph = withRangeOutputs(model, names, types, opts.histograms ? { budget: opts.histogramSample! } : undefined);
     const { session, release } = await calibrationSession(graph);
     return new StatsFolder(model, graph, session, release, stats, names, opts, ds);
   }
 
   async fold(feeds: Record<string, ort.Tensor>, n: number, count: number): Promise<void> {
     if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.names, this.ds), n, count);
-    const out = await runOrExplain(this.session, feeds, this.rangeFetches(), this.ds);
-    const batchRanges = this.graph.checks.every((c) => Number.isFinite(scalarOf(out[c]))) ? this.graph.ranges.map((r) => batchRange(out, r, n, count)) : [];
-    if (batchRanges.length === this.graph.ranges.length && batchRanges.every((r) => r && Number.isFinite(r.min) && Number.isFinite(r.max))) {
-      this.graph.ranges.forEach((r, i) => this.stats.get(r.tensor)!.updateRange(batchRanges[i]!.min, batchRanges[i]!.max, count));
-      return;
-    }
+    const out = await runOrExplain(this.session, feeds, this.fetches(), this.ds);
+    const finite = this.graph.checks.every((c) => Number.isFinite(scalarOf(out[c])));
+    if (finite && (this.opts.histograms ? this.foldSampled(out, n, count) : this.foldRanges(out, n, count))) return;
     this.valueSession ??= await createSession(encodeModel(withExtraOutputs(this.model, this.names)), { optimization: 'all' });
     this.valueBatches++;
     this.foldValues(await runOrExplain(this.valueSession, feeds, this.names, this.ds), n, count);
+  }
+
+  /** MinMax: the batch's ranges, or false (nothing folded) when one is not finite. */
+  private foldRanges(out: Record<string, ort.Tensor>, n: number, count: number): boolean {
+    const graph = this.graph!;
+    const batchRanges = graph.ranges.map((r) => batchRange(out, r, n, count));
+    if (!batchRanges.every((r) => r && Number.isFinite(r.min) && Number.isFinite(r.max))) return false;
+    graph.ranges.forEach((r, i) => this.stats.get(r.tensor)!.updateRange(batchRanges[i]!.min, batchRanges[i]!.max, count));
+    return true;
+  }
+
+  /**
+   * Histogram methods: each sampled value's rows with their exact ranges, and the values read
+   * whole; or false (nothing folded) when a sampled value's range is not finite.
+   */
+  private foldSampled(out: Record<string, ort.Tensor>, n: number, count: number): boolean {
+    const graph = this.graph!;
+    const rangeOf = new Map(graph.ranges.map((r) => [r.tensor, r]));
+    const rows = graph.samples.map((s) => {
+      const { min, max } = rowRanges(out, rangeOf.get(s.tensor)!);
+      const used = usedRowsOf(min.length, n, count);
+      const finite = used > 0 && min.slice(0, used).every(Number.isFinite) && max.slice(0, used).every(Number.isFinite);
+      return finite ? { min: min.slice(0, used), max: max.slice(0, used) } : undefined;
+    });
+    if (!rows.every((r) => r)) return false;
+    graph.samples.forEach((s, i) => {
+      const used = rows[i]!.min.length;
+      const sample = out[s.output].data as Float32Array;
+      this.stats.get(s.tensor)!.updateSampled(sample.subarray(0, (sample.length / rowsIn(out, rangeOf.get(s.tensor)!)) * used), rows[i]!.min, rows[i]!.max, s.perRow);
+    });
+    for (const name of graph.wholes) this.foldValue(name, out[name], n, count);
+    return true;
   }
 
   async close(): Promise<void> {
@@ -156,19 +198,36 @@ class StatsFolder {
 
   /** Values of every name in `out`, split into the samples of the batch. */
   private foldValues(out: Record<string, ort.Tensor>, n: number, count: number): void {
+    const sampled = new Map(this.graph?.samples.map((s) => [s.tensor, s]));
     for (const name of this.names) {
+      const s = sampled.get(name);
+      if (!s) {
+        this.foldValue(name, out[name], n, count);
+        continue;
+      }
+      // A value sampled in the other batches keeps the same sample here, with its range from every value.
       const values = out[name].data as Float32Array;
       const rows = out[name].dims.length >= 2 ? out[name].dims[0] : 1;
-      // Rows that are samples (or a fixed share of them) fold one by one; padding rows of a fixed-batch model are left out.
-      const usedRows = rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
-      foldRows(this.stats.get(name), values, rows, usedRows, this.opts.histograms);
+      const used = usedRowsOf(rows, n, count);
+      for (let r = 0; r < used; r++) this.stats.get(name)!.updateStrided(values.subarray(r * s.perRow, (r + 1) * s.perRow), s);
     }
   }
 
-  private rangeFetches(): string[] {
-    const graph = this.graph!;
-    return [...graph.checks, ...graph.ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max]))];
+  /** One value's rows that are samples (or a fixed share of them), one by one; padding rows of a fixed-batch model are left out. */
+  private foldValue(name: string, value: ort.Tensor, n: number, count: number): void {
+    const rows = value.dims.length >= 2 ? value.dims[0] : 1;
+    foldRows(this.stats.get(name), value.data as Float32Array, rows, usedRowsOf(rows, n, count), this.opts.histograms);
   }
+
+  private fetches(): string[] {
+    const graph = this.graph!;
+    return [...graph.checks, ...graph.ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max])), ...graph.samples.map((s) => s.output), ...graph.wholes];
+  }
+}
+
+/** Rows of a batch's value that hold real samples: `n` rows in the batch, the first `count` real. */
+function usedRowsOf(rows: number, n: number, count: number): number {
+  return rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
 }
 
 /** The first `usedRows` of `rows` equal rows of `values` into `stats`: one histogram update per row, one range update without histograms. */
@@ -177,6 +236,11 @@ function foldRows(stats: TensorStats | undefined, values: Float32Array, rows: nu
   const per = values.length / rows;
   if (!histograms) return stats.update(values.subarray(0, usedRows * per));
   for (let i = 0; i < usedRows; i++) stats.update(values.subarray(i * per, (i + 1) * per));
+}
+
+/** Rows of a batch's value: the length of its per-row reductions. */
+function rowsIn(out: Record<string, ort.Tensor>, r: RangeOutputs): number {
+  return out[r.max].data.length;
 }
 
 /** Per-row min and max of one value from the calibration model's outputs. */
@@ -190,8 +254,7 @@ function rowRanges(out: Record<string, ort.Tensor>, r: RangeOutputs): { min: num
 /** min and max over the batch's real samples, or undefined when the reduction has no sample axis and the batch is padded. */
 function batchRange(out: Record<string, ort.Tensor>, r: RangeOutputs, n: number, count: number): { min: number; max: number } | undefined {
   const { min, max } = rowRanges(out, r);
-  const rows = max.length;
-  const used = rows % n === 0 ? (rows / n) * count : n === count ? rows : 0;
+  const used = usedRowsOf(max.length, n, count);
   if (used === 0) return undefined;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;

@@ -5,7 +5,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { opsetVersion, type Model } from '../../onnx/model.ts';
 import { WhittleError } from '../../../shared/errors.ts';
 import { chooseRange, type CalibrationMethod, type ClipRange, type TensorStats } from './calibrate.ts';
-import { checkDatasetFits, collectStats, spreadSamples, type CollectResult } from './collect.ts';
+import { checkDatasetFits, collectStats, HISTOGRAM_SAMPLE_VALUES, spreadSamples, type CollectResult } from './collect.ts';
 import { assertNotQuantized, findCodebookWeights, normalizeForQuantization, type CodebookWeight } from './normalize.ts';
 import { activationParams, quantizeValue, sqnrDb, typeBounds, type QuantParams } from './params.ts';
 import { planQuantization, isPlumbing, type QuantPlan } from './plan.ts';
@@ -26,6 +26,7 @@ export interface ResolvedSettings {
   activationSymmetric: boolean;
   reduceRange: boolean;
   calibrationSamples: number;
+  histogramValues: 'sampled' | 'all';
 }
 
 export function resolveSettings(options: StaticOptions): ResolvedSettings {
@@ -40,6 +41,7 @@ export function resolveSettings(options: StaticOptions): ResolvedSettings {
     activationSymmetric: options.activationSymmetric ?? preset.activationSymmetric,
     reduceRange: options.reduceRange ?? preset.reduceRange,
     calibrationSamples: options.calibrationSamples ?? 256,
+    histogramValues: options.histogramValues ?? 'all',
   };
 }
 
@@ -78,6 +80,7 @@ export async function calibrateModel(model: Model, ds: Dataset, options: StaticO
   }
   const collect = await collectStats(normalized, tensors, types, ds, {
     samples: settings.calibrationSamples, batchSize: options.batchSize, histograms: settings.method !== 'minmax',
+    histogramSample: settings.histogramValues === 'sampled' ? HISTOGRAM_SAMPLE_VALUES : undefined,
   }, ctx);
   const ranges = new Map<string, ClipRange>();
   for (const [name, stats] of collect.stats) ranges.set(name, rangeFor(stats, settings));

@@ -37,6 +37,12 @@ export interface StaticOptions extends ExclusionOptions {
   reduceRange?: boolean;
   /** Calibration samples used (default 256). */
   calibrationSamples?: number;
+  /**
+   * Histogram methods: 'all' (default) bins every value; 'sampled' bins a strided sample of about
+   * HISTOGRAM_SAMPLE_VALUES values per calibration sample of each larger activation, every channel
+   * in it, with the activation's exact range (faster; thresholds from fewer values).
+   */
+  histogramValues?: 'sampled' | 'all';
   /** Samples per calibration run; default picked from the activation memory. */
   batchSize?: number;
   /** Open the result in ONNX Runtime and count fused int8 kernels (default true). */
