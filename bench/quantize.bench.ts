@@ -84,8 +84,8 @@ function inChild(task: ChildTask): ChildResult {
 
 const CALIBRATION_MODELS: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
 /**
- * MinMax rows at the calibration node's default sample count (256) as well: calibration's fixed
- * cost (probing the model, building and loading the calibration graph) is a larger share at 64.
+ * MinMax and sampled-histogram rows at the calibration node's default sample count (256) as well:
+ * calibration's fixed cost (probing the model, building and loading the calibration graph) is a larger share at 64.
  */
 const DEFAULT_SAMPLE_ROWS: [ChildTask['model'], string, number][] = [['efficientnet', 'EfficientNet-B0-style (builder)', 256]];
 
@@ -100,7 +100,7 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const histogramRows = ['minmax', 'percentile', 'entropy', 'percentile-sampled', 'entropy-sampled'] as const;
-  const rows = [...CALIBRATION_MODELS.map((r) => [...r, histogramRows] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax']] as const)];
+  const rows = [...CALIBRATION_MODELS.map((r) => [...r, histogramRows] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax', 'percentile-sampled', 'entropy-sampled']] as const)];
   for (const [model, label, samples, methods] of rows.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
     for (const row of methods.filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       // "<method>-sampled": histogramValues 'sampled' (about 8,192 values of each activation per sample).

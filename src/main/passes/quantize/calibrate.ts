@@ -202,42 +202,33 @@ export function entropyThreshold(hist: Float64Array, histMax: number, levels: nu
   const total = sums[n];
   if (total === 0) return histMax;
   const logTotal = Math.log(total);
-  // The non-empty full groups of the current `merged`: mass, share (mass per non-empty bin), sum of h log h.
-  const groupMass = new Float64Array(levels);
-  const groupShare = new Float64Array(levels);
-  const groupHLogH = new Float64Array(levels);
-  let groups = 0;
+  // Over the non-empty full groups of the current `merged`, the sum of (h/T) log((h/T) / q) with
+  // q = share / qTotal is (sum of h log h - mass (log T + log share) + mass log qTotal) / T:
+  // `fixed` and `mass` per `merged`, qTotal per cut.
+  let fixed = 0;
+  let fullMass = 0;
   let groupsFor = -1;
-  let fullKl = 0;
-  let fullKlFor = -1;
-  let fullKlQTotal = -1;
   let bestI = n;
   let bestKl = Number.POSITIVE_INFINITY;
   for (let i = levels; i <= n; i++) {
     const merged = Math.floor(i / levels);
     if (merged !== groupsFor) {
-      groups = 0;
+      fixed = 0;
+      fullMass = 0;
       for (let g = 0; g < levels - 1; g++) {
         const start = g * merged;
         const end = start + merged;
         const count = nonEmpty[end] - nonEmpty[start];
         if (count === 0) continue;
-        groupMass[groups] = sums[end] - sums[start];
-        groupShare[groups] = (sums[end] - sums[start]) / count;
-        groupHLogH[groups++] = hLogH[end] - hLogH[start];
+        const mass = sums[end] - sums[start];
+        fixed += hLogH[end] - hLogH[start] - mass * (logTotal + Math.log(mass / count));
+        fullMass += mass;
       }
       groupsFor = merged;
     }
     const qTotal = sums[i];
-    // Sum of (h/T) log((h/T) / q) over a group's non-empty bins, all with q = share / qTotal;
-    // the same as the last cut's when neither `merged` nor qTotal changed (an empty bin at the cut).
-    if (groupsFor !== fullKlFor || qTotal !== fullKlQTotal) {
-      fullKl = 0;
-      for (let k = 0; k < groups; k++) fullKl += (groupHLogH[k] - groupMass[k] * (logTotal + Math.log(groupShare[k] / qTotal))) / total;
-      fullKlFor = groupsFor;
-      fullKlQTotal = qTotal;
-    }
-    let kl = fullKl;
+    // No full group holds anything (so qTotal may be 0): they add nothing.
+    let kl = fullMass > 0 ? (fixed + fullMass * Math.log(qTotal)) / total : 0;
     // The last group ends at the cut, whose bin also holds the clipped tail.
     const start = (levels - 1) * merged;
     const lastP = hist[i - 1] + (total - sums[i]);
