@@ -5,14 +5,14 @@
 // Filters (environment), so one section runs alone in a few minutes:
 //   BENCH_QUANTIZE_ONLY=latency,calibration,sampling,split,histogram-in-ort,lenet   sections to run (default: all)
 //   BENCH_QUANTIZE_MODEL=mobilenetv2|efficientnet   calibration (and split) rows of one model
-//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy|percentile-sampled|entropy-sampled   calibration rows of one method
+//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy|percentile-sampled|mse-sampled   calibration rows of one method
 //   BENCH_QUANTIZE_ROUNDS=N                                            calibration rounds (default 2)
 // e.g. BENCH_QUANTIZE_ONLY=calibration BENCH_QUANTIZE_MODEL=efficientnet npm run bench quantize
 import { readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES_DIR } from '../test/fixtures-path.ts';
+import { FIXTURES_DIR, fixtureModel, type FixtureName } from '../test/fixtures-path.ts';
 import { loadMnist } from '../src/main/data/mnist.ts';
 import { seededRandom, subset, type Dataset } from '../src/main/data/dataset.ts';
 import { decodeModel, encodeModel, type Model } from '../src/main/onnx/model.ts';
@@ -99,8 +99,8 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  const histogramRows = ['minmax', 'percentile', 'entropy', 'percentile-sampled', 'entropy-sampled'] as const;
-  const rows = [...CALIBRATION_MODELS.map((r) => [...r, histogramRows] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax', 'percentile-sampled', 'entropy-sampled']] as const)];
+  const histogramRows = ['minmax', 'percentile', 'entropy', 'percentile-sampled', 'mse-sampled'] as const;
+  const rows = [...CALIBRATION_MODELS.map((r) => [...r, histogramRows] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax', 'percentile-sampled', 'mse-sampled']] as const)];
   for (const [model, label, samples, methods] of rows.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
     for (const row of methods.filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       // "<method>-sampled": histogramValues 'sampled' (about 8,192 values of each activation per sample).
@@ -119,20 +119,33 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   }
 }
 
+/** The bench's two calibration models, and the test fixtures it was not built around (random-weight exports; the ViT trained, on MNIST). */
+function fidelityModels(): { label: string; model: Model; samples: (count: number) => Dataset }[] {
+  const fixture = (name: FixtureName): Model => decodeModel(readFileSync(fixtureModel(name)));
+  const images = (shape: number[]) => (count: number): Dataset => synthetic(count, shape);
+  const mnist = loadMnist('test');
+  return [
+    ...CALIBRATION_MODELS.map(([m, label]) => ({ label, model: benchModel(m), samples: benchSamples })),
+    { label: 'MobileNetV3-small (fixture)', model: fixture('mobilenet_v3_small-random.onnx'), samples: images([3, 224, 224]) },
+    { label: 'ShuffleNetV2 (fixture)', model: fixture('shufflenet_v2_x1_0-random.onnx'), samples: images([3, 224, 224]) },
+    { label: 'YOLO-tiny (fixture)', model: fixture('yolo-tiny-random.onnx'), samples: images([3, 320, 320]) },
+    { label: 'ViT-tiny, MNIST test images (fixture)', model: fixture('vit-tiny-mnist-trained.onnx'), samples: (count) => subset(mnist, Array.from({ length: count }, (_, i) => i * 37)) },
+  ];
+}
+
 /**
  * What sampled histograms cost in fidelity: int8 output SQNR against fp32 on 32 held-out samples,
  * calibrated on 64 samples with every value binned and with a sample of each activation, and
  * with every value on 64 other samples: how much the thresholds move with the data alone.
  */
 async function samplingFidelityRows(): Promise<void> {
-  console.log('\nSampled histograms (histogramValues \'sampled\') vs every value: int8 output SQNR vs fp32 on 32 held-out samples (uniform [-1, 1) images), 64 calibration samples');
+  console.log('\nSampled histograms (histogramValues \'sampled\') vs every value: int8 output SQNR vs fp32 on 32 held-out samples (uniform [-1, 1) images; MNIST for the ViT), 64 calibration samples');
   console.log('| model | method | every value, dB | sampled, dB | sampled - every value | every value on 64 other samples, dB | calibration ms every value / sampled |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const [model, label] of CALIBRATION_MODELS.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
-    const fp32 = benchModel(model);
-    const all = benchSamples(2 * 64 + 32);
+  for (const { label, model: fp32, samples } of fidelityModels()) {
+    const all = samples(2 * 64 + 32);
     const [a, b, held] = [0, 64, 128].map((from, i) => subset(all, Array.from({ length: i === 2 ? 32 : 64 }, (_, k) => from + k)));
-    for (const method of (['percentile', 'entropy', 'mse'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
+    for (const method of (['percentile', 'mse'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       const sqnr = async (ds: Dataset, histogramValues: 'all' | 'sampled'): Promise<[number, number]> => {
         const { model: q, report } = await quantizeStatic(fp32, ds, { method, calibrationSamples: 64, histogramValues, verify: false, sqnrSamples: 0 });
         return [(await checkOutputs(fp32, q, fp32.graph.input[0].name, held, 32)).int8VsFloatDb, report.calibration!.durationMs];

@@ -183,4 +183,13 @@ describe('sampled histograms in calibration', () => {
     expect(report.warnings.find((w) => w.includes("'mid'"))).toMatch(/NaN\/Inf values .* were ignored/);
     expect(report.settings.histogramValues).toBe('sampled');
   });
+
+  it('entropy bins every value even when a sample is asked for, and says so', async () => {
+    const ds = synthetic(8, [4, 16, 16], 9);
+    const { report } = await quantizeStatic(elementwiseNet(), ds, { target: 'x86-vnni', method: 'entropy', histogramValues: 'sampled', sqnrSamples: 0, verify: false });
+    expect(report.settings.histogramValues).toBe('all');
+    expect(report.notes!.some((n) => n.startsWith('Entropy calibration binned every value'))).toBe(true);
+    const asked = await quantizeStatic(elementwiseNet(), ds, { target: 'x86-vnni', method: 'mse', histogramValues: 'sampled', sqnrSamples: 0, verify: false });
+    expect(asked.report.settings.histogramValues).toBe('sampled');
+  });
 });

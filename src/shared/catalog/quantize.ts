@@ -99,12 +99,12 @@ export const QUANTIZE: NodeKindSpec = {
     calibrationSamples: { type: 'number', label: 'Calibration samples', default: 256, min: 1, max: 100000, integer: true, visibleWhen: STATIC, help: 'Samples of the calibration data used.' },
     histogramValues: {
       type: 'enum', label: 'Histogram values', default: 'all', advanced: true,
-      help: 'What the histogram is built from. Sampled takes about 1.5-2x the plain forward passes instead of 5-10x; its thresholds rest on fewer values.',
+      help: 'What the histogram is built from (Percentile and MSE; Entropy always bins every value). Sampled takes about 1.5-2x the plain forward passes instead of 5-10x; its thresholds rest on fewer values.',
       options: [
         { value: 'all', label: 'Every value', help: 'Exact: every activation value is binned.' },
         { value: 'sampled', label: 'Sampled (faster)', help: 'About 8,192 values per sample of each activation, from every channel, with its exact range. Int8 output SQNR measured within 0.4 dB of every value (npm run bench quantize).' },
       ],
-      visibleWhen: { param: 'method', equals: ['percentile', 'entropy', 'mse'] },
+      visibleWhen: { param: 'method', equals: ['percentile', 'mse'] },
     },
     excludeNodes: { type: 'string-list', label: 'Keep in float (nodes)', default: [], placeholder: '/c1/Conv', help: 'Node names left in float (fp16 mode: kept in fp32).' },
     excludeOpTypes: { type: 'string-list', label: 'Keep in float (op types)', default: [], placeholder: 'Gemm', help: 'Operator types left in float (fp16 mode: kept in fp32).' },

@@ -29,6 +29,14 @@ export interface ResolvedSettings {
   histogramValues: 'sampled' | 'all';
 }
 
+/**
+ * Methods whose histogram may be sampled. Entropy bins every value: its KL search can turn on
+ * bins that hold a handful of values, which a sample misses (MobileNetV3-small, 32 samples:
+ * int8 output SQNR 22.9 dB from every value, 5.2 dB from a sample, the first HardSigmoid's
+ * threshold falling from 0.84 to 0.21 on a histogram of the same shape).
+ */
+const SAMPLED_METHODS = new Set<CalibrationMethod>(['percentile', 'mse']);
+
 export function resolveSettings(options: StaticOptions): ResolvedSettings {
   const target = options.target ?? detectHostCpu().target;
   const preset = PRESETS[target];
@@ -41,7 +49,7 @@ export function resolveSettings(options: StaticOptions): ResolvedSettings {
     activationSymmetric: options.activationSymmetric ?? preset.activationSymmetric,
     reduceRange: options.reduceRange ?? preset.reduceRange,
     calibrationSamples: options.calibrationSamples ?? 256,
-    histogramValues: options.histogramValues ?? 'all',
+    histogramValues: SAMPLED_METHODS.has(options.method ?? 'minmax') ? (options.histogramValues ?? 'all') : 'all',
   };
 }
 
@@ -165,6 +173,9 @@ export async function finishReport(cal: Calibrated, built: BuiltStatic, options:
     biasFits: built.biasFits,
     codebookWeights: cal.codebooks.length,
   };
+  if (options.histogramValues === 'sampled' && s.histogramValues === 'all' && s.method === 'entropy') {
+    report.notes!.push('Entropy calibration binned every value: a sampled histogram is taken for Percentile and MSE only, as the KL search can turn on bins a sample leaves empty.');
+  }
   for (const f of built.biasFits) {
     report.notes!.push(`${f.opType} '${f.node}': weight scale raised ${formatRatio(f.ratio)} so its bias fits int32 at input scale x weight scale (as ONNX Runtime's quantizer does); weight SQNR ${f.weightSqnrDb.toFixed(1)} dB.`);
   }

@@ -38,7 +38,7 @@ export interface StaticOptions extends ExclusionOptions {
   /** Calibration samples used (default 256). */
   calibrationSamples?: number;
   /**
-   * Histogram methods: 'all' (default) bins every value; 'sampled' bins a strided sample of about
+   * Percentile and MSE: 'all' (default) bins every value; 'sampled' bins a strided sample of about
    * HISTOGRAM_SAMPLE_VALUES values per calibration sample of each larger activation, every channel
    * in it, with the activation's exact range (faster; thresholds from fewer values).
    */
