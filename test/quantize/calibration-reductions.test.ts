@@ -279,7 +279,9 @@ describe('calibration reductions inside ONNX Runtime', () => {
       await plain.release();
       const { session, release, copiesDropped } = await calibrationSession(graph);
       try {
-        expect(copiesDropped).toBeGreaterThan(0);
+        // ShuffleNetV2's branch widths (58, 116, 232) are whole 8-channel blocks only at 232: with
+        // AVX-512's 16-channel blocks ORT pads every one of them, and padded layouts are read as they are.
+        expect(copiesDropped > 0).toBe(name !== 'shufflenet_v2_x1_0-random.onnx' || (await nchwcBlockSize()) === 8);
         const got = await session.run(feeds);
         for (const r of graph.ranges) for (const out of [r.max, r.min]) if (out) expect(Array.from(got[out].data as Float32Array), out).toEqual(Array.from(want[out].data as Float32Array));
       } finally {

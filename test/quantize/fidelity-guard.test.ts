@@ -64,6 +64,8 @@ describe('fidelity guard of static int8', () => {
     const { report } = await quantizeStatic(fp32, outliers, { target: 'x86-vnni', sqnrSamples: 32 });
     expect(report.outputs!.top1Agreement!).toBeLessThan(FIDELITY_FLOOR.agreement);
     expect(report.keptInFloat).toEqual([]);
-    expect(report.warnings[0]).toMatch(/^Below the fidelity floor .*top-1 agreement \d+\.\d% < 90%.* The layer that loses most is Gemm 'fc'.*excludeNodes: \['fc'\]\) gives .*set method to "percentile" or "entropy"/);
+    // Which layer loses most depends on the CPU's int8 kernels (VNNI or not); the warning names it,
+    // measures keeping it in float, and points at the ranges.
+    expect(report.warnings[0]).toMatch(/^Below the fidelity floor .*top-1 agreement \d+\.\d% < 90%.* The layer that loses most is (Conv|Gemm) '([^']+)'.*excludeNodes: \['\2'\]\) gives .*set method to "percentile" or "entropy"/);
   });
 });

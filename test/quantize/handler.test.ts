@@ -51,6 +51,20 @@ describe('quantize node', () => {
     expect(loadModelFile(out.path).graph.node.some((n) => n.opType === 'QuantizeLinear')).toBe(true);
   });
 
+  it('passes the histogram choice to calibration: sampled for Percentile, every value for Entropy', async () => {
+    const run = async (method: string) => {
+      const r = await HANDLERS.quantize(context({ mode: 'static', target: 'x86-vnni', method, histogramValues: 'sampled', calibrationSamples: 16 }, { model: lenetValue, calibration: mnist('train', 16) }));
+      return { warnings: r.warnings ?? [], settings: (r.reports!.find((x) => x.kind === 'quantize.layers')!.data as { settings: Record<string, unknown> }).settings };
+    };
+    expect((await run('percentile')).settings.histogramValues).toBe('sampled');
+    const entropy = await run('entropy');
+    expect(entropy.settings.histogramValues).toBe('all');
+    // Entropy on 16 samples falls under the fidelity floor. Keeping the culprit in float would need
+    // a range this calibration did not gather (the MaxPool after it): the warning says so instead of
+    // failing with "not calibrated".
+    expect(entropy.warnings.find((w) => w.startsWith('Below the fidelity floor'))).toMatch(/Keeping it in float \(excludeNodes: \['\/c1\/Conv'\]\) may help; run again with it to measure \(it then calibrates '\/MaxPool_output_0' as well\)/);
+  });
+
   it('accuracy-aware: validation input, steps report and metrics', async () => {
     const ctx = context({ mode: 'static', target: 'x86-vnni', calibrationSamples: 64, accuracyAware: true, maxDrop: 0.1 }, { model: lenetValue, calibration: mnist('train', 64), validation: mnist('test', 0) });
     const r = await HANDLERS.quantize(ctx);

@@ -6,7 +6,7 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { fidelityMiss, formatDb, FIDELITY_FLOOR } from '../fidelity.ts';
 import { spreadSamples } from './collect.ts';
-import { buildStatic, finishReport, type BuiltStatic, type Calibrated } from './static.ts';
+import { buildStatic, finishReport, uncalibrated, type BuiltStatic, type Calibrated } from './static.ts';
 import { checkOutputs } from './sqnr.ts';
 import type { ExclusionOptions, PassContext, QuantizeReport, StaticOptions } from './types.ts';
 
@@ -32,7 +32,8 @@ export async function guardFidelity(cal: Calibrated, options: StaticOptions, ctx
   const kept: { node: string; reason: string }[] = [];
   for (let round = 0; round < MAX_FIXES && miss(report); round++) {
     const fit = biasCulprit(built, report, cal);
-    if (!fit) break;
+    // A fix whose plan needs ranges this calibration did not gather is left to the floor warning.
+    if (!fit || uncalibrated(cal, { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), fit.node] }).length > 0) break;
     const reason = `its bias does not fit int32 at input scale x weight scale, and raising its weight scale ${formatRatio(fit.ratio)} to fit it left its weights ${formatDb(fit.weightSqnrDb)} SQNR (${miss(report)})`;
     kept.push({ node: fit.node, reason });
     exclusions = { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), fit.node] };
@@ -98,7 +99,13 @@ async function floorWarning(cal: Calibrated, built: BuiltStatic, report: Quantiz
     : weight?.sqnrDb !== undefined && weight.sqnrDb < FIDELITY_FLOOR.sqnrDb
     ? `its int8 weights keep only ${formatDb(weight.sqnrDb)} of their values (a few large weights set the scale)`
     : `the noise grows most there (${formatDb(culprit.inDb)} at its input, ${formatDb(culprit.outDb)} at its output)`;
-  const trial = buildStatic(cal, { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), culprit.node] });
+  const trialExclusions = { ...exclusions, excludeNodes: [...(exclusions.excludeNodes ?? []), culprit.node] };
+  const needed = uncalibrated(cal, trialExclusions);
+  if (needed.length > 0) {
+    // Measuring the fix would need ranges for values this calibration did not gather.
+    return `${head} The layer that loses most is ${culprit.opType} '${culprit.node}': ${why}. Keeping it in float (excludeNodes: ['${culprit.node}']) may help; run again with it to measure (it then calibrates '${needed[0]}'${needed.length > 1 ? ` and ${needed.length - 1} more value(s)` : ''} as well).`;
+  }
+  const trial = buildStatic(cal, trialExclusions);
   const samples = options.sqnrSamples ?? 32;
   const check = await checkOutputs(cal.normalized, trial.model, cal.inputName, spreadSamples(ds, samples), samples, cal.fixedBatch);
   const agreement = check.top1Agreement !== undefined ? `, ${(100 * check.top1Agreement).toFixed(0)}% agreement` : '';

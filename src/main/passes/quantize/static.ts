@@ -115,6 +115,16 @@ export interface BuiltStatic {
   biasFits: BiasFit[];
 }
 
+/**
+ * Values the plan for `exclusions` takes a range from that `cal` did not calibrate (a calibration
+ * for one set of exclusions gathers only that plan's values: keeping a layer in float can make a
+ * value after it, a MaxPool's output, need a range of its own).
+ */
+export function uncalibrated(cal: Calibrated, exclusions: ExclusionOptions): string[] {
+  const plan = planQuantization(cal.normalized, cal.types, { ...exclusions, asymmetric: !cal.settings.activationSymmetric });
+  return [...new Set(plan.tensors.values())].filter((root) => !cal.ranges.has(root));
+}
+
 /** The QDQ model for one set of exclusions from a calibration. */
 export function buildStatic(cal: Calibrated, exclusions: ExclusionOptions): BuiltStatic {
   const s = cal.settings;
