@@ -104,4 +104,19 @@ describe('board and detection columns', () => {
     // A label with one endless step is cut in its characters' middle.
     expect(shortVariant('x'.repeat(40) + 'y'.repeat(40), 21)).toBe('xxxxxxxxxx…yyyyyyyyyy');
   });
+
+  it('names the node of rows whose chains read the same (two calibration methods side by side)', () => {
+    const metrics = { mode: 'static', layersInt8: 26, layersTotal: 26 };
+    const twins: RunRecord = {
+      ...record, order: ['m', 'entropy', 'percentile'],
+      document: { ...record.document, edges: [edge('m', 'model', 'entropy', 'model'), edge('m', 'model', 'percentile', 'model')] } as RunRecord['document'],
+      nodes: {
+        m: rec('m', 'model.onnx', { model: model('vit', 600_000) }),
+        entropy: rec('entropy', 'quantize', { model: model('vit · int8', 230_000) }, metrics, { method: 'entropy' }),
+        percentile: rec('percentile', 'quantize', { model: model('vit · int8', 230_000) }, metrics, { method: 'percentile' }),
+      },
+    };
+    expect(modelRows(twins).map((r) => r.label)).toEqual(['vit', 'vit · int8 26/26 layers (entropy)', 'vit · int8 26/26 layers (percentile)']);
+    expect(modelTable(twins, () => undefined).slice(2).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['vit', 'vit · int8 26/26 layers (entropy)', 'vit · int8 26/26 layers (percentile)']);
+  });
 });

@@ -117,9 +117,21 @@ function sourceRows(run: RunRecord): ModelRow[] {
   return rows;
 }
 
+/**
+ * Rows whose chains read the same ("model · int8 26/26 layers" from an entropy and a percentile
+ * quantize node side by side) are told apart by the node that made them: "… (qe)". A model
+ * with several model outputs names its port as well.
+ */
+function disambiguate(rows: ModelRow[]): void {
+  const count = new Map<string, number>();
+  for (const r of rows) count.set(r.label, (count.get(r.label) ?? 0) + 1);
+  for (const r of rows) if (count.get(r.label)! > 1) r.label = `${r.label} (${r.port === 'model' ? r.nodeId : `${r.nodeId}.${r.port}`})`;
+}
+
 /** Every model output of every finished node, in the engine's order, with its measurements. */
 export function modelRows(run: RunRecord): ModelRow[] {
   const rows = sourceRows(run);
+  disambiguate(rows);
   const byKey = new Map(rows.map((r) => [r.key, r]));
   // Join measurements through the document's edges: evaluate.model <- [node, port].
   for (const e of run.document.edges) {
