@@ -14,6 +14,7 @@ import { readMask } from '../../src/main/passes/prune/mask.ts';
 import { readShare } from '../../src/main/passes/share/cluster.ts';
 import { proposeRatios } from '../../src/main/passes/prune/sensitivity.ts';
 import type { SizeReport } from '../../src/main/passes/prune/size-report.ts';
+import type { ChannelGroupReport } from '../../src/main/passes/prune/structured.ts';
 import { FIXTURES_DIR, LENET_FIXTURE } from '../fixtures-path.ts';
 
 const LENET = LENET_FIXTURE;
@@ -35,12 +36,16 @@ describe('prune, share and sensitivity nodes', () => {
     expect(out.sha256).toBe(createHash('sha256').update(readFileSync(out.path)).digest('hex'));
     expect(r.metrics.macsRatio).toBeLessThan(0.55);
     expect(r.metrics.latencyRatio).toBeTypeOf('number');
-    expect(r.metrics.blockedGroups).toBe(1);
+    // The classifier keeps its 10 classes: named in the groups report, not a warning.
+    expect(r.metrics.blockedGroups).toBe(0);
+    expect(r.metrics.outputGroups).toBe(1);
+    const classifier = (r.reports!.find((x) => x.kind === 'prune.groups')!.data as { groups: ChannelGroupReport[] }).groups.find((g) => g.layers.includes('/f3/Gemm'));
+    expect(classifier).toMatchObject({ channels: 10, kept: 10, blocked: "reaches the graph output 'logits'", atOutput: true });
     const size = r.reports!.find((x) => x.kind === 'prune.size')!.data as { before: SizeReport; after: SizeReport };
     expect(size.after.fileBytes).toBe(out.sizeBytes);
     expect(size.before.layers.map((l) => l.layer)).toEqual(['/c1/Conv', '/c2/Conv', '/f1/Gemm', '/f2/Gemm', '/f3/Gemm']);
     expect(size.before.macs).toBe(5 * 5 * 28 * 28 * 6 + 5 * 5 * 6 * 10 * 10 * 16 + 400 * 120 + 120 * 84 + 84 * 10);
-    expect(r.warnings).toEqual(["Channels of /f3/Gemm left intact: reaches the graph output 'logits'."]);
+    expect(r.warnings).toEqual([]);
   });
 
   it('prune (magnitude, 2:4) keeps the mask with the model', async () => {

@@ -40,9 +40,13 @@ export const prune: NodeHandler = async (ctx) => {
     });
     out = r.model;
     groups = r.groups;
-    warnings.push(...r.warnings, ...r.groups.filter((g) => g.blocked).map((g) => `Channels of ${g.layers.join(', ')} left intact: ${g.blocked}.`));
+    // A group kept whole because it is the model's output (a classifier's classes, a detection
+    // head) is what every user expects: named in the groups report, not a warning.
+    const shortfall = r.groups.filter((g) => g.blocked && !g.atOutput);
+    warnings.push(...r.warnings, ...shortfall.map((g) => `Channels of ${g.layers.join(', ')} left intact: ${g.blocked}.`));
     extra.prunedGroups = r.groups.filter((g) => g.kept < g.channels).length;
-    extra.blockedGroups = r.groups.filter((g) => g.blocked).length;
+    extra.blockedGroups = shortfall.length;
+    extra.outputGroups = r.groups.filter((g) => g.atOutput).length;
     extra.channelMultiple = channelMultiple;
     reports.push({ kind: 'prune.groups', title: 'Channel groups', data: { groups: r.groups } });
   } else if (method === '2:4') {

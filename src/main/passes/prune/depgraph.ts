@@ -88,6 +88,12 @@ function listedAxes(a: ChannelAnalysis, node: Node, rank: number): number[] | un
   return raw.map((ax) => (ax < 0 ? ax + rank : ax));
 }
 
+/**
+ * Why a group that reaches a graph output is kept whole: the model's interface (a classifier's
+ * classes, a detection head's outputs) is not the pass's to change, so no user expects it pruned.
+ */
+export const OUTPUT_REASON = 'reaches the graph output';
+
 export class ChannelAnalysis {
   readonly index: GraphIndex;
   private readonly parent: number[] = [];
@@ -118,7 +124,7 @@ export class ChannelAnalysis {
       this.views.set(v.name, this.fresh(size, dims.length, 1, `graph input '${v.name}'`));
     }
     for (const node of topologicalOrder(g)) if (!this.handled.has(node)) this.visit(node);
-    for (const o of g.output) this.block(this.views.get(o.name), `reaches the graph output '${o.name}'`);
+    for (const o of g.output) this.block(this.views.get(o.name), `${OUTPUT_REASON} '${o.name}'`);
     return {
       spaces: this.spaces, members: this.members, edits: this.edits, gathers: this.gathers, skippedLayers: this.skippedLayers,
       root: (s) => this.root(s), slotRoot: (s) => this.slotRoot(s), slotSpace: (s) => this.slotOwner[s],

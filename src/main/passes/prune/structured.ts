@@ -9,7 +9,7 @@ import { GraphIndex, setAttr, setInitializer, uniqueName } from '../../onnx/grap
 import { float32Tensor, makeTensor, tensorToFloat32, type TypedArray } from '../../onnx/tensor.ts';
 import { DataType } from '../../onnx/proto.ts';
 import { WhittleError } from '../../../shared/errors.ts';
-import { buildDependencyGraph, type DependencyGraph, type Member, type Space } from './depgraph.ts';
+import { buildDependencyGraph, OUTPUT_REASON, type DependencyGraph, type Member, type Space } from './depgraph.ts';
 import { applyCountEdit, applyPermuteEdit, groupComponents, keptPositions, viewChanges } from './channel-components.ts';
 import { foldShapeInputs } from './fold-shapes.ts';
 import { layerName, resolveInitializer, sliceAxis } from './layers.ts';
@@ -39,6 +39,8 @@ export interface ChannelGroupReport {
   kept: number;
   /** Why the group was left intact, when it was. */
   blocked?: string;
+  /** Left intact only because it reaches a graph output (the model's interface): expected, not a shortfall. */
+  atOutput?: true;
 }
 
 export interface ChannelPruneResult {
@@ -201,7 +203,8 @@ export function pruneChannels(input: Model, options: ChannelPruneOptions): Chann
     const layers = [...new Set(s.sources.map((x) => layerName(x.node)))];
     const skipped = layers.find((l) => skip.has(l));
     const blocked = s.blocked[0] ?? (skipped ? `layer '${skipped}' is listed in the layers to skip` : undefined);
-    reports.push({ id: s.id, layers, channels: s.size, kept: s.size, blocked });
+    const atOutput = !skipped && s.blocked.length > 0 && s.blocked.every((r) => r.startsWith(OUTPUT_REASON));
+    reports.push({ id: s.id, layers, channels: s.size, kept: s.size, blocked, ...(atOutput ? { atOutput: true as const } : {}) });
     if (!blocked) prunable.push(s);
   }
   if (prunable.length === 0) {
