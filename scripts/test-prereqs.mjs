@@ -1,6 +1,8 @@
 // What `npm test` needs beyond npm's own packages, found or installed before anything runs:
 // a Chromium for the end-to-end suite and OpenSSH's sshd (with ssh-keygen) for the device
-// suites, and redis-server for the queue suite. Debian/Ubuntu as root: apt-get installs what is missing. Elsewhere Chromium
+// suites, and redis-server for the queue suite; tcsh and fish, board users' login shells the
+// device suite also runs under, are installed where apt-get can (else that suite says it skipped).
+// Debian/Ubuntu as root: apt-get installs what is missing. Elsewhere Chromium
 // comes from Playwright's own download. What cannot be installed stops the run with one
 // sentence naming the missing piece and the command that installs it.
 import { spawnSync } from 'node:child_process';
@@ -55,11 +57,26 @@ function run(cmd, args) {
   return r.status === 0;
 }
 
+let aptUpdated = false;
+function aptInstall(packages) {
+  if (!aptUpdated) aptUpdated = run('apt-get', ['update', '-q']);
+  return aptUpdated && run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages]);
+}
+
+/** tcsh and fish for test/devices/login-shell.integration.test.ts, where apt-get can install them; optional. */
+function installLoginShells() {
+  const shells = ['tcsh', 'fish'].filter((s) => !existsSync(`/usr/bin/${s}`));
+  if (shells.length === 0 || !(isRoot && hasApt && debianFamily)) return;
+  console.log(`npm test: installing ${shells.join(' and ')} with apt-get (login shells the device tests also run under).`);
+  if (!aptInstall(shells)) console.log(`npm test: ${shells.join(' and ')} could not be installed; the login-shell device tests will say they skipped.`);
+}
+
 /**
  * Finds or installs what the suites need. Returns null when all is there, else the one
  * sentence to print before stopping.
  */
 export function ensureTestPrerequisites() {
+  installLoginShells();
   const missing = [];
   if (!findChromium()) missing.push('chromium');
   if (!findSshd() || !onPath('ssh-keygen')) missing.push('openssh-server');
@@ -69,7 +86,7 @@ export function ensureTestPrerequisites() {
   const viaApt = missing.filter((p) => p !== 'chromium' || debianChromium);
   if (viaApt.length && isRoot && hasApt && debianFamily) {
     console.log(`npm test: installing ${viaApt.join(' and ')} with apt-get (needed by the ${viaApt.map((p) => ({ chromium: 'end-to-end', 'redis-server': 'queue' })[p] ?? 'device').join(' and ')} tests).`);
-    if (run('apt-get', ['update', '-q']) && run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...viaApt])) {
+    if (aptInstall(viaApt)) {
       missing.splice(0, missing.length, ...missing.filter((p) => !viaApt.includes(p)));
     }
   }
