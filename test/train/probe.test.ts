@@ -24,7 +24,34 @@ function computedReshape(): Model {
 
 const feed = (dims: number[]) => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
 
+/** computedReshape plus data-dependent values: a float scalar ("a loss") and integer predictions [N, 2]. */
+function withDataValues(): Model {
+  const model = computedReshape();
+  model.graph.node.push(
+    makeNode('ReduceMean', ['y'], ['loss'], { attrs: { keepdims: 0 } }) as never,
+    makeNode('ArgMax', ['x'], ['pred'], { attrs: { axis: 2, keepdims: 0 } }) as never,
+  );
+  model.graph.output.push(onnx.ValueInfoProto.create({ name: 'loss' }), onnx.ValueInfoProto.create({ name: 'pred' }));
+  return model;
+}
+
+const varied = (dims: number[]) => new ort.Tensor('float32', Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7 + dims[0])), dims);
+
 describe('probeAtBatch', () => {
+  it('extends a graph with data-dependent values (a loss, predictions) without running the batch, and keeps none of them as constants', async () => {
+    const model = withDataValues();
+    const direct = await probeModel(model, { x: varied([7, 2, 3]) });
+    const extended = await probeAtBatch(model, (b) => {
+      if (b === 7) throw new Error('probed at the full batch');
+      return { x: varied([b, 2, 3]) };
+    }, 7);
+    for (const [name, dims] of direct.shapes) expect(extended.shapes.get(name), name).toEqual(dims);
+    expect(extended.values.get('target')).toEqual([7, -1]);
+    expect(extended.values.has('loss')).toBe(false);
+    expect(extended.values.has('pred')).toBe(false);
+    expect(direct.values.has('loss') && direct.values.has('pred')).toBe(true);
+  });
+
   it('extends shapes and shape values to the batch', async () => {
     const model = computedReshape();
     const direct = await probeModel(model, { x: feed([7, 2, 3]) });

@@ -137,8 +137,14 @@ function extrapolate(one: ProbeResult, two: ProbeResult, n: number): ProbeResult
     const other = two.values.get(name);
     if (!other) continue;
     if (v.every((x, i) => x === other[i]) && v.length === other.length) { result.values.set(name, v); continue; }
-    // A value that changes with the batch is a shape (a Shape op, a computed Reshape target): integers.
-    const vN = v.every(Number.isInteger) && other.every(Number.isInteger) ? linear(v, other, n) : undefined;
+    // A value whose own shape follows the batch, or a fraction that changes with it, is data
+    // (a loss, a prediction): nothing a rewrite may treat as a constant, so it is not kept.
+    const shapeOne = one.shapes.get(name);
+    const shapeTwo = two.shapes.get(name);
+    if (!shapeOne || !shapeTwo || shapeOne.length !== shapeTwo.length || shapeOne.some((d, i) => d !== shapeTwo[i])) continue;
+    if (!v.every(Number.isInteger) || !other.every(Number.isInteger)) continue;
+    // An integer that changes with the batch is a shape (a Shape op, a computed Reshape target).
+    const vN = linear(v, other, n);
     if (!vN) return undefined;
     result.values.set(name, vN);
   }

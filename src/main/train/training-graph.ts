@@ -201,7 +201,10 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
     ...dataFeeds(b),
     ...[...stage.inputDims].map(([name, dims], i) => [name, randomFeed(fedByLoss.includes(name) ? [b, ...dims.slice(1)] : dims, 2 + i)]),
   ]);
-  const second = await probeAtBatch(forwardModel, feedsAt, n);
+  // Probed at batch 1 and 2 and extended to n, so the batch-first inputs are declared symbolic.
+  const batchFirst = new Set([data.name, ...extras.map((x) => x.name), ...fedByLoss]);
+  const probed: Model = { ...forwardModel, graph: { ...forwardModel.graph, input: forwardModel.graph.input.map((i) => (batchFirst.has(i.name) ? makeValueInfo(i.name, 1, ['N', ...(valueInfoDims(i) ?? []).slice(1)]) : i)) } } as Model;
+  const second = await probeAtBatch(probed, feedsAt, n);
 
   const frozen = new Set([...(opts.frozen ?? []), ...decomposed.frozen]);
   const prefixes = (opts.frozen ?? []).filter((f) => f.endsWith('*')).map((f) => f.slice(0, -1));
