@@ -50,6 +50,8 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv depthwise (slices) 2x2 map stride 1': [['Conv'], one('Conv', [2, 4, 2, 2], { group: 4, pads: [1, 1, 1, 1] }, { params: { w: [4, 1, 3, 3], b: [4] } })],
   'Conv depthwise (slices) stride 2 on 2x2, pad 1 (MobileNet tail)': [['Conv'], one('Conv', [3, 5, 2, 2], { group: 5, strides: [2, 2], pads: [1, 1, 1, 1] }, { params: { w: [5, 1, 3, 3] } })],
   'Conv depthwise (slices) 5x5 stride 2, odd size': [['Conv'], one('Conv', [2, 3, 3, 4], { group: 3, strides: [2, 2], pads: [2, 2, 2, 2] }, { params: { w: [3, 1, 5, 5] } })],
+  'Conv 5x5, channels not in whole blocks (LeNet-5 c2: dX a ConvTranspose)': [['Conv'], one('Conv', [2, 6, 9, 8], {}, { params: { w: [16, 6, 5, 5], b: [16] } })],
+  'Conv grouped stride 1 (dX a grouped Conv)': [['Conv'], one('Conv', [2, 4, 6, 5], { group: 2, pads: [1, 1, 1, 1] }, { params: { w: [6, 2, 3, 3] } })],
   'Conv auto_pad SAME_UPPER stride 2': [['Conv'], one('Conv', [1, 2, 7, 7], { auto_pad: 'SAME_UPPER', strides: [2, 2] }, { params: { w: [2, 2, 3, 3] } })],
   'Conv 8 channels (im2col GEMM), strided, asymmetric pads': [['Conv'], one('Conv', [2, 8, 7, 6], { pads: [1, 0, 1, 2], strides: [2, 1] }, { params: { w: [4, 8, 3, 3], b: [4] } })],
   'Conv 16 channels in 2 groups (im2col GEMM), dilated': [['Conv'], one('Conv', [2, 16, 8, 7], { group: 2, dilations: [2, 1], pads: [2, 1, 2, 1] }, { params: { w: [6, 8, 3, 3] } })],
@@ -188,6 +190,23 @@ describe('gradient rules vs central finite differences', () => {
     expect(block === 0 || block % 4 === 0).toBe(true);
     // Forward and dX of both 3x3 Convs (the strided one's dX stays a ConvTranspose); never the 1x1.
     expect(await withAndWithoutNchwc(c, 2 * 16 * 4 * 5)).toBe(block > 0 ? 3 : 0);
+  });
+
+  it('takes dX of a dense Conv outside NCHWc blocks (LeNet-5\'s 6->16 5x5) as a ConvTranspose, of a block-aligned one as an NCHWc Conv', async () => {
+    const dxOps = async (c: CheckCase, nchwc: boolean) => {
+      const { model } = caseModel(c);
+      // Both cases output [2, 16, 5, 5].
+      const tg = await buildTrainGraph(model, { batchSize: 2, loss: { kind: 'weighted-sum', weights: new Float32Array(2 * 16 * 5 * 5).fill(1) }, inputGradients: ['x'], nchwc });
+      const ops = tg.model.graph.node.map((n) => `${n.domain === NCHWC_DOMAIN ? 'nchwc:' : ''}${n.opType}`);
+      return { transposed: ops.filter((o) => o === 'ConvTranspose').length, blocked: ops.filter((o) => o === 'nchwc:Conv').length };
+    };
+    const lenet: CheckCase = { x: [2, 6, 9, 9], params: { w: [16, 6, 5, 5] }, nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'] }] };
+    expect(await dxOps(lenet, true)).toEqual({ transposed: 1, blocked: 0 });
+    const aligned: CheckCase = { x: [2, 16, 7, 7], params: { w: [16, 16, 3, 3] }, nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'] }] };
+    const block = await nchwcBlockSize();
+    // With NCHWc: the forward and dX Convs blocked; without it, dX a ConvTranspose.
+    expect(await dxOps(aligned, true)).toEqual(block > 0 && 16 % block === 0 ? { transposed: 0, blocked: 2 } : { transposed: 1, blocked: 0 });
+    expect(await dxOps(aligned, false)).toEqual({ transposed: 1, blocked: 0 });
   });
 
   it('runs depthwise Convs (forward, dX spread from stride 2, dW over the batch) on NCHWc kernels with the plain graph\'s gradients', async () => {

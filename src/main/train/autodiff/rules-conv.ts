@@ -85,15 +85,31 @@ function spreadPays(e: Emitter, ws: number[], group: number): boolean {
 }
 
 /**
+ * Whether a dense 2-D Conv's dX as a Conv would run outside NCHWc kernels (channels not in whole
+ * blocks, or no NCHWc on this CPU) with a window wider than 1x1: ORT then runs it as im2col and a
+ * GEMM only C_in rows tall, and its ConvTranspose is faster. (Batch 64, 1 thread, ORT 1.30:
+ * LeNet-5's 6->16 5x5 conv 3.5 against 0.75 ms, a third of its training step; 12->72 3x3 at 16x16
+ * 7.7 against 2.9 ms; 16->16 3x3 at 32x32 7.6 against 6.0 ms, where NCHWc kernels beat both. 1x1
+ * windows, a plain GEMM either way, ran 5-20% faster as the Conv.)
+ */
+function plainWindowConv(e: Emitter, ws: number[], group: number): boolean {
+  if (group !== 1 || ws.length !== 4 || numel(ws.slice(2)) === 1) return false;
+  const block = e.nchwcBlock;
+  return !(block > 0 && ws[0] % block === 0 && ws[1] % block === 0);
+}
+
+/**
  * dX of a Conv as a stride-1 Conv of dY (spread with zeros first when strided, see spreadPays)
  * with W flipped and its channel roles swapped per group (pads d*(k-1) - p): ONNX Runtime's
- * ConvTranspose ran 1.2-4x slower than this Conv. Undefined when the geometry needs a
- * ConvTranspose (padding wider than the window, strides that do not pay).
+ * ConvTranspose ran 1.2-4x slower than this Conv on NCHWc kernels. Undefined when the geometry
+ * needs a ConvTranspose (padding wider than the window, strides that do not pay) or runs faster
+ * as one (plainWindowConv).
  */
 function convInputGrad(e: Emitter, dY: string, w: string, ws: number[], g: WindowGeometry, inSpatial: number[], ys: number[], group: number): string | undefined {
   const d = inSpatial.length;
   const strided = g.strides.some((s) => s !== 1);
   if (strided && !spreadPays(e, ws, group)) return undefined;
+  if (!strided && plainWindowConv(e, ws, group)) return undefined;
   const srcSpatial = ys.slice(2).map((o, i) => o * g.strides[i]);
   const reach = g.kernel.map((k, i) => g.dilations[i] * (k - 1));
   const padsBegin = reach.map((r, i) => r - g.padsBegin[i]);
