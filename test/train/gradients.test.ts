@@ -60,6 +60,7 @@ const CASES: Record<string, [string[], CheckCase]> = {
   'Conv 16 channels in 2 groups, 9x9 map (dW as one GEMM)': [['Conv'], one('Conv', [2, 16, 9, 9], { group: 2, pads: [1, 1, 1, 1] }, { params: { w: [4, 8, 3, 3], b: [4] } })],
   'Conv 8 channels, batch 8 (dW batch-innermost), strided, asymmetric pads': [['Conv'], one('Conv', [8, 8, 5, 4], { pads: [1, 0, 1, 2], strides: [2, 1] }, { params: { w: [4, 8, 3, 3], b: [4] } })],
   'Conv 6 channels 5x5, batch 8 (dW batch-innermost: 150 GEMM rows, LeNet-5 c2)': [['Conv'], one('Conv', [8, 6, 7, 6], { pads: [2, 1, 0, 2] }, { params: { w: [5, 6, 5, 5], b: [5] } })],
+  'Conv 1 channel into 3, batch 8 (dW batch-innermost: outputs too few for per-sample GEMMs, LeNet-5 c1)': [['Conv'], one('Conv', [8, 1, 7, 6], { pads: [1, 0, 0, 1] }, { params: { w: [3, 1, 3, 3], b: [3] } })],
   'Conv 16 channels in 2 groups, batch 9 (dW batch-innermost), dilated': [['Conv'], one('Conv', [9, 16, 8, 7], { group: 2, dilations: [2, 1], pads: [2, 1, 2, 1] }, { params: { w: [6, 8, 3, 2] } })],
   'Conv 64 channels 3x3 on 16x16, batch 8 (dW unfolded in two parts)': [['Conv'], one('Conv', [8, 64, 16, 16], { pads: [1, 1, 1, 1] }, { params: { w: [2, 64, 3, 3] } })],
   'Conv 8 channels 1x1 stride 2, batch 8 (dW one GEMM on the small map)': [['Conv'], one('Conv', [8, 8, 5, 5], { strides: [2, 2] }, { params: { w: [4, 8, 1, 1] } })],

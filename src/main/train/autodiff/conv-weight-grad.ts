@@ -260,8 +260,9 @@ const GEMM_MIN_CHANNELS = 8;
  * The batch-innermost form moves rows of N floats whatever the channel count: with fewer channels
  * it still pays once its GEMM has this many rows (C_in/G * cells). (LeNet-5's 6-channel 5x5 conv,
  * 150 rows, batch 64: a training step 8.6-9.6 -> 7.5-7.7 ms at 1 thread against the Slices per
- * window cell. Its 1-channel stem, 25 rows, ran 0.2 ms slower that way at 1 thread, and so did
- * ResNet-small's 27-row RGB stem: both stay on the Slices.)
+ * window cell. ResNet-small's 27-row RGB stem into 16 channels stays on the Slices: a 2-thread
+ * step 69.6-70.1 ms against 75.4-77.5 that way. LeNet-5's 25-row 1-channel stem into only 6
+ * channels gains: its step 7.9-8.5 -> 7.2 ms at 1 thread, 7.5-8.0 -> 6.4-6.9 at 2.)
  */
 const BATCH_INNER_MIN_ROWS = 64;
 
@@ -324,7 +325,9 @@ function pointwisePays(g: WindowGeometry, outPixels: number, group: number): boo
 export function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
   if (pointwisePays(g, numel(ys.slice(2)), group)) return convWeightGradPointwise(e, x, dY, xs, ys, ws, g, group);
   const cInG = xs[1] / group;
-  if (batchInnerPays(xs, g) && (cInG >= GEMM_MIN_CHANNELS || cInG * numel(g.kernel) >= BATCH_INNER_MIN_ROWS)) return convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group);
+  // (A dense conv with under 8 outputs would leave the Slices form per-sample GEMMs that narrow.)
+  const fewChannelsPay = cInG * numel(g.kernel) >= BATCH_INNER_MIN_ROWS || (group === 1 && ws[0] < GEMM_MIN_CHANNELS);
+  if (batchInnerPays(xs, g) && (cInG >= GEMM_MIN_CHANNELS || fewChannelsPay)) return convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group);
   if (cInG >= GEMM_MIN_CHANNELS) return convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
   if (depthwiseOnBlocks(e, xs, ys, ws, group)) return convWeightGradDepthwise(e, x, dY, xs, ys, ws, g);
   if (group === 1) return convWeightGradUnfolded(e, x, dY, xs, ys, ws, g);
