@@ -325,8 +325,9 @@ function pointwisePays(g: WindowGeometry, outPixels: number, group: number): boo
 export function convWeightGrad(e: Emitter, x: string, dY: string, xs: number[], ys: number[], ws: number[], g: WindowGeometry, group: number): string {
   if (pointwisePays(g, numel(ys.slice(2)), group)) return convWeightGradPointwise(e, x, dY, xs, ys, ws, g, group);
   const cInG = xs[1] / group;
-  // (A dense conv with under 8 outputs would leave the Slices form per-sample GEMMs that narrow.)
-  const fewChannelsPay = cInG * numel(g.kernel) >= BATCH_INNER_MIN_ROWS || (group === 1 && ws[0] < GEMM_MIN_CHANNELS);
+  // Dense convs only (grouped and depthwise ones keep their forms below); one into under 8
+  // channels would leave the Slices form per-sample GEMMs that narrow.
+  const fewChannelsPay = group === 1 && (cInG * numel(g.kernel) >= BATCH_INNER_MIN_ROWS || ws[0] < GEMM_MIN_CHANNELS);
   if (batchInnerPays(xs, g) && (cInG >= GEMM_MIN_CHANNELS || fewChannelsPay)) return convWeightGradBatchInner(e, x, dY, xs, ys, ws, g, group);
   if (cInG >= GEMM_MIN_CHANNELS) return convWeightGradGemm(e, x, dY, xs, ys, ws, g, group);
   if (depthwiseOnBlocks(e, xs, ys, ws, group)) return convWeightGradDepthwise(e, x, dY, xs, ys, ws, g);
