@@ -259,8 +259,8 @@ const GEMM_MIN_CHANNELS = 8;
 /**
  * The batch-innermost form moves rows of N floats whatever the channel count: with fewer channels
  * it still pays once its GEMM has this many rows (C_in/G * cells). (LeNet-5's 6-channel 5x5 conv,
- * 150 rows, batch 64: a training step 8.6-9.6 -> 7.5-7.7 ms at 1 thread against the Slices per
- * window cell. ResNet-small's 27-row RGB stem into 16 channels stays on the Slices: a 2-thread
+ * 150 rows, batch 64: a training step 9.7-10.9 -> 8.9-9.0 ms at 1 thread, three interleaved runs,
+ * against the Slices per window cell. ResNet-small's 27-row RGB stem into 16 channels stays on the Slices: a 2-thread
  * step 69.6-70.1 ms against 75.4-77.5 that way. LeNet-5's 25-row 1-channel stem into only 6
  * channels gains: its step 7.9-8.5 -> 7.2 ms at 1 thread, 7.5-8.0 -> 6.4-6.9 at 2.)
  */
