@@ -191,20 +191,20 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const stage = appendLossStage(fwd, opts, logits, numClasses);
 
   // Then the shapes of every value the rewrites and the loss created.
-  const forwardModel = assemble(model, opset, [...forwardNodes, ...stage.nodes], fwd.initializers, []);
-  forwardModel.graph.input = [makeValueInfo(data.name, 1, dataDims), ...extraInfos];
-  const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
-  for (const [name, dims] of stage.inputDims) forwardModel.graph.input.push(makeValueInfo(name, 1, dims));
-  forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: stage.loss })];
+  // It is probed at batch 1 and 2 and extended to n, so its batch-first inputs are symbolic.
   // Loss inputs (labels, teacher outputs) have a batch axis first; learned projections do not.
+  const forwardModel = assemble(model, opset, [...forwardNodes, ...stage.nodes], fwd.initializers, []);
+  const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
+  forwardModel.graph.input = [
+    makeValueInfo(data.name, 1, ['N', ...sampleShape]), ...extras.map((x) => makeValueInfo(x.name, 1, ['N', ...x.sampleShape])),
+    ...[...stage.inputDims].map(([name, dims]) => makeValueInfo(name, 1, fedByLoss.includes(name) ? ['N', ...dims.slice(1)] : dims)),
+  ];
+  forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: stage.loss })];
   const feedsAt = (b: number): Record<string, ort.Tensor> => Object.fromEntries([
     ...dataFeeds(b),
     ...[...stage.inputDims].map(([name, dims], i) => [name, randomFeed(fedByLoss.includes(name) ? [b, ...dims.slice(1)] : dims, 2 + i)]),
   ]);
-  // Probed at batch 1 and 2 and extended to n, so the batch-first inputs are declared symbolic.
-  const batchFirst = new Set([data.name, ...extras.map((x) => x.name), ...fedByLoss]);
-  const probed: Model = { ...forwardModel, graph: { ...forwardModel.graph, input: forwardModel.graph.input.map((i) => (batchFirst.has(i.name) ? makeValueInfo(i.name, 1, ['N', ...(valueInfoDims(i) ?? []).slice(1)]) : i)) } } as Model;
-  const second = await probeAtBatch(probed, feedsAt, n);
+  const second = await probeAtBatch(forwardModel, feedsAt, n);
 
   const frozen = new Set([...(opts.frozen ?? []), ...decomposed.frozen]);
   const prefixes = (opts.frozen ?? []).filter((f) => f.endsWith('*')).map((f) => f.slice(0, -1));
