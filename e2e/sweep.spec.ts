@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts } from './helpers/canvas.ts';
+import { callHostApi } from './helpers/api.ts';
+import type { RunRecord } from '../src/shared/api/run.ts';
 import { edge, node } from './helpers/pipeline.ts';
 
 test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1100 } });
@@ -80,28 +82,17 @@ async function runAndWatch(page: Page, variants: number, nodeCount: number, unti
   throw new Error('The sweep did not reach the expected state in 5 minutes.');
 }
 
-/** The most nodes of a run that were running at the same moment, from its record (runs.get over the host's socket). */
+/** The most nodes of a run that were running at the same moment, from its record. */
 async function mostNodesAtOnce(page: Page, runId: string): Promise<number> {
-  return (await page.evaluate(`new Promise((resolve, reject) => {
-    const url = new URL(location.href);
-    const ws = new WebSocket('ws://' + url.host + '/api?token=' + encodeURIComponent(url.searchParams.get('token') || ''));
-    ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, name: 'runs.get', request: { runId: ${JSON.stringify(runId)} } })));
-    ws.addEventListener('message', (event) => {
-      const msg = JSON.parse(event.data);
-      if (msg.type !== 'result') return;
-      ws.close();
-      if (!msg.envelope.ok) { reject(new Error(msg.envelope.error.message)); return; }
-      const marks = Object.values(msg.envelope.value.run.nodes)
-        .filter((n) => n.startedAt && n.durationMs !== undefined)
-        .flatMap((n) => { const t = Date.parse(n.startedAt); return [[t, 1], [t + n.durationMs, -1]]; })
-        .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      let now = 0;
-      let most = 0;
-      for (const [, d] of marks) { now += d; most = Math.max(most, now); }
-      resolve(most);
-    });
-    ws.addEventListener('error', () => reject(new Error('no socket to the host')));
-  })`)) as number;
+  const { run } = (await callHostApi(page, 'runs.get', { runId })) as { run: RunRecord };
+  const marks = Object.values(run.nodes)
+    .filter((n) => n.startedAt !== undefined && n.durationMs !== undefined)
+    .flatMap((n): [number, number][] => { const t = Date.parse(n.startedAt!); return [[t, 1], [t + n.durationMs!, -1]]; })
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  for (const [, d] of marks) { now += d; most = Math.max(most, now); }
+  return most;
 }
 
 test('sweep two params, watch the variants, read the front, export the best; cancel a sweep', async ({ page }) => {
