@@ -5,7 +5,7 @@
 // Filters (environment), so one section runs alone in a few minutes:
 //   BENCH_QUANTIZE_ONLY=latency,calibration,sampling,split,histogram-in-ort,lenet   sections to run (default: all)
 //   BENCH_QUANTIZE_MODEL=mobilenetv2|efficientnet   calibration (and split) rows of one model
-//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy|percentile-sampled|mse-sampled   calibration rows of one method
+//   BENCH_QUANTIZE_METHOD=minmax|percentile|entropy|mse|percentile-all|entropy-all   calibration rows of one method (-all: every value binned)
 //   BENCH_QUANTIZE_ROUNDS=N                                            calibration rounds (default 2)
 // e.g. BENCH_QUANTIZE_ONLY=calibration BENCH_QUANTIZE_MODEL=efficientnet npm run bench quantize
 import { readFileSync, statSync } from 'node:fs';
@@ -84,7 +84,7 @@ function inChild(task: ChildTask): ChildResult {
 
 const CALIBRATION_MODELS: [ChildTask['model'], string, number][] = [['mobilenetv2', 'MobileNetV2 (fixture)', 256], ['efficientnet', 'EfficientNet-B0-style (builder)', 64]];
 /**
- * MinMax and sampled-histogram rows at the calibration node's default sample count (256) as well:
+ * Rows at the calibration node's default sample count (256) as well, with its default histograms:
  * calibration's fixed cost (probing the model, building and loading the calibration graph) is a larger share at 64.
  */
 const DEFAULT_SAMPLE_ROWS: [ChildTask['model'], string, number][] = [['efficientnet', 'EfficientNet-B0-style (builder)', 256]];
@@ -99,22 +99,23 @@ async function calibrationCost(rounds = Number(process.env.BENCH_QUANTIZE_ROUNDS
   console.log(`\nCalibration vs fp32 inference, same samples (uniform [-1, 1) images), same batch size; each run in its own process, alternating, ${rounds} rounds (load average ${load1.toFixed(1)} on this machine)`);
   console.log('| model | method | samples | batch | calibration ms | inference ms | time ratio | loop-only ratio | CPU-time ratio | calibration peak RSS MB | inference peak RSS MB | RSS ratio |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-  const histogramRows = ['minmax', 'percentile', 'entropy', 'percentile-sampled', 'mse-sampled'] as const;
-  const rows = [...CALIBRATION_MODELS.map((r) => [...r, histogramRows] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, ['minmax', 'percentile-sampled', 'mse-sampled']] as const)];
+  const defaults = ['minmax', 'percentile', 'entropy', 'mse'] as const;
+  const rows = [...CALIBRATION_MODELS.map((r) => [...r, [...defaults, 'percentile-all', 'entropy-all']] as const), ...DEFAULT_SAMPLE_ROWS.map((r) => [...r, defaults] as const)];
   for (const [model, label, samples, methods] of rows.filter(([m]) => wanted('BENCH_QUANTIZE_MODEL', m))) {
     for (const row of methods.filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
-      // "<method>-sampled": histogramValues 'sampled' (about 8,192 values of each activation per sample).
-      const [method, sampled] = row.split('-') as [CalibrationMethod, string | undefined];
+      // Histogram methods sample (about 8,192 values of each activation per sample, the default); "<method>-all" bins every value.
+      const [method, every] = row.split('-') as [CalibrationMethod, string | undefined];
       const cal: ChildResult[] = [];
       const fwd: ChildResult[] = [];
       for (let r = 0; r < rounds; r++) {
-        cal.push(inChild({ model, samples, task: 'calibrate', method, histogramValues: sampled ? 'sampled' : 'all' }));
+        cal.push(inChild({ model, samples, task: 'calibrate', method, histogramValues: every ? 'all' : 'sampled' }));
         fwd.push(inChild({ model, samples, task: 'forward', batchSize: cal[0].batchSize }));
       }
       const best = (list: ChildResult[], key: 'totalMs' | 'loopMs' | 'cpuMs'): number => Math.min(...list.map((x) => x[key]));
       const peak = (list: ChildResult[]): number => Math.max(...list.map((x) => x.maxRssMb));
       const ratio = (key: 'totalMs' | 'loopMs' | 'cpuMs'): string => `${(best(cal, key) / best(fwd, key)).toFixed(2)}x`;
-      console.log(`| ${label} | ${method}${sampled ? ' (sampled)' : ''} | ${samples} | ${cal[0].batchSize} | ${best(cal, 'totalMs').toFixed(0)} | ${best(fwd, 'totalMs').toFixed(0)} | ${ratio('totalMs')} | ${ratio('loopMs')} | ${ratio('cpuMs')} | ${peak(cal).toFixed(0)} | ${peak(fwd).toFixed(0)} | ${(peak(cal) / peak(fwd)).toFixed(2)}x |`);
+      const histogram = method === 'minmax' ? '' : every ? ' (every value)' : ' (sampled, default)';
+      console.log(`| ${label} | ${method}${histogram} | ${samples} | ${cal[0].batchSize} | ${best(cal, 'totalMs').toFixed(0)} | ${best(fwd, 'totalMs').toFixed(0)} | ${ratio('totalMs')} | ${ratio('loopMs')} | ${ratio('cpuMs')} | ${peak(cal).toFixed(0)} | ${peak(fwd).toFixed(0)} | ${(peak(cal) / peak(fwd)).toFixed(2)}x |`);
     }
   }
 }
@@ -145,7 +146,7 @@ async function samplingFidelityRows(): Promise<void> {
   for (const { label, model: fp32, samples } of fidelityModels()) {
     const all = samples(2 * 64 + 32);
     const [a, b, held] = [0, 64, 128].map((from, i) => subset(all, Array.from({ length: i === 2 ? 32 : 64 }, (_, k) => from + k)));
-    for (const method of (['percentile', 'mse'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
+    for (const method of (['percentile', 'entropy', 'mse'] as const).filter((m) => wanted('BENCH_QUANTIZE_METHOD', m))) {
       const sqnr = async (ds: Dataset, histogramValues: 'all' | 'sampled'): Promise<[number, number]> => {
         const { model: q, report } = await quantizeStatic(fp32, ds, { method, calibrationSamples: 64, histogramValues, verify: false, sqnrSamples: 0 });
         return [(await checkOutputs(fp32, q, fp32.graph.input[0].name, held, 32)).int8VsFloatDb, report.calibration!.durationMs];

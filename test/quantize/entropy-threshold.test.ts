@@ -1,8 +1,9 @@
 // The entropy threshold from prefix sums picks the cut the direct KL computation (TensorRT's
 // definition, computed bin by bin as the code did before) picks, on histograms of the shapes
-// calibration sees: one-sided ReLU outputs, long tails, empty stretches, a clipped spike.
+// calibration sees: one-sided ReLU outputs, long tails, empty stretches, a clipped spike; and
+// data away from zero (a sigmoid gate) keeps its range instead of the KL's degenerate cut.
 import { describe, expect, it } from 'vitest';
-import { entropyThreshold } from '../../src/main/passes/quantize/calibrate.ts';
+import { ENTROPY_MIN_KEPT, entropyThreshold } from '../../src/main/passes/quantize/calibrate.ts';
 
 function directEntropyThreshold(hist: Float64Array, histMax: number, levels: number): number {
   const n = hist.length;
@@ -15,6 +16,8 @@ function directEntropyThreshold(hist: Float64Array, histMax: number, levels: num
   const p = new Float64Array(n);
   const q = new Float64Array(n);
   for (let i = levels; i <= n; i++) {
+    // A cut may clip at most half the values (beyond bin i, as the threshold is half a bin past it).
+    if (total - suffix[Math.min(n, i + 1)] < ENTROPY_MIN_KEPT * total) continue;
     for (let j = 0; j < i; j++) p[j] = hist[j];
     p[i - 1] += suffix[i];
     const merged = Math.floor(i / levels);
@@ -79,5 +82,26 @@ describe('entropy threshold', () => {
     h[2040] = 1;
     expect(entropyThreshold(h, 1, 128)).toBe(directEntropyThreshold(h, 1, 128));
     expect(entropyThreshold(new Float64Array(2048), 1, 128)).toBe(1);
+  });
+
+  it('keeps a sigmoid gate whole: no cut at the low edge of data away from zero', () => {
+    // Values over [0.3, 0.7] of a 1.6 range (bins 384-896), binned from many values and from a
+    // sparse sample of them (single values in the first bins, as a sample has).
+    const dense = new Float64Array(2048);
+    const sparse = new Float64Array(2048);
+    const rand = seeded(7);
+    for (let j = 384; j < 896; j++) {
+      const bump = Math.exp(-(((j - 640) / 120) ** 2));
+      dense[j] = Math.floor(1e5 * bump * (0.5 + rand()));
+      sparse[j] = rand() < bump ? 1 + Math.floor(20 * bump * rand()) : 0;
+    }
+    for (const h of [dense, sparse]) {
+      const t = entropyThreshold(h, 1.6, 256);
+      expect(t).toBe(directEntropyThreshold(h, 1.6, 256));
+      let kept = 0;
+      for (let j = 0; j < 2048; j++) if ((j + 1) * (1.6 / 2048) <= t) kept += h[j];
+      expect(kept / h.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(0.5);
+      expect(t).toBeGreaterThan(0.55);
+    }
   });
 });

@@ -51,14 +51,15 @@ describe('quantize node', () => {
     expect(loadModelFile(out.path).graph.node.some((n) => n.opType === 'QuantizeLinear')).toBe(true);
   });
 
-  it('passes the histogram choice to calibration: sampled for Percentile, every value for Entropy', async () => {
-    const run = async (method: string) => {
-      const r = await HANDLERS.quantize(context({ mode: 'static', target: 'x86-vnni', method, histogramValues: 'sampled', calibrationSamples: 16 }, { model: lenetValue, calibration: mnist('train', 16) }));
+  it('passes the histogram choice to calibration: sampled unless every value is asked for, for every histogram method', async () => {
+    const run = async (method: string, histogramValues?: string) => {
+      const r = await HANDLERS.quantize(context({ mode: 'static', target: 'x86-vnni', method, calibrationSamples: 16, ...(histogramValues ? { histogramValues } : {}) }, { model: lenetValue, calibration: mnist('train', 16) }));
       return { warnings: r.warnings ?? [], settings: (r.reports!.find((x) => x.kind === 'quantize.layers')!.data as { settings: Record<string, unknown> }).settings };
     };
     expect((await run('percentile')).settings.histogramValues).toBe('sampled');
+    expect((await run('mse', 'all')).settings.histogramValues).toBe('all');
     const entropy = await run('entropy');
-    expect(entropy.settings.histogramValues).toBe('all');
+    expect(entropy.settings.histogramValues).toBe('sampled');
     // Entropy on 16 samples falls under the fidelity floor. Keeping the culprit in float would need
     // a range this calibration did not gather (the MaxPool after it): the warning says so instead of
     // failing with "not calibrated".

@@ -35,7 +35,7 @@ function staticOptions(ctx: NodeContext): StaticOptions {
     activationSymmetric: pick(p.activationScheme, { symmetric: true, asymmetric: false }),
     reduceRange: pick(p.reduceRange, { on: true, off: false }),
     calibrationSamples: Number(p.calibrationSamples ?? 256),
-    histogramValues: p.histogramValues === 'sampled' ? 'sampled' : 'all',
+    histogramValues: p.histogramValues === 'all' ? 'all' : 'sampled',
     excludeNodes: (p.excludeNodes as string[] | undefined) ?? [],
     excludeOpTypes: (p.excludeOpTypes as string[] | undefined) ?? [],
     excludeFirst: Boolean(p.excludeFirst ?? false),

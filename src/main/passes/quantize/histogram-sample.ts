@@ -1,6 +1,7 @@
-// What Percentile and MSE calibration bin of a large activation with histogramValues 'sampled': a
-// strided sample of each sample's values, taken inside ONNX Runtime (calibration-graph.ts) in runs
-// of up to 8 values, so reading it costs about what it holds and not the whole value. An elementwise function of a sampled value (Sigmoid,
+// What the histogram methods (Percentile, Entropy, MSE) bin of a large activation with
+// histogramValues 'sampled' (the default): a strided sample of each sample's values, taken inside
+// ONNX Runtime (calibration-graph.ts) in runs of up to 8 values, so reading it costs about what it
+// holds and not the whole value. An elementwise function of a sampled value (Sigmoid,
 // Relu, Clip, ...) is not read: ORT applies the same operator to the other's sample, which is
 // that function's sample at the same places. Reading a SiLU's Sigmoid would keep ORT from fusing
 // the SiLU (unfused, it cost EfficientNet-B0-style 430 of 1,365 ms of kernels over 64 samples).

@@ -38,9 +38,10 @@ export interface StaticOptions extends ExclusionOptions {
   /** Calibration samples used (default 256). */
   calibrationSamples?: number;
   /**
-   * Percentile and MSE: 'all' (default) bins every value; 'sampled' bins a strided sample of about
+   * Histogram methods (Percentile, Entropy, MSE): 'sampled' (default) bins a strided sample of about
    * HISTOGRAM_SAMPLE_VALUES values per calibration sample of each larger activation, every channel
-   * in it, with the activation's exact range (faster; thresholds from fewer values).
+   * in it, with the activation's exact range; 'all' bins every value (slower; the same thresholds
+   * within what the data moves them, see static.ts).
    */
   histogramValues?: 'sampled' | 'all';
   /** Samples per calibration run; default picked from the activation memory. */
