@@ -12,7 +12,15 @@ import { BENCH_MODELS, benchDataset, writeRawDataset, type BenchModel } from './
 
 const PYTHON = '/usr/bin/python3';
 const BATCH = 64;
-const WARMUP_STEPS = 3;
+/**
+ * Steps both sides run before timing starts. A fresh training run is slower for its first steps
+ * on both sides (ORT's arena and first-touch pages, V8 compiling the loop; PyTorch's allocator and
+ * oneDNN's primitive cache): ResNet-small at 2 threads, Whittle's steps in tens: 57 ms, then
+ * 43-48 ms; PyTorch alone, 2 threads: 644 and 829 samples/s after 3 steps, 759 and 902 after 20.
+ * With 3, the 30 timed steps held much of that, and PyTorch, one process serving every pair, kept
+ * its warmth from the first pair on. Steady-state throughput is what a training run sees.
+ */
+const WARMUP_STEPS = 20;
 const PAIRS = 3;
 
 /**
