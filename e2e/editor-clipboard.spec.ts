@@ -144,6 +144,9 @@ test('auto-layout moves a note beside a node with it and leaves a far note alone
   const file = join(host.workspace, 'column.json');
   writeFileSync(file, JSON.stringify(COLUMN));
   await page.getByTestId('import-input').setInputFiles(file);
+  // The startup document has three nodes too: wait for the imported one before laying it out (a
+  // layout of the startup document, replaced by the import right after, left the column as it was).
+  await expect.poll(async () => (await exportJson(page)).name).toBe('Column');
   await expect(page.locator('.react-flow__node-pipeline')).toHaveCount(3);
 
   await page.getByTestId('btn-auto-layout').click();
