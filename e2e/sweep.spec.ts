@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { REPO_ROOT, startHost, type RunningHost } from './helpers/host.ts';
 import { dismissToasts } from './helpers/canvas.ts';
 import { callHostApi } from './helpers/api.ts';
-import type { RunRecord } from '../src/shared/api/run.ts';
 import { edge, node } from './helpers/pipeline.ts';
 
 test.use({ screenshot: 'only-on-failure', viewport: { width: 1600, height: 1100 } });
@@ -83,8 +82,8 @@ async function runAndWatch(page: Page, variants: number, nodeCount: number, unti
 }
 
 /** The most nodes of a run that were running at the same moment, from its record. */
-async function mostNodesAtOnce(page: Page, runId: string): Promise<number> {
-  const { run } = (await callHostApi(page, 'runs.get', { runId })) as { run: RunRecord };
+async function mostNodesAtOnce(runId: string): Promise<number> {
+  const { run } = await callHostApi(host.url, 'runs.get', { runId });
   const marks = Object.values(run.nodes)
     .filter((n) => n.startedAt !== undefined && n.durationMs !== undefined)
     .flatMap((n): [number, number][] => { const t = Date.parse(n.startedAt!); return [[t, 1], [t + n.durationMs!, -1]]; })
@@ -120,7 +119,7 @@ test('sweep two params, watch the variants, read the front, export the best; can
   await expect(page.getByTestId('run-detail')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   // Several nodes at once in the engine pool, read from the run record's node times (the view
   // refreshes a running record each second: LeNet-5's variants overlap for less than that).
-  expect(await mostNodesAtOnce(page, (await page.getByTestId('run-detail').getAttribute('data-run-id'))!)).toBeGreaterThanOrEqual(2);
+  expect(await mostNodesAtOnce((await page.getByTestId('run-detail').getAttribute('data-run-id'))!)).toBeGreaterThanOrEqual(2);
   await dismissToasts(page);
   for (const v of ['v1', 'v2', 'v3', 'v4']) await expect(page.getByTestId(`sweep-variant-${v}`)).toHaveAttribute('data-state', /done|warning/);
 
