@@ -195,14 +195,15 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   // Loss inputs (labels, teacher outputs) have a batch axis first; learned projections do not.
   const forwardModel = assemble(model, opset, [...forwardNodes, ...stage.nodes], fwd.initializers, []);
   const fedByLoss = [stage.labelInput, stage.teacherInput, ...stage.featureInputs].filter((x): x is string => !!x);
+  const lossInputDims = <B extends number | string>(name: string, dims: number[], batch: B): (number | B)[] => (fedByLoss.includes(name) ? [batch, ...dims.slice(1)] : dims);
   forwardModel.graph.input = [
     makeValueInfo(data.name, 1, ['N', ...sampleShape]), ...extras.map((x) => makeValueInfo(x.name, 1, ['N', ...x.sampleShape])),
-    ...[...stage.inputDims].map(([name, dims]) => makeValueInfo(name, 1, fedByLoss.includes(name) ? ['N', ...dims.slice(1)] : dims)),
+    ...[...stage.inputDims].map(([name, dims]) => makeValueInfo(name, 1, lossInputDims(name, dims, 'N'))),
   ];
   forwardModel.graph.output = [onnx.ValueInfoProto.create({ name: stage.loss })];
   const feedsAt = (b: number): Record<string, ort.Tensor> => Object.fromEntries([
     ...dataFeeds(b),
-    ...[...stage.inputDims].map(([name, dims], i) => [name, randomFeed(fedByLoss.includes(name) ? [b, ...dims.slice(1)] : dims, 2 + i)]),
+    ...[...stage.inputDims].map(([name, dims], i) => [name, randomFeed(lossInputDims(name, dims, b), 2 + i)]),
   ]);
   const second = await probeAtBatch(forwardModel, feedsAt, n);
 
