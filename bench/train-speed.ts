@@ -90,6 +90,20 @@ async function whittleRate(m: BenchModel, ds: ReturnType<typeof benchDataset>, t
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * "2 threads / 1 thread, median samples/s: Whittle 1.21x, PyTorch 1.38x": how much each side
+ * gains from its second thread, where both counts ran, so the line says which side moved the
+ * 2-thread ratio away from the 1-thread one.
+ */
+function threadScaling(medians: Map<number, { whittle: number; torch?: number }>): string | undefined {
+  const counts = [...medians.keys()].sort((a, b) => a - b);
+  if (counts.length < 2) return undefined;
+  const [low, high] = [medians.get(counts[0])!, medians.get(counts[counts.length - 1])!];
+  const sides = [`Whittle ${(high.whittle / low.whittle).toFixed(2)}x`];
+  if (low.torch && high.torch) sides.push(`PyTorch ${(high.torch / low.torch).toFixed(2)}x`);
+  return `${counts[counts.length - 1]} threads / ${counts[0]} thread${counts[0] > 1 ? 's' : ''}, median samples/s: ${sides.join(', ')}`;
+}
 const load = () => os.loadavg()[0].toFixed(1);
 
 export async function sideBySide(): Promise<void> {
@@ -110,18 +124,24 @@ export async function sideBySide(): Promise<void> {
       const ds = benchDataset(mnist, m.sampleShape, (WARMUP_STEPS + steps) * BATCH);
       const files = { inputs: join(dir, `${m.key}.f32`), labels: join(dir, `${m.key}.i64`) };
       writeRawDataset(ds, files.inputs, files.labels);
+      const medians = new Map<number, { whittle: number; torch?: number }>();
       for (const threads of threadCounts) {
         const ratios: number[] = [];
         const cells: string[] = [];
+        const rates: { whittle: number[]; torch: number[] } = { whittle: [], torch: [] };
         for (let pair = 0; pair < PAIRS; pair++) {
           const pt = torch ? await torch.rate(m, files, threads, steps) : undefined;
           const wh = await whittleRate(m, ds, threads, steps);
-          if (pt) ratios.push(wh / pt);
+          rates.whittle.push(wh);
+          if (pt) { ratios.push(wh / pt); rates.torch.push(pt); }
           cells.push(pt ? `${wh.toFixed(0)}/${pt.toFixed(0)}` : wh.toFixed(0));
         }
+        medians.set(threads, { whittle: median(rates.whittle), torch: rates.torch.length ? median(rates.torch) : undefined });
         const verdict = torch ? `median ${median(ratios).toFixed(2)}x` : '';
         console.log(`  ${m.label.padEnd(30)} ${threads} thread${threads > 1 ? 's' : ' '}  ${cells.map((c) => c.padStart(11)).join(' ')}  ${verdict}  (load ${load()})`);
       }
+      const scaling = threadScaling(medians);
+      if (scaling) console.log(`  ${''.padEnd(30)} ${scaling}`);
     }
   } finally {
     torch?.stop();
