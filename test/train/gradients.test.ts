@@ -211,6 +211,45 @@ describe('gradient rules vs central finite differences', () => {
     expect(await dxOps(aligned, false)).toEqual({ transposed: 1, blocked: 0 });
   });
 
+  it('runs a training BatchNorm fed by an NCHWc Conv, with the ReLU after it, on blocked values: the plain graph\'s gradients and statistics, no reorder pair left', async () => {
+    const bn = (i: number) => ({ [`s${i}`]: [16], [`b${i}`]: [16], [`m${i}`]: [16], [`v${i}`]: { dims: [16], values: Float32Array.from({ length: 16 }, (_, k) => 0.5 + k / 8) } });
+    const c: CheckCase = { x: [4, 16, 6, 5], params: { w: [16, 16, 3, 3], q: [16, 16, 3, 3], ...bn(1), ...bn(2) }, nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'BatchNormalization', inputs: ['h', 's1', 'b1', 'm1', 'v1'], outputs: ['n'] }, { op: 'Relu', inputs: ['n'], outputs: ['r'] },
+      { op: 'Conv', inputs: ['r', 'q'], outputs: ['k'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'BatchNormalization', inputs: ['k', 's2', 'b2', 'm2', 'v2'], outputs: ['j'] }, { op: 'Add', inputs: ['j', 'x'], outputs: ['y'] }] };
+    const { model, values } = caseModel(c);
+    const run = async (nchwc: boolean) => {
+      const tg = await buildTrainGraph(model, { batchSize: 4, loss: { kind: 'weighted-sum', weights: Float32Array.from({ length: 4 * 16 * 30 }, (_, i) => (i % 7) - 3) }, inputGradients: ['x'], nchwc });
+      const session = await createSession(encodeModel(tg.model));
+      const feeds = Object.fromEntries(tg.model.graph.input.map((i) => [i.name!, new ort.Tensor('float32', values.get(i.name!)!, i.name === 'x' ? c.x : c.params![i.name!] as number[])]));
+      const out = await session.run(feeds);
+      await session.release();
+      const read = (names: string[]) => names.map((g) => out[g].data as Float32Array);
+      const nodes = tg.model.graph.node;
+      const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
+      return {
+        grads: read([tg.inputGradOutputs.get('x')!, ...tg.params.map((p) => p.gradOutput)]),
+        stats: read(tg.bnStats.flatMap((b) => [b.batchMean, b.batchVar])),
+        pools: nodes.filter((n) => n.domain === NCHWC_DOMAIN && n.opType === 'GlobalAveragePool').length,
+        pairs: nodes.filter((n) => n.opType === 'ReorderInput' && producer.get(n.input[0])?.opType === 'ReorderOutput').length,
+      };
+    };
+    const [blocked, plain] = [await run(true), await run(false)];
+    const block = await nchwcBlockSize();
+    // Two per BatchNorm forward (mean, variance), two backward (mean of dY, of dY * centred).
+    expect(blocked.pools).toBe(block > 0 && 16 % block === 0 ? 8 : 0);
+    expect(plain.pools).toBe(0);
+    expect(blocked.pairs).toBe(0);
+    for (const [b, p] of [[blocked.grads, plain.grads], [blocked.stats, plain.stats]]) {
+      expect(b.length).toBe(p.length);
+      for (let t = 0; t < p.length; t++) {
+        const scale = Math.max(...p[t].map(Math.abs));
+        for (let i = 0; i < p[t].length; i++) expect(Math.abs(b[t][i] - p[t][i])).toBeLessThan(1e-4 * scale);
+      }
+    }
+  });
+
   it('runs depthwise Convs (forward, dX spread from stride 2, dW over the batch) on NCHWc kernels with the plain graph\'s gradients', async () => {
     const c: CheckCase = { x: [2, 16, 7, 6], params: { w: [16, 1, 3, 3], q: [16, 1, 3, 3] }, nodes: [
       { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { group: 16, pads: [1, 1, 1, 1], strides: [2, 2] } },

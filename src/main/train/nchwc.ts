@@ -24,6 +24,11 @@ function blockedForm(node: Node, w: number[] | undefined, block: number): 'dense
   return group === outC && inC === 1 ? 'depthwise' : undefined;
 }
 
+/** Whether `useNchwcConvs` runs this Conv (weight dims `w`) on NCHWc kernels at channel block `block`. */
+export function runsBlocked(node: Node, w: number[] | undefined, block: number): boolean {
+  return block >= 4 && blockedForm(node, w, block) !== undefined;
+}
+
 /**
  * Nodes giving a depthwise kernel [O, 1, kh, kw] in MLAS's OIHWBo order from an NCHW activation
  * [n, c, kh, kw] with n * c = O and c in whole blocks: its NCHWc reorder is that order already.
@@ -81,3 +86,35 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
   return rewritten;
 }
 
+
+/**
+ * Drops every ReorderInput of a ReorderOutput's result where the channels fill whole blocks (the
+ * pair gives back the blocked value it started from), then the ReorderOutputs nothing reads any
+ * more. The blocked BatchNorm (autodiff/batchnorm-blocked.ts) takes and gives NCHW values next to
+ * the NCHWc Convs' own reorders; this joins them, so the blocked values flow between the Convs
+ * and the BatchNorm arithmetic without a copy back to NCHW and in again. Call it once the graph
+ * outputs are set. Returns how many reorders went.
+ */
+export function joinReorders(model: Model, block: number): number {
+  if (block < 4) return 0;
+  const nodes = model.graph.node;
+  const isNchwc = (n: Node, op: string) => n.opType === op && n.domain === NCHWC_DOMAIN && attrInt(n, 'channels_last', 0) === 0;
+  const producer = new Map<string, Node>();
+  for (const n of nodes) for (const o of n.output) producer.set(o, n);
+  const outputs = new Set(model.graph.output.map((o) => o.name ?? ''));
+  const renamed = new Map<string, string>();
+  const kept: Node[] = [];
+  for (const n of nodes) {
+    const source = isNchwc(n, 'ReorderInput') && !outputs.has(n.output[0]) ? producer.get(n.input[0]) : undefined;
+    if (source && isNchwc(source, 'ReorderOutput') && attrInt(source, 'channels', 0) % block === 0) {
+      renamed.set(n.output[0], source.input[0]);
+      continue;
+    }
+    kept.push(n);
+  }
+  if (renamed.size === 0) return 0;
+  for (const n of kept) n.input = n.input.map((i) => renamed.get(i) ?? i);
+  const read = new Set([...kept.flatMap((n) => n.input), ...outputs]);
+  model.graph.node = kept.filter((n) => !isNchwc(n, 'ReorderOutput') || read.has(n.output[0]));
+  return nodes.length - model.graph.node.length;
+}

@@ -14,7 +14,7 @@ import { probeAtBatch, type ProbeResult } from './probe.ts';
 import { appendLoss, LABELS_INPUT, lossNeedsLabels, lossNeedsTeacher, TEACHER_INPUT, type FeatureTerm, type LossSpec } from './losses.ts';
 import { seededRandom } from '../data/dataset.ts';
 import { consumersThroughAliases } from './aliases.ts';
-import { useNchwcConvs } from './nchwc.ts';
+import { joinReorders, useNchwcConvs } from './nchwc.ts';
 import { nchwcBlockSize } from '../runtime/nchwc.ts';
 
 export interface TrainGraphOptions {
@@ -186,7 +186,8 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const numClasses = first.shapes.get(logits)?.[1] ?? 0;
   const fwd = new Emitter(first.shapes, first.values, 'train', opset);
   fwd.nchwcBlock = opts.nchwc === false ? 0 : await nchwcBlockSize();
-  const decomposed = decompose(topologicalOrder(graph), fwd, { batchNorm: opts.batchNorm ?? 'train', dropout: opts.dropout ?? false, sourceOpset });
+  const keep = new Set([logits, ...graph.output.map((o) => o.name ?? ''), ...(opts.features ?? []).map((f) => f.student)]);
+  const decomposed = decompose(topologicalOrder(graph), fwd, { batchNorm: opts.batchNorm ?? 'train', dropout: opts.dropout ?? false, sourceOpset, keep });
   const forwardNodes = [...fwd.nodes];
   const stage = appendLossStage(fwd, opts, logits, numClasses);
 
@@ -244,6 +245,7 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
   const bnOutputs = decomposed.bnStats.flatMap((s) => [s.batchMean, s.batchVar]);
   train.graph.output = [stage.loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
     .map((name) => onnx.ValueInfoProto.create({ name }));
+  joinReorders(train, grads.nchwcBlock);
   return {
     model: train, dataInput: data.name, sampleShape, extraInputs: extras, batchSize: n, numClasses,
     labelInput: stage.labelInput, teacherInput: stage.teacherInput, featureInputs: stage.featureInputs,

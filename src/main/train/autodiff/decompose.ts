@@ -7,6 +7,7 @@ import { normAxis, type Emitter } from './emit.ts';
 import type { FusedGradient } from './rule.ts';
 import { depthwiseConv, isDepthwise } from './depthwise.ts';
 import { stridedPointwiseConv, tilingPoolKernel } from './rules-conv.ts';
+import { blockedBatchNorm, blockedBatchNormApplies } from './batchnorm-blocked.ts';
 
 export interface DecomposeOptions {
   /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
@@ -15,6 +16,8 @@ export interface DecomposeOptions {
   dropout: boolean;
   /** Opset of the model being rewritten (old attribute forms are converted). */
   sourceOpset: number;
+  /** Values that must stay in the graph under their names (its outputs, distillation taps): no rewrite folds them away. */
+  keep?: ReadonlySet<string>;
 }
 
 /** A BatchNormalization in training mode: where its batch statistics come out, and what they update. */
@@ -37,7 +40,15 @@ export interface Decomposed {
   fused: Map<string, FusedGradient>;
 }
 
-type Rewrite = (node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed) => boolean;
+/** The forward graph around a node: who makes a value, who reads it, and nodes a rewrite folded into another. */
+interface Neighbours {
+  producer: Map<string, Node>;
+  consumers: Map<string, Node[]>;
+  /** Nodes a rewrite already emitted as part of another's: skipped when reached. */
+  folded: Set<Node>;
+}
+
+type Rewrite = (node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed, around: Neighbours) => boolean;
 
 function gemm(node: Node, e: Emitter): boolean {
   const [a, b, c] = node.input;
@@ -58,13 +69,24 @@ function gemm(node: Node, e: Emitter): boolean {
   return true;
 }
 
-function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed): boolean {
+function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed, around: Neighbours): boolean {
   const [x, scale, bias, mean, variance] = node.input;
   const xs = e.shape(x);
   const eps = attrFloat(node, 'epsilon', 1e-5);
   const perChannel = [1, xs[1], ...xs.slice(2).map(() => 1)];
   const y = node.output[0];
   out.frozen.add(mean).add(variance);
+  if (opts.batchNorm === 'train' && blockedBatchNormApplies(e, xs, around.producer.get(x))) {
+    // A ReLU that alone reads the BatchNorm's output is folded in (the output itself is never made).
+    const readers = around.consumers.get(y) ?? [];
+    const relu = readers.length === 1 && readers[0].opType === 'Relu' && !opts.keep?.has(y) ? readers[0] : undefined;
+    if (relu) around.folded.add(relu);
+    const output = relu ? relu.output[0] : y;
+    const blocked = blockedBatchNorm(e, { node: node.name, x, scale, bias, epsilon: eps, output, relu: relu !== undefined });
+    out.fused.set(output, blocked.fused);
+    out.bnStats.push({ node: node.name, batchMean: blocked.batchMean, batchVar: blocked.batchVar, runningMean: mean, runningVar: variance, momentum: attrFloat(node, 'momentum', 0.9), count: blocked.count });
+    return true;
+  }
   if (opts.batchNorm === 'frozen') {
     const inv = e.op1('Div', [scale, e.op1('Sqrt', [e.op1('Add', [variance, e.scalar(eps)])])]);
     const centered = e.op1('Sub', [x, e.reshape(mean, perChannel)]);
@@ -202,11 +224,22 @@ const REWRITES: Record<string, Rewrite> = {
 /** Append the rewritten forward graph to `e.nodes`, in the given (topological) order. */
 export function decompose(nodes: Node[], e: Emitter, opts: DecomposeOptions): Decomposed {
   const out: Decomposed = { bnStats: [], frozen: new Set(), fused: new Map() };
+  const around: Neighbours = { producer: new Map(), consumers: new Map(), folded: new Set() };
+  for (const n of nodes) {
+    for (const o of n.output) if (o) around.producer.set(o, n);
+    for (const i of new Set(n.input)) {
+      if (!i) continue;
+      const readers = around.consumers.get(i);
+      if (readers) readers.push(n);
+      else around.consumers.set(i, [n]);
+    }
+  }
   for (const original of nodes) {
+    if (around.folded.has(original)) continue;
     const node = { ...original, output: [...original.output], input: [...original.input] } as Node;
     if (attrsToInputs(node, e, opts)) continue;
     const rewrite = REWRITES[node.opType];
-    if (rewrite && rewrite(node, e, opts, out)) continue;
+    if (rewrite && rewrite(node, e, opts, out, around)) continue;
     e.nodes.push(node);
   }
   return out;
