@@ -86,7 +86,6 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
   return rewritten;
 }
 
-
 /**
  * Drops every ReorderInput of a ReorderOutput's result where the channels fill whole blocks (the
  * pair gives back the blocked value it started from), then the ReorderOutputs nothing reads any

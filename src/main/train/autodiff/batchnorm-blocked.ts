@@ -19,6 +19,7 @@ import { NCHWC_DOMAIN } from '../../runtime/nchwc.ts';
 import { runsBlocked } from '../nchwc.ts';
 import type { Emitter } from './emit.ts';
 import type { FusedGradient } from './rule.ts';
+import { backwardTerms, inverseStd } from './batchnorm-terms.ts';
 
 /** Whether a training-mode BatchNorm over `x` (dims `xs`, made by `producer`) takes the blocked form. */
 export function blockedBatchNormApplies(e: Emitter, xs: number[], producer: Node | undefined): boolean {
@@ -28,7 +29,6 @@ export function blockedBatchNormApplies(e: Emitter, xs: number[], producer: Node
 }
 
 export interface BlockedBatchNorm {
-  node: string;
   x: string;
   scale: string;
   bias: string;
@@ -38,10 +38,10 @@ export interface BlockedBatchNorm {
   relu: boolean;
 }
 
-function nchwc(e: Emitter, op: string, inputs: string[], attrs: Record<string, number | number[] | string> = {}): string {
-  const out = e.fresh(op);
-  e.nodes.push(makeNode(op, inputs, [out], { name: out, domain: NCHWC_DOMAIN, attrs }));
-  return out;
+/** One NCHWc-domain node; its output is `output`, or a fresh name. */
+function nchwc(e: Emitter, op: string, inputs: string[], attrs: Record<string, number | number[] | string> = {}, output = e.fresh(op)): string {
+  e.nodes.push(makeNode(op, inputs, [output], { name: output, domain: NCHWC_DOMAIN, attrs }));
+  return output;
 }
 
 /** y = x * w + b per channel (and ReLU'd), x blocked: a depthwise 1x1 NCHWc Conv. w, b: [C]. */
@@ -70,10 +70,10 @@ export function blockedBatchNorm(e: Emitter, bn: BlockedBatchNorm): { batchMean:
   const mean = channelMean(e, xb, c);
   const centered = channelAffine(e, xb, e.constF(new Float32Array(c).fill(1), [c]), e.op1('Neg', [mean]), c);
   const batchVar = channelMean(e, e.op1('Mul', [centered, centered]), c);
-  const invStd = e.op1('Reciprocal', [e.op1('Sqrt', [e.op1('Add', [batchVar, e.scalar(bn.epsilon)])])]);
+  const invStd = inverseStd(e, batchVar, bn.epsilon);
   const gain = e.op1('Mul', [invStd, bn.scale]);
   const yb = channelAffine(e, centered, gain, bn.bias, c, bn.relu);
-  e.nodes.push(makeNode('ReorderOutput', [yb], [bn.output], { name: e.fresh('ReorderOutput'), domain: NCHWC_DOMAIN, attrs: { channels: c } }));
+  nchwc(e, 'ReorderOutput', [yb], { channels: c }, bn.output);
   const rule = (dOut: string, needs: boolean[], g: Emitter): (string | null)[] => {
     const dOutB = nchwc(g, 'ReorderInput', [dOut]);
     // Where the ReLU is folded in: dY where its output is positive.
@@ -84,9 +84,8 @@ export function blockedBatchNorm(e: Emitter, bn: BlockedBatchNorm): { batchMean:
     const dScale = needs[1] ? g.op1('Mul', [g.op1('Mul', [dycMean, invStd]), g.scalar(count)]) : null;
     const dBias = needs[2] ? g.op1('Mul', [dyMean, g.scalar(count)]) : null;
     if (!needs[0]) return [null, dScale, dBias];
-    // dx = dy * gain - (c * q + b), q = gain * s^2 * mean(dy c), b = gain * mean(dy)
-    const q = g.op1('Mul', [g.op1('Mul', [gain, g.op1('Mul', [invStd, invStd])]), dycMean]);
-    const b = g.op1('Mul', [gain, dyMean]);
+    // dx = dy * gain - (c * q + b), the two per-channel affine maps as NCHWc Convs.
+    const { q, b } = backwardTerms(g, gain, invStd, dycMean, dyMean);
     const dxb = g.op1('Sub', [channelAffine(g, dy, gain, g.op1('Neg', [b]), c), channelAffine(g, centered, q, g.constF(new Float32Array(c), [c]), c)]);
     return [nchwc(g, 'ReorderOutput', [dxb], { channels: c }), dScale, dBias];
   };

@@ -8,6 +8,7 @@ import type { FusedGradient } from './rule.ts';
 import { depthwiseConv, isDepthwise } from './depthwise.ts';
 import { stridedPointwiseConv, tilingPoolKernel } from './rules-conv.ts';
 import { blockedBatchNorm, blockedBatchNormApplies } from './batchnorm-blocked.ts';
+import { backwardTerms, inverseStd } from './batchnorm-terms.ts';
 
 export interface DecomposeOptions {
   /** 'train': batch statistics and running-statistics updates; 'frozen': running statistics as constants. */
@@ -82,7 +83,7 @@ function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decompos
     const relu = readers.length === 1 && readers[0].opType === 'Relu' && !opts.keep?.has(y) ? readers[0] : undefined;
     if (relu) around.folded.add(relu);
     const output = relu ? relu.output[0] : y;
-    const blocked = blockedBatchNorm(e, { node: node.name, x, scale, bias, epsilon: eps, output, relu: relu !== undefined });
+    const blocked = blockedBatchNorm(e, { x, scale, bias, epsilon: eps, output, relu: relu !== undefined });
     out.fused.set(output, blocked.fused);
     out.bnStats.push({ node: node.name, batchMean: blocked.batchMean, batchVar: blocked.batchVar, runningMean: mean, runningVar: variance, momentum: attrFloat(node, 'momentum', 0.9), count: blocked.count });
     return true;
@@ -101,7 +102,7 @@ function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decompos
   // copy, var = E[x^2] - mean^2 and the backward in terms of x, saved the Sub but its Muls on x ran
   // slower: ResNet-small's BatchNorm arithmetic 23-31 ms against 18-29 per 2-thread step in three
   // interleaved ORT profiles.)
-  const invStd = e.op1('Reciprocal', [e.op1('Sqrt', [e.op1('Add', [batchVar, e.scalar(eps)])])]);
+  const invStd = inverseStd(e, batchVar, eps);
   const gain = e.op1('Mul', [invStd, e.reshape(scale, perChannel)]);
   // ONNX Runtime's inference BatchNormalization applies the per-channel affine map in one pass
   // (mean 0: x is already centred). An integral epsilon would be written as an INT attribute.
@@ -128,9 +129,8 @@ function batchNormGrad(e: Emitter, v: BatchNormValues, needs: boolean[]): (strin
   const dBias = needs[2] ? e.reshape(dySum, channels) : null;
   if (!needs[0]) return [null, dScale, dBias];
   const invCount = e.scalar(1 / v.count);
-  // dx = dy * gain - (c * q + b), with per-channel q = gain * s^2 * sum(dy c) / M and b = gain * sum(dy) / M.
-  const q = e.op1('Mul', [e.op1('Mul', [v.gain, e.op1('Mul', [v.invStd, v.invStd])]), e.op1('Mul', [dyc, invCount])]);
-  const b = e.op1('Mul', [v.gain, e.op1('Mul', [dySum, invCount])]);
+  // dx = dy * gain - (c * q + b), with the means as sum / M.
+  const { q, b } = backwardTerms(e, v.gain, v.invStd, e.op1('Mul', [dyc, invCount]), e.op1('Mul', [dySum, invCount]));
   // c * q + b as one BatchNormalization pass (mean 0, variance 1, epsilon too small to change 1).
   const c = channels[0];
   const affine = e.op1('BatchNormalization', [v.centered, e.reshape(q, channels), e.reshape(b, channels), e.constF(new Float32Array(c), channels), e.constF(new Float32Array(c).fill(1), channels)], { epsilon: 1e-30 });
