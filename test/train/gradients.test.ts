@@ -211,6 +211,36 @@ describe('gradient rules vs central finite differences', () => {
     expect(await dxOps(aligned, false)).toEqual({ transposed: 1, blocked: 0 });
   });
 
+  /** One run of `c`'s training graph (weighted-sum loss over `outputs` values, dX asked for): its nodes and outputs. */
+  async function runTrainGraph(c: CheckCase, outputs: number, nchwc: boolean) {
+    const { model, values } = caseModel(c);
+    const tg = await buildTrainGraph(model, { batchSize: c.x[0], loss: { kind: 'weighted-sum', weights: Float32Array.from({ length: outputs }, (_, i) => (i % 7) - 3) }, inputGradients: ['x'], nchwc });
+    const session = await createSession(encodeModel(tg.model));
+    const feeds = Object.fromEntries(tg.model.graph.input.map((i) => [i.name!, new ort.Tensor('float32', values.get(i.name!)!, i.name === 'x' ? c.x : c.params![i.name!] as number[])]));
+    const out = await session.run(feeds);
+    await session.release();
+    const nodes = tg.model.graph.node;
+    const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
+    return {
+      tg, nodes,
+      read: (names: string[]) => names.map((g) => out[g].data as Float32Array),
+      grads: [tg.inputGradOutputs.get('x')!, ...tg.params.map((p) => p.gradOutput)].map((g) => out[g].data as Float32Array),
+      blocked: (op: string) => nodes.filter((n) => n.domain === NCHWC_DOMAIN && n.opType === op),
+      /** ReorderInputs of a ReorderOutput's value: a copy out of the blocked layout and straight back. */
+      pairs: nodes.filter((n) => n.opType === 'ReorderInput' && producer.get(n.input[0])?.opType === 'ReorderOutput').length,
+    };
+  }
+
+  /** Each of `got`'s tensors equals `want`'s within `tolerance` of its largest magnitude. */
+  function expectClose(got: Float32Array[], want: Float32Array[], tolerance: number) {
+    expect(got.length).toBe(want.length);
+    for (let t = 0; t < want.length; t++) {
+      const scale = Math.max(...want[t].map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      for (let i = 0; i < want[t].length; i++) expect(Math.abs(got[t][i] - want[t][i])).toBeLessThan(tolerance * scale);
+    }
+  }
+
   it('runs a training BatchNorm fed by an NCHWc Conv, with the ReLU after it, on blocked values: the plain graph\'s gradients and statistics, no reorder pair left', async () => {
     const bn = (i: number) => ({ [`s${i}`]: [16], [`b${i}`]: [16], [`m${i}`]: [16], [`v${i}`]: { dims: [16], values: Float32Array.from({ length: 16 }, (_, k) => 0.5 + k / 8) } });
     const c: CheckCase = { x: [4, 16, 6, 5], params: { w: [16, 16, 3, 3], q: [16, 16, 3, 3], ...bn(1), ...bn(2) }, nodes: [
@@ -218,36 +248,36 @@ describe('gradient rules vs central finite differences', () => {
       { op: 'BatchNormalization', inputs: ['h', 's1', 'b1', 'm1', 'v1'], outputs: ['n'] }, { op: 'Relu', inputs: ['n'], outputs: ['r'] },
       { op: 'Conv', inputs: ['r', 'q'], outputs: ['k'], attrs: { pads: [1, 1, 1, 1] } },
       { op: 'BatchNormalization', inputs: ['k', 's2', 'b2', 'm2', 'v2'], outputs: ['j'] }, { op: 'Add', inputs: ['j', 'x'], outputs: ['y'] }] };
-    const { model, values } = caseModel(c);
-    const run = async (nchwc: boolean) => {
-      const tg = await buildTrainGraph(model, { batchSize: 4, loss: { kind: 'weighted-sum', weights: Float32Array.from({ length: 4 * 16 * 30 }, (_, i) => (i % 7) - 3) }, inputGradients: ['x'], nchwc });
-      const session = await createSession(encodeModel(tg.model));
-      const feeds = Object.fromEntries(tg.model.graph.input.map((i) => [i.name!, new ort.Tensor('float32', values.get(i.name!)!, i.name === 'x' ? c.x : c.params![i.name!] as number[])]));
-      const out = await session.run(feeds);
-      await session.release();
-      const read = (names: string[]) => names.map((g) => out[g].data as Float32Array);
-      const nodes = tg.model.graph.node;
-      const producer = new Map(nodes.flatMap((n) => n.output.map((o) => [o, n] as const)));
-      return {
-        grads: read([tg.inputGradOutputs.get('x')!, ...tg.params.map((p) => p.gradOutput)]),
-        stats: read(tg.bnStats.flatMap((b) => [b.batchMean, b.batchVar])),
-        pools: nodes.filter((n) => n.domain === NCHWC_DOMAIN && n.opType === 'GlobalAveragePool').length,
-        pairs: nodes.filter((n) => n.opType === 'ReorderInput' && producer.get(n.input[0])?.opType === 'ReorderOutput').length,
-      };
-    };
-    const [blocked, plain] = [await run(true), await run(false)];
+    const [blocked, plain] = [await runTrainGraph(c, 4 * 16 * 30, true), await runTrainGraph(c, 4 * 16 * 30, false)];
+    const stats = (r: typeof plain) => r.read(r.tg.bnStats.flatMap((b) => [b.batchMean, b.batchVar]));
     const block = await nchwcBlockSize();
     // Two per BatchNorm forward (mean, variance), two backward (mean of dY, of dY * centred).
-    expect(blocked.pools).toBe(block > 0 && 16 % block === 0 ? 8 : 0);
-    expect(plain.pools).toBe(0);
+    expect(blocked.blocked('GlobalAveragePool').length).toBe(block > 0 && 16 % block === 0 ? 8 : 0);
+    expect(plain.blocked('GlobalAveragePool').length).toBe(0);
     expect(blocked.pairs).toBe(0);
-    for (const [b, p] of [[blocked.grads, plain.grads], [blocked.stats, plain.stats]]) {
-      expect(b.length).toBe(p.length);
-      for (let t = 0; t < p.length; t++) {
-        const scale = Math.max(...p[t].map(Math.abs));
-        for (let i = 0; i < p[t].length; i++) expect(Math.abs(b[t][i] - p[t][i])).toBeLessThan(1e-4 * scale);
-      }
-    }
+    expectClose(blocked.grads, plain.grads, 1e-4);
+    expectClose(stats(blocked), stats(plain), 1e-4);
+  });
+
+  it('runs a 3-channel stem Conv, its BatchNorm + ReLU and a 2x2 MaxPool on blocked values: the plain graph\'s gradients (ReLU zeros tie in the pool windows), no reorder pair left', async () => {
+    const bn = (i: number) => ({ [`s${i}`]: [16], [`b${i}`]: [16], [`m${i}`]: [16], [`v${i}`]: [16] });
+    const c: CheckCase = { x: [4, 3, 8, 6], params: { w: [16, 3, 3, 3], q: [16, 16, 3, 3], ...bn(1), ...bn(2) }, nodes: [
+      { op: 'Conv', inputs: ['x', 'w'], outputs: ['h'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'BatchNormalization', inputs: ['h', 's1', 'b1', 'm1', 'v1'], outputs: ['n'] }, { op: 'Relu', inputs: ['n'], outputs: ['r'] },
+      { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+      { op: 'Conv', inputs: ['p', 'q'], outputs: ['k'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'BatchNormalization', inputs: ['k', 's2', 'b2', 'm2', 'v2'], outputs: ['j'] }, { op: 'Relu', inputs: ['j'], outputs: ['y'] }] };
+    const [blocked, plain] = [await runTrainGraph(c, 4 * 16 * 12, true), await runTrainGraph(c, 4 * 16 * 12, false)];
+    const block = await nchwcBlockSize();
+    const whole = block > 0 && 16 % block === 0;
+    expect(blocked.blocked('MaxPool').length).toBe(whole ? 1 : 0);
+    // The stem reads the NCHW input itself.
+    expect(blocked.blocked('Conv').filter((n) => n.input[0] === 'x').length).toBe(whole ? 1 : 0);
+    expect(plain.blocked('MaxPool').length + plain.blocked('Conv').length).toBe(0);
+    expect(blocked.pairs).toBe(0);
+    // About half the ReLU's outputs are 0 (it follows a BatchNorm), so many of the 192 pooling
+    // windows tie at 0 and their share of dY is split.
+    expectClose(blocked.grads, plain.grads, 1e-4);
   });
 
   it('runs depthwise Convs (forward, dX spread from stride 2, dW over the batch) on NCHWc kernels with the plain graph\'s gradients', async () => {

@@ -10,17 +10,20 @@ import { NCHWC_DOMAIN } from '../runtime/nchwc.ts';
 import { onnx } from '../onnx/proto.ts';
 
 /**
- * Convs that gain: 2-D, channels in whole blocks, a window wider than 1x1, ungrouped or depthwise.
- * (Measured at batch 64, 1 thread, both reorders included: 3x3 convs of 16-64 channels ran
- * 1.3-1.6x faster, depthwise 3x3 ones 1.3-2.3x; 1x1 convs, which ORT runs as one plain GEMM, and
- * 1-3 channel stems ran slower.)
+ * Convs that gain: 2-D, output channels in whole blocks, a window wider than 1x1, and input
+ * channels in whole blocks (ungrouped), depthwise, or fewer than a block (a stem: MLAS reads its
+ * NCHW input directly and writes NCHWc). (Measured at batch 64, 1 thread, both reorders included:
+ * 3x3 convs of 16-64 channels ran 1.3-1.6x faster, depthwise 3x3 ones 1.3-2.3x; 1x1 convs, which
+ * ORT runs as one plain GEMM, ran slower, and so did 1-3 channel stems while their output went
+ * back to NCHW: useNchwcConvs blocks a stem only where its output stays blocked.)
  */
-function blockedForm(node: Node, w: number[] | undefined, block: number): 'dense' | 'depthwise' | undefined {
+function blockedForm(node: Node, w: number[] | undefined, block: number): 'dense' | 'depthwise' | 'stem' | undefined {
   if (node.opType !== 'Conv' || (node.domain ?? '') !== '' || !w || w.length !== 4) return undefined;
   const [outC, inC, kh, kw] = w;
   const group = attrInt(node, 'group', 1);
   if (outC % block !== 0 || kh * kw === 1) return undefined;
   if (group === 1 && inC % block === 0) return 'dense';
+  if (group === 1 && inC < block) return 'stem';
   return group === outC && inC === 1 ? 'depthwise' : undefined;
 }
 
@@ -42,19 +45,27 @@ function reorderedKernel(tag: string, source: string, plainShape: string): Node[
   ];
 }
 
+const isNchwc = (n: Node, op: string) => n.opType === op && n.domain === NCHWC_DOMAIN && attrInt(n, 'channels_last', 0) === 0;
+
 /**
  * Rewrite the gaining Convs of `model` in place; `shapeOf` gives weight shapes (graph inputs,
  * computed kernels); `kernelSources` names depthwise kernels computed from whole-block activations.
+ * A stem Conv is rewritten only where NCHWc ReorderInputs alone read its output (the blocked
+ * BatchNorm's, which joinReorders then drops).
  */
 export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] | undefined, block: number, kernelSources: ReadonlyMap<string, string> = new Map()): number {
   if (block < 4) return 0;
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
+  const readers = new Map<string, Node[]>();
+  for (const n of model.graph.node) for (const i of n.input) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const outputs = new Set(model.graph.output.map((o) => o.name ?? ''));
+  const staysBlocked = (v: string) => !outputs.has(v) && (readers.get(v) ?? []).every((n) => isNchwc(n, 'ReorderInput'));
   let rewritten = 0;
   for (const node of model.graph.node) {
     const w = shapeOf(node.input[1]);
     const form = blockedForm(node, w, block);
-    if (!form || !w) { nodes.push(node); continue; }
+    if (!form || !w || (form === 'stem' && !staysBlocked(node.output[0]))) { nodes.push(node); continue; }
     const tag = `${node.name || node.output[0]}/nchwc`;
     const [outC, inC, kh, kw] = w;
     const blocked = `${tag}/blocked_shape`;
@@ -62,10 +73,10 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
     // OIHW -> [O/B][I/B][H][W][Bi][Bo] (MLAS's OIHWBiBo), or [O/B][1][H][W][Bo] for depthwise (OIHWBo)
     const [split, perm] = form === 'dense'
       ? [[outC / block, block, inC / block, block, kh, kw], [0, 2, 4, 5, 3, 1]]
-      : [[outC / block, block, 1, kh, kw], [0, 2, 3, 4, 1]];
+      : [[outC / block, block, inC, kh, kw], [0, 2, 3, 4, 1]];
     const source = form === 'depthwise' ? kernelSources.get(node.input[1]) : undefined;
     inits.push(...(source ? [] : [int64Tensor(blocked, [split.length], split)]), int64Tensor(plain, [4], w));
-    const conv = makeNode('Conv', [`${tag}/x`, `${tag}/w`, ...node.input.slice(2)], [`${tag}/y`], { name: `${tag}/conv`, domain: NCHWC_DOMAIN });
+    const conv = makeNode('Conv', [form === 'stem' ? node.input[0] : `${tag}/x`, `${tag}/w`, ...node.input.slice(2)], [`${tag}/y`], { name: `${tag}/conv`, domain: NCHWC_DOMAIN });
     conv.attribute = node.attribute;
     nodes.push(
       ...(source ? reorderedKernel(tag, source, plain) : [
@@ -73,7 +84,7 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
         makeNode('Transpose', [`${tag}/ws`], [`${tag}/wt`], { name: `${tag}/wt`, attrs: { perm } }),
         makeNode('Reshape', [`${tag}/wt`, plain], [`${tag}/w`], { name: `${tag}/w` }),
       ]),
-      makeNode('ReorderInput', [node.input[0]], [`${tag}/x`], { name: `${tag}/x`, domain: NCHWC_DOMAIN }),
+      ...(form === 'stem' ? [] : [makeNode('ReorderInput', [node.input[0]], [`${tag}/x`], { name: `${tag}/x`, domain: NCHWC_DOMAIN })]),
       conv,
       makeNode('ReorderOutput', [`${tag}/y`], [node.output[0]], { name: `${tag}/out`, domain: NCHWC_DOMAIN, attrs: { channels: outC } }),
     );
@@ -97,7 +108,6 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
 export function joinReorders(model: Model, block: number): number {
   if (block < 4) return 0;
   const nodes = model.graph.node;
-  const isNchwc = (n: Node, op: string) => n.opType === op && n.domain === NCHWC_DOMAIN && attrInt(n, 'channels_last', 0) === 0;
   const producer = new Map<string, Node>();
   for (const n of nodes) for (const o of n.output) producer.set(o, n);
   const outputs = new Set(model.graph.output.map((o) => o.name ?? ''));

@@ -241,10 +241,10 @@ export async function buildTrainGraph(source: Model, opts: TrainGraphOptions): P
     ...fedByLoss.map((name) => makeValueInfo(name, 1, stage.inputDims.get(name)!)),
     ...params.map((p) => makeValueInfo(p.name, 1, p.dims)),
   ];
-  useNchwcConvs(train, (name) => grads.shapes.get(name), grads.nchwcBlock, grads.blockedKernelSources);
   const bnOutputs = decomposed.bnStats.flatMap((s) => [s.batchMean, s.batchVar]);
   train.graph.output = [stage.loss, logits, ...params.map((p) => p.gradOutput), ...inputGradOutputs.values(), ...bnOutputs]
     .map((name) => onnx.ValueInfoProto.create({ name }));
+  useNchwcConvs(train, (name) => grads.shapes.get(name), grads.nchwcBlock, grads.blockedKernelSources);
   joinReorders(train, grads.nchwcBlock);
   return {
     model: train, dataInput: data.name, sampleShape, extraInputs: extras, batchSize: n, numClasses,

@@ -39,7 +39,7 @@ export interface BlockedBatchNorm {
 }
 
 /** One NCHWc-domain node; its output is `output`, or a fresh name. */
-function nchwc(e: Emitter, op: string, inputs: string[], attrs: Record<string, number | number[] | string> = {}, output = e.fresh(op)): string {
+export function nchwc(e: Emitter, op: string, inputs: string[], attrs: Record<string, number | number[] | string> = {}, output = e.fresh(op)): string {
   e.nodes.push(makeNode(op, inputs, [output], { name: output, domain: NCHWC_DOMAIN, attrs }));
   return output;
 }

@@ -8,6 +8,7 @@ import type { FusedGradient } from './rule.ts';
 import { depthwiseConv, isDepthwise } from './depthwise.ts';
 import { stridedPointwiseConv, tilingPoolKernel } from './rules-conv.ts';
 import { blockedBatchNorm, blockedBatchNormApplies } from './batchnorm-blocked.ts';
+import { blockedMaxPool } from './maxpool-blocked.ts';
 import { backwardTerms, inverseStd } from './batchnorm-terms.ts';
 
 export interface DecomposeOptions {
@@ -47,6 +48,8 @@ interface Neighbours {
   consumers: Map<string, Node[]>;
   /** Nodes a rewrite already emitted as part of another's: skipped when reached. */
   folded: Set<Node>;
+  /** Values a rewrite made as the ReorderOutput of an NCHWc-blocked value. */
+  blocked: Set<string>;
 }
 
 type Rewrite = (node: Node, e: Emitter, opts: DecomposeOptions, out: Decomposed, around: Neighbours) => boolean;
@@ -85,6 +88,7 @@ function batchNorm(node: Node, e: Emitter, opts: DecomposeOptions, out: Decompos
     const output = relu ? relu.output[0] : y;
     const blocked = blockedBatchNorm(e, { x, scale, bias, epsilon: eps, output, relu: relu !== undefined });
     out.fused.set(output, blocked.fused);
+    around.blocked.add(output);
     out.bnStats.push({ node: node.name, batchMean: blocked.batchMean, batchVar: blocked.batchVar, runningMean: mean, runningVar: variance, momentum: attrFloat(node, 'momentum', 0.9), count: blocked.count });
     return true;
   }
@@ -144,8 +148,15 @@ function hardSwish(node: Node, e: Emitter): boolean {
   return true;
 }
 
-function maxPool(node: Node, e: Emitter): boolean {
-  if (node.output[1] || tilingPoolKernel(node, e.shapes.get(node.input[0]))) return false;
+function maxPool(node: Node, e: Emitter, _opts: DecomposeOptions, out: Decomposed, around: Neighbours): boolean {
+  const [x] = node.input;
+  const kernel = tilingPoolKernel(node, e.shapes.get(x));
+  // After a blocked BatchNorm, a 2-D tiling pool stays on the blocked layout (maxpool-blocked.ts).
+  if (!node.output[1] && kernel && kernel.length === 2 && e.nchwcBlock >= 4 && e.shape(x)[1] % e.nchwcBlock === 0 && around.blocked.has(x)) {
+    out.fused.set(node.output[0], blockedMaxPool(e, x, node.output[0], kernel));
+    return true;
+  }
+  if (node.output[1] || kernel) return false;
   // The gradient scatters through the Indices output: ask for it.
   node.output = [node.output[0], e.fresh('maxpool_indices')];
   return false;
@@ -224,7 +235,7 @@ const REWRITES: Record<string, Rewrite> = {
 /** Append the rewritten forward graph to `e.nodes`, in the given (topological) order. */
 export function decompose(nodes: Node[], e: Emitter, opts: DecomposeOptions): Decomposed {
   const out: Decomposed = { bnStats: [], frozen: new Set(), fused: new Map() };
-  const around: Neighbours = { producer: new Map(), consumers: new Map(), folded: new Set() };
+  const around: Neighbours = { producer: new Map(), consumers: new Map(), folded: new Set(), blocked: new Set() };
   for (const n of nodes) {
     for (const o of n.output) if (o) around.producer.set(o, n);
     for (const i of new Set(n.input)) {
