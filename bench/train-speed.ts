@@ -29,6 +29,19 @@ const PAIRS = 3;
  */
 const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn: 30, mobilenetv2: 30, resnet: 30 };
 
+/**
+ * glibc malloc settings for the PyTorch process. PyTorch's CPU tensors come from malloc, and
+ * glibc serves blocks over its mmap threshold (128 KB at start, raised by each such block freed)
+ * with fresh mmaps and trims its heap top back to the kernel, so where a run's threshold lands
+ * decides whether each step's activations page-fault in anew. On a 2-core VM, one PyTorch process,
+ * BN-CNN samples/s: 272-457 at 1 thread and 742-808 at 2 with glibc's defaults, 826-841 and
+ * 1419-1460 with these (the ResNet-small's 1-thread figure had ranged 433-1005 across runs).
+ * ONNX Runtime allocates from its own arena, so Whittle's side never meets this (its BN-CNN step
+ * at 1 thread with the same settings: 61-66 ms against 61-66 without). Pinning the
+ * threshold at its maximum and never trimming gives PyTorch its fast case every time.
+ */
+const TORCH_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024), MALLOC_TRIM_THRESHOLD_: String(1024 * 1024 * 1024) };
+
 /** The PyTorch side: torch_ref.py --serve, imported once, one JSON request and answer per line. */
 class TorchRef {
   private readonly lines: string[] = [];
@@ -39,7 +52,7 @@ class TorchRef {
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
 
   static async start(): Promise<TorchRef | undefined> {
-    const child = spawn(PYTHON, [join(import.meta.dirname, 'torch_ref.py'), '--serve'], { stdio: 'pipe' });
+    const child = spawn(PYTHON, [join(import.meta.dirname, 'torch_ref.py'), '--serve'], { stdio: 'pipe', env: { ...process.env, ...TORCH_MALLOC } });
     const ref = new TorchRef(child);
     let buffered = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
