@@ -3,12 +3,10 @@
 Trains the same architectures as bench/train-models.ts (Adam, cross-entropy, batch statistics
 in BatchNorm) on the raw float32 samples and int64 labels the bench wrote, and prints one JSON
 line: {"samplesPerSec": ..., "steps": ...}. Timing starts after `--warmup` steps, like Whittle's.
-With --serve it reads one JSON request per stdin line (the same fields as the flags) and answers
-each with one line, so torch is imported once however many pairs the bench measures.
+The bench starts a fresh process per measurement. --version prints {"torch": ...} and exits.
 """
 import argparse
 import json
-import sys
 import time
 
 import numpy as np
@@ -128,7 +126,7 @@ def measure(model_key, threads, inputs, labels, shape, steps, warmup=3, batch=64
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--serve", action="store_true")
+    ap.add_argument("--version", action="store_true")
     ap.add_argument("--model", choices=sorted(MODELS))
     ap.add_argument("--threads", type=int)
     ap.add_argument("--inputs")
@@ -138,11 +136,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--batch", type=int, default=64)
     args = ap.parse_args()
-    if args.serve:
-        print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
-        for line in sys.stdin:
-            r = json.loads(line)
-            print(json.dumps(measure(r["model"], r["threads"], r["inputs"], r["labels"], r["shape"], r["steps"], r["warmup"], r["batch"])), flush=True)
+    if args.version:
+        print(json.dumps({"torch": torch.__version__}))
         return
     shape = [int(s) for s in args.shape.split(",")]
     print(json.dumps(measure(args.model, args.threads, args.inputs, args.labels, shape, args.steps, args.warmup, args.batch)))

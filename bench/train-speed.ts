@@ -1,7 +1,7 @@
 // Side by side with PyTorch: the same architecture, batch (64), optimizer (Adam) and data (the
 // bundled MNIST, written to a temp file both sides read), interleaved pairs at 1 and 2 threads.
 // PyTorch is Debian's python3-torch run by bench/torch_ref.py; without it Whittle's figures print alone.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
@@ -17,8 +17,7 @@ const BATCH = 64;
  * on both sides (ORT's arena and first-touch pages, V8 compiling the loop; PyTorch's allocator and
  * oneDNN's primitive cache): ResNet-small at 2 threads, Whittle's steps in tens: 57 ms, then
  * 43-48 ms; PyTorch alone, 2 threads: 644 and 829 samples/s after 3 steps, 759 and 902 after 20.
- * With 3, the 30 timed steps held much of that, and PyTorch, one process serving every pair, kept
- * its warmth from the first pair on. Steady-state throughput is what a training run sees.
+ * With 3, the 30 timed steps held much of that. Steady-state throughput is what a training run sees.
  */
 const WARMUP_STEPS = 20;
 const PAIRS = 3;
@@ -42,49 +41,34 @@ const STEPS: Record<BenchModel['key'], number> = { mlp: 300, lenet5: 120, bncnn:
  */
 const TORCH_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024), MALLOC_TRIM_THRESHOLD_: String(1024 * 1024 * 1024) };
 
-/** The PyTorch side: torch_ref.py --serve, imported once, one JSON request and answer per line. */
+/**
+ * The PyTorch side: torch_ref.py, a fresh process per measurement. (One process serving every
+ * measurement slowed down as it went, with nothing else running: ResNet-small at 1 thread, six
+ * measurements in a row, 1117, 1087, 1084, 881, 874, 774 samples/s; fresh processes gave
+ * 994-1113. Whittle's side holds steady across its pairs in the bench's own process.)
+ */
 class TorchRef {
-  private readonly lines: string[] = [];
-  private waiting?: (line: string) => void;
+  private constructor(readonly version: string) {}
 
-  version = '';
-
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
-
-  static async start(): Promise<TorchRef | undefined> {
-    const child = spawn(PYTHON, [join(import.meta.dirname, 'torch_ref.py'), '--serve'], { stdio: 'pipe', env: { ...process.env, ...TORCH_MALLOC } });
-    const ref = new TorchRef(child);
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-        ref.take(buffered.slice(0, i));
-        buffered = buffered.slice(i + 1);
-      }
+  private static run(args: string[]): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      execFile(PYTHON, [join(import.meta.dirname, 'torch_ref.py'), ...args], { env: { ...process.env, ...TORCH_MALLOC }, maxBuffer: 1 << 20 }, (err, stdout) => resolve(err ? undefined : stdout.trim().split('\n').pop()));
     });
-    const exited = new Promise<undefined>((resolve) => { child.on('error', () => resolve(undefined)); child.on('exit', () => resolve(undefined)); });
-    const hello = await Promise.race([ref.next(), exited]);
-    if (!hello) return undefined;
-    ref.version = (JSON.parse(hello) as { torch: string }).torch;
-    return ref;
   }
 
-  private take(line: string): void {
-    if (this.waiting) { const w = this.waiting; this.waiting = undefined; w(line); } else this.lines.push(line);
-  }
-
-  private next(): Promise<string> {
-    const queued = this.lines.shift();
-    return queued !== undefined ? Promise.resolve(queued) : new Promise((resolve) => { this.waiting = resolve; });
+  /** Undefined where PyTorch cannot be imported (not installed). */
+  static async start(): Promise<TorchRef | undefined> {
+    const hello = await TorchRef.run(['--version']);
+    return hello ? new TorchRef((JSON.parse(hello) as { torch: string }).torch) : undefined;
   }
 
   async rate(m: BenchModel, files: { inputs: string; labels: string }, threads: number, steps: number): Promise<number> {
-    this.child.stdin.write(`${JSON.stringify({ model: m.key, threads, ...files, shape: m.sampleShape, steps, warmup: WARMUP_STEPS, batch: BATCH })}\n`);
-    return (JSON.parse(await this.next()) as { samplesPerSec: number }).samplesPerSec;
-  }
-
-  stop(): void {
-    this.child.stdin.end();
+    const answer = await TorchRef.run([
+      '--model', m.key, '--threads', String(threads), '--inputs', files.inputs, '--labels', files.labels,
+      '--shape', m.sampleShape.join(','), '--steps', String(steps), '--warmup', String(WARMUP_STEPS), '--batch', String(BATCH),
+    ]);
+    if (!answer) throw new Error(`PyTorch's ${m.key} run at ${threads} thread(s) failed: run bench/torch_ref.py with the same arguments to see why.`);
+    return (JSON.parse(answer) as { samplesPerSec: number }).samplesPerSec;
   }
 }
 
@@ -157,7 +141,6 @@ export async function sideBySide(): Promise<void> {
       if (scaling) console.log(`  ${''.padEnd(30)} ${scaling}`);
     }
   } finally {
-    torch?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   if (torch) console.log('  (each cell: Whittle/PyTorch samples/s of one pair, PyTorch measured first)');
