@@ -58,7 +58,13 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
   const readers = new Map<string, Node[]>();
-  for (const n of model.graph.node) for (const i of n.input) readers.set(i, [...(readers.get(i) ?? []), n]);
+  for (const n of model.graph.node) {
+    for (const i of n.input) {
+      const list = readers.get(i);
+      if (list) list.push(n);
+      else readers.set(i, [n]);
+    }
+  }
   const outputs = new Set(model.graph.output.map((o) => o.name ?? ''));
   const staysBlocked = (v: string) => !outputs.has(v) && (readers.get(v) ?? []).every((n) => isNchwc(n, 'ReorderInput'));
   let rewritten = 0;
