@@ -3,7 +3,7 @@
 // weight (and every input-gradient kernel) at run time, so each Conv ran as im2col + SGEMM.
 // ORT's own com.microsoft.nchwc ops take any weight once it is in their OIHWBiBo order, which a
 // Reshape + Transpose of the weight gives every step for a few microseconds.
-import { attrInt, makeNode } from '../onnx/graph.ts';
+import { attrInt, GraphIndex, makeNode } from '../onnx/graph.ts';
 import type { Model, Node, Tensor } from '../onnx/model.ts';
 import { int64Tensor } from '../onnx/tensor.ts';
 import { NCHWC_DOMAIN } from '../runtime/nchwc.ts';
@@ -57,16 +57,8 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
   if (block < 4) return 0;
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
-  const readers = new Map<string, Node[]>();
-  for (const n of model.graph.node) {
-    for (const i of n.input) {
-      const list = readers.get(i);
-      if (list) list.push(n);
-      else readers.set(i, [n]);
-    }
-  }
-  const outputs = new Set(model.graph.output.map((o) => o.name ?? ''));
-  const staysBlocked = (v: string) => !outputs.has(v) && (readers.get(v) ?? []).every((n) => isNchwc(n, 'ReorderInput'));
+  const index = new GraphIndex(model.graph);
+  const staysBlocked = (v: string) => !index.outputs.has(v) && index.consumersOf(v).every((n) => isNchwc(n, 'ReorderInput'));
   let rewritten = 0;
   for (const node of model.graph.node) {
     const w = shapeOf(node.input[1]);
@@ -76,7 +68,7 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
     const [outC, inC, kh, kw] = w;
     const blocked = `${tag}/blocked_shape`;
     const plain = `${tag}/weight_shape`;
-    // OIHW -> [O/B][I/B][H][W][Bi][Bo] (MLAS's OIHWBiBo), or [O/B][1][H][W][Bo] for depthwise (OIHWBo)
+    // OIHW -> [O/B][I/B][H][W][Bi][Bo] (MLAS's OIHWBiBo), or [O/B][I][H][W][Bo] for depthwise (I = 1) and stems (OIHWBo)
     const [split, perm] = form === 'dense'
       ? [[outC / block, block, inC / block, block, kh, kw], [0, 2, 4, 5, 3, 1]]
       : [[outC / block, block, inC, kh, kw], [0, 2, 3, 4, 1]];
@@ -114,9 +106,7 @@ export function useNchwcConvs(model: Model, shapeOf: (name: string) => number[] 
 export function joinReorders(model: Model, block: number): number {
   if (block < 4) return 0;
   const nodes = model.graph.node;
-  const producer = new Map<string, Node>();
-  for (const n of nodes) for (const o of n.output) producer.set(o, n);
-  const outputs = new Set(model.graph.output.map((o) => o.name ?? ''));
+  const { producer, outputs } = new GraphIndex(model.graph);
   const renamed = new Map<string, string>();
   const kept: Node[] = [];
   for (const n of nodes) {

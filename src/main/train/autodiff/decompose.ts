@@ -152,7 +152,7 @@ function maxPool(node: Node, e: Emitter, _opts: DecomposeOptions, out: Decompose
   const [x] = node.input;
   const kernel = tilingPoolKernel(node, e.shapes.get(x));
   // After a blocked BatchNorm, a 2-D tiling pool stays on the blocked layout (maxpool-blocked.ts).
-  if (!node.output[1] && kernel && kernel.length === 2 && e.nchwcBlock >= 4 && e.shape(x)[1] % e.nchwcBlock === 0 && around.blocked.has(x)) {
+  if (!node.output[1] && kernel?.length === 2 && around.blocked.has(x)) {
     out.fused.set(node.output[0], blockedMaxPool(e, x, node.output[0], kernel));
     return true;
   }
