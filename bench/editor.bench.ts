@@ -14,7 +14,7 @@
 // BENCH_EDITOR_TRACE=<prefix> Chromium traces of the first page load and the drags (<prefix>-load.json,
 // <prefix>-drag.json, for chrome://tracing or DevTools' Performance panel).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { layeredPositions } from '../src/shared/editor/layout.ts';
@@ -206,17 +206,50 @@ async function measureDrags(page: Page): Promise<number[]> {
   return page.evaluate('window.__dragLatencyMs') as Promise<number[]>;
 }
 
+/** Busy and total CPU time of the whole machine so far (Linux's /proc/stat; null elsewhere). */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3] - (fields[4] ?? 0), total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the machine is quiet: under 15% of its CPU busy over a quarter second (at most
+ * 10 s; 3 s where /proc/stat is not there). A new browser context opens a window whose
+ * browser UI (the omnibox popup's WebUI) loads in its own renderer for about 2.5 s of CPU;
+ * on two cores that ran alongside the page load and took a third of it (1,550-2,400 ms
+ * against 970-1,070 ms after it), which no user meets: their browser's window is already open.
+ */
+async function waitForQuietCpu(): Promise<void> {
+  const until = Date.now() + 10_000;
+  let last = cpuTimes();
+  if (!last) return new Promise((resolve) => setTimeout(resolve, 3000));
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = cpuTimes()!;
+    const busy = (now.busy - last.busy) / Math.max(1, now.total - last.total);
+    last = now;
+    if (busy < 0.15) return;
+  }
+}
+
 interface PageLoad { page: Page; context: BrowserContext; loadMs: number; phases: string; mounted: number }
 
 /**
  * One cold page load in a fresh browser context (its own HTTP cache, so no script comes from a
- * cache): navigation start (performance.now() origin) -> the fitted view painted, checked settled.
+ * cache), started once the new window's own start-up work is over: navigation start
+ * (performance.now() origin) -> the fitted view painted, checked settled.
  */
 async function coldLoad(browser: Browser, url: string, trace?: string): Promise<PageLoad> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept());
   await page.addInitScript(TALLY_NODES_SCRIPT);
+  await waitForQuietCpu();
   if (trace) await browser.startTracing(page, { path: `${trace}-load.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'loading', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'] });
   await page.goto(url);
   const loadMs = await waitForNodesPainted(page);
