@@ -9,6 +9,7 @@
 // The page load is timed over BENCH_EDITOR_LOADS (default 5) cold loads, each in a fresh browser
 // context; the median prints with every load and the median load's phases (HTML in, entry script
 // in, modules evaluated, start-up calls answered, first nodes and first edges committed, painted).
+// The same cold loads with an empty pipeline print next to them: what the page costs before any node.
 // BENCH_EDITOR_ONLY=load times the page loads alone.
 // BENCH_EDITOR_PROFILE=<prefix> writes a CPU profile of the drags (<prefix>-drag.cpuprofile),
 // BENCH_EDITOR_TRACE=<prefix> Chromium traces of the first page load and the drags (<prefix>-load.json,
@@ -245,9 +246,7 @@ interface PageLoad { page: Page; context: BrowserContext; loadMs: number; phases
  * (performance.now() origin) -> the fitted view painted, checked settled.
  */
 async function coldLoad(browser: Browser, url: string, trace?: string): Promise<PageLoad> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
+  const { page, context } = await freshPage(browser);
   await page.addInitScript(TALLY_NODES_SCRIPT);
   await waitForQuietCpu();
   if (trace) await browser.startTracing(page, { path: `${trace}-load.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'loading', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'] });
@@ -258,19 +257,56 @@ async function coldLoad(browser: Browser, url: string, trace?: string): Promise<
   return { page, context, loadMs, phases: await loadPhases(page, loadMs), mounted: (await page.evaluate('window.__maxNodes')) as number };
 }
 
+async function freshPage(browser: Browser): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  return { page, context };
+}
+
 /**
  * BENCH_EDITOR_LOADS (default 5) cold loads, one after another: a single load on this shared
  * machine ranged 650-1,080 ms within an hour. The last load's context stays open for the import
  * and drags; the others are closed.
  */
 async function coldLoads(browser: Browser, url: string): Promise<PageLoad[]> {
-  const count = Math.max(1, Number(process.env.BENCH_EDITOR_LOADS ?? 5));
+  const count = loadCount();
   const loads: PageLoad[] = [];
   for (let i = 0; i < count; i++) {
     if (i > 0) await loads[i - 1].context.close();
     loads.push(await coldLoad(browser, url, i === 0 ? process.env.BENCH_EDITOR_TRACE : undefined));
   }
   return loads;
+}
+
+function loadCount(): number {
+  return Math.max(1, Number(process.env.BENCH_EDITOR_LOADS ?? 5));
+}
+
+/**
+ * The same cold loads of the app with an empty pipeline: navigation -> the empty canvas and
+ * the panels painted. What a page load costs before any node, to set the 300 nodes' share against.
+ */
+async function emptyDocumentLoads(browser: Browser): Promise<string> {
+  const host = await startHost({});
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < loadCount(); i++) {
+      const { page, context } = await freshPage(browser);
+      await waitForQuietCpu();
+      await page.goto(host.url);
+      times.push((await page.evaluate(`new Promise((resolve) => {
+        const check = () => (document.querySelector('[data-testid="canvas"] .react-flow__viewport') && document.querySelector('[data-testid="palette"]')
+          ? requestAnimationFrame(() => setTimeout(() => resolve(performance.now()))) : requestAnimationFrame(check));
+        check();
+      })`)) as number);
+      await context.close();
+    }
+    const all = [...times].sort((a, b) => a - b).map((t) => t.toFixed(0)).join(', ');
+    return `| the same page load with an empty pipeline (navigation -> empty canvas and panels painted), median of ${times.length} | ${median(times).toFixed(0)} ms (${all}) |`;
+  } finally {
+    await host.stop();
+  }
 }
 
 /** The page-load rows: the median load, the range, and the median load's phases. */
@@ -294,6 +330,7 @@ export default async function benchEditor(): Promise<void> {
     const { page } = loads[loads.length - 1];
     if (process.env.BENCH_EDITOR_ONLY === 'load') {
       for (const row of loadRows(loads)) console.log(row);
+      console.log(await emptyDocumentLoads(browser));
       return;
     }
 
@@ -318,10 +355,12 @@ export default async function benchEditor(): Promise<void> {
     if (trace) await browser.stopTracing();
     if (profile) writeFileSync(`${process.env.BENCH_EDITOR_PROFILE}-drag.cpuprofile`, JSON.stringify((await profile.send('Profiler.stop')).profile));
     const domNodes = await page.locator('.react-flow__node').count();
+    const emptyRow = await emptyDocumentLoads(browser);
     console.log(`Editor with a generated pipeline: ${doc.nodes.length} nodes, ${doc.edges.length} edges (headless Chromium, 1440x900, browser host)`);
     console.log('| measure | value |');
     console.log('|---|---|');
     for (const row of loadRows(loads)) console.log(row);
+    console.log(emptyRow);
     console.log(`| first render after import (file chosen -> all nodes painted) | ${importMs.toFixed(0)} ms |`);
     console.log(`| node drag -> on screen, median | ${median(latencies).toFixed(1)} ms |`);
     console.log(`| node drag -> on screen, p90 | ${percentile(latencies, 90).toFixed(1)} ms |`);
