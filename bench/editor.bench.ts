@@ -15,8 +15,9 @@
 // BENCH_EDITOR_TRACE=<prefix> Chromium traces of the first page load and the drags (<prefix>-load.json,
 // <prefix>-drag.json, for chrome://tracing or DevTools' Performance panel).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { layeredPositions } from '../src/shared/editor/layout.ts';
 import { seededRandom } from '../src/shared/random.ts';
@@ -106,25 +107,34 @@ const NODES_IN_VIEW = `(() => {
 })()`;
 
 /**
- * Resolves (in the page) at the first frame after the fitted view is painted: nodes are on
- * the canvas, none is hidden (waiting to be measured), edges are drawn and the viewport has
- * been fitted (zoomed out: the bench's graph is larger than the window).
+ * Resolves (in the page) with performance.now() at the first frame painted after the in-page
+ * expression `shown` came true (checked every frame); `onShown` (statements) runs at that moment.
  */
-function waitForNodesPainted(page: Page): Promise<number> {
+function paintedAfter(page: Page, shown: string, onShown = ''): Promise<number> {
   return page.evaluate(`new Promise((resolve) => {
     const check = () => {
-      const nodes = document.querySelectorAll('.react-flow__node');
-      const viewport = document.querySelector('.react-flow__viewport');
-      const zoom = viewport ? new DOMMatrix(getComputedStyle(viewport).transform).a : 1;
-      const shown = nodes.length > 0 && zoom < 1 && document.querySelectorAll('.react-flow__edge').length > 0
-        && [...nodes].every((el) => el.style.visibility !== 'hidden');
-      if (shown) {
-        window.__paintedNodes = ${NODES_IN_VIEW};
+      if (${shown}) {
+        ${onShown}
         requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
       } else requestAnimationFrame(check);
     };
     check();
   })`);
+}
+
+/**
+ * Resolves (in the page) at the first frame after the fitted view is painted: nodes are on
+ * the canvas, none is hidden (waiting to be measured), edges are drawn and the viewport has
+ * been fitted (zoomed out: the bench's graph is larger than the window).
+ */
+function waitForNodesPainted(page: Page): Promise<number> {
+  return paintedAfter(page, `(() => {
+    const nodes = document.querySelectorAll('.react-flow__node');
+    const viewport = document.querySelector('.react-flow__viewport');
+    const zoom = viewport ? new DOMMatrix(getComputedStyle(viewport).transform).a : 1;
+    return nodes.length > 0 && zoom < 1 && document.querySelectorAll('.react-flow__edge').length > 0
+      && [...nodes].every((el) => el.style.visibility !== 'hidden');
+  })()`, `window.__paintedNodes = ${NODES_IN_VIEW};`);
 }
 
 /** Throws when the canvas changed after the moment a first render was timed (it was not done). */
@@ -154,6 +164,11 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** "733, 756, 800": the times in ms, sorted. */
+function sortedMs(xs: number[]): string {
+  return [...xs].sort((a, b) => a - b).map((x) => x.toFixed(0)).join(', ');
 }
 
 function percentile(xs: number[], p: number): number {
@@ -208,7 +223,7 @@ async function measureDrags(page: Page): Promise<number[]> {
     await page.mouse.move(x + 2, y + 1);
     await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(window.__armDrag(true)))))');
     for (let m = 1; m <= MOVES_PER_DRAG; m++) {
-      await new Promise((resolve) => setTimeout(resolve, random() * FRAME_MS));
+      await sleep(random() * FRAME_MS);
       await page.mouse.move(x + m * 4, y + m * 2);
       measured++;
       if (!(await waitInPage(page, `window.__dragLatencyMs.length >= ${measured}`, 10_000))) throw new Error(`Dragging node ${id}: move ${m} never reached the screen.`);
@@ -219,31 +234,31 @@ async function measureDrags(page: Page): Promise<number[]> {
   return page.evaluate('window.__dragLatencyMs') as Promise<number[]>;
 }
 
-/** Busy and total CPU time of the whole machine so far (Linux's /proc/stat; null elsewhere). */
-function cpuTimes(): { busy: number; total: number } | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - fields[3] - (fields[4] ?? 0), total };
-  } catch {
-    return null;
+/** Busy and total CPU time of the whole machine so far, ms summed over its cores. */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    busy += all - times.idle;
+    total += all;
   }
+  return { busy, total };
 }
 
 /**
  * Waits until the machine is quiet: under 15% of its CPU busy over a quarter second (at most
- * 10 s; 3 s where /proc/stat is not there). A new browser context opens a window whose
- * browser UI (the omnibox popup's WebUI) loads in its own renderer for about 2.5 s of CPU;
- * on two cores that ran alongside the page load and took a third of it (1,550-2,400 ms
- * against 970-1,070 ms after it), which no user meets: their browser's window is already open.
+ * 10 s). A new browser context opens a window whose browser UI (the omnibox popup's WebUI)
+ * loads in its own renderer for about 2.5 s of CPU; on two cores that ran alongside the page
+ * load and took a third of it (1,550-2,400 ms against 970-1,070 ms after it), which no user
+ * meets: their browser's window is already open.
  */
 async function waitForQuietCpu(): Promise<void> {
   const until = Date.now() + 10_000;
   let last = cpuTimes();
-  if (!last) return new Promise((resolve) => setTimeout(resolve, 3000));
   while (Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = cpuTimes()!;
+    await sleep(250);
+    const now = cpuTimes();
     const busy = (now.busy - last.busy) / Math.max(1, now.total - last.total);
     last = now;
     if (busy < 0.15) return;
@@ -307,15 +322,10 @@ async function emptyDocumentLoads(browser: Browser): Promise<string> {
       const { page, context } = await freshPage(browser);
       await waitForQuietCpu();
       await page.goto(host.url);
-      times.push((await page.evaluate(`new Promise((resolve) => {
-        const check = () => (document.querySelector('[data-testid="canvas"] .react-flow__viewport') && document.querySelector('[data-testid="palette"]')
-          ? requestAnimationFrame(() => setTimeout(() => resolve(performance.now()))) : requestAnimationFrame(check));
-        check();
-      })`)) as number);
+      times.push(await paintedAfter(page, `document.querySelector('[data-testid="canvas"] .react-flow__viewport') && document.querySelector('[data-testid="palette"]')`));
       await context.close();
     }
-    const all = [...times].sort((a, b) => a - b).map((t) => t.toFixed(0)).join(', ');
-    return `| the same page load with an empty pipeline (navigation -> empty canvas and panels painted), median of ${times.length} | ${median(times).toFixed(0)} ms (${all}) |`;
+    return `| the same page load with an empty pipeline (navigation -> empty canvas and panels painted), median of ${times.length} | ${median(times).toFixed(0)} ms (${sortedMs(times)}) |`;
   } finally {
     await host.stop();
   }
@@ -325,7 +335,7 @@ async function emptyDocumentLoads(browser: Browser): Promise<string> {
 function loadRows(loads: PageLoad[]): string[] {
   const sorted = [...loads].sort((a, b) => a.loadMs - b.loadMs);
   const mid = sorted[Math.floor((sorted.length - 1) / 2)];
-  const all = sorted.map((l) => l.loadMs.toFixed(0)).join(', ');
+  const all = sortedMs(loads.map((l) => l.loadMs));
   return [
     `| first render on page load (navigation -> all nodes painted), median of ${loads.length} cold loads | ${median(loads.map((l) => l.loadMs)).toFixed(0)} ms (${all}) |`,
     `| page load phases of the load at the median, ms since navigation | ${mid.phases} |`,
