@@ -9,17 +9,17 @@ import { join } from 'node:path';
 import { decodeModel, encodeModel, type Model } from '../../src/main/onnx/model.ts';
 import { nchwcBlockSize } from '../../src/main/runtime/nchwc.ts';
 import { calibrationSession, readBlockedValues } from '../../src/main/passes/quantize/blocked-reductions.ts';
-import { makeValueInfo } from '../../src/main/onnx/graph.ts';
-import { DataType } from '../../src/main/onnx/proto.ts';
+import { makeNode, makeValueInfo } from '../../src/main/onnx/graph.ts';
+import { DataType, onnx } from '../../src/main/onnx/proto.ts';
 import { createSession, ort } from '../../src/main/runtime/session.ts';
 import type { Dataset } from '../../src/main/data/dataset.ts';
 import { collectStats } from '../../src/main/passes/quantize/collect.ts';
 import { TensorStats } from '../../src/main/passes/quantize/calibrate.ts';
 import { withExtraOutputs } from '../../src/main/passes/quantize/probe.ts';
 import { calibrateModel } from '../../src/main/passes/quantize/static.ts';
-import { withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
+import { siluRange, withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
 import { activationParams } from '../../src/main/passes/quantize/params.ts';
-import { calibrationTensors, convCalibrationNet as convNet, synthetic } from './helpers.ts';
+import { calibrationTensors, convCalibrationNet as convNet, siluDerived, synthetic } from './helpers.ts';
 import { fixtureModel } from '../fixtures-path.ts';
 
 /**
@@ -76,6 +76,16 @@ function expectSiluMinimum(got: number, want: number): void {
   expect(want - got).toBeLessThan(2e-6);
 }
 
+/**
+ * A SiLU output's range end: siluRange computes it from its input's range, a bound on the values
+ * (`got` on the far side of `want`) within 1e-6 of it plus 2.4e-7 of the input's end.
+ */
+function expectSiluEnd(got: number, want: number, side: 'min' | 'max', name: string): void {
+  if (side === 'max') expect(got, name).toBeGreaterThanOrEqual(want);
+  else expect(got, name).toBeLessThanOrEqual(want);
+  expect(Math.abs(got - want), name).toBeLessThan(1e-5 * Math.max(1, Math.abs(want)));
+}
+
 /** Conv to 16 channels, SiLU, a squeeze-excite gate on the SiLU: the depthwise stage of an MBConv block (its SiLU output is reduced per channel). */
 function gatedSiluNet(): Model {
   const b = new GraphBuilder(21);
@@ -105,13 +115,15 @@ describe('calibration reductions inside ONNX Runtime', () => {
       const { stats, valueBatches } = await collectStats(normalized, ['input', ...names], types, ds, { samples: 20, batchSize: 8, histograms: false }, {});
       // Every batch's ranges came from the reductions inside ORT, none from the values.
       expect(valueBatches).toBe(0);
+      const silu = siluDerived(normalized, names, types);
       for (const name of names) {
         const want = extremes(direct.get(name)!);
         const got = stats.get(name)!;
-        expect(got.max, name).toBe(want.max);
+        if (silu.has(name)) expectSiluEnd(got.max, want.max, 'max', name);
+        else expect(got.max, name).toBe(want.max);
         // ReLU/Clip outputs are >= 0 by construction and only their max is reduced: min reads 0.
         if (want.min >= 0 && got.min === 0) expect(activationParams(got.min, got.max, 'uint8', false)).toEqual(activationParams(want.min, want.max, 'uint8', false));
-        else if (name === 'silu.out') expectSiluMinimum(got.min, want.min);
+        else if (silu.has(name)) expectSiluMinimum(got.min, want.min);
         else expect(got.min, name).toBe(want.min);
       }
     });
@@ -149,11 +161,13 @@ describe('calibration reductions inside ONNX Runtime', () => {
     const ds = synthetic(6, [3, 12, 12], 2);
     const free = await calibrationTensors(convNet());
     const direct = await directValues(free.normalized, names, ds);
+    const silu = siluDerived(normalized, names, types);
     for (const histograms of [false, true]) {
       const { stats, batchSize } = await collectStats(normalized, names, types, ds, { samples: 6, histograms }, {});
       expect(batchSize).toBe(4);
       for (const name of names) {
-        expect(stats.get(name)!.max, name).toBe(extremes(direct.get(name)!).max);
+        if (silu.has(name) && !histograms) expectSiluEnd(stats.get(name)!.max, extremes(direct.get(name)!).max, 'max', name);
+        else expect(stats.get(name)!.max, name).toBe(extremes(direct.get(name)!).max);
         if (histograms) expect(stats.get(name)!.count, name).toBe(direct.get(name)!.reduce((acc, c) => acc + c.length, 0));
       }
     }
@@ -167,14 +181,16 @@ describe('calibration reductions inside ONNX Runtime', () => {
     for (const method of ['minmax', 'percentile', 'entropy', 'mse'] as const) {
       const cal = await calibrateModel(model, ds, { method, calibrationSamples: 16, batchSize: 6 }, {});
       const reference = await calibrateModel(model, ds, { method, calibrationSamples: 16, batchSize: 16 }, {});
+      const silu = siluDerived(normalized, names, cal.types);
       for (const [name, range] of cal.ranges) {
         expect(range, `${method} ${name}`).toEqual(reference.ranges.get(name));
-        if (method === 'minmax' && direct.has(name)) expect(range.max).toBe(extremes(direct.get(name)!).max);
+        if (method === 'minmax' && direct.has(name) && silu.has(name)) expectSiluEnd(range.max, extremes(direct.get(name)!).max, 'max', name);
+        else if (method === 'minmax' && direct.has(name)) expect(range.max).toBe(extremes(direct.get(name)!).max);
       }
     }
   });
 
-  it('a SiLU output is not read again: its range is SiLU at the ends of its input\'s range, exact where that range stays on one side of the minimum', async () => {
+  it('a SiLU output is not read again: its range is SiLU at the ends of its input\'s range, a bound within 1e-6 of its own where that range stays on one side of the minimum', async () => {
     // SiLU over conv + 3 (all values right of the minimum), conv - 9 (all left of it) and the conv itself (both sides).
     const b = new GraphBuilder(12);
     const [c] = b.conv('input', [3, 8, 8], { outChannels: 16, kernel: 3, pad: 1 });
@@ -192,12 +208,40 @@ describe('calibration reductions inside ONNX Runtime', () => {
       expect(added.filter((n) => n.input.includes(`${tag}.out`)), tag).toEqual([]);
       const want = extremes(direct.get(`${tag}.out`)!);
       const got = stats.get(`${tag}.out`)!;
-      expect(got.max, tag).toBe(want.max);
+      expectSiluEnd(got.max, want.max, 'max', tag);
       if (tag === 'both') expectSiluMinimum(got.min, want.min);
-      else expect(got.min, tag).toBe(want.min);
+      else expectSiluEnd(got.min, want.min, 'min', tag);
     }
+    // No node of their own: the graph is the model, its reductions and the checks.
+    expect(added.filter((n) => ['Sigmoid', 'Mul', 'Max', 'Min', 'Sub'].includes(n.opType)).map((n) => n.opType).sort()).toEqual(['Sigmoid', 'Sigmoid', 'Sigmoid']);
     expect(extremes(direct.get('right.x')!).min).toBeGreaterThan(-1.278);
     expect(extremes(direct.get('left.x')!).max).toBeLessThan(-1.278);
+  });
+
+  it('siluRange bounds ONNX Runtime\'s own SiLU of every value it is given (MLAS computes the logistic approximately)', async () => {
+    const xs: number[] = [];
+    for (let i = 0; i <= 1 << 18; i++) xs.push(-20 + (40 * i) / (1 << 18));
+    for (let k = -30; k <= 30; k += 0.01) xs.push(Math.exp(k), -Math.exp(k));
+    const x = Float32Array.from(xs);
+    const graph = onnx.GraphProto.create({
+      name: 'silu', node: [makeNode('Sigmoid', ['x'], ['s']), makeNode('Mul', ['x', 's'], ['y'])],
+      input: [makeValueInfo('x', DataType.FLOAT, [x.length])], output: [makeValueInfo('y', DataType.FLOAT, [x.length])],
+    });
+    const session = await createSession(encodeModel(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph }) as Model), { optimization: 'all' });
+    const y = (await session.run({ x: new ort.Tensor('float32', x, [x.length]) })).y.data as Float32Array;
+    await session.release();
+    let outside = 0;
+    let loose = 0;
+    for (let i = 0; i < x.length; i++) {
+      const { min, max } = siluRange(x[i], x[i]);
+      if (!(min <= y[i] && y[i] <= max)) outside++;
+      // And tight: within 2^-19 of the value plus 2^-21 of |x| (twice siluBound's margin) either side.
+      const slack = Math.abs(y[i]) * 2 ** -19 + Math.abs(x[i]) * 2 ** -21;
+      if (max - y[i] > slack || y[i] - min > slack) loose++;
+    }
+    expect(outside).toBe(0);
+    expect(loose).toBe(0);
+    expect(siluRange(Number.NaN, 1).max).toBeNaN();
   });
 
   it('reductions read values in ORT\'s blocked layout: its copies back to NCHW are dropped where whole channel blocks allow', async () => {
@@ -225,7 +269,8 @@ describe('calibration reductions inside ONNX Runtime', () => {
       let checked = 0;
       for (const r of graph.ranges) {
         for (const [output, end] of [[r.max, 'max'], [r.min, 'min']] as const) {
-          if (!output || !graph.perSample.has(output)) continue;
+          // A SiLU's range outputs are its input's (siluRange): checked as that value's.
+          if (!output || !graph.perSample.has(output) || r.of) continue;
           expect(Array.from(out[output].data as Float32Array), `${r.tensor} ${end}`).toEqual(direct.get(r.tensor)!.map((v) => extremes([v])[end]));
           checked++;
         }

@@ -7,7 +7,8 @@ import { loadMnist } from '../../src/main/data/mnist.ts';
 import { detectHostCpu } from '../../src/main/passes/quantize/presets.ts';
 import { GraphBuilder } from '../../src/main/onnx/builder/index.ts';
 import { normalizeForQuantization } from '../../src/main/passes/quantize/normalize.ts';
-import { probeValueTypes } from '../../src/main/passes/quantize/probe.ts';
+import { probeValueTypes, type ValueType } from '../../src/main/passes/quantize/probe.ts';
+import { withRangeOutputs } from '../../src/main/passes/quantize/calibration-graph.ts';
 
 /**
  * The x86 preset this host runs correctly: full-range int8 weights (x86-vnni) saturate on AVX2
@@ -64,4 +65,9 @@ export async function calibrationTensors(model: Model): Promise<{ normalized: Mo
   const types = await probeValueTypes(normalized);
   const names = normalized.graph.node.flatMap((n) => n.output).filter((o) => types.get(o)?.type === 'float32');
   return { normalized, names, types };
+}
+
+/** The values whose range the calibration graph takes from their input's, in JS (SiLU outputs: siluRange). */
+export function siluDerived(model: Model, names: string[], types: Map<string, ValueType>): Set<string> {
+  return new Set(withRangeOutputs(model, names, types).ranges.filter((r) => r.of === 'silu').map((r) => r.tensor));
 }

@@ -3,7 +3,7 @@
 import { makeNode, topologicalOrder } from '../../onnx/graph.ts';
 import { copySharingTensors, opsetVersion, type Model, type Node } from '../../onnx/model.ts';
 import { onnx } from '../../onnx/proto.ts';
-import { float32Tensor, int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
+import { int64Tensor, tensorToFloat32 } from '../../onnx/tensor.ts';
 import type { ValueType } from './probe.ts';
 import { appliesToSample, samplePlan, type SampledValue } from './histogram-sample.ts';
 
@@ -14,6 +14,11 @@ export interface RangeOutputs {
   max: string;
   /** Per-sample minimum; absent for values >= 0 by construction (Relu, Sigmoid, ...). */
   min?: string;
+  /**
+   * 'silu': `max` and `min` are the range of the value's input x (the value is x * sigmoid(x)),
+   * and its own range is SiLU of that, computed here from the [N] reductions (siluRange).
+   */
+  of?: 'silu';
 }
 
 /** Values per sample (per row) the histogram methods bin of each value: a value that holds more is sampled. */
@@ -73,7 +78,7 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
     // A gate's input is reduced per channel even where its range could be derived: that saves reading the product.
     if (gatedInputs.has(name)) return remember(byTensor, perChannelRange(g, name, nonNegative.has(name), perChannel, leaves));
     const producer = producers.get(name);
-    const derived = throughMonotonic(g, producer, byTensor, leaves, nonNegative) ?? throughSwish(g, producer, producers, byTensor, leaves) ?? throughGate(g, name, gated.get(name), perChannel, leaves);
+    const derived = throughMonotonic(g, producer, byTensor, leaves, nonNegative) ?? throughSwish(producer, producers, byTensor) ?? throughGate(g, name, gated.get(name), perChannel, leaves);
     if (derived) return remember(byTensor, derived);
     const shape = types.get(name)?.shape ?? [];
     // A value that needs its minimum is read in NCHW anyway (ReduceMin), so its maximum is reduced there too.
@@ -99,10 +104,15 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   // Checks first (lowest index, walked last), then the latest value's reductions (walked first).
   g.finish([g.leaves[0], ...g.leaves.slice(1).reverse()].flat());
   const samples = [...bySample.values()];
-  const outputs = [...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max])), ...samples.map((s) => s.output), ...wholes];
+  const outputs = rangeFetches(checks, ranges, samples, wholes);
   const declared = new Set(copy.graph.output.map((o) => o.name));
   for (const out of outputs.filter((o) => !declared.has(o))) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
   return { model: copy, ranges, checks, perSample: g.perSampleReads, samples, wholes };
+}
+
+/** The calibration model's outputs, each once: a SiLU's range outputs are its input's. */
+export function rangeFetches(checks: string[], ranges: RangeOutputs[], samples: SampledValue[], wholes: string[]): string[] {
+  return [...new Set([...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max])), ...samples.map((s) => s.output), ...wholes])];
 }
 
 /** The dimensions of a row of a value of rank >= 2 whose rows have a fixed size. */
@@ -137,7 +147,7 @@ function remember(byTensor: Map<string, RangeOutputs>, r: RangeOutputs): RangeOu
  */
 function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Map<string, RangeOutputs>, leaves: Node[], nonNegative: Set<string>): RangeOutputs | undefined {
   const x = node && isIncreasing(node) ? byTensor.get(node.input[0]) : undefined;
-  if (!node || !x?.min) return undefined;
+  if (!node || !x?.min || x.of) return undefined;
   const max = g.addLike(node, x.max, leaves);
   // A Sigmoid's or Relu's minimum is not needed, as for any value >= 0 (its range starts at 0 either way).
   if (nonNegative.has(node.output[0])) return { tensor: node.output[0], max };
@@ -146,39 +156,59 @@ function throughMonotonic(g: GraphAppender, node: Node | undefined, byTensor: Ma
 
 /** Where SiLU, x * sigmoid(x), takes its minimum: the root of 1 + x + e^-x = 0 (to float precision). */
 const SILU_ARGMIN = -1.2784645;
+/** SiLU's own minimum, SiLU(SILU_ARGMIN). */
+const SILU_MIN = -0.27846454;
 /**
- * Taken off SiLU's minimum where it stands for the values' lowest: ORT's SiLU of a float next to
- * x* came out 1 ulp (3e-8) below its SiLU of x* itself (MLAS's logistic is an approximation).
+ * Taken off SiLU's minimum where it stands for the values' lowest: ORT's SiLU of floats near x*
+ * can come out a little below it (MLAS's logistic is an approximation); more than siluBound's
+ * margin there (5.7e-7).
  */
 const SILU_MIN_MARGIN = 1e-6;
 
 /**
- * y = x * sigmoid(x) (SiLU, as PyTorch exports it) whose input x is calibrated: y is never read
- * again. SiLU falls until x* = -1.278 and rises after, so over values in [lo, hi] its maximum is
- * at an end: max(silu(lo), silu(hi)), both values of x, so it is the maximum of y itself. Its
- * minimum is silu(lo) when lo >= x*, silu(hi) when hi <= x*, and otherwise SiLU's own minimum,
- * -0.2785 less 1e-6: a bound below every value, within 2e-6 of the lowest once any x lies within
- * 0.002 of x* (SiLU is flat there; a feature map of BatchNorm outputs has many that do).
- * EfficientNet-B0-style: 33 SiLU outputs, each two passes over the value.
+ * SiLU of a float32 x as ORT might compute it, moved out to a bound on `up`'s side: computed in
+ * double and rounded, then moved by 2^-20 of itself plus 2^-22 of |x|. ORT computes SiLU with
+ * MLAS's approximate logistic; over 2.4 M floats (every 2^-16 in [-20, 20], and +-e^k for k in
+ * [-30, 30]) its SiLU stayed within 0.58 of that margin of this one: up to 2 ulps where the
+ * logistic is near 1, and up to 1.5e-7 |x| where it is near 0 (a SiLU of -17 is -7e-7 and came
+ * out 2.4e-6 off).
  */
-function throughSwish(g: GraphAppender, node: Node | undefined, producers: Map<string, Node>, byTensor: Map<string, RangeOutputs>, leaves: Node[]): RangeOutputs | undefined {
+function siluBound(x: number, up: boolean): number {
+  const v = x / (1 + Math.exp(-x));
+  return Math.fround(v + (up ? 1 : -1) * (Math.abs(v) * 2 ** -20 + Math.abs(x) * 2 ** -22));
+}
+
+/**
+ * The range of y = x * sigmoid(x) over values x in [lo, hi]. SiLU falls until x* = -1.278 and
+ * rises after, so its maximum is at an end: the larger of SiLU(lo) and SiLU(hi), SiLU of values
+ * of x. Its minimum is SiLU(lo) when lo >= x*, SiLU(hi) when hi <= x*, and otherwise SiLU's own
+ * minimum less 1e-6: a bound below every value, within 2e-6 of the lowest once any x lies within
+ * 0.002 of x* (SiLU is flat there; a feature map of BatchNorm outputs has many that do). Each
+ * end is a bound on ORT's own SiLU of those values (siluBound), within 1e-6 of it plus 2.4e-7 of
+ * |x|: far below one quantization step, 1/255 of the range. NaN in either end gives NaN.
+ */
+export function siluRange(lo: number, hi: number): { min: number; max: number } {
+  if (Number.isNaN(lo) || Number.isNaN(hi)) return { min: Number.NaN, max: Number.NaN };
+  const max = Math.max(siluBound(lo, true), siluBound(hi, true));
+  if (lo >= SILU_ARGMIN) return { min: siluBound(lo, false), max };
+  if (hi <= SILU_ARGMIN) return { min: siluBound(hi, false), max };
+  return { min: Math.fround(SILU_MIN - SILU_MIN_MARGIN), max };
+}
+
+/**
+ * y = x * sigmoid(x) (SiLU, as PyTorch exports it) whose input x is calibrated: y is never read
+ * again, and its range comes from x's [N] reductions (siluRange) with no node of its own.
+ * (Computed by ops on the reductions, each SiLU took 15 nodes: EfficientNet-B0-style's 33 made
+ * its calibration graph 1142 nodes rather than 647, and ORT's session creation takes about
+ * 0.2 ms per node here, twice, as the calibration session is made twice.)
+ */
+function throughSwish(node: Node | undefined, producers: Map<string, Node>, byTensor: Map<string, RangeOutputs>): RangeOutputs | undefined {
   if (node?.opType !== 'Mul' || node.input.length !== 2) return undefined;
   const [a, b] = node.input;
   const x = [[a, b], [b, a]].find(([v, s]) => { const p = producers.get(s); return p?.opType === 'Sigmoid' && p.input[0] === v; })?.[0];
   const range = x === undefined ? undefined : byTensor.get(x);
-  if (!range?.min) return undefined;
-  const [lo, hi] = [range.min, range.max];
-  const silu = (v: string): string => g.add('Mul', [v, g.add('Sigmoid', [v])]);
-  const max = g.add('Max', [silu(hi), silu(lo)], undefined, leaves);
-  const argmin = g.scalar('silu_argmin', SILU_ARGMIN);
-  const nearest = g.add('Min', [g.add('Max', [lo, argmin]), hi]);
-  // The margin only where lo < x* < hi (nearest is x*): elsewhere silu(nearest) is a value of y.
-  const spans = g.add('And', [g.add('Less', [lo, argmin]), g.add('Greater', [hi, argmin])]);
-  const margin = g.add('Mul', [g.add('Cast', [spans], { to: onnx.TensorProto.DataType.FLOAT }), g.scalar('silu_min_margin', SILU_MIN_MARGIN)]);
-  // The Sub is the leaf, not the SiLU: ORT fuses v * sigmoid(v) into a QuickGelu node added at the
-  // end of its graph, and a leaf there would be walked first, running the whole model before any
-  // reduction (EfficientNet-B0-style: 1.9 GB).
-  return { tensor: node.output[0], max, min: g.add('Sub', [silu(nearest), margin], undefined, leaves) };
+  if (!range?.min || range.of) return undefined;
+  return { tensor: node.output[0], max: range.max, min: range.min, of: 'silu' };
 }
 
 /** y = a * g with g >= 0 by construction and one value per channel ([N, C, 1, 1], a squeeze-excite gate), a and y both calibrated. */
@@ -290,7 +320,6 @@ class GraphAppender {
   readonly leaves: Node[][] = [[]];
   readonly perSampleReads = new Set<string>();
   private readonly helpers: Node[] = [];
-  private readonly scalars = new Map<string, string>();
   private readonly constants = new Map<string, string>();
   private readonly opset: number;
   private readonly used: Set<string>;
@@ -350,18 +379,6 @@ class GraphAppender {
       name = this.fresh(base);
       this.model.graph.initializer.push(int64Tensor(name, [values.length], values));
       this.constants.set(key, name);
-    }
-    return name;
-  }
-
-  /** A float scalar initializer, one per name and value. */
-  scalar(base: string, value: number): string {
-    const key = `${base}=${value}`;
-    let name = this.scalars.get(key);
-    if (!name) {
-      name = this.fresh(base);
-      this.model.graph.initializer.push(float32Tensor(name, [], [value]));
-      this.scalars.set(key, name);
     }
     return name;
   }

@@ -6,7 +6,7 @@ import { encodeModel, type Model } from '../../onnx/model.ts';
 import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
-import { withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
+import { rangeFetches, siluRange, withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
 import { calibrationSession } from './blocked-reductions.ts';
 import type { PassContext } from './types.ts';
 
@@ -221,7 +221,7 @@ class StatsFolder {
 
   private fetches(): string[] {
     const graph = this.graph!;
-    return [...graph.checks, ...graph.ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max])), ...graph.samples.map((s) => s.output), ...graph.wholes];
+    return rangeFetches(graph.checks, graph.ranges, graph.samples, graph.wholes);
   }
 }
 
@@ -248,7 +248,9 @@ function rowRanges(out: Record<string, ort.Tensor>, r: RangeOutputs): { min: num
   const max = Array.from(out[r.max].data as Float32Array);
   if (!r.min) return { min: max.map(() => 0), max };
   const min = Array.from(out[r.min].data as Float32Array);
-  return { min, max };
+  if (r.of !== 'silu') return { min, max };
+  const silu = min.map((lo, i) => siluRange(lo, max[i]));
+  return { min: silu.map((s) => s.min), max: silu.map((s) => s.max) };
 }
 
 /** min and max over the batch's real samples, or undefined when the reduction has no sample axis and the batch is padded. */
