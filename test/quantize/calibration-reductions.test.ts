@@ -222,6 +222,7 @@ describe('calibration reductions inside ONNX Runtime', () => {
     const xs: number[] = [];
     for (let i = 0; i <= 1 << 18; i++) xs.push(-20 + (40 * i) / (1 << 18));
     for (let k = -30; k <= 30; k += 0.01) xs.push(Math.exp(k), -Math.exp(k));
+    for (let k = 30; k <= 88; k += 0.5) xs.push(-Math.exp(k));
     const x = Float32Array.from(xs);
     const graph = onnx.GraphProto.create({
       name: 'silu', node: [makeNode('Sigmoid', ['x'], ['s']), makeNode('Mul', ['x', 's'], ['y'])],
@@ -241,6 +242,9 @@ describe('calibration reductions inside ONNX Runtime', () => {
     }
     expect(outside).toBe(0);
     expect(loose).toBe(0);
+    // ORT's SiLU keeps x's sign, so a huge negative end bounds the maximum by 0, not by 2^-22 of itself.
+    expect(siluRange(-1e30, 0.5).max).toBeCloseTo(0.5 / (1 + Math.exp(-0.5)), 6);
+    expect(siluRange(-1e30, -20).max).toBe(0);
     expect(siluRange(Number.NaN, 1).max).toBeNaN();
   });
 
