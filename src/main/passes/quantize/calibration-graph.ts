@@ -42,6 +42,8 @@ export interface CalibrationGraph {
   wholes: string[];
   /** Sums of the model's float outputs: a NaN or Inf that reached an output makes them non-finite. */
   checks: string[];
+  /** What each calibration run fetches, each once (a SiLU's range outputs are its input's). */
+  fetches: string[];
 }
 
 /**
@@ -104,15 +106,10 @@ export function withRangeOutputs(model: Model, names: string[], types: Map<strin
   // Checks first (lowest index, walked last), then the latest value's reductions (walked first).
   g.finish([g.leaves[0], ...g.leaves.slice(1).reverse()].flat());
   const samples = [...bySample.values()];
-  const outputs = rangeFetches(checks, ranges, samples, wholes);
+  const fetches = [...new Set([...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max])), ...samples.map((s) => s.output), ...wholes])];
   const declared = new Set(copy.graph.output.map((o) => o.name));
-  for (const out of outputs.filter((o) => !declared.has(o))) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
-  return { model: copy, ranges, checks, perSample: g.perSampleReads, samples, wholes };
-}
-
-/** The calibration model's outputs, each once: a SiLU's range outputs are its input's. */
-export function rangeFetches(checks: string[], ranges: RangeOutputs[], samples: SampledValue[], wholes: string[]): string[] {
-  return [...new Set([...checks, ...ranges.flatMap((r) => (r.min ? [r.max, r.min] : [r.max])), ...samples.map((s) => s.output), ...wholes])];
+  for (const out of fetches.filter((o) => !declared.has(o))) copy.graph.output.push(onnx.ValueInfoProto.create({ name: out }));
+  return { model: copy, ranges, checks, perSample: g.perSampleReads, samples, wholes, fetches };
 }
 
 /** The dimensions of a row of a value of rank >= 2 whose rows have a fixed size. */

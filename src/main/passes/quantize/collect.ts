@@ -6,7 +6,7 @@ import { encodeModel, type Model } from '../../onnx/model.ts';
 import { createSession, ort } from '../../runtime/session.ts';
 import { TensorStats } from './calibrate.ts';
 import { withExtraOutputs, type ValueType } from './probe.ts';
-import { rangeFetches, siluRange, withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
+import { siluRange, withRangeOutputs, type CalibrationGraph, type RangeOutputs } from './calibration-graph.ts';
 import { calibrationSession } from './blocked-reductions.ts';
 import type { PassContext } from './types.ts';
 
@@ -151,7 +151,7 @@ class StatsFolder {
 
   async fold(feeds: Record<string, ort.Tensor>, n: number, count: number): Promise<void> {
     if (!this.graph) return this.foldValues(await runOrExplain(this.session, feeds, this.names, this.ds), n, count);
-    const out = await runOrExplain(this.session, feeds, this.fetches(), this.ds);
+    const out = await runOrExplain(this.session, feeds, this.graph.fetches, this.ds);
     const finite = this.graph.checks.every((c) => Number.isFinite(scalarOf(out[c])));
     if (finite && (this.opts.histograms ? this.foldSampled(out, n, count) : this.foldRanges(out, n, count))) return;
     this.valueSession ??= await createSession(encodeModel(withExtraOutputs(this.model, this.names)), { optimization: 'all' });
@@ -217,11 +217,6 @@ class StatsFolder {
   private foldValue(name: string, value: ort.Tensor, n: number, count: number): void {
     const rows = value.dims.length >= 2 ? value.dims[0] : 1;
     foldRows(this.stats.get(name), value.data as Float32Array, rows, usedRowsOf(rows, n, count), this.opts.histograms);
-  }
-
-  private fetches(): string[] {
-    const graph = this.graph!;
-    return rangeFetches(graph.checks, graph.ranges, graph.samples, graph.wholes);
   }
 }
 
